@@ -1,0 +1,281 @@
+//! Async client for the contract, used by the kiosk, the board and the tests.
+
+use chrono::{DateTime, FixedOffset, NaiveDate};
+use reqwest::{Method, RequestBuilder, StatusCode};
+use serde::{Serialize, de::DeserializeOwned};
+
+use crate::error::ClientError;
+use crate::events::EventSubscription;
+use crate::types::*;
+
+/// A handle on one server, optionally with a bearer token (staff session or
+/// device token). Cheap to clone.
+#[derive(Debug, Clone)]
+pub struct Client {
+    base: String,
+    http: reqwest::Client,
+    token: Option<String>,
+}
+
+impl Client {
+    /// `base` is the server's root, e.g. `http://127.0.0.1:8080`.
+    pub fn new(base: &str) -> Result<Self, ClientError> {
+        let base = base.trim_end_matches('/').to_string();
+        if !(base.starts_with("http://") || base.starts_with("https://")) {
+            return Err(ClientError::BadUrl(base));
+        }
+        let http = reqwest::Client::builder()
+            .connect_timeout(std::time::Duration::from_secs(5))
+            .build()?;
+        Ok(Client {
+            base,
+            http,
+            token: None,
+        })
+    }
+
+    /// The same server with a bearer token.
+    pub fn with_token(&self, token: impl Into<String>) -> Self {
+        Client {
+            token: Some(token.into()),
+            ..self.clone()
+        }
+    }
+
+    pub fn base_url(&self) -> &str {
+        &self.base
+    }
+
+    pub(crate) fn http(&self) -> &reqwest::Client {
+        &self.http
+    }
+
+    pub(crate) fn token(&self) -> Option<&str> {
+        self.token.as_deref()
+    }
+
+    fn request(&self, method: Method, path: &str) -> RequestBuilder {
+        let rb = self
+            .http
+            .request(method, format!("{}{}", self.base, path))
+            .timeout(std::time::Duration::from_secs(15));
+        match &self.token {
+            Some(t) => rb.bearer_auth(t),
+            None => rb,
+        }
+    }
+
+    async fn send<T: DeserializeOwned>(&self, rb: RequestBuilder) -> Result<T, ClientError> {
+        let resp = rb.send().await?;
+        decode(resp).await
+    }
+
+    async fn get<T: DeserializeOwned>(&self, path: &str) -> Result<T, ClientError> {
+        self.send(self.request(Method::GET, path)).await
+    }
+
+    async fn post<B: Serialize + ?Sized, T: DeserializeOwned>(
+        &self,
+        path: &str,
+        body: &B,
+    ) -> Result<T, ClientError> {
+        self.send(self.request(Method::POST, path).json(body)).await
+    }
+
+    async fn post_empty<T: DeserializeOwned>(&self, path: &str) -> Result<T, ClientError> {
+        self.send(self.request(Method::POST, path)).await
+    }
+
+    // ---- public ----
+
+    pub async fn health(&self) -> Result<Health, ClientError> {
+        self.get("/healthz").await
+    }
+
+    pub async fn services(&self) -> Result<Vec<Service>, ClientError> {
+        self.get("/api/v1/services").await
+    }
+
+    pub async fn booths(&self) -> Result<Vec<Booth>, ClientError> {
+        self.get("/api/v1/booths").await
+    }
+
+    pub async fn slots(
+        &self,
+        service: &str,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<Vec<Slot>, ClientError> {
+        let rb = self.request(Method::GET, "/api/v1/slots").query(&[
+            ("service", service),
+            ("from", &from.to_string()),
+            ("to", &to.to_string()),
+        ]);
+        self.send(rb).await
+    }
+
+    pub async fn create_reservation(
+        &self,
+        req: &CreateReservation,
+    ) -> Result<ReservationCreated, ClientError> {
+        self.post("/api/v1/reservations", req).await
+    }
+
+    pub async fn reservation(&self, token: &str) -> Result<Reservation, ClientError> {
+        self.get(&format!("/api/v1/reservations/{token}")).await
+    }
+
+    pub async fn cancel_reservation(&self, token: &str) -> Result<Reservation, ClientError> {
+        self.send(self.request(Method::DELETE, &format!("/api/v1/reservations/{token}")))
+            .await
+    }
+
+    pub async fn ticket_status(&self, status_token: &str) -> Result<TicketStatus, ClientError> {
+        self.get(&format!("/api/v1/tickets/{status_token}")).await
+    }
+
+    pub async fn board(&self) -> Result<BoardSnapshot, ClientError> {
+        self.get("/api/v1/board").await
+    }
+
+    /// Follows `/api/v1/events` from after `last_event_id` (None: only new
+    /// events), reconnecting with backoff and `Last-Event-ID`.
+    pub fn events(&self, last_event_id: Option<i64>) -> EventSubscription {
+        EventSubscription::new(self.clone(), last_event_id)
+    }
+
+    // ---- kiosk ----
+
+    pub async fn checkin(&self, code: &str) -> Result<IssuedTicket, ClientError> {
+        self.post(
+            "/api/v1/kiosk/checkin",
+            &CheckinRequest {
+                code: code.to_string(),
+            },
+        )
+        .await
+    }
+
+    pub async fn walk_in(&self, req: &WalkInRequest) -> Result<IssuedTicket, ClientError> {
+        self.post("/api/v1/kiosk/tickets", req).await
+    }
+
+    // ---- staff ----
+
+    /// Logs in; use `with_token(session.token)` for the staff calls.
+    pub async fn login(&self, username: &str, password: &str) -> Result<SessionInfo, ClientError> {
+        self.post(
+            "/api/v1/session",
+            &LoginRequest {
+                username: username.to_string(),
+                password: password.to_string(),
+            },
+        )
+        .await
+    }
+
+    pub async fn booth_action(&self, booth: &str, action: &str) -> Result<Booth, ClientError> {
+        self.post_empty(&format!("/api/v1/staff/booths/{booth}/{action}"))
+            .await
+    }
+
+    pub async fn call_next(&self, booth: &str) -> Result<CallResult, ClientError> {
+        self.post_empty(&format!("/api/v1/staff/booths/{booth}/call-next"))
+            .await
+    }
+
+    pub async fn call_ticket(&self, booth: &str, ticket: i64) -> Result<CallResult, ClientError> {
+        self.post(
+            &format!("/api/v1/staff/booths/{booth}/call"),
+            &CallTicketRequest { ticket },
+        )
+        .await
+    }
+
+    /// `action`: `recall`, `start`, `complete`, `no-show` or `reactivate`.
+    pub async fn ticket_action(&self, ticket: i64, action: &str) -> Result<Ticket, ClientError> {
+        self.post_empty(&format!("/api/v1/staff/tickets/{ticket}/{action}"))
+            .await
+    }
+
+    pub async fn transfer(
+        &self,
+        ticket: i64,
+        service: &str,
+        note: Option<&str>,
+    ) -> Result<Ticket, ClientError> {
+        self.post(
+            &format!("/api/v1/staff/tickets/{ticket}/transfer"),
+            &TransferRequest {
+                service: service.to_string(),
+                note: note.map(str::to_string),
+            },
+        )
+        .await
+    }
+
+    pub async fn add_note(&self, ticket: i64, text: &str) -> Result<Ticket, ClientError> {
+        self.post(
+            &format!("/api/v1/staff/tickets/{ticket}/notes"),
+            &NoteRequest {
+                text: text.to_string(),
+            },
+        )
+        .await
+    }
+
+    pub async fn staff_queue(&self) -> Result<StaffQueue, ClientError> {
+        self.get("/api/v1/staff/queue").await
+    }
+
+    pub async fn staff_reservations(
+        &self,
+        date: NaiveDate,
+    ) -> Result<Vec<Reservation>, ClientError> {
+        self.get(&format!("/api/v1/staff/reservations?date={date}"))
+            .await
+    }
+
+    /// Raw request for tests and tools that probe the contract's edges.
+    pub fn raw(&self, method: Method, path: &str) -> RequestBuilder {
+        self.request(method, path)
+    }
+}
+
+/// Turns a response into `T`, or into the contract's error.
+pub async fn decode<T: DeserializeOwned>(resp: reqwest::Response) -> Result<T, ClientError> {
+    let status = resp.status();
+    let bytes = resp.bytes().await?;
+    if status.is_success() {
+        return serde_json::from_slice(&bytes).map_err(|e| ClientError::Unexpected {
+            status: status.as_u16(),
+            detail: e.to_string(),
+        });
+    }
+    match serde_json::from_slice::<ApiError>(&bytes) {
+        Ok(err) => Err(ClientError::Api {
+            status: status.as_u16(),
+            body: err.error,
+        }),
+        Err(_) => Err(ClientError::Unexpected {
+            status: status.as_u16(),
+            detail: String::from_utf8_lossy(&bytes).chars().take(200).collect(),
+        }),
+    }
+}
+
+/// True for answers worth retrying later (server down or overloaded).
+pub fn is_transient(err: &ClientError) -> bool {
+    match err {
+        ClientError::Network(_) => true,
+        ClientError::Api { status, .. } | ClientError::Unexpected { status, .. } => {
+            *status == StatusCode::TOO_MANY_REQUESTS.as_u16() || *status >= 500
+        }
+        ClientError::BadUrl(_) => false,
+    }
+}
+
+/// Formats a local time the way the contract does (RFC 3339 with offset).
+pub fn rfc3339(t: &DateTime<FixedOffset>) -> String {
+    t.to_rfc3339()
+}

@@ -1,0 +1,148 @@
+//! Following the server's event log over SSE, resuming with `Last-Event-ID`.
+
+use std::pin::Pin;
+use std::time::Duration;
+
+use eventsource_stream::Eventsource;
+use futures::{Stream, StreamExt};
+
+use crate::client::Client;
+use crate::error::ClientError;
+use crate::types::Event;
+
+type SseStream = Pin<
+    Box<
+        dyn Stream<
+                Item = Result<
+                    eventsource_stream::Event,
+                    eventsource_stream::EventStreamError<reqwest::Error>,
+                >,
+            > + Send,
+    >,
+>;
+
+const MIN_BACKOFF: Duration = Duration::from_millis(250);
+const MAX_BACKOFF: Duration = Duration::from_secs(10);
+/// The server sends a heartbeat at least every 15 s; silence beyond this
+/// means the connection is dead even if TCP has not noticed.
+const READ_TIMEOUT: Duration = Duration::from_secs(40);
+
+/// A resumable subscription. `next()` yields each event exactly once, in id
+/// order; after a broken connection it reports the error once, then
+/// reconnects (with backoff) from the last id it delivered.
+pub struct EventSubscription {
+    client: Client,
+    last_id: Option<i64>,
+    stream: Option<SseStream>,
+    backoff: Duration,
+    failed: bool,
+}
+
+impl EventSubscription {
+    pub(crate) fn new(client: Client, last_id: Option<i64>) -> Self {
+        EventSubscription {
+            client,
+            last_id,
+            stream: None,
+            backoff: MIN_BACKOFF,
+            failed: false,
+        }
+    }
+
+    /// Id of the last event delivered.
+    pub fn last_event_id(&self) -> Option<i64> {
+        self.last_id
+    }
+
+    /// Whether a stream is currently open.
+    pub fn is_connected(&self) -> bool {
+        self.stream.is_some()
+    }
+
+    async fn connect(&mut self) -> Result<SseStream, ClientError> {
+        let mut rb = self
+            .client
+            .http()
+            .get(format!("{}/api/v1/events", self.client.base_url()))
+            .header("accept", "text/event-stream");
+        if let Some(t) = self.client.token() {
+            rb = rb.bearer_auth(t);
+        }
+        match self.last_id {
+            Some(id) => rb = rb.header("last-event-id", id.to_string()),
+            // No position yet: ask for new events only.
+            None => rb = rb.query(&[("since", "now")]),
+        }
+        let resp = rb.send().await?;
+        if !resp.status().is_success() {
+            return Err(crate::client::decode::<serde_json::Value>(resp)
+                .await
+                .err()
+                .unwrap_or(ClientError::Unexpected {
+                    status: 0,
+                    detail: "event stream refused".into(),
+                }));
+        }
+        Ok(Box::pin(resp.bytes_stream().eventsource()))
+    }
+
+    /// The next event. Errors are reported (so an app can show
+    /// "reconnecting"); call again to keep going.
+    pub async fn next(&mut self) -> Result<Event, ClientError> {
+        loop {
+            if self.failed {
+                tokio::time::sleep(self.backoff).await;
+                self.backoff = (self.backoff * 2).min(MAX_BACKOFF);
+                self.failed = false;
+            }
+            let stream = match self.stream.as_mut() {
+                Some(s) => s,
+                None => match self.connect().await {
+                    Ok(s) => self.stream.insert(s),
+                    Err(e) => {
+                        self.failed = true;
+                        return Err(e);
+                    }
+                },
+            };
+            match tokio::time::timeout(READ_TIMEOUT, stream.next()).await {
+                Ok(Some(Ok(sse))) => {
+                    self.backoff = MIN_BACKOFF;
+                    if sse.data.is_empty() {
+                        continue;
+                    }
+                    let event: Event = match serde_json::from_str(&sse.data) {
+                        Ok(ev) => ev,
+                        Err(e) => {
+                            return Err(ClientError::Unexpected {
+                                status: 200,
+                                detail: format!("bad event: {e}"),
+                            });
+                        }
+                    };
+                    if self.last_id.is_some_and(|last| event.id <= last) {
+                        continue; // already delivered before a reconnect
+                    }
+                    self.last_id = Some(event.id);
+                    return Ok(event);
+                }
+                Ok(Some(Err(e))) => {
+                    self.stream = None;
+                    self.failed = true;
+                    return Err(ClientError::Unexpected {
+                        status: 0,
+                        detail: format!("event stream broke: {e}"),
+                    });
+                }
+                Ok(None) | Err(_) => {
+                    self.stream = None;
+                    self.failed = true;
+                    return Err(ClientError::Unexpected {
+                        status: 0,
+                        detail: "event stream ended".into(),
+                    });
+                }
+            }
+        }
+    }
+}

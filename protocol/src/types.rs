@@ -1,0 +1,521 @@
+//! Request, response and event bodies of the HTTP contract.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, FixedOffset};
+use serde::{Deserialize, Serialize};
+
+/// Text in several languages, keyed by language tag (`ja`, `en`, …).
+pub type Localized = BTreeMap<String, String>;
+
+/// Picks the text for `lang`, falling back to Japanese, then to any language.
+pub fn localized<'a>(text: &'a Localized, lang: &str) -> &'a str {
+    text.get(lang)
+        .or_else(|| text.get("ja"))
+        .or_else(|| text.values().next())
+        .map(String::as_str)
+        .unwrap_or("")
+}
+
+/// Body of every 4xx answer: `{"error":{"code":"snake_case","message":"…"}}`.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ApiError {
+    pub error: ApiErrorBody,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ApiErrorBody {
+    /// Stable machine-readable code, e.g. `slot_full`, `invalid_transition`.
+    pub code: String,
+    /// Human-readable explanation (English).
+    pub message: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Health {
+    pub status: String,
+    pub version: String,
+    pub office: String,
+}
+
+/// A procedure family (住民異動, 証明書, おくやみ …).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Service {
+    pub id: String,
+    #[cfg_attr(feature = "openapi", schema(value_type = BTreeMap<String, String>))]
+    pub name: Localized,
+    /// Ticket prefix letter, e.g. `O` for `O001`.
+    pub prefix: String,
+    pub average_minutes: u32,
+    pub reservation_only: bool,
+    pub department: String,
+    #[cfg_attr(feature = "openapi", schema(value_type = BTreeMap<String, String>))]
+    pub location: Localized,
+}
+
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum BoothState {
+    Closed,
+    Open,
+    Paused,
+}
+
+impl BoothState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            BoothState::Closed => "closed",
+            BoothState::Open => "open",
+            BoothState::Paused => "paused",
+        }
+    }
+}
+
+/// A counter or booth, as shown publicly (numbers only, never names).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Booth {
+    pub id: String,
+    #[cfg_attr(feature = "openapi", schema(value_type = BTreeMap<String, String>))]
+    pub label: Localized,
+    #[cfg_attr(feature = "openapi", schema(value_type = BTreeMap<String, String>))]
+    pub location: Localized,
+    pub services: Vec<String>,
+    pub state: BoothState,
+    /// Number of the ticket currently called or served here.
+    pub current_number: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Slot {
+    pub start: DateTime<FixedOffset>,
+    pub end: DateTime<FixedOffset>,
+    pub capacity: u32,
+    pub available: u32,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct CreateReservation {
+    pub service: String,
+    pub start: DateTime<FixedOffset>,
+    #[serde(default)]
+    pub name: Option<String>,
+    #[serde(default)]
+    pub email: Option<String>,
+    #[serde(default)]
+    pub phone: Option<String>,
+    /// Pre-entry answers (question id → answer), shown only to staff.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>))]
+    pub answers: Option<serde_json::Map<String, serde_json::Value>>,
+}
+
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum ReservationState {
+    Booked,
+    Cancelled,
+    CheckedIn,
+    Completed,
+    NoShow,
+}
+
+impl ReservationState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ReservationState::Booked => "booked",
+            ReservationState::Cancelled => "cancelled",
+            ReservationState::CheckedIn => "checked_in",
+            ReservationState::Completed => "completed",
+            ReservationState::NoShow => "no_show",
+        }
+    }
+}
+
+/// Answer to a booking: the token is shown once, as the QR code.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ReservationCreated {
+    pub id: i64,
+    pub token: String,
+    /// `{public_url}/r/{token}`: what the QR code carries.
+    pub manage_url: String,
+    pub service: String,
+    pub start: DateTime<FixedOffset>,
+    pub end: DateTime<FixedOffset>,
+    pub state: ReservationState,
+}
+
+/// A reservation as its token holder or staff see it.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Reservation {
+    pub id: i64,
+    pub service: String,
+    pub start: DateTime<FixedOffset>,
+    pub end: DateTime<FixedOffset>,
+    pub state: ReservationState,
+    pub name: Option<String>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>))]
+    pub answers: Option<serde_json::Map<String, serde_json::Value>>,
+    /// Ticket number once checked in.
+    pub ticket_number: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum TicketState {
+    Waiting,
+    Called,
+    Serving,
+    Done,
+    NoShow,
+    Cancelled,
+}
+
+impl TicketState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TicketState::Waiting => "waiting",
+            TicketState::Called => "called",
+            TicketState::Serving => "serving",
+            TicketState::Done => "done",
+            TicketState::NoShow => "no_show",
+            TicketState::Cancelled => "cancelled",
+        }
+    }
+
+    /// Done, no-show and cancelled tickets take no further part in the queue
+    /// (a no-show can still be re-activated by staff).
+    pub fn is_final(self) -> bool {
+        matches!(
+            self,
+            TicketState::Done | TicketState::NoShow | TicketState::Cancelled
+        )
+    }
+}
+
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum TicketSource {
+    Reservation,
+    WalkIn,
+}
+
+impl TicketSource {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TicketSource::Reservation => "reservation",
+            TicketSource::WalkIn => "walk_in",
+        }
+    }
+}
+
+/// "About N minutes (low–high)": a range, not false precision.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct WaitEstimate {
+    pub minutes: u32,
+    pub low: u32,
+    pub high: u32,
+}
+
+/// A staff note that travels with the ticket across booths (何度も説明させない).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TicketNote {
+    pub at: DateTime<FixedOffset>,
+    pub booth: Option<String>,
+    pub service: String,
+    pub author: String,
+    pub text: String,
+}
+
+/// A ticket as staff see it.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Ticket {
+    pub id: i64,
+    pub number: String,
+    /// All procedures of the ticket, in order.
+    pub services: Vec<String>,
+    /// Index into `services` of the procedure it is at.
+    pub step: usize,
+    pub current_service: String,
+    pub source: TicketSource,
+    pub priority: bool,
+    pub state: TicketState,
+    pub booth: Option<String>,
+    pub reservation_id: Option<i64>,
+    pub slot_start: Option<DateTime<FixedOffset>>,
+    pub issued_at: DateTime<FixedOffset>,
+    pub called_at: Option<DateTime<FixedOffset>>,
+    pub call_count: u32,
+    pub started_at: Option<DateTime<FixedOffset>>,
+    pub done_at: Option<DateTime<FixedOffset>>,
+    pub notes: Vec<TicketNote>,
+}
+
+/// What the kiosk prints or shows after check-in or walk-in.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct IssuedTicket {
+    pub id: i64,
+    pub number: String,
+    pub services: Vec<String>,
+    pub state: TicketState,
+    pub priority: bool,
+    /// Secret of the phone status page; shown only as the QR code.
+    pub status_token: String,
+    /// `{public_url}/t/{status_token}`: what the ticket's QR code carries.
+    pub status_url: String,
+    pub people_ahead: u32,
+    pub estimated_wait: WaitEstimate,
+    /// Where to wait (from the first procedure's location).
+    #[cfg_attr(feature = "openapi", schema(value_type = BTreeMap<String, String>))]
+    pub location: Localized,
+    pub issued_at: DateTime<FixedOffset>,
+}
+
+/// The phone status page's data: number, state, position and place only.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TicketStatus {
+    pub number: String,
+    pub services: Vec<String>,
+    pub step: usize,
+    pub current_service: String,
+    pub state: TicketState,
+    pub people_ahead: u32,
+    pub estimated_wait: Option<WaitEstimate>,
+    pub booth: Option<String>,
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<BTreeMap<String, String>>))]
+    pub booth_label: Option<Localized>,
+    #[cfg_attr(feature = "openapi", schema(value_type = BTreeMap<String, String>))]
+    pub location: Localized,
+    pub called_at: Option<DateTime<FixedOffset>>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct CheckinRequest {
+    /// What the scanner read: `{public_url}/r/{token}` or the bare token.
+    pub code: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct WalkInRequest {
+    pub services: Vec<String>,
+    #[serde(default)]
+    pub priority: bool,
+    /// Chosen by the kiosk per visitor; a retry with the same key returns the same ticket.
+    pub idempotency_key: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct BoardCall {
+    pub number: String,
+    pub booth: String,
+    #[cfg_attr(feature = "openapi", schema(value_type = BTreeMap<String, String>))]
+    pub booth_label: Localized,
+    #[cfg_attr(feature = "openapi", schema(value_type = BTreeMap<String, String>))]
+    pub location: Localized,
+    pub called_at: DateTime<FixedOffset>,
+    pub call_count: u32,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ServiceWait {
+    pub service: String,
+    pub waiting: u32,
+    pub estimated_wait: WaitEstimate,
+    pub open_booths: u32,
+}
+
+/// Everything the board shows, for its first paint and after reconnecting.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct BoardSnapshot {
+    #[cfg_attr(feature = "openapi", schema(value_type = BTreeMap<String, String>))]
+    pub office: Localized,
+    /// Most recent call first.
+    pub recent_calls: Vec<BoardCall>,
+    pub services: Vec<ServiceWait>,
+    pub booths: Vec<Booth>,
+    /// Resume the event stream after this id.
+    pub last_event_id: i64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct LoginRequest {
+    pub username: String,
+    pub password: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SessionInfo {
+    /// Bearer token (also set as the `madoguchi_session` cookie).
+    pub token: String,
+    /// Send as `X-CSRF-Token` with state-changing requests made with the cookie.
+    pub csrf_token: String,
+    pub username: String,
+    pub role: String,
+    pub expires_at: DateTime<FixedOffset>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CallResult {
+    /// The ticket now called at the booth, or null when nobody waits.
+    pub ticket: Option<Ticket>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct TransferRequest {
+    pub service: String,
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct NoteRequest {
+    pub text: String,
+}
+
+/// Optional body of staff ticket actions: which booth acts.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct CallTicketRequest {
+    pub ticket: i64,
+}
+
+/// The live queue for staff: active tickets in call order per service.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct StaffQueue {
+    pub tickets: Vec<Ticket>,
+    pub services: Vec<ServiceWait>,
+    pub booths: Vec<Booth>,
+}
+
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub enum EventKind {
+    #[serde(rename = "ticket.issued")]
+    TicketIssued,
+    #[serde(rename = "ticket.called")]
+    TicketCalled,
+    #[serde(rename = "ticket.recalled")]
+    TicketRecalled,
+    #[serde(rename = "ticket.serving")]
+    TicketServing,
+    #[serde(rename = "ticket.done")]
+    TicketDone,
+    #[serde(rename = "ticket.no_show")]
+    TicketNoShow,
+    #[serde(rename = "ticket.reactivated")]
+    TicketReactivated,
+    #[serde(rename = "ticket.transferred")]
+    TicketTransferred,
+    #[serde(rename = "booth.changed")]
+    BoothChanged,
+    #[serde(rename = "reservation.changed")]
+    ReservationChanged,
+}
+
+impl EventKind {
+    pub const ALL: [EventKind; 10] = [
+        EventKind::TicketIssued,
+        EventKind::TicketCalled,
+        EventKind::TicketRecalled,
+        EventKind::TicketServing,
+        EventKind::TicketDone,
+        EventKind::TicketNoShow,
+        EventKind::TicketReactivated,
+        EventKind::TicketTransferred,
+        EventKind::BoothChanged,
+        EventKind::ReservationChanged,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EventKind::TicketIssued => "ticket.issued",
+            EventKind::TicketCalled => "ticket.called",
+            EventKind::TicketRecalled => "ticket.recalled",
+            EventKind::TicketServing => "ticket.serving",
+            EventKind::TicketDone => "ticket.done",
+            EventKind::TicketNoShow => "ticket.no_show",
+            EventKind::TicketReactivated => "ticket.reactivated",
+            EventKind::TicketTransferred => "ticket.transferred",
+            EventKind::BoothChanged => "booth.changed",
+            EventKind::ReservationChanged => "reservation.changed",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<EventKind> {
+        EventKind::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+}
+
+/// Event payload: numbers, services and booths only — never names, contact
+/// or answers. Fields that do not apply to a kind are left out.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct EventData {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ticket_id: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub number: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub services: Vec<String>,
+    /// The procedure concerned (current one for tickets).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub service: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub booth: Option<String>,
+    /// New state of the ticket, booth or reservation.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub call_count: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reservation_id: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub slot_start: Option<DateTime<FixedOffset>>,
+}
+
+/// One entry of the append-only event log, as sent over SSE.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Event {
+    pub id: i64,
+    pub kind: EventKind,
+    pub at: DateTime<FixedOffset>,
+    pub data: EventData,
+}

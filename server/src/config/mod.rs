@@ -1,0 +1,639 @@
+//! The office described in TOML: opening hours, services, booths, slots.
+//!
+//! Parsing collects every problem it can find, each with its line, so that
+//! `check-config` shows all of them at once rather than the first.
+
+use std::collections::{BTreeMap, BTreeSet, HashSet};
+
+use chrono::{Datelike, NaiveDate, NaiveTime, Weekday};
+use chrono_tz::Tz;
+use protocol::Localized;
+use serde::Deserialize;
+
+/// The office used when the server runs without `--config`.
+pub const DEMO_OFFICE_TOML: &str = include_str!("demo-office.toml");
+
+/// A validated office.
+#[derive(Debug, Clone)]
+pub struct Office {
+    pub name: Localized,
+    pub time_zone: Tz,
+    pub public_url: String,
+    pub hours: BTreeMap<u32, (NaiveTime, NaiveTime)>,
+    pub closed_dates: BTreeSet<NaiveDate>,
+    pub queue: QueueSettings,
+    pub booking: BookingSettings,
+    pub services: Vec<ServiceConfig>,
+    pub booths: Vec<BoothConfig>,
+    pub slot_templates: Vec<SlotTemplate>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct QueueSettings {
+    pub max_calls: u32,
+    pub ewma_alpha: f64,
+    pub checkin_early_minutes: i64,
+    pub checkin_late_minutes: i64,
+    pub recent_calls: usize,
+}
+
+impl Default for QueueSettings {
+    fn default() -> Self {
+        QueueSettings {
+            max_calls: 3,
+            ewma_alpha: 0.3,
+            checkin_early_minutes: 30,
+            checkin_late_minutes: 30,
+            recent_calls: 10,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct BookingSettings {
+    pub lead_minutes: i64,
+    pub horizon_days: i64,
+}
+
+impl Default for BookingSettings {
+    fn default() -> Self {
+        BookingSettings {
+            lead_minutes: 0,
+            horizon_days: 60,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServiceConfig {
+    pub id: String,
+    pub prefix: String,
+    pub name: Localized,
+    pub average_minutes: u32,
+    #[serde(default)]
+    pub reservation_only: bool,
+    pub department: String,
+    pub location: Localized,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BoothConfig {
+    pub id: String,
+    pub label: Localized,
+    pub location: Localized,
+    pub services: Vec<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct SlotTemplate {
+    pub service: String,
+    pub weekdays: Vec<Weekday>,
+    pub starts: Vec<NaiveTime>,
+    pub minutes: u32,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSlotTemplate {
+    service: String,
+    weekdays: Vec<String>,
+    starts: Vec<String>,
+    minutes: u32,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawOffice {
+    name: Localized,
+    #[serde(default = "default_tz")]
+    time_zone: String,
+    #[serde(default = "default_public_url")]
+    public_url: String,
+    #[serde(default)]
+    hours: BTreeMap<String, String>,
+    #[serde(default)]
+    closed_dates: Vec<String>,
+}
+
+fn default_tz() -> String {
+    "Asia/Tokyo".into()
+}
+
+fn default_public_url() -> String {
+    "http://127.0.0.1:8080".into()
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawFile {
+    office: toml::Spanned<toml::Value>,
+    #[serde(default)]
+    queue: Option<toml::Spanned<toml::Value>>,
+    #[serde(default)]
+    booking: Option<toml::Spanned<toml::Value>>,
+    #[serde(default)]
+    services: Vec<toml::Spanned<toml::Value>>,
+    #[serde(default)]
+    booths: Vec<toml::Spanned<toml::Value>>,
+    #[serde(default)]
+    slot_templates: Vec<toml::Spanned<toml::Value>>,
+}
+
+/// One problem in a configuration file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    pub line: usize,
+    pub message: String,
+}
+
+impl std::fmt::Display for Problem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "line {}: {}", self.line, self.message)
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("{} problem(s) in the configuration:\n{}", .0.len(), .0.iter().map(|p| p.to_string()).collect::<Vec<_>>().join("\n"))]
+pub struct ConfigError(pub Vec<Problem>);
+
+struct Collector<'a> {
+    src: &'a str,
+    problems: Vec<Problem>,
+}
+
+impl Collector<'_> {
+    fn line_of(&self, offset: usize) -> usize {
+        self.src[..offset.min(self.src.len())]
+            .bytes()
+            .filter(|b| *b == b'\n')
+            .count()
+            + 1
+    }
+
+    fn at(&mut self, span: &std::ops::Range<usize>, message: impl Into<String>) {
+        let line = self.line_of(span.start);
+        self.problems.push(Problem {
+            line,
+            message: message.into(),
+        });
+    }
+
+    fn typed<T: serde::de::DeserializeOwned>(
+        &mut self,
+        what: &str,
+        value: &toml::Spanned<toml::Value>,
+    ) -> Option<T> {
+        match value.get_ref().clone().try_into::<T>() {
+            Ok(v) => Some(v),
+            Err(e) => {
+                self.at(&value.span(), format!("{what}: {}", e.message().trim()));
+                None
+            }
+        }
+    }
+}
+
+fn parse_weekday(s: &str) -> Option<Weekday> {
+    match s.to_ascii_lowercase().as_str() {
+        "mon" => Some(Weekday::Mon),
+        "tue" => Some(Weekday::Tue),
+        "wed" => Some(Weekday::Wed),
+        "thu" => Some(Weekday::Thu),
+        "fri" => Some(Weekday::Fri),
+        "sat" => Some(Weekday::Sat),
+        "sun" => Some(Weekday::Sun),
+        _ => None,
+    }
+}
+
+fn parse_hhmm(s: &str) -> Option<NaiveTime> {
+    NaiveTime::parse_from_str(s.trim(), "%H:%M").ok()
+}
+
+fn valid_id(id: &str) -> bool {
+    !id.is_empty()
+        && id.len() <= 40
+        && id
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
+}
+
+impl Office {
+    /// The embedded demo office.
+    pub fn demo() -> Office {
+        // The demo file is part of the binary and covered by a test.
+        Office::parse(DEMO_OFFICE_TOML).unwrap_or_else(|e| panic!("embedded demo office: {e}"))
+    }
+
+    /// Parses and validates; reports every problem found, with lines.
+    pub fn parse(src: &str) -> Result<Office, ConfigError> {
+        let raw: RawFile = toml::from_str(src).map_err(|e| {
+            let line = e
+                .span()
+                .map(|s| src[..s.start.min(src.len())].matches('\n').count() + 1)
+                .unwrap_or(1);
+            ConfigError(vec![Problem {
+                line,
+                message: e.message().trim().to_string(),
+            }])
+        })?;
+        let mut c = Collector {
+            src,
+            problems: Vec::new(),
+        };
+
+        let office: Option<RawOffice> = c.typed("[office]", &raw.office);
+        let queue: QueueSettings = match &raw.queue {
+            Some(v) => c.typed("[queue]", v).unwrap_or_default(),
+            None => QueueSettings::default(),
+        };
+        let booking: BookingSettings = match &raw.booking {
+            Some(v) => c.typed("[booking]", v).unwrap_or_default(),
+            None => BookingSettings::default(),
+        };
+        if let Some(q) = &raw.queue {
+            if queue.max_calls == 0 {
+                c.at(&q.span(), "[queue] max_calls must be at least 1");
+            }
+            if !(queue.ewma_alpha > 0.0 && queue.ewma_alpha <= 1.0) {
+                c.at(&q.span(), "[queue] ewma_alpha must be in (0, 1]");
+            }
+            if queue.checkin_early_minutes < 0 || queue.checkin_late_minutes < 0 {
+                c.at(&q.span(), "[queue] check-in windows must not be negative");
+            }
+        }
+        if let Some(b) = &raw.booking
+            && (booking.lead_minutes < 0 || booking.horizon_days < 1 || booking.horizon_days > 366)
+        {
+            c.at(
+                &b.span(),
+                "[booking] lead_minutes must be >= 0 and horizon_days in 1..=366",
+            );
+        }
+
+        let mut time_zone = chrono_tz::Asia::Tokyo;
+        let mut hours = BTreeMap::new();
+        let mut closed_dates = BTreeSet::new();
+        let mut name = Localized::new();
+        let mut public_url = default_public_url();
+        if let Some(o) = office {
+            let span = raw.office.span();
+            match o.time_zone.parse::<Tz>() {
+                Ok(tz) => time_zone = tz,
+                Err(_) => c.at(&span, format!("unknown time zone {:?}", o.time_zone)),
+            }
+            if !o.name.contains_key("ja") {
+                c.at(&span, "office name needs a Japanese text (ja)");
+            }
+            name = o.name;
+            if !(o.public_url.starts_with("http://") || o.public_url.starts_with("https://")) {
+                c.at(
+                    &span,
+                    format!(
+                        "public_url {:?} must start with http:// or https://",
+                        o.public_url
+                    ),
+                );
+            }
+            public_url = o.public_url.trim_end_matches('/').to_string();
+            for (day, range) in &o.hours {
+                let Some(wd) = parse_weekday(day) else {
+                    c.at(
+                        &span,
+                        format!("hours: unknown weekday {day:?} (use mon … sun)"),
+                    );
+                    continue;
+                };
+                let parsed = range
+                    .split_once('-')
+                    .and_then(|(a, b)| Some((parse_hhmm(a)?, parse_hhmm(b)?)));
+                match parsed {
+                    Some((open, close)) if open < close => {
+                        hours.insert(wd.num_days_from_monday(), (open, close));
+                    }
+                    _ => c.at(&span, format!("hours.{day}: {range:?} is not \"HH:MM-HH:MM\" with opening before closing")),
+                }
+            }
+            for d in &o.closed_dates {
+                match NaiveDate::parse_from_str(d, "%Y-%m-%d") {
+                    Ok(date) => {
+                        closed_dates.insert(date);
+                    }
+                    Err(_) => c.at(&span, format!("closed_dates: {d:?} is not YYYY-MM-DD")),
+                }
+            }
+        }
+
+        let mut services = Vec::new();
+        let mut seen_ids = HashSet::new();
+        let mut seen_prefixes = HashSet::new();
+        if raw.services.is_empty() {
+            c.problems.push(Problem {
+                line: 1,
+                message: "no [[services]] defined".into(),
+            });
+        }
+        for v in &raw.services {
+            let Some(s) = c.typed::<ServiceConfig>("[[services]]", v) else {
+                continue;
+            };
+            let span = v.span();
+            if !valid_id(&s.id) {
+                c.at(
+                    &span,
+                    format!("service id {:?} must be 1–40 of a-z, 0-9, - or _", s.id),
+                );
+            }
+            if !seen_ids.insert(s.id.clone()) {
+                c.at(&span, format!("service id {:?} is used twice", s.id));
+            }
+            let prefix_ok =
+                s.prefix.len() == 1 && s.prefix.chars().all(|ch| ch.is_ascii_uppercase());
+            if !prefix_ok {
+                c.at(
+                    &span,
+                    format!(
+                        "service {:?}: prefix {:?} must be one letter A–Z",
+                        s.id, s.prefix
+                    ),
+                );
+            } else if !seen_prefixes.insert(s.prefix.clone()) {
+                c.at(
+                    &span,
+                    format!(
+                        "service {:?}: prefix {:?} is used by another service",
+                        s.id, s.prefix
+                    ),
+                );
+            }
+            if !(1..=480).contains(&s.average_minutes) {
+                c.at(
+                    &span,
+                    format!("service {:?}: average_minutes must be 1–480", s.id),
+                );
+            }
+            if !s.name.contains_key("ja") {
+                c.at(
+                    &span,
+                    format!("service {:?}: name needs a Japanese text (ja)", s.id),
+                );
+            }
+            services.push(s);
+        }
+
+        let mut booths: Vec<BoothConfig> = Vec::new();
+        let mut seen_booths = HashSet::new();
+        for v in &raw.booths {
+            let Some(b) = c.typed::<BoothConfig>("[[booths]]", v) else {
+                continue;
+            };
+            let span = v.span();
+            if !valid_id(&b.id) {
+                c.at(
+                    &span,
+                    format!("booth id {:?} must be 1–40 of a-z, 0-9, - or _", b.id),
+                );
+            }
+            if !seen_booths.insert(b.id.clone()) {
+                c.at(&span, format!("booth id {:?} is used twice", b.id));
+            }
+            if b.services.is_empty() {
+                c.at(&span, format!("booth {:?} serves no service", b.id));
+            }
+            for s in &b.services {
+                if !seen_ids.contains(s) {
+                    c.at(&span, format!("booth {:?}: unknown service {s:?}", b.id));
+                }
+            }
+            booths.push(b);
+        }
+        for s in &services {
+            if !booths.iter().any(|b| b.services.contains(&s.id)) {
+                let span = raw
+                    .services
+                    .iter()
+                    .find(|v| v.get_ref().get("id").and_then(|i| i.as_str()) == Some(&s.id))
+                    .map(|v| v.span())
+                    .unwrap_or(0..0);
+                c.at(
+                    &span,
+                    format!("service {:?} has no booth that serves it", s.id),
+                );
+            }
+        }
+
+        let mut slot_templates = Vec::new();
+        for v in &raw.slot_templates {
+            let Some(t) = c.typed::<RawSlotTemplate>("[[slot_templates]]", v) else {
+                continue;
+            };
+            let span = v.span();
+            if !seen_ids.contains(&t.service) {
+                c.at(
+                    &span,
+                    format!("slot template: unknown service {:?}", t.service),
+                );
+            }
+            let mut weekdays = Vec::new();
+            for d in &t.weekdays {
+                match parse_weekday(d) {
+                    Some(w) => weekdays.push(w),
+                    None => c.at(&span, format!("slot template: unknown weekday {d:?}")),
+                }
+            }
+            let mut starts = Vec::new();
+            for s in &t.starts {
+                match parse_hhmm(s) {
+                    Some(time) => starts.push(time),
+                    None => c.at(&span, format!("slot template: start {s:?} is not HH:MM")),
+                }
+            }
+            starts.sort();
+            if !(5..=480).contains(&t.minutes) {
+                c.at(&span, "slot template: minutes must be 5–480");
+            }
+            slot_templates.push(SlotTemplate {
+                service: t.service,
+                weekdays,
+                starts,
+                minutes: t.minutes,
+            });
+        }
+        for s in services.iter().filter(|s| s.reservation_only) {
+            if !slot_templates.iter().any(|t| t.service == s.id) {
+                let span = raw
+                    .services
+                    .iter()
+                    .find(|v| v.get_ref().get("id").and_then(|i| i.as_str()) == Some(&s.id))
+                    .map(|v| v.span())
+                    .unwrap_or(0..0);
+                c.at(
+                    &span,
+                    format!(
+                        "service {:?} is reservation-only but has no slot template",
+                        s.id
+                    ),
+                );
+            }
+        }
+
+        if !c.problems.is_empty() {
+            c.problems.sort_by_key(|p| p.line);
+            return Err(ConfigError(c.problems));
+        }
+        Ok(Office {
+            name,
+            time_zone,
+            public_url,
+            hours,
+            closed_dates,
+            queue,
+            booking,
+            services,
+            booths,
+            slot_templates,
+        })
+    }
+
+    pub fn service(&self, id: &str) -> Option<&ServiceConfig> {
+        self.services.iter().find(|s| s.id == id)
+    }
+
+    pub fn booth(&self, id: &str) -> Option<&BoothConfig> {
+        self.booths.iter().find(|b| b.id == id)
+    }
+
+    /// Opening hours of a date, or None when the office is closed that day.
+    pub fn hours_on(&self, date: NaiveDate) -> Option<(NaiveTime, NaiveTime)> {
+        if self.closed_dates.contains(&date) {
+            return None;
+        }
+        self.hours
+            .get(&date.weekday().num_days_from_monday())
+            .copied()
+    }
+
+    /// Booths that can serve a service: the capacity of its slots.
+    pub fn booths_serving(&self, service: &str) -> usize {
+        self.booths
+            .iter()
+            .filter(|b| b.services.iter().any(|s| s == service))
+            .count()
+    }
+
+    pub fn to_wire_service(&self, s: &ServiceConfig) -> protocol::Service {
+        protocol::Service {
+            id: s.id.clone(),
+            name: s.name.clone(),
+            prefix: s.prefix.clone(),
+            average_minutes: s.average_minutes,
+            reservation_only: s.reservation_only,
+            department: s.department.clone(),
+            location: s.location.clone(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn demo_office_is_valid_and_has_the_okuyami_corner() {
+        let office = Office::demo();
+        let okuyami = office.service("okuyami").expect("okuyami service");
+        assert!(okuyami.reservation_only);
+        assert_eq!(office.booths_serving("okuyami"), 2);
+        let t = &office.slot_templates[0];
+        assert_eq!(t.minutes, 90);
+        let starts: Vec<String> = t
+            .starts
+            .iter()
+            .map(|s| s.format("%H:%M").to_string())
+            .collect();
+        assert_eq!(starts, ["09:00", "10:30", "13:30", "15:00"]);
+    }
+
+    #[test]
+    fn every_problem_is_reported_with_its_line() {
+        let src = r#"
+[office]
+name = { ja = "テスト" }
+time_zone = "Mars/Olympus"
+
+[[services]]
+id = "a"
+prefix = "AA"
+name = { ja = "A" }
+average_minutes = 5
+department = "x"
+location = { ja = "1階" }
+
+[[services]]
+id = "a"
+prefix = "B"
+name = { en = "B" }
+average_minutes = 0
+department = "x"
+location = { ja = "1階" }
+
+[[booths]]
+id = "1"
+label = { ja = "1" }
+location = { ja = "1" }
+services = ["nope"]
+"#;
+        let err = Office::parse(src).expect_err("invalid");
+        let lines: Vec<usize> = err.0.iter().map(|p| p.line).collect();
+        let text = err.to_string();
+        assert!(text.contains("Mars/Olympus"), "{text}");
+        assert!(text.contains("prefix \"AA\""), "{text}");
+        assert!(text.contains("used twice"), "{text}");
+        assert!(text.contains("average_minutes"), "{text}");
+        assert!(text.contains("unknown service \"nope\""), "{text}");
+        assert!(
+            lines.contains(&2),
+            "office problems point at [office]: {lines:?}"
+        );
+        assert!(lines.contains(&6), "first service at line 6: {lines:?}");
+        assert!(lines.contains(&14), "second service at line 14: {lines:?}");
+        assert!(lines.contains(&22), "booth at line 22: {lines:?}");
+        assert!(err.0.len() >= 6, "{text}");
+    }
+
+    #[test]
+    fn a_syntax_error_names_its_line() {
+        let err = Office::parse("[office]\nname = { ja = \"x\" \n").expect_err("bad toml");
+        assert_eq!(err.0.len(), 1);
+        assert!(err.0[0].line >= 2, "{:?}", err.0);
+    }
+
+    #[test]
+    fn a_mistyped_field_does_not_hide_other_problems() {
+        let src = r#"
+[office]
+name = { ja = "x" }
+
+[[services]]
+id = "a"
+prefix = "A"
+name = { ja = "A" }
+average_minutes = "ten"
+department = "x"
+location = { ja = "1" }
+
+[[booths]]
+id = "1"
+label = { ja = "1" }
+location = { ja = "1" }
+services = ["b"]
+"#;
+        let err = Office::parse(src).expect_err("invalid");
+        assert!(err.0.iter().any(|p| p.line == 5), "{err}");
+        assert!(err.0.iter().any(|p| p.line == 13), "{err}");
+    }
+}
