@@ -1,5 +1,17 @@
 //! Madoguchi server: the office's queue engine, storage, HTTP API and live
 //! events. See ARCHITECTURE.md for the map.
 
+pub mod app;
+pub mod auth;
+pub mod booking;
+pub mod clock;
 pub mod config;
 pub mod engine;
+pub mod error;
+pub mod http;
+pub mod hub;
+pub mod limiter;
+pub mod startup;
+pub mod storage;
+pub mod tokens;
+pub mod views;

@@ -1,1 +1,255 @@
-fn main() {}
+//! `madoguchi-server`: serve the office, manage users and devices, check a
+//! configuration file.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+use clap::{Parser, Subcommand, ValueEnum};
+use madoguchi_server::clock::Clock;
+use madoguchi_server::config::Office;
+use madoguchi_server::startup::Server;
+use madoguchi_server::storage::Store;
+use madoguchi_server::{auth, tokens};
+
+#[derive(Parser)]
+#[command(
+    name = "madoguchi-server",
+    version,
+    about = "Visitor flow for city hall counters"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the server (without --config: the embedded demo office).
+    Serve {
+        #[arg(long, env = "MADOGUCHI_LISTEN", default_value = "127.0.0.1:8080")]
+        listen: SocketAddr,
+        #[arg(long, env = "MADOGUCHI_DATA", default_value = "data")]
+        data: PathBuf,
+        #[arg(long, env = "MADOGUCHI_CONFIG")]
+        config: Option<PathBuf>,
+        /// Address visitors' phones reach the server at (QR codes); overrides the config.
+        #[arg(long, env = "MADOGUCHI_PUBLIC_URL")]
+        public_url: Option<String>,
+        /// Start the clock at this RFC 3339 instant (tests and demos only).
+        #[arg(long, hide = true)]
+        clock_start: Option<String>,
+        /// Print the listening address as the first line on stdout.
+        #[arg(long, hide = true)]
+        print_addr: bool,
+    },
+    /// Staff users.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+    /// Kiosk and board devices.
+    Device {
+        #[command(subcommand)]
+        command: DeviceCommand,
+    },
+    /// Check an office configuration file and report every problem.
+    CheckConfig { file: PathBuf },
+    /// Print the embedded demo office configuration (a starting point).
+    DemoConfig,
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Add a staff user (or reset their password). The password is read
+    /// from MADOGUCHI_PASSWORD or, failing that, from the first line of stdin.
+    Add {
+        username: String,
+        #[arg(long, value_enum, default_value = "staff")]
+        role: UserRole,
+        #[arg(long, env = "MADOGUCHI_DATA", default_value = "data")]
+        data: PathBuf,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum UserRole {
+    Staff,
+    Admin,
+}
+
+#[derive(Subcommand)]
+enum DeviceCommand {
+    /// Register a device and print its token once (only a hash is stored).
+    Add {
+        name: String,
+        #[arg(long, value_enum)]
+        role: DeviceRole,
+        #[arg(long, env = "MADOGUCHI_DATA", default_value = "data")]
+        data: PathBuf,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum DeviceRole {
+    Kiosk,
+    Board,
+}
+
+fn load_office(config: Option<&Path>) -> anyhow::Result<Office> {
+    match config {
+        None => Ok(Office::demo()),
+        Some(path) => {
+            let src = std::fs::read_to_string(path)
+                .with_context(|| format!("reading {}", path.display()))?;
+            Office::parse(&src).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))
+        }
+    }
+}
+
+async fn open_store(data: &Path) -> anyhow::Result<Store> {
+    std::fs::create_dir_all(data).with_context(|| format!("creating {}", data.display()))?;
+    Ok(Store::open(data).await?)
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+    tracing::info!("shutting down");
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "info,sqlx=warn,tower_http=warn".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Serve {
+            listen,
+            data,
+            config,
+            public_url,
+            clock_start,
+            print_addr,
+        } => {
+            let mut office = load_office(config.as_deref())?;
+            if let Some(url) = public_url {
+                anyhow::ensure!(
+                    url.starts_with("http://") || url.starts_with("https://"),
+                    "--public-url must start with http:// or https://"
+                );
+                office.public_url = url.trim_end_matches('/').to_string();
+            }
+            let clock = match clock_start {
+                Some(s) => Clock::starting_at(
+                    chrono::DateTime::parse_from_rfc3339(&s)
+                        .with_context(|| format!("--clock-start {s:?}"))?
+                        .with_timezone(&chrono::Utc),
+                ),
+                None => Clock::system(),
+            };
+            let started = std::time::Instant::now();
+            let server = Server::build(office, data.clone(), listen, clock).await?;
+            let addr = server.local_addr()?;
+            if print_addr {
+                println!("{addr}");
+            }
+            tracing::info!(%addr, data = %data.display(), ready_ms = started.elapsed().as_millis() as u64, "madoguchi-server listening");
+            server.run(shutdown_signal()).await?;
+        }
+        Command::User {
+            command:
+                UserCommand::Add {
+                    username,
+                    role,
+                    data,
+                },
+        } => {
+            let username = username.trim().to_string();
+            anyhow::ensure!(
+                !username.is_empty()
+                    && username.len() <= 100
+                    && !username.chars().any(char::is_whitespace),
+                "user names are 1–100 characters without spaces"
+            );
+            let password = match std::env::var("MADOGUCHI_PASSWORD") {
+                Ok(p) => p,
+                Err(_) => {
+                    let mut line = String::new();
+                    std::io::stdin().read_line(&mut line)?;
+                    line.trim_end_matches(['\r', '\n']).to_string()
+                }
+            };
+            anyhow::ensure!(
+                password.chars().count() >= 8,
+                "passwords need at least 8 characters"
+            );
+            let hash =
+                auth::hash_password(&password).map_err(|e| anyhow::anyhow!("hashing: {e}"))?;
+            let store = open_store(&data).await?;
+            let role = match role {
+                UserRole::Staff => "staff",
+                UserRole::Admin => "admin",
+            };
+            store
+                .add_user(&username, &hash, role, chrono::Utc::now())
+                .await?;
+            println!("user {username} ({role}) saved");
+        }
+        Command::Device {
+            command: DeviceCommand::Add { name, role, data },
+        } => {
+            let store = open_store(&data).await?;
+            let token = tokens::new_token();
+            let role = match role {
+                DeviceRole::Kiosk => "kiosk",
+                DeviceRole::Board => "board",
+            };
+            let id = store
+                .add_device(&name, role, &tokens::hash(&token), chrono::Utc::now())
+                .await?;
+            eprintln!("device {id} {name:?} ({role}) added; its token is shown only now:");
+            println!("{token}");
+        }
+        Command::CheckConfig { file } => {
+            let src = std::fs::read_to_string(&file)
+                .with_context(|| format!("reading {}", file.display()))?;
+            match Office::parse(&src) {
+                Ok(office) => println!(
+                    "{}: ok ({} services, {} booths, {} slot templates)",
+                    file.display(),
+                    office.services.len(),
+                    office.booths.len(),
+                    office.slot_templates.len()
+                ),
+                Err(e) => {
+                    for p in &e.0 {
+                        eprintln!("{}:{}: {}", file.display(), p.line, p.message);
+                    }
+                    eprintln!("{} problem(s)", e.0.len());
+                    std::process::exit(1);
+                }
+            }
+        }
+        Command::DemoConfig => print!("{}", madoguchi_server::config::DEMO_OFFICE_TOML),
+    }
+    Ok(())
+}

@@ -23,6 +23,7 @@ pub struct Office {
     pub closed_dates: BTreeSet<NaiveDate>,
     pub queue: QueueSettings,
     pub booking: BookingSettings,
+    pub security: SecuritySettings,
     pub services: Vec<ServiceConfig>,
     pub booths: Vec<BoothConfig>,
     pub slot_templates: Vec<SlotTemplate>,
@@ -62,6 +63,30 @@ impl Default for BookingSettings {
         BookingSettings {
             lead_minutes: 0,
             horizon_days: 60,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct SecuritySettings {
+    /// Staff sessions expire after this many hours.
+    pub session_hours: i64,
+    /// Failed logins per user name (and per address) before a lock-out …
+    pub login_failures: u32,
+    /// … that lasts this long.
+    pub login_window_minutes: i64,
+    /// Requests a kiosk device may make per minute.
+    pub kiosk_requests_per_minute: u32,
+}
+
+impl Default for SecuritySettings {
+    fn default() -> Self {
+        SecuritySettings {
+            session_hours: 8,
+            login_failures: 5,
+            login_window_minutes: 15,
+            kiosk_requests_per_minute: 120,
         }
     }
 }
@@ -135,6 +160,8 @@ struct RawFile {
     queue: Option<toml::Spanned<toml::Value>>,
     #[serde(default)]
     booking: Option<toml::Spanned<toml::Value>>,
+    #[serde(default)]
+    security: Option<toml::Spanned<toml::Value>>,
     #[serde(default)]
     services: Vec<toml::Spanned<toml::Value>>,
     #[serde(default)]
@@ -255,6 +282,18 @@ impl Office {
             Some(v) => c.typed("[booking]", v).unwrap_or_default(),
             None => BookingSettings::default(),
         };
+        let security: SecuritySettings = match &raw.security {
+            Some(v) => c.typed("[security]", v).unwrap_or_default(),
+            None => SecuritySettings::default(),
+        };
+        if let Some(sec) = &raw.security
+            && (security.session_hours < 1
+                || security.login_failures < 1
+                || security.login_window_minutes < 1
+                || security.kiosk_requests_per_minute < 1)
+        {
+            c.at(&sec.span(), "[security] every setting must be at least 1");
+        }
         if let Some(q) = &raw.queue {
             if queue.max_calls == 0 {
                 c.at(&q.span(), "[queue] max_calls must be at least 1");
@@ -493,6 +532,7 @@ impl Office {
             closed_dates,
             queue,
             booking,
+            security,
             services,
             booths,
             slot_templates,

@@ -1,0 +1,771 @@
+//! The application: the queue engine, the store and the event hub behind
+//! one write lock. HTTP handlers call these operations and nothing else.
+//!
+//! Write path (every change): take the lock → plan with the pure engine →
+//! store records and events in one transaction → commit → apply to memory →
+//! publish events. A failure before commit changes nothing anywhere.
+
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use protocol::{
+    BoardSnapshot, BoothState, CreateReservation, EventData, EventKind, IssuedTicket,
+    ReservationCreated, ReservationState, StaffQueue, TicketSource, TicketState, WalkInRequest,
+};
+use tokio::sync::{Mutex, MutexGuard};
+
+use crate::booking::{self, CheckinRefusal, ScannedCode};
+use crate::clock::Clock;
+use crate::config::Office;
+use crate::engine::{EngineError, Floor, NewTicket, Note, OrderKey, Outcome, Rules, TicketId};
+use crate::error::{Error, Result};
+use crate::hub::EventHub;
+use crate::limiter::Limiter;
+use crate::storage::{NewReservation, ReservationRow, Store};
+use crate::{tokens, views};
+
+/// Who made a change: recorded in the event log's audit column only.
+#[derive(Debug, Clone)]
+pub enum Actor {
+    Visitor,
+    Device { id: i64, name: String },
+    Staff { username: String },
+}
+
+impl Actor {
+    fn audit(&self) -> String {
+        match self {
+            Actor::Visitor => "visitor".into(),
+            Actor::Device { id, name } => format!("device:{id}:{name}"),
+            Actor::Staff { username } => format!("staff:{username}"),
+        }
+    }
+
+    fn author(&self) -> String {
+        match self {
+            Actor::Staff { username } => username.clone(),
+            other => other.audit(),
+        }
+    }
+}
+
+pub struct App {
+    pub office: Office,
+    pub store: Store,
+    pub hub: EventHub,
+    pub clock: Clock,
+    pub login_limiter: Limiter,
+    pub kiosk_limiter: Limiter,
+    floor: Mutex<Floor>,
+}
+
+const MAX_NAME: usize = 100;
+const MAX_NOTE: usize = 2000;
+const MAX_ANSWERS_BYTES: usize = 16 * 1024;
+
+impl App {
+    pub async fn new(
+        office: Office,
+        store: Store,
+        clock: Clock,
+    ) -> std::result::Result<App, crate::storage::StoreError> {
+        let now = clock.now();
+        let day = booking::local_day(&office, now);
+        let booth_ids: Vec<String> = office.booths.iter().map(|b| b.id.clone()).collect();
+        store.ensure_booths(&booth_ids).await?;
+        let state = store.load_day(day).await?;
+        let floor = Floor::restore(
+            Rules::from_office(&office),
+            day,
+            state.next_ticket_id,
+            state.tickets,
+            state.booths,
+            state.service_samples,
+        );
+        let hub = EventHub::new(store.last_event_id().await?, office.time_zone);
+        let sec = &office.security;
+        Ok(App {
+            login_limiter: Limiter::new(
+                sec.login_failures,
+                Duration::minutes(sec.login_window_minutes),
+            ),
+            kiosk_limiter: Limiter::new(sec.kiosk_requests_per_minute, Duration::minutes(1)),
+            floor: Mutex::new(floor),
+            office,
+            store,
+            hub,
+            clock,
+        })
+    }
+
+    /// The floor, rolled over to today, and the time of this operation.
+    async fn lock(&self) -> (MutexGuard<'_, Floor>, DateTime<Utc>) {
+        let mut floor = self.floor.lock().await;
+        let now = self.clock.now();
+        floor.roll_to(booking::local_day(&self.office, now));
+        (floor, now)
+    }
+
+    /// Stores an outcome, then applies and publishes it (lock held).
+    async fn commit(
+        &self,
+        floor: &mut Floor,
+        outcome: &Outcome,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        let mut tx = self.store.begin().await?;
+        let events = Store::save_outcome(&mut tx, outcome, &actor.audit(), now).await?;
+        tx.commit()
+            .await
+            .map_err(crate::storage::StoreError::from)?;
+        floor.apply(outcome);
+        self.hub.publish(&events);
+        Ok(())
+    }
+
+    /// Plans a ticket command with the engine, stores it and returns the
+    /// ticket as staff see it.
+    async fn ticket_command(
+        &self,
+        actor: &Actor,
+        plan: impl FnOnce(&Floor, DateTime<Utc>) -> std::result::Result<Outcome, EngineError>,
+    ) -> Result<protocol::Ticket> {
+        let (mut floor, now) = self.lock().await;
+        let outcome = plan(&floor, now)?;
+        self.commit(&mut floor, &outcome, actor, now).await?;
+        let t = outcome
+            .ticket()
+            .ok_or_else(|| Error::conflict("invalid_transition", "nothing changed"))?;
+        Ok(views::staff_ticket(&self.office, t))
+    }
+
+    // ---- kiosk ----
+
+    pub async fn checkin(
+        &self,
+        device: &Actor,
+        device_id: i64,
+        code: &str,
+    ) -> Result<(bool, IssuedTicket)> {
+        let token = match booking::parse_scanned_code(code) {
+            Some(ScannedCode::Reservation(t)) => t,
+            Some(ScannedCode::TicketStatus) => {
+                return Err(Error::invalid(
+                    "malformed_code",
+                    "this is a ticket's status code, not a reservation",
+                ));
+            }
+            None => {
+                return Err(Error::invalid(
+                    "malformed_code",
+                    "the scanned code is not a reservation code",
+                ));
+            }
+        };
+        let hash = tokens::hash(&token);
+        let (mut floor, now) = self.lock().await;
+        // Read under the lock: a cancellation cannot slip in between.
+        let res = self
+            .store
+            .reservation_by_token_hash(&hash)
+            .await?
+            .ok_or_else(|| Error::not_found("unknown_code", "no reservation has this code"))?;
+        if let Some(t) = floor.ticket_for_reservation(res.id) {
+            // Scanning twice gives the same ticket.
+            return Ok((false, views::issued_ticket(&self.office, &floor, t, now)));
+        }
+        if res.state == ReservationState::Cancelled {
+            return Err(Error::conflict(
+                "cancelled",
+                "this reservation was cancelled",
+            ));
+        }
+        booking::checkin_window(&self.office, res.start, now).map_err(|r| match r {
+            CheckinRefusal::WrongDay => {
+                Error::conflict("wrong_day", "this reservation is for another day")
+            }
+            CheckinRefusal::TooEarly => Error::conflict(
+                "too_early",
+                "check-in opens shortly before the reserved time",
+            ),
+            CheckinRefusal::TooLate => Error::conflict(
+                "too_late",
+                "the reserved time has passed; please ask at the counter",
+            ),
+        })?;
+        if res.state != ReservationState::Booked {
+            return Err(Error::conflict(
+                "already_used",
+                "this reservation was already used",
+            ));
+        }
+        let outcome = floor.issue(
+            NewTicket {
+                services: vec![res.service.clone()],
+                source: TicketSource::Reservation,
+                reservation_id: Some(res.id),
+                slot_start: Some(res.start),
+                priority: false,
+                status_token: tokens::new_token(),
+                device_id: Some(device_id),
+                idempotency_key: None,
+            },
+            now,
+        )?;
+        self.commit(&mut floor, &outcome, device, now).await?;
+        let t = outcome
+            .ticket()
+            .ok_or_else(|| Error::conflict("invalid_transition", "no ticket issued"))?;
+        Ok((true, views::issued_ticket(&self.office, &floor, t, now)))
+    }
+
+    pub async fn walk_in(
+        &self,
+        device: &Actor,
+        device_id: i64,
+        req: &WalkInRequest,
+    ) -> Result<(bool, IssuedTicket)> {
+        let key = req.idempotency_key.trim();
+        if key.is_empty() || key.len() > 100 || !key.bytes().all(|b| b.is_ascii_graphic()) {
+            return Err(Error::invalid(
+                "invalid_idempotency_key",
+                "idempotency_key must be 1–100 printable ASCII characters",
+            ));
+        }
+        let (mut floor, now) = self.lock().await;
+        if let Some(t) = floor.ticket_by_idempotency(device_id, key) {
+            if t.services != req.services || t.priority != req.priority {
+                return Err(Error::conflict(
+                    "idempotency_conflict",
+                    "this idempotency_key was used for a different request",
+                ));
+            }
+            return Ok((false, views::issued_ticket(&self.office, &floor, t, now)));
+        }
+        let local = now.with_timezone(&self.office.time_zone);
+        let open = self
+            .office
+            .hours_on(local.date_naive())
+            .is_some_and(|(from, to)| (from..to).contains(&local.time()));
+        if !open {
+            return Err(Error::conflict("office_closed", "the office is closed now"));
+        }
+        let outcome = floor.issue(
+            NewTicket {
+                services: req.services.clone(),
+                source: TicketSource::WalkIn,
+                reservation_id: None,
+                slot_start: None,
+                priority: req.priority,
+                status_token: tokens::new_token(),
+                device_id: Some(device_id),
+                idempotency_key: Some(key.to_string()),
+            },
+            now,
+        )?;
+        self.commit(&mut floor, &outcome, device, now).await?;
+        let t = outcome
+            .ticket()
+            .ok_or_else(|| Error::conflict("invalid_transition", "no ticket issued"))?;
+        Ok((true, views::issued_ticket(&self.office, &floor, t, now)))
+    }
+
+    // ---- staff ----
+
+    pub async fn set_booth(
+        &self,
+        actor: &Actor,
+        booth: &str,
+        state: BoothState,
+    ) -> Result<protocol::Booth> {
+        let (mut floor, now) = self.lock().await;
+        let outcome = floor.set_booth_state(booth, state)?;
+        self.commit(&mut floor, &outcome, actor, now).await?;
+        views::booths(&self.office, &floor)
+            .into_iter()
+            .find(|b| b.id == booth)
+            .ok_or_else(|| Error::not_found("unknown_booth", format!("no booth {booth:?}")))
+    }
+
+    pub async fn call_next(&self, actor: &Actor, booth: &str) -> Result<Option<protocol::Ticket>> {
+        let (mut floor, now) = self.lock().await;
+        let Some(outcome) = floor.call_next(booth, now)? else {
+            return Ok(None);
+        };
+        self.commit(&mut floor, &outcome, actor, now).await?;
+        Ok(outcome
+            .ticket()
+            .map(|t| views::staff_ticket(&self.office, t)))
+    }
+
+    pub async fn call_ticket(
+        &self,
+        actor: &Actor,
+        booth: &str,
+        ticket: TicketId,
+    ) -> Result<protocol::Ticket> {
+        self.ticket_command(actor, |f, now| f.call(booth, ticket, now))
+            .await
+    }
+
+    pub async fn recall(&self, actor: &Actor, id: TicketId) -> Result<protocol::Ticket> {
+        self.ticket_command(actor, |f, now| f.recall(id, now)).await
+    }
+
+    pub async fn start(&self, actor: &Actor, id: TicketId) -> Result<protocol::Ticket> {
+        self.ticket_command(actor, |f, now| f.start(id, now)).await
+    }
+
+    pub async fn complete(&self, actor: &Actor, id: TicketId) -> Result<protocol::Ticket> {
+        self.ticket_command(actor, |f, now| f.complete(id, now))
+            .await
+    }
+
+    pub async fn no_show(&self, actor: &Actor, id: TicketId) -> Result<protocol::Ticket> {
+        self.ticket_command(actor, |f, now| f.no_show(id, now))
+            .await
+    }
+
+    pub async fn reactivate(&self, actor: &Actor, id: TicketId) -> Result<protocol::Ticket> {
+        self.ticket_command(actor, |f, now| f.reactivate(id, now))
+            .await
+    }
+
+    fn note(
+        &self,
+        floor: &Floor,
+        actor: &Actor,
+        id: TicketId,
+        text: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Note> {
+        let text = text.trim();
+        if text.is_empty() || text.chars().count() > MAX_NOTE {
+            return Err(Error::invalid(
+                "invalid_note",
+                format!("a note needs 1–{MAX_NOTE} characters"),
+            ));
+        }
+        let t = floor.ticket(id).ok_or(EngineError::UnknownTicket(id))?;
+        Ok(Note {
+            at: now,
+            booth: t.booth.clone(),
+            service: t.current_service().to_string(),
+            author: actor.author(),
+            text: text.to_string(),
+        })
+    }
+
+    pub async fn transfer(
+        &self,
+        actor: &Actor,
+        id: TicketId,
+        service: &str,
+        note: Option<&str>,
+    ) -> Result<protocol::Ticket> {
+        let (mut floor, now) = self.lock().await;
+        let note = note
+            .filter(|n| !n.trim().is_empty())
+            .map(|n| self.note(&floor, actor, id, n, now))
+            .transpose()?;
+        let outcome = floor.transfer(id, service, note, now)?;
+        self.commit(&mut floor, &outcome, actor, now).await?;
+        outcome
+            .ticket()
+            .map(|t| views::staff_ticket(&self.office, t))
+            .ok_or_else(|| Error::conflict("invalid_transition", "nothing changed"))
+    }
+
+    pub async fn add_note(
+        &self,
+        actor: &Actor,
+        id: TicketId,
+        text: &str,
+    ) -> Result<protocol::Ticket> {
+        let (mut floor, now) = self.lock().await;
+        let note = self.note(&floor, actor, id, text, now)?;
+        let outcome = floor.add_note(id, note)?;
+        self.commit(&mut floor, &outcome, actor, now).await?;
+        outcome
+            .ticket()
+            .map(|t| views::staff_ticket(&self.office, t))
+            .ok_or_else(|| Error::conflict("invalid_transition", "nothing changed"))
+    }
+
+    pub async fn staff_queue(&self) -> StaffQueue {
+        let (floor, now) = self.lock().await;
+        let mut tickets: Vec<_> = floor
+            .tickets()
+            .filter(|t| !matches!(t.state, TicketState::Done | TicketState::Cancelled))
+            .collect();
+        tickets.sort_by_key(|t| {
+            (
+                t.state,
+                t.current_service().to_string(),
+                OrderKey::of(t, now),
+            )
+        });
+        StaffQueue {
+            tickets: tickets
+                .into_iter()
+                .map(|t| views::staff_ticket(&self.office, t))
+                .collect(),
+            services: views::service_waits(&self.office, &floor, now),
+            booths: views::booths(&self.office, &floor),
+        }
+    }
+
+    pub async fn staff_reservations(&self, date: NaiveDate) -> Result<Vec<protocol::Reservation>> {
+        let (from, to) = self.day_bounds(date)?;
+        let rows = self.store.reservations_between(from, to).await?;
+        let mut out = Vec::with_capacity(rows.len());
+        for r in &rows {
+            let number = self.ticket_number(r).await?;
+            out.push(views::reservation(&self.office, r, number));
+        }
+        Ok(out)
+    }
+
+    fn day_bounds(&self, date: NaiveDate) -> Result<(DateTime<Utc>, DateTime<Utc>)> {
+        use chrono::TimeZone;
+        let start = |d: NaiveDate| {
+            self.office
+                .time_zone
+                .from_local_datetime(&d.and_hms_opt(0, 0, 0).unwrap_or_default())
+                .earliest()
+                .map(|t| t.with_timezone(&Utc))
+        };
+        let next = date
+            .succ_opt()
+            .ok_or_else(|| Error::invalid("invalid_date", "date out of range"))?;
+        match (start(date), start(next)) {
+            (Some(a), Some(b)) => Ok((a, b)),
+            _ => Err(Error::invalid("invalid_date", "date out of range")),
+        }
+    }
+
+    // ---- public ----
+
+    pub async fn board(&self) -> BoardSnapshot {
+        let (floor, now) = self.lock().await;
+        BoardSnapshot {
+            office: self.office.name.clone(),
+            recent_calls: views::recent_calls(&self.office, &floor),
+            services: views::service_waits(&self.office, &floor, now),
+            booths: views::booths(&self.office, &floor),
+            // Read under the lock: consistent with the snapshot above.
+            last_event_id: self.hub.last_id(),
+        }
+    }
+
+    pub async fn booths(&self) -> Vec<protocol::Booth> {
+        let (floor, _) = self.lock().await;
+        views::booths(&self.office, &floor)
+    }
+
+    pub async fn ticket_status(&self, status_token: &str) -> Result<protocol::TicketStatus> {
+        let unknown = || Error::not_found("unknown_ticket", "no ticket has this status code");
+        if !tokens::looks_like_token(status_token) {
+            return Err(unknown());
+        }
+        {
+            let (floor, now) = self.lock().await;
+            if let Some(t) = floor.ticket_by_status_token(status_token) {
+                return Ok(views::ticket_status(&self.office, Some(&floor), t, now));
+            }
+        }
+        let t = self
+            .store
+            .ticket_by_status_token(status_token)
+            .await?
+            .ok_or_else(unknown)?;
+        Ok(views::ticket_status(
+            &self.office,
+            None,
+            &t,
+            self.clock.now(),
+        ))
+    }
+
+    pub fn slots(
+        &self,
+        service: &str,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<Vec<booking::SlotTime>> {
+        if self.office.service(service).is_none() {
+            return Err(Error::not_found(
+                "unknown_service",
+                format!("no service {service:?}"),
+            ));
+        }
+        if to < from {
+            return Err(Error::invalid("invalid_date", "`to` is before `from`"));
+        }
+        if (to - from).num_days() > booking::MAX_SLOT_RANGE_DAYS {
+            return Err(Error::invalid(
+                "range_too_long",
+                format!(
+                    "ask for at most {} days at once",
+                    booking::MAX_SLOT_RANGE_DAYS
+                ),
+            ));
+        }
+        Ok(booking::slots_for(&self.office, service, from, to))
+    }
+
+    pub async fn slots_with_availability(
+        &self,
+        service: &str,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<Vec<protocol::Slot>> {
+        let slots = self.slots(service, from, to)?;
+        let (Some(first), Some(last)) = (slots.first(), slots.last()) else {
+            return Ok(Vec::new());
+        };
+        let taken = self
+            .store
+            .taken_between(service, first.start, last.start + Duration::seconds(1))
+            .await?;
+        let capacity = self.office.booths_serving(service) as u32;
+        let now = self.clock.now();
+        let bookable_from = now + Duration::minutes(self.office.booking.lead_minutes);
+        Ok(slots
+            .iter()
+            .map(|s| {
+                let used = taken
+                    .iter()
+                    .find(|(start, _)| *start == s.start)
+                    .map(|(_, n)| *n as u32)
+                    .unwrap_or(0);
+                let open = s.start >= bookable_from;
+                protocol::Slot {
+                    start: views::local(&self.office, s.start),
+                    end: views::local(&self.office, s.end),
+                    capacity,
+                    available: if open {
+                        capacity.saturating_sub(used)
+                    } else {
+                        0
+                    },
+                }
+            })
+            .collect())
+    }
+
+    pub async fn book(&self, req: &CreateReservation) -> Result<ReservationCreated> {
+        let service = self.office.service(&req.service).ok_or_else(|| {
+            Error::invalid("unknown_service", format!("no service {:?}", req.service))
+        })?;
+        validate_contact(req)?;
+        let start = req.start.with_timezone(&Utc);
+        let slot = booking::find_slot(&self.office, &service.id, start).ok_or_else(|| {
+            Error::invalid(
+                "unknown_slot",
+                "there is no bookable slot of this service at that time",
+            )
+        })?;
+        let (_writer, now) = self.lock().await;
+        if slot.start < now + Duration::minutes(self.office.booking.lead_minutes) {
+            return Err(Error::conflict(
+                "too_late_to_book",
+                "this slot can no longer be booked",
+            ));
+        }
+        if slot.start > now + Duration::days(self.office.booking.horizon_days) {
+            return Err(Error::conflict(
+                "too_far_ahead",
+                "this slot cannot be booked yet",
+            ));
+        }
+        let capacity = self.office.booths_serving(&service.id) as i64;
+        let token = tokens::new_token();
+        let mut tx = self.store.begin().await?;
+        let taken = Store::taken_in_slot(&mut tx, &service.id, slot.start).await?;
+        if taken >= capacity {
+            return Err(Error::conflict("slot_full", "this slot is fully booked"));
+        }
+        let id = Store::insert_reservation(
+            &mut tx,
+            &NewReservation {
+                token_hash: &tokens::hash(&token),
+                service: &service.id,
+                start: slot.start,
+                end: slot.end,
+                name: clean(&req.name),
+                email: clean(&req.email),
+                phone: clean(&req.phone),
+                answers: req.answers.as_ref(),
+            },
+            now,
+        )
+        .await?;
+        let events = Store::append_events(
+            &mut tx,
+            &[(
+                EventKind::ReservationChanged,
+                reservation_event(id, &service.id, slot.start, ReservationState::Booked),
+            )],
+            &Actor::Visitor.audit(),
+            now,
+        )
+        .await?;
+        tx.commit()
+            .await
+            .map_err(crate::storage::StoreError::from)?;
+        self.hub.publish(&events);
+        Ok(ReservationCreated {
+            id,
+            manage_url: format!("{}/r/{}", self.office.public_url, token),
+            token,
+            service: service.id.clone(),
+            start: views::local(&self.office, slot.start),
+            end: views::local(&self.office, slot.end),
+            state: ReservationState::Booked,
+        })
+    }
+
+    async fn reservation_by_token(&self, token: &str) -> Result<ReservationRow> {
+        let unknown = || Error::not_found("unknown_reservation", "no reservation has this code");
+        if !tokens::looks_like_token(token) {
+            return Err(unknown());
+        }
+        self.store
+            .reservation_by_token_hash(&tokens::hash(token))
+            .await?
+            .ok_or_else(unknown)
+    }
+
+    async fn ticket_number(&self, r: &ReservationRow) -> Result<Option<String>> {
+        let Some(id) = r.ticket_id else {
+            return Ok(None);
+        };
+        Ok(self.store.ticket_by_id(id).await?.map(|t| t.number))
+    }
+
+    pub async fn reservation(&self, token: &str) -> Result<protocol::Reservation> {
+        let r = self.reservation_by_token(token).await?;
+        let number = self.ticket_number(&r).await?;
+        Ok(views::reservation(&self.office, &r, number))
+    }
+
+    /// Cancels a booking; cancelling twice is harmless.
+    pub async fn cancel(&self, token: &str) -> Result<protocol::Reservation> {
+        let r = self.reservation_by_token(token).await?;
+        let (guard, now) = self.lock().await;
+        let r = self.store.reservation_by_id(r.id).await?.ok_or_else(|| {
+            Error::not_found("unknown_reservation", "no reservation has this code")
+        })?;
+        match r.state {
+            ReservationState::Cancelled => {}
+            ReservationState::Booked => {
+                let mut tx = self.store.begin().await?;
+                Store::set_reservation_state(&mut tx, r.id, ReservationState::Cancelled, now)
+                    .await?;
+                let events = Store::append_events(
+                    &mut tx,
+                    &[(
+                        EventKind::ReservationChanged,
+                        reservation_event(r.id, &r.service, r.start, ReservationState::Cancelled),
+                    )],
+                    &Actor::Visitor.audit(),
+                    now,
+                )
+                .await?;
+                tx.commit()
+                    .await
+                    .map_err(crate::storage::StoreError::from)?;
+                self.hub.publish(&events);
+            }
+            _ => {
+                return Err(Error::conflict(
+                    "already_checked_in",
+                    "a reservation that was checked in cannot be cancelled",
+                ));
+            }
+        }
+        drop(guard);
+        let r = self.store.reservation_by_id(r.id).await?.ok_or_else(|| {
+            Error::not_found("unknown_reservation", "no reservation has this code")
+        })?;
+        Ok(views::reservation(&self.office, &r, None))
+    }
+
+    /// The reservation's manage URL, for its QR code.
+    pub async fn reservation_url(&self, token: &str) -> Result<(ReservationRow, String)> {
+        let r = self.reservation_by_token(token).await?;
+        Ok((r, format!("{}/r/{}", self.office.public_url, token)))
+    }
+}
+
+fn reservation_event(
+    id: i64,
+    service: &str,
+    start: DateTime<Utc>,
+    state: ReservationState,
+) -> EventData {
+    EventData {
+        reservation_id: Some(id),
+        service: Some(service.to_string()),
+        slot_start: Some(start.fixed_offset()),
+        state: Some(state.as_str().to_string()),
+        ..EventData::default()
+    }
+}
+
+fn clean(s: &Option<String>) -> Option<&str> {
+    s.as_deref().map(str::trim).filter(|s| !s.is_empty())
+}
+
+fn validate_contact(req: &CreateReservation) -> Result<()> {
+    if let Some(name) = clean(&req.name)
+        && (name.chars().count() > MAX_NAME || name.chars().any(char::is_control))
+    {
+        return Err(Error::invalid(
+            "invalid_name",
+            format!("name: at most {MAX_NAME} characters, no control characters"),
+        ));
+    }
+    if let Some(email) = clean(&req.email) {
+        let ok = email.len() <= 254
+            && !email.chars().any(|c| c.is_whitespace() || c.is_control())
+            && email.split_once('@').is_some_and(|(user, host)| {
+                !user.is_empty()
+                    && host.contains('.')
+                    && !host.starts_with('.')
+                    && !host.ends_with('.')
+            });
+        if !ok {
+            return Err(Error::invalid(
+                "invalid_email",
+                "email is not a valid address",
+            ));
+        }
+    }
+    if let Some(phone) = clean(&req.phone) {
+        let digits = phone.chars().filter(char::is_ascii_digit).count();
+        let ok = phone.len() <= 30
+            && (6..=15).contains(&digits)
+            && phone
+                .chars()
+                .all(|c| c.is_ascii_digit() || " +-()".contains(c));
+        if !ok {
+            return Err(Error::invalid(
+                "invalid_phone",
+                "phone: 6–15 digits, with + - ( ) or spaces",
+            ));
+        }
+    }
+    if let Some(answers) = &req.answers {
+        let size = serde_json::to_string(answers)
+            .map(|s| s.len())
+            .unwrap_or(usize::MAX);
+        if size > MAX_ANSWERS_BYTES {
+            return Err(Error::invalid(
+                "answers_too_large",
+                format!("answers: at most {MAX_ANSWERS_BYTES} bytes"),
+            ));
+        }
+    }
+    Ok(())
+}

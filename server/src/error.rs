@@ -1,0 +1,154 @@
+//! The server's one error type, and how each variant answers over HTTP:
+//! `{"error":{"code":"snake_case","message":"…"}}` with a 4xx status
+//! (503 only when storage itself fails).
+
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use protocol::{ApiError, ApiErrorBody};
+
+use crate::engine::EngineError;
+use crate::storage::StoreError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// Malformed or invalid input (400).
+    #[error("{message}")]
+    Invalid { code: &'static str, message: String },
+    /// Unknown id or token (404).
+    #[error("{message}")]
+    NotFound { code: &'static str, message: String },
+    /// Valid request that the current state refuses (409).
+    #[error("{message}")]
+    Conflict { code: &'static str, message: String },
+    /// No or bad credentials (401).
+    #[error("{message}")]
+    Unauthorized { code: &'static str, message: String },
+    /// Credentials of the wrong role, or a failed CSRF check (403).
+    #[error("{message}")]
+    Forbidden { code: &'static str, message: String },
+    /// Too many requests or login attempts (429).
+    #[error("{message}")]
+    RateLimited {
+        code: &'static str,
+        message: String,
+        retry_after_secs: u64,
+    },
+    #[error("request body is larger than {limit} bytes")]
+    TooLarge { limit: usize },
+    #[error("send JSON with Content-Type: application/json")]
+    UnsupportedMediaType,
+    #[error(transparent)]
+    Engine(#[from] EngineError),
+    #[error("storage is unavailable: {0}")]
+    Storage(#[from] StoreError),
+}
+
+pub type Result<T> = std::result::Result<T, Error>;
+
+impl Error {
+    pub fn invalid(code: &'static str, message: impl Into<String>) -> Error {
+        Error::Invalid {
+            code,
+            message: message.into(),
+        }
+    }
+
+    pub fn not_found(code: &'static str, message: impl Into<String>) -> Error {
+        Error::NotFound {
+            code,
+            message: message.into(),
+        }
+    }
+
+    pub fn conflict(code: &'static str, message: impl Into<String>) -> Error {
+        Error::Conflict {
+            code,
+            message: message.into(),
+        }
+    }
+
+    pub fn unauthorized(code: &'static str, message: impl Into<String>) -> Error {
+        Error::Unauthorized {
+            code,
+            message: message.into(),
+        }
+    }
+
+    pub fn forbidden(code: &'static str, message: impl Into<String>) -> Error {
+        Error::Forbidden {
+            code,
+            message: message.into(),
+        }
+    }
+
+    pub fn status(&self) -> StatusCode {
+        match self {
+            Error::Invalid { .. } => StatusCode::BAD_REQUEST,
+            Error::NotFound { .. } => StatusCode::NOT_FOUND,
+            Error::Conflict { .. } => StatusCode::CONFLICT,
+            Error::Unauthorized { .. } => StatusCode::UNAUTHORIZED,
+            Error::Forbidden { .. } => StatusCode::FORBIDDEN,
+            Error::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
+            Error::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            Error::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            Error::Engine(e) => match e {
+                EngineError::UnknownTicket(_) | EngineError::UnknownBooth(_) => {
+                    StatusCode::NOT_FOUND
+                }
+                EngineError::UnknownService(_) | EngineError::BadServiceList => {
+                    StatusCode::BAD_REQUEST
+                }
+                _ => StatusCode::CONFLICT,
+            },
+            Error::Storage(_) => StatusCode::SERVICE_UNAVAILABLE,
+        }
+    }
+
+    pub fn code(&self) -> &'static str {
+        match self {
+            Error::Invalid { code, .. }
+            | Error::NotFound { code, .. }
+            | Error::Conflict { code, .. }
+            | Error::Unauthorized { code, .. }
+            | Error::Forbidden { code, .. }
+            | Error::RateLimited { code, .. } => code,
+            Error::TooLarge { .. } => "body_too_large",
+            Error::UnsupportedMediaType => "unsupported_media_type",
+            Error::Engine(e) => match e {
+                EngineError::UnknownTicket(_) => "unknown_ticket",
+                EngineError::UnknownBooth(_) => "unknown_booth",
+                EngineError::UnknownService(_) => "unknown_service",
+                EngineError::BadServiceList => "invalid_services",
+                EngineError::InvalidTransition { .. } => "invalid_transition",
+                EngineError::BoothNotOpen(_) => "booth_not_open",
+                EngineError::BoothBusy { .. } => "booth_busy",
+                EngineError::ServiceNotServed { .. } => "service_not_served",
+                EngineError::ReservationOnly(_) => "reservation_only",
+            },
+            Error::Storage(_) => "storage_unavailable",
+        }
+    }
+}
+
+impl IntoResponse for Error {
+    fn into_response(self) -> Response {
+        if let Error::Storage(e) = &self {
+            tracing::error!(error = %e, "storage failure");
+        }
+        let body = ApiError {
+            error: ApiErrorBody {
+                code: self.code().to_string(),
+                message: self.to_string(),
+            },
+        };
+        let mut resp = (self.status(), axum::Json(body)).into_response();
+        if let Error::RateLimited {
+            retry_after_secs, ..
+        } = self
+            && let Ok(v) = HeaderValue::from_str(&retry_after_secs.to_string())
+        {
+            resp.headers_mut().insert(header::RETRY_AFTER, v);
+        }
+        resp
+    }
+}

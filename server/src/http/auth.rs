@@ -1,0 +1,261 @@
+//! Who is calling: staff sessions (bearer or cookie + CSRF header) and
+//! device tokens (kiosk, board). Every protected route names the role it
+//! needs through its extractor.
+
+use std::sync::Arc;
+
+use axum::extract::{ConnectInfo, FromRequestParts, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, Method, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use protocol::{LoginRequest, SessionInfo};
+
+use super::extract::ApiJson;
+use crate::app::{Actor, App};
+use crate::error::Error;
+use crate::tokens;
+
+pub const SESSION_COOKIE: &str = "madoguchi_session";
+pub const CSRF_HEADER: &str = "x-csrf-token";
+
+enum Principal {
+    Staff {
+        username: String,
+        role: String,
+        csrf: String,
+        via_cookie: bool,
+    },
+    Device {
+        id: i64,
+        name: String,
+        role: String,
+    },
+}
+
+fn bearer(headers: &HeaderMap) -> Option<&str> {
+    headers
+        .get(header::AUTHORIZATION)?
+        .to_str()
+        .ok()?
+        .strip_prefix("Bearer ")
+        .map(str::trim)
+}
+
+fn cookie(headers: &HeaderMap) -> Option<&str> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .find_map(|kv| kv.trim().strip_prefix(SESSION_COOKIE)?.strip_prefix('='))
+}
+
+async fn principal(parts: &Parts, app: &App) -> Result<Principal, Error> {
+    let (token, via_cookie) = match (bearer(&parts.headers), cookie(&parts.headers)) {
+        (Some(t), _) => (t, false),
+        (None, Some(c)) => (c, true),
+        (None, None) => {
+            return Err(Error::unauthorized("unauthorized", "credentials required"));
+        }
+    };
+    let invalid = || Error::unauthorized("invalid_token", "the token is unknown or expired");
+    if !tokens::looks_like_token(token) {
+        return Err(invalid());
+    }
+    let hash = tokens::hash(token);
+    if let Some(s) = app.store.session(&hash, app.clock.now()).await? {
+        return Ok(Principal::Staff {
+            username: s.username,
+            role: s.role,
+            csrf: s.csrf_token,
+            via_cookie,
+        });
+    }
+    if !via_cookie && let Some(d) = app.store.device(&hash).await? {
+        return Ok(Principal::Device {
+            id: d.id,
+            name: d.name,
+            role: d.role,
+        });
+    }
+    Err(invalid())
+}
+
+/// A logged-in staff member (roles `staff` and `admin`).
+pub struct Staff {
+    pub username: String,
+    pub role: String,
+}
+
+impl Staff {
+    pub fn actor(&self) -> Actor {
+        Actor::Staff {
+            username: self.username.clone(),
+        }
+    }
+}
+
+impl FromRequestParts<Arc<App>> for Staff {
+    type Rejection = Error;
+
+    async fn from_request_parts(parts: &mut Parts, app: &Arc<App>) -> Result<Self, Error> {
+        match principal(parts, app).await? {
+            Principal::Staff {
+                username,
+                role,
+                csrf,
+                via_cookie,
+            } => {
+                let safe = matches!(parts.method, Method::GET | Method::HEAD);
+                if via_cookie && !safe {
+                    let sent = parts.headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok());
+                    if sent != Some(csrf.as_str()) {
+                        return Err(Error::forbidden(
+                            "csrf_failed",
+                            "missing or wrong X-CSRF-Token header",
+                        ));
+                    }
+                }
+                Ok(Staff { username, role })
+            }
+            Principal::Device { .. } => Err(Error::forbidden(
+                "forbidden",
+                "this route is for staff only",
+            )),
+        }
+    }
+}
+
+/// A kiosk device, rate-limited per device.
+pub struct Kiosk {
+    pub id: i64,
+    pub name: String,
+}
+
+impl Kiosk {
+    pub fn actor(&self) -> Actor {
+        Actor::Device {
+            id: self.id,
+            name: self.name.clone(),
+        }
+    }
+}
+
+impl FromRequestParts<Arc<App>> for Kiosk {
+    type Rejection = Error;
+
+    async fn from_request_parts(parts: &mut Parts, app: &Arc<App>) -> Result<Self, Error> {
+        match principal(parts, app).await? {
+            Principal::Device { id, name, role } if role == "kiosk" => {
+                if let Some(wait) = app
+                    .kiosk_limiter
+                    .hit(&format!("device:{id}"), app.clock.now())
+                {
+                    return Err(Error::RateLimited {
+                        code: "rate_limited",
+                        message: "too many requests from this kiosk".into(),
+                        retry_after_secs: wait,
+                    });
+                }
+                Ok(Kiosk { id, name })
+            }
+            _ => Err(Error::forbidden(
+                "forbidden",
+                "this route is for kiosk devices only",
+            )),
+        }
+    }
+}
+
+fn session_cookie(token: &str, max_age: i64) -> String {
+    format!("{SESSION_COOKIE}={token}; HttpOnly; SameSite=Strict; Path=/; Max-Age={max_age}")
+}
+
+#[utoipa::path(post, path = "/api/v1/session", tag = "staff",
+    request_body = LoginRequest,
+    responses((status = 201, body = SessionInfo), (status = 401, body = protocol::ApiError), (status = 429, body = protocol::ApiError)))]
+pub async fn login(
+    State(app): State<Arc<App>>,
+    ConnectInfo(peer): ConnectInfo<std::net::SocketAddr>,
+    ApiJson(req): ApiJson<LoginRequest>,
+) -> Result<Response, Error> {
+    let now = app.clock.now();
+    let user_key = format!("user:{}", req.username.to_lowercase());
+    let ip_key = format!("ip:{}", peer.ip());
+    for key in [&user_key, &ip_key] {
+        if let Some(wait) = app.login_limiter.blocked(key, now) {
+            return Err(Error::RateLimited {
+                code: "too_many_attempts",
+                message: "too many failed logins; try again later".into(),
+                retry_after_secs: wait,
+            });
+        }
+    }
+    if req.username.len() > 100 || req.password.len() > 1024 {
+        return Err(Error::invalid(
+            "invalid_body",
+            "username or password too long",
+        ));
+    }
+    let user = app.store.user_by_name(&req.username).await?;
+    let password = req.password.clone();
+    let hash = user
+        .as_ref()
+        .filter(|u| u.active)
+        .map(|u| u.password_hash.clone());
+    // Verify even for unknown users so timing does not reveal names.
+    let ok = tokio::task::spawn_blocking(move || {
+        crate::auth::verify_password(&password, hash.as_deref())
+    })
+    .await
+    .unwrap_or(false);
+    let user = match (ok, user) {
+        (true, Some(u)) => u,
+        _ => {
+            app.login_limiter.hit(&user_key, now);
+            app.login_limiter.hit(&ip_key, now);
+            return Err(Error::unauthorized(
+                "invalid_credentials",
+                "wrong user name or password",
+            ));
+        }
+    };
+    app.login_limiter.reset(&user_key);
+    let token = tokens::new_token();
+    let csrf = tokens::new_token();
+    let hours = app.office.security.session_hours;
+    let expires = now + chrono::Duration::hours(hours);
+    app.store
+        .add_session(&tokens::hash(&token), user.id, &csrf, expires, now)
+        .await?;
+    let info = SessionInfo {
+        token: token.clone(),
+        csrf_token: csrf,
+        username: user.username,
+        role: user.role,
+        expires_at: crate::views::local(&app.office, expires),
+    };
+    Ok((
+        StatusCode::CREATED,
+        [(header::SET_COOKIE, session_cookie(&token, hours * 3600))],
+        axum::Json(info),
+    )
+        .into_response())
+}
+
+#[utoipa::path(delete, path = "/api/v1/session", tag = "staff",
+    responses((status = 204), (status = 401, body = protocol::ApiError)))]
+pub async fn logout(
+    State(app): State<Arc<App>>,
+    parts: axum::http::HeaderMap,
+    _staff: Staff,
+) -> Result<Response, Error> {
+    if let Some(t) = bearer(&parts).or_else(|| cookie(&parts)) {
+        app.store.delete_session(&tokens::hash(t)).await?;
+    }
+    Ok((
+        StatusCode::NO_CONTENT,
+        [(header::SET_COOKIE, session_cookie("", 0))],
+    )
+        .into_response())
+}

@@ -1,0 +1,61 @@
+//! Extractors that turn every malformed request into the contract's JSON
+//! error (axum's own rejections answer in plain text).
+
+use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::request::Parts;
+use serde::de::DeserializeOwned;
+
+use crate::error::Error;
+
+/// Largest request body accepted (JSON bodies are small).
+pub const BODY_LIMIT: usize = 64 * 1024;
+
+pub struct ApiJson<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
+    type Rejection = Error;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Error> {
+        match axum::Json::<T>::from_request(req, state).await {
+            Ok(axum::Json(v)) => Ok(ApiJson(v)),
+            Err(rejection) => Err(match rejection {
+                JsonRejection::MissingJsonContentType(_) => Error::UnsupportedMediaType,
+                JsonRejection::JsonSyntaxError(e) => {
+                    Error::invalid("malformed_json", e.body_text())
+                }
+                JsonRejection::JsonDataError(e) => Error::invalid("invalid_body", e.body_text()),
+                other if other.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE => {
+                    Error::TooLarge { limit: BODY_LIMIT }
+                }
+                other => Error::invalid("malformed_body", other.body_text()),
+            }),
+        }
+    }
+}
+
+pub struct ApiPath<T>(pub T);
+
+impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for ApiPath<T> {
+    type Rejection = Error;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Error> {
+        axum::extract::Path::<T>::from_request_parts(parts, state)
+            .await
+            .map(|p| ApiPath(p.0))
+            .map_err(|e: PathRejection| Error::invalid("invalid_path", e.body_text()))
+    }
+}
+
+pub struct ApiQuery<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
+    type Rejection = Error;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Error> {
+        axum::extract::Query::<T>::from_request_parts(parts, state)
+            .await
+            .map(|q| ApiQuery(q.0))
+            .map_err(|e: QueryRejection| Error::invalid("invalid_query", e.body_text()))
+    }
+}

@@ -1,0 +1,132 @@
+//! The HTTP layer: thin handlers over [`crate::app::App`], one module per
+//! audience. Routes and the OpenAPI document come from the same
+//! `routes!` lists, so they cannot drift apart.
+
+pub mod auth;
+pub mod extract;
+pub mod kiosk;
+pub mod public;
+pub mod sse;
+pub mod staff;
+
+use std::sync::Arc;
+
+use axum::Json;
+use axum::extract::DefaultBodyLimit;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use utoipa::OpenApi;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::app::App;
+use crate::error::Error;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Madoguchi", description = "Visitor flow for city hall counters: reservations, tickets, booths and live events."),
+    modifiers(&BearerAuth)
+)]
+struct ApiDoc;
+
+struct BearerAuth;
+
+impl utoipa::Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+    }
+}
+
+fn api() -> OpenApiRouter<Arc<App>> {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(public::healthz))
+        .routes(routes!(public::services))
+        .routes(routes!(public::booths))
+        .routes(routes!(public::slots))
+        .routes(routes!(public::create_reservation))
+        .routes(routes!(public::reservation, public::cancel_reservation))
+        .routes(routes!(public::reservation_qr))
+        .routes(routes!(public::reservation_ics))
+        .routes(routes!(public::ticket_status))
+        .routes(routes!(public::board))
+        .routes(routes!(sse::events))
+        .routes(routes!(auth::login, auth::logout))
+        .routes(routes!(kiosk::checkin))
+        .routes(routes!(kiosk::walk_in))
+        .routes(routes!(staff::open_booth))
+        .routes(routes!(staff::pause_booth))
+        .routes(routes!(staff::close_booth))
+        .routes(routes!(staff::call_next))
+        .routes(routes!(staff::call_ticket))
+        .routes(routes!(staff::recall))
+        .routes(routes!(staff::start))
+        .routes(routes!(staff::complete))
+        .routes(routes!(staff::no_show))
+        .routes(routes!(staff::reactivate))
+        .routes(routes!(staff::transfer))
+        .routes(routes!(staff::add_note))
+        .routes(routes!(staff::queue))
+        .routes(routes!(staff::reservations))
+}
+
+/// The OpenAPI document of every route.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    api().into_openapi()
+}
+
+async fn not_found() -> Error {
+    Error::not_found("not_found", "no such route")
+}
+
+async fn method_not_allowed() -> Response {
+    let body = protocol::ApiError {
+        error: protocol::ApiErrorBody {
+            code: "method_not_allowed".into(),
+            message: "this route does not accept that method".into(),
+        },
+    };
+    (StatusCode::METHOD_NOT_ALLOWED, Json(body)).into_response()
+}
+
+fn panic_response(_: Box<dyn std::any::Any + Send + 'static>) -> Response {
+    // Never expected: every input path returns errors instead of panicking.
+    tracing::error!("handler panicked");
+    let body = protocol::ApiError {
+        error: protocol::ApiErrorBody {
+            code: "internal".into(),
+            message: "internal error".into(),
+        },
+    };
+    (StatusCode::INTERNAL_SERVER_ERROR, Json(body)).into_response()
+}
+
+pub fn router(app: Arc<App>) -> axum::Router {
+    let (router, doc) = api().split_for_parts();
+    let doc = Arc::new(doc);
+    router
+        .route(
+            "/openapi.json",
+            axum::routing::get(move || {
+                let doc = doc.clone();
+                async move {
+                    (
+                        [(header::CACHE_CONTROL, "no-cache")],
+                        Json(doc.as_ref().clone()),
+                    )
+                }
+            }),
+        )
+        .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
+        .layer(DefaultBodyLimit::max(extract::BODY_LIMIT))
+        .layer(tower_http::catch_panic::CatchPanicLayer::custom(
+            panic_response,
+        ))
+        .layer(tower_http::trace::TraceLayer::new_for_http())
+        .with_state(app)
+}

@@ -1,0 +1,193 @@
+//! Public routes: no credentials, no personal data except to the holder of
+//! a reservation token.
+
+use std::sync::Arc;
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use chrono::NaiveDate;
+use protocol::{
+    BoardSnapshot, Booth, CreateReservation, Health, Reservation, ReservationCreated, Service,
+    Slot, TicketStatus,
+};
+use serde::Deserialize;
+
+use super::extract::{ApiJson, ApiPath, ApiQuery};
+use crate::app::App;
+use crate::error::{Error, Result};
+
+#[utoipa::path(get, path = "/healthz", tag = "public", responses((status = 200, body = Health)))]
+pub async fn healthz(State(app): State<Arc<App>>) -> Json<Health> {
+    Json(Health {
+        status: "ok".into(),
+        version: env!("CARGO_PKG_VERSION").into(),
+        office: protocol::localized(&app.office.name, "ja").to_string(),
+    })
+}
+
+#[utoipa::path(get, path = "/api/v1/services", tag = "public", responses((status = 200, body = Vec<Service>)))]
+pub async fn services(State(app): State<Arc<App>>) -> Json<Vec<Service>> {
+    Json(
+        app.office
+            .services
+            .iter()
+            .map(|s| app.office.to_wire_service(s))
+            .collect(),
+    )
+}
+
+#[utoipa::path(get, path = "/api/v1/booths", tag = "public", responses((status = 200, body = Vec<Booth>)))]
+pub async fn booths(State(app): State<Arc<App>>) -> Json<Vec<Booth>> {
+    Json(app.booths().await)
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct SlotQuery {
+    /// Service id, e.g. `okuyami`.
+    service: String,
+    /// First day, YYYY-MM-DD (office time zone).
+    from: String,
+    /// Last day, YYYY-MM-DD (inclusive).
+    to: String,
+}
+
+pub(crate) fn parse_date(s: &str) -> Result<NaiveDate> {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .map_err(|_| Error::invalid("invalid_date", format!("{s:?} is not a date (YYYY-MM-DD)")))
+}
+
+#[utoipa::path(get, path = "/api/v1/slots", tag = "public", params(SlotQuery),
+    responses((status = 200, body = Vec<Slot>), (status = 400, body = protocol::ApiError), (status = 404, body = protocol::ApiError)))]
+pub async fn slots(
+    State(app): State<Arc<App>>,
+    ApiQuery(q): ApiQuery<SlotQuery>,
+) -> Result<Json<Vec<Slot>>> {
+    let (from, to) = (parse_date(&q.from)?, parse_date(&q.to)?);
+    Ok(Json(
+        app.slots_with_availability(&q.service, from, to).await?,
+    ))
+}
+
+#[utoipa::path(post, path = "/api/v1/reservations", tag = "public", request_body = CreateReservation,
+    responses((status = 201, body = ReservationCreated), (status = 400, body = protocol::ApiError), (status = 409, description = "slot_full, too_late_to_book, too_far_ahead", body = protocol::ApiError)))]
+pub async fn create_reservation(
+    State(app): State<Arc<App>>,
+    ApiJson(req): ApiJson<CreateReservation>,
+) -> Result<(StatusCode, Json<ReservationCreated>)> {
+    Ok((StatusCode::CREATED, Json(app.book(&req).await?)))
+}
+
+#[utoipa::path(get, path = "/api/v1/reservations/{token}", tag = "public",
+    params(("token" = String, Path, description = "reservation token")),
+    responses((status = 200, body = Reservation), (status = 404, body = protocol::ApiError)))]
+pub async fn reservation(
+    State(app): State<Arc<App>>,
+    ApiPath(token): ApiPath<String>,
+) -> Result<Json<Reservation>> {
+    Ok(Json(app.reservation(&token).await?))
+}
+
+#[utoipa::path(delete, path = "/api/v1/reservations/{token}", tag = "public",
+    params(("token" = String, Path, description = "reservation token")),
+    responses((status = 200, body = Reservation), (status = 404, body = protocol::ApiError), (status = 409, body = protocol::ApiError)))]
+pub async fn cancel_reservation(
+    State(app): State<Arc<App>>,
+    ApiPath(token): ApiPath<String>,
+) -> Result<Json<Reservation>> {
+    Ok(Json(app.cancel(&token).await?))
+}
+
+#[utoipa::path(get, path = "/api/v1/reservations/{token}/qr.svg", tag = "public",
+    params(("token" = String, Path, description = "reservation token")),
+    responses((status = 200, content_type = "image/svg+xml", body = String), (status = 404, body = protocol::ApiError)))]
+pub async fn reservation_qr(
+    State(app): State<Arc<App>>,
+    ApiPath(token): ApiPath<String>,
+) -> Result<Response> {
+    let (_, url) = app.reservation_url(&token).await?;
+    let code = qrcode::QrCode::new(url.as_bytes())
+        .map_err(|_| Error::invalid("invalid_token", "cannot encode this code"))?;
+    let svg = code
+        .render::<qrcode::render::svg::Color>()
+        .min_dimensions(240, 240)
+        .quiet_zone(true)
+        .build();
+    Ok((
+        [
+            (header::CONTENT_TYPE, "image/svg+xml"),
+            (header::CACHE_CONTROL, "no-store"),
+        ],
+        svg,
+    )
+        .into_response())
+}
+
+#[utoipa::path(get, path = "/api/v1/reservations/{token}/calendar.ics", tag = "public",
+    params(("token" = String, Path, description = "reservation token")),
+    responses((status = 200, content_type = "text/calendar", body = String), (status = 404, body = protocol::ApiError)))]
+pub async fn reservation_ics(
+    State(app): State<Arc<App>>,
+    ApiPath(token): ApiPath<String>,
+) -> Result<Response> {
+    let (r, url) = app.reservation_url(&token).await?;
+    let service = app.office.service(&r.service);
+    let title = service
+        .map(|s| protocol::localized(&s.name, "ja").to_string())
+        .unwrap_or_default();
+    let place = service
+        .map(|s| protocol::localized(&s.location, "ja").to_string())
+        .unwrap_or_default();
+    let office = protocol::localized(&app.office.name, "ja");
+    let fmt = |t: chrono::DateTime<chrono::Utc>| t.format("%Y%m%dT%H%M%SZ").to_string();
+    let esc = |s: &str| {
+        s.replace('\\', "\\\\")
+            .replace(';', "\\;")
+            .replace(',', "\\,")
+            .replace('\n', "\\n")
+    };
+    let ics = [
+        "BEGIN:VCALENDAR".to_string(),
+        "VERSION:2.0".into(),
+        "PRODID:-//Madoguchi//JA".into(),
+        "BEGIN:VEVENT".into(),
+        format!("UID:reservation-{}@madoguchi", r.id),
+        format!("DTSTAMP:{}", fmt(app.clock.now())),
+        format!("DTSTART:{}", fmt(r.start)),
+        format!("DTEND:{}", fmt(r.end)),
+        format!("SUMMARY:{}", esc(&format!("{title}（{office}）"))),
+        format!("LOCATION:{}", esc(&place)),
+        format!("URL:{url}"),
+        "END:VEVENT".into(),
+        "END:VCALENDAR".into(),
+        String::new(),
+    ]
+    .join("\r\n");
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/calendar; charset=utf-8"),
+            (
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"reservation.ics\"",
+            ),
+        ],
+        ics,
+    )
+        .into_response())
+}
+
+#[utoipa::path(get, path = "/api/v1/tickets/{status_token}", tag = "public",
+    params(("status_token" = String, Path, description = "ticket status token")),
+    responses((status = 200, body = TicketStatus), (status = 404, body = protocol::ApiError)))]
+pub async fn ticket_status(
+    State(app): State<Arc<App>>,
+    ApiPath(token): ApiPath<String>,
+) -> Result<Json<TicketStatus>> {
+    Ok(Json(app.ticket_status(&token).await?))
+}
+
+#[utoipa::path(get, path = "/api/v1/board", tag = "public", responses((status = 200, body = BoardSnapshot)))]
+pub async fn board(State(app): State<Arc<App>>) -> Json<BoardSnapshot> {
+    Json(app.board().await)
+}

@@ -1,0 +1,141 @@
+//! `GET /api/v1/events`: the event log over Server-Sent Events.
+//!
+//! Resumes after `Last-Event-ID` (or `?since=ID`, or `?since=now`): the
+//! subscriber first joins the live channel, then replays the gap from the
+//! database, then forwards live events with ids above the last one sent,
+//! so nothing is missed and nothing repeated.
+
+use std::collections::VecDeque;
+use std::convert::Infallible;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::extract::State;
+use axum::http::HeaderMap;
+use axum::response::sse::{Event as SseEvent, KeepAlive, Sse};
+use futures::Stream;
+use serde::Deserialize;
+use tokio::sync::broadcast::error::RecvError;
+
+use super::extract::ApiQuery;
+use crate::app::App;
+use crate::error::{Error, Result};
+use crate::hub::Published;
+
+const REPLAY_BATCH: i64 = 500;
+pub const HEARTBEAT: Duration = Duration::from_secs(10);
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct EventsQuery {
+    /// Resume after this event id, or `now` for new events only.
+    /// The `Last-Event-ID` header takes precedence.
+    since: Option<String>,
+}
+
+fn parse_id(s: &str) -> Result<i64> {
+    s.trim()
+        .parse::<i64>()
+        .ok()
+        .filter(|id| *id >= 0)
+        .ok_or_else(|| Error::invalid("invalid_event_id", "event ids are non-negative integers"))
+}
+
+struct Follower {
+    app: Arc<App>,
+    rx: tokio::sync::broadcast::Receiver<Arc<Published>>,
+    last: i64,
+    backlog: VecDeque<Arc<Published>>,
+    replaying: bool,
+}
+
+impl Follower {
+    async fn refill(&mut self) -> bool {
+        match self.app.store.events_after(self.last, REPLAY_BATCH).await {
+            Ok(events) => {
+                let tz = self.app.hub.tz();
+                self.replaying = events.len() as i64 == REPLAY_BATCH;
+                self.backlog
+                    .extend(events.iter().map(|e| Arc::new(Published::new(e, tz))));
+                true
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "event replay failed; closing stream");
+                false
+            }
+        }
+    }
+
+    async fn next(&mut self) -> Option<Arc<Published>> {
+        loop {
+            if let Some(e) = self.backlog.pop_front() {
+                if e.id > self.last {
+                    self.last = e.id;
+                    return Some(e);
+                }
+                continue;
+            }
+            if self.replaying {
+                if !self.refill().await {
+                    return None;
+                }
+                continue;
+            }
+            match self.rx.recv().await {
+                Ok(e) if e.id <= self.last => continue,
+                Ok(e) if e.id == self.last + 1 || self.last == 0 => {
+                    self.last = e.id;
+                    return Some(e);
+                }
+                // A gap (ids are dense, so something was skipped): read it.
+                Ok(e) => {
+                    self.replaying = true;
+                    if !self.refill().await {
+                        return None;
+                    }
+                    self.backlog.push_back(e);
+                }
+                Err(RecvError::Lagged(_)) => {
+                    self.replaying = true;
+                }
+                Err(RecvError::Closed) => return None,
+            }
+        }
+    }
+}
+
+#[utoipa::path(get, path = "/api/v1/events", tag = "public", params(EventsQuery,
+        ("Last-Event-ID" = Option<String>, Header, description = "resume after this event id")),
+    responses((status = 200, content_type = "text/event-stream", description = "`id:` event id, `event:` kind, `data:` the Event as JSON", body = protocol::Event),
+        (status = 400, body = protocol::ApiError)))]
+pub async fn events(
+    State(app): State<Arc<App>>,
+    headers: HeaderMap,
+    ApiQuery(q): ApiQuery<EventsQuery>,
+) -> Result<Sse<impl Stream<Item = std::result::Result<SseEvent, Infallible>>>> {
+    // Join the live channel before reading the position, so no event
+    // committed in between can fall through the crack.
+    let rx = app.hub.subscribe();
+    let header = headers.get("last-event-id").and_then(|v| v.to_str().ok());
+    let last = match (header, q.since.as_deref()) {
+        (Some(h), _) => parse_id(h)?,
+        (None, Some("now")) | (None, None) => app.hub.last_id(),
+        (None, Some(s)) => parse_id(s)?,
+    };
+    let replaying = last < app.hub.last_id();
+    let follower = Follower {
+        app,
+        rx,
+        last,
+        backlog: VecDeque::new(),
+        replaying,
+    };
+    let stream = futures::stream::unfold(follower, |mut f| async move {
+        let e = f.next().await?;
+        let frame = SseEvent::default()
+            .id(e.id.to_string())
+            .event(e.kind)
+            .data(e.json.as_str());
+        Some((Ok(frame), f))
+    });
+    Ok(Sse::new(stream).keep_alive(KeepAlive::new().interval(HEARTBEAT).text("heartbeat")))
+}

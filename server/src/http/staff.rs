@@ -1,0 +1,141 @@
+//! Staff routes: booths, calls and ticket actions, queue and reservations.
+
+use std::sync::Arc;
+
+use axum::Json;
+use axum::extract::State;
+use protocol::{
+    Booth, BoothState, CallResult, CallTicketRequest, NoteRequest, Reservation, StaffQueue, Ticket,
+    TransferRequest,
+};
+use serde::Deserialize;
+
+use super::auth::Staff;
+use super::extract::{ApiJson, ApiPath, ApiQuery};
+use super::public::parse_date;
+use crate::app::App;
+use crate::error::Result;
+
+macro_rules! booth_state_route {
+    ($name:ident, $path:literal, $state:expr) => {
+        #[utoipa::path(post, path = $path, tag = "staff", security(("bearer" = [])),
+            params(("id" = String, Path, description = "booth id")),
+            responses((status = 200, body = Booth), (status = 404, body = protocol::ApiError), (status = 409, description = "booth_busy", body = protocol::ApiError)))]
+        pub async fn $name(State(app): State<Arc<App>>, staff: Staff, ApiPath(id): ApiPath<String>) -> Result<Json<Booth>> {
+            Ok(Json(app.set_booth(&staff.actor(), &id, $state).await?))
+        }
+    };
+}
+
+booth_state_route!(
+    open_booth,
+    "/api/v1/staff/booths/{id}/open",
+    BoothState::Open
+);
+booth_state_route!(
+    pause_booth,
+    "/api/v1/staff/booths/{id}/pause",
+    BoothState::Paused
+);
+booth_state_route!(
+    close_booth,
+    "/api/v1/staff/booths/{id}/close",
+    BoothState::Closed
+);
+
+#[utoipa::path(post, path = "/api/v1/staff/booths/{id}/call-next", tag = "staff", security(("bearer" = [])),
+    params(("id" = String, Path, description = "booth id")),
+    responses((status = 200, body = CallResult), (status = 404, body = protocol::ApiError), (status = 409, description = "booth_not_open, booth_busy", body = protocol::ApiError)))]
+pub async fn call_next(
+    State(app): State<Arc<App>>,
+    staff: Staff,
+    ApiPath(id): ApiPath<String>,
+) -> Result<Json<CallResult>> {
+    Ok(Json(CallResult {
+        ticket: app.call_next(&staff.actor(), &id).await?,
+    }))
+}
+
+#[utoipa::path(post, path = "/api/v1/staff/booths/{id}/call", tag = "staff", security(("bearer" = [])),
+    params(("id" = String, Path, description = "booth id")), request_body = CallTicketRequest,
+    responses((status = 200, body = CallResult), (status = 404, body = protocol::ApiError), (status = 409, body = protocol::ApiError)))]
+pub async fn call_ticket(
+    State(app): State<Arc<App>>,
+    staff: Staff,
+    ApiPath(id): ApiPath<String>,
+    ApiJson(req): ApiJson<CallTicketRequest>,
+) -> Result<Json<CallResult>> {
+    Ok(Json(CallResult {
+        ticket: Some(app.call_ticket(&staff.actor(), &id, req.ticket).await?),
+    }))
+}
+
+macro_rules! ticket_route {
+    ($name:ident, $path:literal, $method:ident) => {
+        #[utoipa::path(post, path = $path, tag = "staff", security(("bearer" = [])),
+            params(("id" = i64, Path, description = "ticket id")),
+            responses((status = 200, body = Ticket), (status = 404, body = protocol::ApiError), (status = 409, description = "invalid_transition", body = protocol::ApiError)))]
+        pub async fn $name(State(app): State<Arc<App>>, staff: Staff, ApiPath(id): ApiPath<i64>) -> Result<Json<Ticket>> {
+            Ok(Json(app.$method(&staff.actor(), id).await?))
+        }
+    };
+}
+
+ticket_route!(recall, "/api/v1/staff/tickets/{id}/recall", recall);
+ticket_route!(start, "/api/v1/staff/tickets/{id}/start", start);
+ticket_route!(complete, "/api/v1/staff/tickets/{id}/complete", complete);
+ticket_route!(no_show, "/api/v1/staff/tickets/{id}/no-show", no_show);
+ticket_route!(
+    reactivate,
+    "/api/v1/staff/tickets/{id}/reactivate",
+    reactivate
+);
+
+#[utoipa::path(post, path = "/api/v1/staff/tickets/{id}/transfer", tag = "staff", security(("bearer" = [])),
+    params(("id" = i64, Path, description = "ticket id")), request_body = TransferRequest,
+    responses((status = 200, body = Ticket), (status = 400, body = protocol::ApiError), (status = 404, body = protocol::ApiError), (status = 409, body = protocol::ApiError)))]
+pub async fn transfer(
+    State(app): State<Arc<App>>,
+    staff: Staff,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(req): ApiJson<TransferRequest>,
+) -> Result<Json<Ticket>> {
+    Ok(Json(
+        app.transfer(&staff.actor(), id, &req.service, req.note.as_deref())
+            .await?,
+    ))
+}
+
+#[utoipa::path(post, path = "/api/v1/staff/tickets/{id}/notes", tag = "staff", security(("bearer" = [])),
+    params(("id" = i64, Path, description = "ticket id")), request_body = NoteRequest,
+    responses((status = 200, body = Ticket), (status = 400, body = protocol::ApiError), (status = 404, body = protocol::ApiError)))]
+pub async fn add_note(
+    State(app): State<Arc<App>>,
+    staff: Staff,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(req): ApiJson<NoteRequest>,
+) -> Result<Json<Ticket>> {
+    Ok(Json(app.add_note(&staff.actor(), id, &req.text).await?))
+}
+
+#[utoipa::path(get, path = "/api/v1/staff/queue", tag = "staff", security(("bearer" = [])),
+    responses((status = 200, body = StaffQueue), (status = 401, body = protocol::ApiError)))]
+pub async fn queue(State(app): State<Arc<App>>, _staff: Staff) -> Json<StaffQueue> {
+    Json(app.staff_queue().await)
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct DateQuery {
+    /// YYYY-MM-DD (office time zone).
+    date: String,
+}
+
+#[utoipa::path(get, path = "/api/v1/staff/reservations", tag = "staff", security(("bearer" = [])), params(DateQuery),
+    responses((status = 200, body = Vec<Reservation>), (status = 400, body = protocol::ApiError), (status = 401, body = protocol::ApiError)))]
+pub async fn reservations(
+    State(app): State<Arc<App>>,
+    _staff: Staff,
+    ApiQuery(q): ApiQuery<DateQuery>,
+) -> Result<Json<Vec<Reservation>>> {
+    Ok(Json(app.staff_reservations(parse_date(&q.date)?).await?))
+}

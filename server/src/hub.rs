@@ -1,0 +1,82 @@
+//! The event hub: fans committed events out to SSE subscribers.
+//!
+//! The database is the source of truth; the hub only carries events that
+//! are already committed, pre-serialised once for all subscribers. A
+//! subscriber that falls behind (or starts from an older id) reads the gap
+//! from the database, so nothing is missed and nothing repeated. This small
+//! interface is what a PostgreSQL LISTEN/NOTIFY backend would replace.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicI64, Ordering};
+
+use chrono_tz::Tz;
+use protocol::Event;
+use tokio::sync::broadcast;
+
+/// An event ready to send: id, kind and the JSON of the whole event.
+#[derive(Debug, Clone)]
+pub struct Published {
+    pub id: i64,
+    pub kind: &'static str,
+    pub json: String,
+}
+
+impl Published {
+    pub fn new(event: &Event, tz: Tz) -> Published {
+        let mut local = event.clone();
+        local.at = event.at.with_timezone(&tz).fixed_offset();
+        local.data.slot_start = event
+            .data
+            .slot_start
+            .map(|t| t.with_timezone(&tz).fixed_offset());
+        Published {
+            id: event.id,
+            kind: event.kind.as_str(),
+            // Serialising a plain struct of strings and numbers cannot fail.
+            json: serde_json::to_string(&local).unwrap_or_default(),
+        }
+    }
+}
+
+pub struct EventHub {
+    tx: broadcast::Sender<Arc<Published>>,
+    last_id: AtomicI64,
+    tz: Tz,
+}
+
+impl EventHub {
+    pub fn new(last_id: i64, tz: Tz) -> EventHub {
+        let (tx, _) = broadcast::channel(4096);
+        EventHub {
+            tx,
+            last_id: AtomicI64::new(last_id),
+            tz,
+        }
+    }
+
+    pub fn tz(&self) -> Tz {
+        self.tz
+    }
+
+    /// Id of the newest committed event.
+    pub fn last_id(&self) -> i64 {
+        self.last_id.load(Ordering::SeqCst)
+    }
+
+    /// Sends committed events, in id order (callers hold the write lock).
+    pub fn publish(&self, events: &[Event]) {
+        for e in events {
+            self.last_id.fetch_max(e.id, Ordering::SeqCst);
+            // No subscriber is not an error.
+            let _ = self.tx.send(Arc::new(Published::new(e, self.tz)));
+        }
+    }
+
+    pub fn subscribe(&self) -> broadcast::Receiver<Arc<Published>> {
+        self.tx.subscribe()
+    }
+
+    pub fn subscribers(&self) -> usize {
+        self.tx.receiver_count()
+    }
+}

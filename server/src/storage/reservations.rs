@@ -1,0 +1,191 @@
+//! Reservations: booked against slots, looked up by the hash of their token.
+
+use chrono::{DateTime, Utc};
+use protocol::ReservationState;
+use sqlx::sqlite::SqliteRow;
+use sqlx::{Row, SqliteConnection};
+
+use super::{Store, StoreError, parse_ts, ts};
+
+#[derive(Debug, Clone)]
+pub struct ReservationRow {
+    pub id: i64,
+    pub service: String,
+    pub start: DateTime<Utc>,
+    pub end: DateTime<Utc>,
+    pub state: ReservationState,
+    pub name: Option<String>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub answers: Option<serde_json::Map<String, serde_json::Value>>,
+    pub ticket_id: Option<i64>,
+}
+
+pub struct NewReservation<'a> {
+    pub token_hash: &'a str,
+    pub service: &'a str,
+    pub start: DateTime<Utc>,
+    pub end: DateTime<Utc>,
+    pub name: Option<&'a str>,
+    pub email: Option<&'a str>,
+    pub phone: Option<&'a str>,
+    pub answers: Option<&'a serde_json::Map<String, serde_json::Value>>,
+}
+
+fn state(s: &str) -> Result<ReservationState, StoreError> {
+    Ok(match s {
+        "booked" => ReservationState::Booked,
+        "cancelled" => ReservationState::Cancelled,
+        "checked_in" => ReservationState::CheckedIn,
+        "completed" => ReservationState::Completed,
+        "no_show" => ReservationState::NoShow,
+        other => return Err(StoreError::Corrupt(format!("reservation state {other:?}"))),
+    })
+}
+
+fn from_row(row: &SqliteRow) -> Result<ReservationRow, StoreError> {
+    let answers: Option<String> = row.try_get("answers")?;
+    Ok(ReservationRow {
+        id: row.try_get("id")?,
+        service: row.try_get("service")?,
+        start: parse_ts(&row.try_get::<String, _>("slot_start")?)?,
+        end: parse_ts(&row.try_get::<String, _>("slot_end")?)?,
+        state: state(&row.try_get::<String, _>("state")?)?,
+        name: row.try_get("name")?,
+        email: row.try_get("email")?,
+        phone: row.try_get("phone")?,
+        answers: answers
+            .map(|a| serde_json::from_str(&a))
+            .transpose()
+            .map_err(|e| StoreError::Corrupt(format!("answers: {e}")))?,
+        ticket_id: row.try_get("ticket_id")?,
+    })
+}
+
+impl Store {
+    /// Places taken in one slot (inside the booking transaction).
+    pub async fn taken_in_slot(
+        tx: &mut SqliteConnection,
+        service: &str,
+        start: DateTime<Utc>,
+    ) -> Result<i64, StoreError> {
+        Ok(sqlx::query_scalar(
+            "SELECT COUNT(*) FROM reservations WHERE service = ? AND slot_start = ?
+               AND state IN ('booked', 'checked_in', 'completed', 'no_show')",
+        )
+        .bind(service)
+        .bind(ts(start))
+        .fetch_one(tx)
+        .await?)
+    }
+
+    /// Places taken per slot start in a range.
+    pub async fn taken_between(
+        &self,
+        service: &str,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Result<Vec<(DateTime<Utc>, i64)>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT slot_start, COUNT(*) AS n FROM reservations
+             WHERE service = ? AND slot_start >= ? AND slot_start < ?
+               AND state IN ('booked', 'checked_in', 'completed', 'no_show')
+             GROUP BY slot_start",
+        )
+        .bind(service)
+        .bind(ts(from))
+        .bind(ts(to))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok((
+                    parse_ts(&r.try_get::<String, _>("slot_start")?)?,
+                    r.try_get("n")?,
+                ))
+            })
+            .collect()
+    }
+
+    pub async fn insert_reservation(
+        tx: &mut SqliteConnection,
+        r: &NewReservation<'_>,
+        now: DateTime<Utc>,
+    ) -> Result<i64, StoreError> {
+        let answers = r
+            .answers
+            .map(serde_json::to_string)
+            .transpose()
+            .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        Ok(sqlx::query_scalar(
+            "INSERT INTO reservations (token_hash, service, slot_start, slot_end, state, name, email, phone, answers, created_at, updated_at)
+             VALUES (?, ?, ?, ?, 'booked', ?, ?, ?, ?, ?, ?) RETURNING id",
+        )
+        .bind(r.token_hash)
+        .bind(r.service)
+        .bind(ts(r.start))
+        .bind(ts(r.end))
+        .bind(r.name)
+        .bind(r.email)
+        .bind(r.phone)
+        .bind(answers)
+        .bind(ts(now))
+        .bind(ts(now))
+        .fetch_one(tx)
+        .await?)
+    }
+
+    pub async fn reservation_by_token_hash(
+        &self,
+        hash: &str,
+    ) -> Result<Option<ReservationRow>, StoreError> {
+        sqlx::query("SELECT * FROM reservations WHERE token_hash = ?")
+            .bind(hash)
+            .fetch_optional(&self.pool)
+            .await?
+            .as_ref()
+            .map(from_row)
+            .transpose()
+    }
+
+    pub async fn reservation_by_id(&self, id: i64) -> Result<Option<ReservationRow>, StoreError> {
+        sqlx::query("SELECT * FROM reservations WHERE id = ?")
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?
+            .as_ref()
+            .map(from_row)
+            .transpose()
+    }
+
+    pub async fn set_reservation_state(
+        tx: &mut SqliteConnection,
+        id: i64,
+        state: ReservationState,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        sqlx::query("UPDATE reservations SET state = ?, updated_at = ? WHERE id = ?")
+            .bind(state.as_str())
+            .bind(ts(now))
+            .bind(id)
+            .execute(tx)
+            .await?;
+        Ok(())
+    }
+
+    /// Reservations whose slot starts in `[from, to)`, by start time.
+    pub async fn reservations_between(
+        &self,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Result<Vec<ReservationRow>, StoreError> {
+        sqlx::query("SELECT * FROM reservations WHERE slot_start >= ? AND slot_start < ? ORDER BY slot_start, id")
+            .bind(ts(from))
+            .bind(ts(to))
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(from_row)
+            .collect()
+    }
+}

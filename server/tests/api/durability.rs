@@ -1,0 +1,141 @@
+//! What the server acknowledged survives `kill -9`.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use protocol::{Client, WalkInRequest};
+
+const BIN: &str = env!("CARGO_BIN_EXE_madoguchi-server");
+
+struct Proc {
+    child: Child,
+    client: Client,
+}
+
+fn start(data: &std::path::Path) -> Proc {
+    let mut child = Command::new(BIN)
+        .args([
+            "serve",
+            "--listen",
+            "127.0.0.1:0",
+            "--print-addr",
+            "--clock-start",
+            "2026-12-01T10:05:00+09:00",
+            "--data",
+        ])
+        .arg(data)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("server starts");
+    let stdout = child.stdout.take().expect("stdout");
+    let mut line = String::new();
+    BufReader::new(stdout)
+        .read_line(&mut line)
+        .expect("address line");
+    let client = Client::new(&format!("http://{}", line.trim())).expect("client");
+    Proc { child, client }
+}
+
+fn cli(data: &std::path::Path, args: &[&str]) -> String {
+    let out = Command::new(BIN)
+        .args(args)
+        .arg("--data")
+        .arg(data)
+        .output()
+        .expect("cli runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).trim().to_string()
+}
+
+#[tokio::test]
+async fn acknowledged_tickets_and_bookings_survive_kill_9() {
+    let dir = tempfile::tempdir().expect("dir");
+    let kiosk_token = cli(
+        dir.path(),
+        &["device", "add", "entrance", "--role", "kiosk"],
+    );
+    assert_eq!(kiosk_token.len(), 43, "the token is printed once");
+
+    let mut acknowledged = Vec::new();
+    let mut reservation = None;
+    for round in 0..4 {
+        let mut p = start(dir.path());
+        let kiosk = p.client.with_token(&kiosk_token);
+        let ticket = kiosk
+            .walk_in(&WalkInRequest {
+                services: vec!["shomei".into()],
+                priority: false,
+                idempotency_key: format!("round-{round}"),
+            })
+            .await
+            .expect("walk-in acknowledged");
+        acknowledged.push((ticket.number.clone(), ticket.status_token.clone()));
+        if round == 1 {
+            let r = p
+                .client
+                .create_reservation(&protocol::CreateReservation {
+                    service: "okuyami".into(),
+                    start: chrono::DateTime::parse_from_rfc3339("2026-12-01T10:30:00+09:00")
+                        .expect("start"),
+                    name: None,
+                    email: None,
+                    phone: None,
+                    answers: None,
+                })
+                .await
+                .expect("booking acknowledged");
+            let t = kiosk
+                .checkin(&r.token)
+                .await
+                .expect("check-in acknowledged");
+            acknowledged.push((t.number.clone(), t.status_token.clone()));
+            reservation = Some(r.token);
+        }
+        // No graceful shutdown: SIGKILL right after the acknowledgement.
+        p.child.kill().expect("kill -9");
+        p.child.wait().expect("reaped");
+    }
+
+    let mut p = start(dir.path());
+    for (number, token) in &acknowledged {
+        let status = p
+            .client
+            .ticket_status(token)
+            .await
+            .expect("ticket survived");
+        assert_eq!(&status.number, number);
+    }
+    let numbers: Vec<&str> = acknowledged.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(
+        numbers,
+        ["B001", "B002", "O001", "B003", "B004"],
+        "numbering continued after each crash"
+    );
+    let r = p
+        .client
+        .reservation(reservation.as_deref().expect("booked"))
+        .await
+        .expect("reservation survived");
+    assert_eq!(r.state, protocol::ReservationState::CheckedIn);
+
+    // The event log has no holes and replays from the start.
+    let last = p.client.board().await.expect("board").last_event_id;
+    let mut sub = p.client.events(Some(0));
+    let mut ids = Vec::new();
+    while ids.last().copied().unwrap_or(0) < last {
+        let e = tokio::time::timeout(Duration::from_secs(5), sub.next())
+            .await
+            .expect("event")
+            .expect("ok");
+        ids.push(e.id);
+    }
+    assert_eq!(ids, (1..=last).collect::<Vec<i64>>());
+    p.child.kill().expect("kill");
+    p.child.wait().expect("reaped");
+}

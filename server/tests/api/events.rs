@@ -1,0 +1,171 @@
+//! The event stream: order, resume without loss or repeats, heartbeats,
+//! no personal data.
+
+use std::time::Duration;
+
+use futures::StreamExt;
+use protocol::EventKind;
+
+use crate::helpers::*;
+
+async fn next(sub: &mut protocol::EventSubscription) -> protocol::Event {
+    tokio::time::timeout(Duration::from_secs(10), sub.next())
+        .await
+        .expect("an event within 10 s")
+        .expect("event")
+}
+
+#[tokio::test]
+async fn a_staff_call_reaches_subscribers_in_order() {
+    let t = spawn_app().await;
+    let start = t.public.board().await.expect("board").last_event_id;
+    let mut sub = t.public.events(Some(start));
+    let ticket = t.walk_in(&["shomei"], "v1").await.expect("ticket");
+    t.staff.booth_action("3", "open").await.expect("open");
+    t.staff.call_next("3").await.expect("call");
+    let events = [
+        next(&mut sub).await,
+        next(&mut sub).await,
+        next(&mut sub).await,
+    ];
+    let kinds: Vec<EventKind> = events.iter().map(|e| e.kind).collect();
+    assert_eq!(
+        kinds,
+        [
+            EventKind::TicketIssued,
+            EventKind::BoothChanged,
+            EventKind::TicketCalled
+        ]
+    );
+    assert_eq!(
+        events.iter().map(|e| e.id).collect::<Vec<_>>(),
+        [start + 1, start + 2, start + 3]
+    );
+    let call = &events[2].data;
+    assert_eq!(
+        (call.number.as_deref(), call.booth.as_deref()),
+        (Some(ticket.number.as_str()), Some("3"))
+    );
+    assert_eq!(
+        events[2].at.offset().local_minus_utc(),
+        9 * 3600,
+        "office time zone"
+    );
+}
+
+#[tokio::test]
+async fn resuming_with_last_event_id_misses_nothing_and_repeats_nothing() {
+    let t = spawn_app().await;
+    let mut first = t.public.events(Some(0));
+    for i in 0..3 {
+        t.walk_in(&["shomei"], &format!("v{i}"))
+            .await
+            .expect("ticket");
+    }
+    let seen: Vec<i64> = vec![next(&mut first).await.id, next(&mut first).await.id];
+    let resume_from = first.last_event_id().expect("position");
+    drop(first);
+    // Events happen while nobody listens.
+    for i in 3..6 {
+        t.walk_in(&["shomei"], &format!("v{i}"))
+            .await
+            .expect("ticket");
+    }
+    let mut second = t.public.events(Some(resume_from));
+    let mut rest = Vec::new();
+    for _ in 0..4 {
+        rest.push(next(&mut second).await);
+    }
+    let ids: Vec<i64> = seen
+        .iter()
+        .copied()
+        .chain(rest.iter().map(|e| e.id))
+        .collect();
+    assert_eq!(ids, (1..=6).collect::<Vec<i64>>());
+    let numbers: Vec<String> = rest.iter().filter_map(|e| e.data.number.clone()).collect();
+    assert_eq!(numbers, ["B003", "B004", "B005", "B006"]);
+
+    // The same through ?since= on a raw request.
+    let resp = t
+        .http()
+        .get(t.url("/api/v1/events?since=4"))
+        .send()
+        .await
+        .expect("sse");
+    assert_eq!(resp.headers()["content-type"], "text/event-stream");
+    let mut body = resp.bytes_stream();
+    let mut text = String::new();
+    while !text.contains("id: 6") {
+        let chunk = tokio::time::timeout(Duration::from_secs(5), body.next())
+            .await
+            .expect("data")
+            .expect("chunk")
+            .expect("bytes");
+        text.push_str(&String::from_utf8_lossy(&chunk));
+    }
+    assert!(
+        !text.contains("id: 4\n") && text.contains("id: 5\n"),
+        "{text}"
+    );
+    let bad = t
+        .http()
+        .get(t.url("/api/v1/events"))
+        .header("last-event-id", "abc")
+        .send()
+        .await
+        .expect("bad id");
+    assert_eq!(bad.status(), 400);
+}
+
+#[tokio::test]
+async fn events_carry_no_personal_data() {
+    let t = spawn_app().await;
+    let r = t
+        .book("okuyami", "2026-12-01T10:30:00+09:00")
+        .await
+        .expect("book");
+    t.kiosk.checkin(&r.token).await.expect("check in");
+    let resp = t
+        .http()
+        .get(t.url("/api/v1/events?since=0"))
+        .send()
+        .await
+        .expect("sse");
+    let mut body = resp.bytes_stream();
+    let mut text = String::new();
+    while !text.contains("ticket.issued") {
+        let chunk = tokio::time::timeout(Duration::from_secs(5), body.next())
+            .await
+            .expect("data")
+            .expect("chunk")
+            .expect("bytes");
+        text.push_str(&String::from_utf8_lossy(&chunk));
+    }
+    for secret in ["山田", "hanako", "090-1234", "長女", "pension", &r.token] {
+        assert!(
+            !text.contains(secret),
+            "{secret:?} leaked into events: {text}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn an_idle_stream_gets_heartbeats() {
+    let t = spawn_app().await;
+    let resp = t
+        .http()
+        .get(t.url("/api/v1/events"))
+        .send()
+        .await
+        .expect("sse");
+    let mut body = resp.bytes_stream();
+    let chunk = tokio::time::timeout(Duration::from_secs(15), body.next())
+        .await
+        .expect("a heartbeat within 15 s")
+        .expect("chunk")
+        .expect("bytes");
+    assert!(
+        String::from_utf8_lossy(&chunk).starts_with(':'),
+        "an SSE comment"
+    );
+}

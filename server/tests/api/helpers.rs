@@ -1,0 +1,163 @@
+use std::path::Path;
+use std::sync::Arc;
+
+use madoguchi_server::app::App;
+use madoguchi_server::clock::Clock;
+use madoguchi_server::config::Office;
+use madoguchi_server::startup::Server;
+use protocol::{
+    Client, ClientError, CreateReservation, ReservationCreated, SessionInfo, WalkInRequest,
+};
+
+/// A Tuesday morning at the demo office (all tests pin the clock here so
+/// slots and opening hours do not depend on when the tests run).
+pub const TUESDAY_1005: &str = "2026-12-01T10:05:00+09:00";
+pub const STAFF_PASSWORD: &str = "correct-horse-1";
+
+pub struct TestApp {
+    pub base: String,
+    pub public: Client,
+    pub kiosk: Client,
+    pub board: Client,
+    pub staff: Client,
+    pub session: SessionInfo,
+    pub app: Arc<App>,
+    _dir: Option<tempfile::TempDir>,
+    _stop: tokio::sync::oneshot::Sender<()>,
+}
+
+pub fn at(rfc3339: &str) -> chrono::DateTime<chrono::Utc> {
+    chrono::DateTime::parse_from_rfc3339(rfc3339)
+        .expect("test time")
+        .with_timezone(&chrono::Utc)
+}
+
+pub fn office() -> Office {
+    let mut office = Office::demo();
+    // Tests fire many requests from one kiosk; the limit has its own test.
+    office.security.kiosk_requests_per_minute = 1_000_000;
+    office
+}
+
+pub async fn spawn_app() -> TestApp {
+    spawn_with(office(), TUESDAY_1005, None).await
+}
+
+/// Starts a server; `data` reuses a directory (restart), else a fresh one.
+pub async fn spawn_with(office: Office, clock: &str, data: Option<&Path>) -> TestApp {
+    let (dir, path) = match data {
+        Some(p) => (None, p.to_path_buf()),
+        None => {
+            let d = tempfile::tempdir().expect("temp dir");
+            let p = d.path().to_path_buf();
+            (Some(d), p)
+        }
+    };
+    let server = Server::build(
+        office,
+        path.clone(),
+        "127.0.0.1:0".parse().expect("addr"),
+        Clock::starting_at(at(clock)),
+    )
+    .await
+    .expect("server builds");
+    let addr = server.local_addr().expect("bound");
+    let app = server.app.clone();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    tokio::spawn(server.run(async {
+        let _ = stopped.await;
+    }));
+    let base = format!("http://{addr}");
+    let public = Client::new(&base).expect("client");
+
+    let now = chrono::Utc::now();
+    let kiosk_token = madoguchi_server::tokens::new_token();
+    app.store
+        .add_device(
+            "kiosk-test",
+            "kiosk",
+            &madoguchi_server::tokens::hash(&kiosk_token),
+            now,
+        )
+        .await
+        .expect("kiosk");
+    let board_token = madoguchi_server::tokens::new_token();
+    app.store
+        .add_device(
+            "board-test",
+            "board",
+            &madoguchi_server::tokens::hash(&board_token),
+            now,
+        )
+        .await
+        .expect("board");
+    let hash = madoguchi_server::auth::hash_password(STAFF_PASSWORD).expect("hash");
+    app.store
+        .add_user("sato", &hash, "staff", now)
+        .await
+        .expect("user");
+    let session = public.login("sato", STAFF_PASSWORD).await.expect("login");
+
+    TestApp {
+        kiosk: public.with_token(kiosk_token),
+        board: public.with_token(board_token),
+        staff: public.with_token(session.token.clone()),
+        session,
+        public,
+        base,
+        app,
+        _dir: dir,
+        _stop: stop,
+    }
+}
+
+impl TestApp {
+    pub async fn book(
+        &self,
+        service: &str,
+        start: &str,
+    ) -> Result<ReservationCreated, ClientError> {
+        self.public
+            .create_reservation(&CreateReservation {
+                service: service.into(),
+                start: chrono::DateTime::parse_from_rfc3339(start).expect("start"),
+                name: Some("山田 花子".into()),
+                email: Some("hanako@example.jp".into()),
+                phone: Some("090-1234-5678".into()),
+                answers: serde_json::json!({"relationship": "長女", "pension": true})
+                    .as_object()
+                    .cloned(),
+            })
+            .await
+    }
+
+    pub async fn walk_in(
+        &self,
+        services: &[&str],
+        key: &str,
+    ) -> Result<protocol::IssuedTicket, ClientError> {
+        self.kiosk
+            .walk_in(&WalkInRequest {
+                services: services.iter().map(|s| s.to_string()).collect(),
+                priority: false,
+                idempotency_key: key.into(),
+            })
+            .await
+    }
+
+    pub fn http(&self) -> reqwest::Client {
+        reqwest::Client::new()
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base, path)
+    }
+}
+
+/// The contract's error code of a failed call.
+pub fn code<T: std::fmt::Debug>(r: Result<T, ClientError>) -> (u16, String) {
+    match r {
+        Err(ClientError::Api { status, body }) => (status, body.code),
+        other => panic!("expected an API error, got {other:?}"),
+    }
+}

@@ -1,0 +1,15 @@
+//! HTTP tests: each starts the real server on a free port with a temporary
+//! data directory and talks to it over loopback with the `protocol` client.
+//! One test binary (fewer link steps on small machines).
+
+mod helpers;
+
+mod auth;
+mod bad_input;
+mod concurrency;
+mod durability;
+mod events;
+mod kiosk;
+mod openapi;
+mod public;
+mod staff;

@@ -1,0 +1,198 @@
+//! Services, booths, slots and reservations.
+
+use chrono::NaiveDate;
+use protocol::ReservationState;
+
+use crate::helpers::*;
+
+fn day(s: &str) -> NaiveDate {
+    s.parse().expect("date")
+}
+
+#[tokio::test]
+async fn health_services_and_booths_describe_the_demo_office() {
+    let t = spawn_app().await;
+    let h = t.public.health().await.expect("health");
+    assert_eq!(h.status, "ok");
+    assert!(h.office.contains("デモ"));
+    let services = t.public.services().await.expect("services");
+    let okuyami = services
+        .iter()
+        .find(|s| s.id == "okuyami")
+        .expect("okuyami");
+    assert!(okuyami.reservation_only);
+    assert_eq!(okuyami.prefix, "O");
+    let booths = t.public.booths().await.expect("booths");
+    assert_eq!(
+        booths
+            .iter()
+            .filter(|b| b.services.contains(&"okuyami".to_string()))
+            .count(),
+        2
+    );
+    assert!(
+        booths
+            .iter()
+            .all(|b| b.state == protocol::BoothState::Closed)
+    );
+}
+
+#[tokio::test]
+async fn slots_have_capacity_of_the_booths_and_shrink_as_people_book() {
+    let t = spawn_app().await;
+    let slots = t
+        .public
+        .slots("okuyami", day("2026-12-01"), day("2026-12-01"))
+        .await
+        .expect("slots");
+    let times: Vec<String> = slots
+        .iter()
+        .map(|s| s.start.format("%H:%M").to_string())
+        .collect();
+    assert_eq!(times, ["09:00", "10:30", "13:30", "15:00"]);
+    assert!(slots.iter().all(|s| s.capacity == 2));
+    assert_eq!(slots[0].available, 0, "09:00 has already started");
+    assert_eq!(slots[1].available, 2);
+
+    t.book("okuyami", "2026-12-01T13:30:00+09:00")
+        .await
+        .expect("first");
+    t.book("okuyami", "2026-12-01T13:30:00+09:00")
+        .await
+        .expect("second");
+    assert_eq!(
+        code(t.book("okuyami", "2026-12-01T13:30:00+09:00").await),
+        (409, "slot_full".into())
+    );
+    let slots = t
+        .public
+        .slots("okuyami", day("2026-12-01"), day("2026-12-01"))
+        .await
+        .expect("slots");
+    assert_eq!(slots[2].available, 0);
+    assert_eq!(slots[3].available, 2);
+    let weekend = t
+        .public
+        .slots("okuyami", day("2026-12-05"), day("2026-12-06"))
+        .await
+        .expect("weekend");
+    assert!(weekend.is_empty(), "closed on weekends");
+}
+
+#[tokio::test]
+async fn a_booking_can_be_read_cancelled_and_frees_its_place() {
+    let t = spawn_app().await;
+    let r = t
+        .book("okuyami", "2026-12-02T10:30:00+09:00")
+        .await
+        .expect("book");
+    assert_eq!(r.state, ReservationState::Booked);
+    assert!(r.manage_url.ends_with(&format!("/r/{}", r.token)));
+    assert!(r.token.len() >= 22, "at least 128 bits");
+    let other = t
+        .book("okuyami", "2026-12-02T10:30:00+09:00")
+        .await
+        .expect("book");
+    assert_ne!(other.token, r.token);
+
+    let seen = t.public.reservation(&r.token).await.expect("get");
+    assert_eq!(seen.name.as_deref(), Some("山田 花子"));
+    assert_eq!(
+        seen.answers
+            .as_ref()
+            .and_then(|a| a.get("relationship"))
+            .and_then(|v| v.as_str()),
+        Some("長女")
+    );
+    assert_eq!(seen.start.format("%H:%M %:z").to_string(), "10:30 +09:00");
+
+    assert_eq!(
+        code(t.book("okuyami", "2026-12-02T10:30:00+09:00").await).1,
+        "slot_full"
+    );
+    let cancelled = t.public.cancel_reservation(&r.token).await.expect("cancel");
+    assert_eq!(cancelled.state, ReservationState::Cancelled);
+    assert_eq!(
+        t.public
+            .cancel_reservation(&r.token)
+            .await
+            .expect("again")
+            .state,
+        ReservationState::Cancelled
+    );
+    t.book("okuyami", "2026-12-02T10:30:00+09:00")
+        .await
+        .expect("place freed");
+}
+
+#[tokio::test]
+async fn booking_rules_refuse_past_unknown_and_far_slots() {
+    let t = spawn_app().await;
+    assert_eq!(
+        code(t.book("okuyami", "2026-12-01T09:00:00+09:00").await),
+        (409, "too_late_to_book".into())
+    );
+    assert_eq!(
+        code(t.book("okuyami", "2026-12-01T09:10:00+09:00").await),
+        (400, "unknown_slot".into())
+    );
+    assert_eq!(
+        code(t.book("okuyami", "2026-12-05T10:30:00+09:00").await),
+        (400, "unknown_slot".into())
+    );
+    assert_eq!(
+        code(t.book("okuyami", "2027-06-01T10:30:00+09:00").await),
+        (409, "too_far_ahead".into())
+    );
+    assert_eq!(
+        code(t.book("nope", "2026-12-02T10:30:00+09:00").await),
+        (400, "unknown_service".into())
+    );
+    // The same instant written in UTC is the same slot.
+    t.book("okuyami", "2026-12-02T01:30:00Z")
+        .await
+        .expect("UTC spelling");
+}
+
+#[tokio::test]
+async fn reservation_qr_and_calendar_point_at_the_booking() {
+    let t = spawn_app().await;
+    let r = t
+        .book("okuyami", "2026-12-02T13:30:00+09:00")
+        .await
+        .expect("book");
+    let resp = t
+        .http()
+        .get(t.url(&format!("/api/v1/reservations/{}/qr.svg", r.token)))
+        .send()
+        .await
+        .expect("qr");
+    assert_eq!(resp.status(), 200);
+    assert_eq!(resp.headers()["content-type"], "image/svg+xml");
+    let svg = resp.text().await.expect("svg");
+    assert!(
+        svg.contains("<svg") && svg.contains("<path"),
+        "{}",
+        &svg[..100.min(svg.len())]
+    );
+    let ics = t
+        .http()
+        .get(t.url(&format!("/api/v1/reservations/{}/calendar.ics", r.token)))
+        .send()
+        .await
+        .expect("ics")
+        .text()
+        .await
+        .expect("text");
+    assert!(ics.contains("DTSTART:20261202T043000Z"), "{ics}");
+    assert!(ics.contains("DTEND:20261202T060000Z"), "{ics}");
+    assert!(ics.contains("おくやみコーナー"), "{ics}");
+    assert!(ics.contains(&r.manage_url), "{ics}");
+    let unknown = t
+        .http()
+        .get(t.url(&format!("/api/v1/reservations/{}/qr.svg", "A".repeat(43))))
+        .send()
+        .await
+        .expect("qr");
+    assert_eq!(unknown.status(), 404);
+}
