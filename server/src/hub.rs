@@ -9,16 +9,18 @@
 use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
 
+use axum::body::Bytes;
 use chrono_tz::Tz;
 use protocol::Event;
 use tokio::sync::broadcast;
 
-/// An event ready to send: id, kind and the JSON of the whole event.
+/// An event ready to send: its id and its whole SSE frame
+/// (`id:`, `event:`, `data:` with the event as one line of JSON), built
+/// once and shared by every subscriber.
 #[derive(Debug, Clone)]
 pub struct Published {
     pub id: i64,
-    pub kind: &'static str,
-    pub json: String,
+    pub frame: Bytes,
 }
 
 impl Published {
@@ -29,11 +31,16 @@ impl Published {
             .data
             .slot_start
             .map(|t| t.with_timezone(&tz).fixed_offset());
+        // Serialising a plain struct of strings and numbers cannot fail;
+        // compact JSON has no newline, so it is one `data:` line.
+        let json = serde_json::to_string(&local).unwrap_or_default();
         Published {
             id: event.id,
-            kind: event.kind.as_str(),
-            // Serialising a plain struct of strings and numbers cannot fail.
-            json: serde_json::to_string(&local).unwrap_or_default(),
+            frame: Bytes::from(format!(
+                "id: {}\nevent: {}\ndata: {json}\n\n",
+                event.id,
+                event.kind.as_str()
+            )),
         }
     }
 }

@@ -36,6 +36,9 @@ enum Command {
         /// Address visitors' phones reach the server at (QR codes); overrides the config.
         #[arg(long, env = "MADOGUCHI_PUBLIC_URL")]
         public_url: Option<String>,
+        /// Demo: take walk-ins at any hour and on any day (ignores opening hours and closed days).
+        #[arg(long)]
+        always_open: bool,
         /// Start the clock at this RFC 3339 instant (tests and demos only).
         #[arg(long, hide = true)]
         clock_start: Option<String>,
@@ -147,6 +150,7 @@ async fn main() -> anyhow::Result<()> {
             data,
             config,
             public_url,
+            always_open,
             clock_start,
             print_addr,
         } => {
@@ -157,6 +161,9 @@ async fn main() -> anyhow::Result<()> {
                     "--public-url must start with http:// or https://"
                 );
                 office.public_url = url.trim_end_matches('/').to_string();
+            }
+            if always_open {
+                office.open_all_hours();
             }
             let clock = match clock_start {
                 Some(s) => Clock::starting_at(

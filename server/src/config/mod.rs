@@ -539,6 +539,16 @@ impl Office {
         })
     }
 
+    /// Open every day, all day (for demos run at any hour).
+    pub fn open_all_hours(&mut self) {
+        let (open, close) = (
+            NaiveTime::MIN,
+            NaiveTime::from_hms_opt(23, 59, 59).unwrap_or(NaiveTime::MIN),
+        );
+        self.hours = (0..7).map(|d| (d, (open, close))).collect();
+        self.closed_dates.clear();
+    }
+
     pub fn service(&self, id: &str) -> Option<&ServiceConfig> {
         self.services.iter().find(|s| s.id == id)
     }

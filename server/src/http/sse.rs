@@ -10,10 +10,11 @@ use std::convert::Infallible;
 use std::sync::Arc;
 use std::time::Duration;
 
+use axum::body::{Body, Bytes};
 use axum::extract::State;
-use axum::http::HeaderMap;
-use axum::response::sse::{Event as SseEvent, KeepAlive, Sse};
-use futures::Stream;
+use axum::http::{HeaderMap, header};
+use axum::response::{IntoResponse, Response};
+use futures::StreamExt;
 use serde::Deserialize;
 use tokio::sync::broadcast::error::RecvError;
 
@@ -23,7 +24,10 @@ use crate::error::{Error, Result};
 use crate::hub::Published;
 
 const REPLAY_BATCH: i64 = 500;
+/// A comment line at least this often keeps proxies and clients sure the
+/// stream is alive (the contract asks for one every 15 s at most).
 pub const HEARTBEAT: Duration = Duration::from_secs(10);
+const HEARTBEAT_FRAME: &[u8] = b":heartbeat\n\n";
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 pub struct EventsQuery {
@@ -111,7 +115,7 @@ pub async fn events(
     State(app): State<Arc<App>>,
     headers: HeaderMap,
     ApiQuery(q): ApiQuery<EventsQuery>,
-) -> Result<Sse<impl Stream<Item = std::result::Result<SseEvent, Infallible>>>> {
+) -> Result<Response> {
     // Join the live channel before reading the position, so no event
     // committed in between can fall through the crack.
     let rx = app.hub.subscribe();
@@ -129,13 +133,32 @@ pub async fn events(
         backlog: VecDeque::new(),
         replaying,
     };
-    let stream = futures::stream::unfold(follower, |mut f| async move {
+    // Frames are pre-built by the hub: the stream only hands out shared
+    // bytes. Heartbeats come from one interval beside it (no timer per event).
+    let events = futures::stream::unfold(follower, |mut f| async move {
         let e = f.next().await?;
-        let frame = SseEvent::default()
-            .id(e.id.to_string())
-            .event(e.kind)
-            .data(e.json.as_str());
-        Some((Ok(frame), f))
+        Some((e.frame.clone(), f))
     });
-    Ok(Sse::new(stream).keep_alive(KeepAlive::new().interval(HEARTBEAT).text("heartbeat")))
+    let mut ticks = tokio::time::interval_at(tokio::time::Instant::now() + HEARTBEAT, HEARTBEAT);
+    ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let heartbeats = tokio_stream::wrappers::IntervalStream::new(ticks)
+        .map(|_| Bytes::from_static(HEARTBEAT_FRAME));
+    // The stream ends when the event side ends (server shutting down).
+    let stream = futures::stream::select(
+        events
+            .map(Some)
+            .chain(futures::stream::once(async { None })),
+        heartbeats.map(Some),
+    )
+    .take_while(|item| std::future::ready(item.is_some()))
+    .filter_map(std::future::ready)
+    .map(Ok::<_, Infallible>);
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/event-stream"),
+            (header::CACHE_CONTROL, "no-cache"),
+        ],
+        Body::from_stream(stream),
+    )
+        .into_response())
 }

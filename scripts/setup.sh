@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Sourced by scripts/test and scripts/demo: installs what Madoguchi needs on
+# a Debian machine (or says exactly what is missing) and sets the cargo
+# target dir outside the clone, so repeated runs build incrementally.
+
+# Debian packages the workspace needs to build and test.
+#   gcc, pkg-config: the bundled SQLite and other C parts of dependencies.
+MADOGUCHI_DEBIAN_PACKAGES=(gcc pkg-config ca-certificates)
+
+madoguchi_missing_packages() {
+  local p
+  for p in "${MADOGUCHI_DEBIAN_PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || echo "$p"
+  done
+}
+
+madoguchi_setup() {
+  local missing
+  if command -v dpkg-query >/dev/null 2>&1; then
+    mapfile -t missing < <(madoguchi_missing_packages)
+    if ((${#missing[@]})); then
+      echo "== installing Debian packages: ${missing[*]}"
+      if [ "$(id -u)" = 0 ]; then
+        apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"
+      elif command -v sudo >/dev/null 2>&1; then
+        sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"
+      else
+        echo "missing Debian packages: ${missing[*]}" >&2
+        echo "install them with: apt-get install ${missing[*]}" >&2
+        return 1
+      fi
+    fi
+  else
+    echo "not a Debian system: make sure these are installed: ${MADOGUCHI_DEBIAN_PACKAGES[*]}" >&2
+  fi
+
+  if ! command -v cargo >/dev/null 2>&1; then
+    echo "Rust is missing: install it with rustup (https://rustup.rs), rustc 1.95 or newer" >&2
+    return 1
+  fi
+  local version
+  version=$(rustc --version | awk '{print $2}')
+  if [ "$(printf '%s\n1.95.0\n' "$version" | sort -V | head -n1)" != "1.95.0" ]; then
+    echo "rustc $version is too old: Madoguchi needs 1.95 or newer (rustup update)" >&2
+    return 1
+  fi
+  export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/madoguchi/target}"
+  mkdir -p "$CARGO_TARGET_DIR"
+}
