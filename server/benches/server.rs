@@ -20,7 +20,7 @@ use protocol::{Client, CreateReservation, WalkInRequest};
 const BIN: &str = env!("CARGO_BIN_EXE_madoguchi-server");
 const T0: &str = "2026-12-01T12:00:00+09:00";
 const BEFORE_T0: &str = "2026-12-01T11:20:00+09:00";
-const SUBSCRIBERS: usize = 1000;
+const DEFAULT_SUBSCRIBERS: usize = 1000;
 const CALLS: usize = 50;
 const RATE: u64 = 200;
 const KIOSK_REQUESTS: usize = 2000;
@@ -206,6 +206,10 @@ async fn startup_and_idle() {
 }
 
 async fn fan_out() {
+    let subscribers: usize = std::env::var("BENCH_SUBSCRIBERS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(DEFAULT_SUBSCRIBERS);
     let dir = tempfile::tempdir().expect("dir");
     let config = dir.path().join("office.toml");
     std::fs::write(&config, bench_config()).expect("config");
@@ -231,7 +235,7 @@ async fn fan_out() {
         .expect("http");
     let url = format!("{}/api/v1/events?since=now", s.client.base_url());
     let mut tasks = Vec::new();
-    for _ in 0..SUBSCRIBERS {
+    for _ in 0..subscribers {
         let (http, url, tx, connected) = (http.clone(), url.clone(), tx.clone(), connected.clone());
         tasks.push(tokio::spawn(async move {
             let resp = http.get(&url).send().await.expect("subscribe");
@@ -257,12 +261,12 @@ async fn fan_out() {
         }));
     }
     drop(tx);
-    while connected.load(Ordering::SeqCst) < SUBSCRIBERS {
+    while connected.load(Ordering::SeqCst) < subscribers {
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
     tokio::time::sleep(Duration::from_millis(500)).await;
 
-    let mut latencies = Vec::with_capacity(SUBSCRIBERS * CALLS);
+    let mut latencies = Vec::with_capacity(subscribers * CALLS);
     let mut last_arrival = Vec::with_capacity(CALLS);
     let mut first_arrival = Vec::with_capacity(CALLS);
     let mut round_trip = Vec::with_capacity(CALLS);
@@ -290,7 +294,7 @@ async fn fan_out() {
         let mut got = 0;
         let mut latest = Duration::ZERO;
         let mut first = Duration::MAX;
-        while got < SUBSCRIBERS {
+        while got < subscribers {
             let (number, at) = tokio::time::timeout(Duration::from_secs(10), rx.recv())
                 .await
                 .expect("all subscribers within 10 s")
@@ -320,7 +324,7 @@ async fn fan_out() {
         ms(percentile(&first_arrival, 0.5)),
     );
     println!(
-        "event fan-out, staff call-next request sent → event frame received by each of {SUBSCRIBERS} SSE subscribers ({CALLS} calls, {} deliveries): p50 {} p99 {}; last subscriber per call p50 {} p99 {}   [goal p99 < 5 ms]",
+        "event fan-out, staff call-next request sent → event frame received by each of {subscribers} SSE subscribers ({CALLS} calls, {} deliveries): p50 {} p99 {}; last subscriber per call p50 {} p99 {}   [goal p99 < 5 ms]",
         latencies.len(),
         ms(percentile(&latencies, 0.5)),
         ms(percentile(&latencies, 0.99)),

@@ -73,6 +73,12 @@ enum UserCommand {
         #[arg(long, env = "MADOGUCHI_DATA", default_value = "data")]
         data: PathBuf,
     },
+    /// Deactivate a user and end their sessions at once.
+    Deactivate {
+        username: String,
+        #[arg(long, env = "MADOGUCHI_DATA", default_value = "data")]
+        data: PathBuf,
+    },
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -88,6 +94,17 @@ enum DeviceCommand {
         name: String,
         #[arg(long, value_enum)]
         role: DeviceRole,
+        #[arg(long, env = "MADOGUCHI_DATA", default_value = "data")]
+        data: PathBuf,
+    },
+    /// List devices.
+    List {
+        #[arg(long, env = "MADOGUCHI_DATA", default_value = "data")]
+        data: PathBuf,
+    },
+    /// Revoke a device's token at once.
+    Revoke {
+        id: i64,
         #[arg(long, env = "MADOGUCHI_DATA", default_value = "data")]
         data: PathBuf,
     },
@@ -235,6 +252,34 @@ async fn main() -> anyhow::Result<()> {
                 .await?;
             eprintln!("device {id} {name:?} ({role}) added; its token is shown only now:");
             println!("{token}");
+        }
+        Command::User {
+            command: UserCommand::Deactivate { username, data },
+        } => {
+            let store = open_store(&data).await?;
+            anyhow::ensure!(
+                store.deactivate_user(&username).await?,
+                "no user {username:?}"
+            );
+            println!("user {username} deactivated");
+        }
+        Command::Device {
+            command: DeviceCommand::List { data },
+        } => {
+            let store = open_store(&data).await?;
+            for (id, name, role, active) in store.devices().await? {
+                println!(
+                    "{id}\t{role}\t{}\t{name}",
+                    if active { "active" } else { "revoked" }
+                );
+            }
+        }
+        Command::Device {
+            command: DeviceCommand::Revoke { id, data },
+        } => {
+            let store = open_store(&data).await?;
+            anyhow::ensure!(store.revoke_device(id).await?, "no device {id}");
+            println!("device {id} revoked");
         }
         Command::CheckConfig { file } => {
             let src = std::fs::read_to_string(&file)

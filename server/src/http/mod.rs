@@ -127,6 +127,19 @@ pub fn router(app: Arc<App>) -> axum::Router {
         .layer(tower_http::catch_panic::CatchPanicLayer::custom(
             panic_response,
         ))
-        .layer(tower_http::trace::TraceLayer::new_for_http())
+        .layer(
+            // Spans name the route template, never the URI: paths carry
+            // reservation and status tokens, which must not reach the logs.
+            tower_http::trace::TraceLayer::new_for_http().make_span_with(
+                |req: &axum::http::Request<_>| {
+                    let route = req
+                        .extensions()
+                        .get::<axum::extract::MatchedPath>()
+                        .map(|p| p.as_str().to_owned())
+                        .unwrap_or_else(|| "unmatched".into());
+                    tracing::info_span!("http", method = %req.method(), route)
+                },
+            ),
+        )
         .with_state(app)
 }

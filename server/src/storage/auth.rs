@@ -162,4 +162,45 @@ impl Store {
         })
         .transpose()
     }
+
+    /// Devices as (id, name, role, active).
+    pub async fn devices(&self) -> Result<Vec<(i64, String, String, bool)>, StoreError> {
+        sqlx::query("SELECT id, name, role, active FROM devices ORDER BY id")
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(|r| {
+                Ok((
+                    r.try_get("id")?,
+                    r.try_get("name")?,
+                    r.try_get("role")?,
+                    r.try_get::<i64, _>("active")? != 0,
+                ))
+            })
+            .collect()
+    }
+
+    /// Revokes a device at once; returns whether it existed.
+    pub async fn revoke_device(&self, id: i64) -> Result<bool, StoreError> {
+        let r = sqlx::query("UPDATE devices SET active = 0 WHERE id = ?")
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
+        Ok(r.rows_affected() > 0)
+    }
+
+    /// Deactivates a user and ends their sessions; returns whether they existed.
+    pub async fn deactivate_user(&self, username: &str) -> Result<bool, StoreError> {
+        let r = sqlx::query("UPDATE users SET active = 0 WHERE username = ?")
+            .bind(username)
+            .execute(&self.pool)
+            .await?;
+        sqlx::query(
+            "DELETE FROM sessions WHERE user_id IN (SELECT id FROM users WHERE username = ?)",
+        )
+        .bind(username)
+        .execute(&self.pool)
+        .await?;
+        Ok(r.rows_affected() > 0)
+    }
 }

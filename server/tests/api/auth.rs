@@ -136,3 +136,32 @@ async fn sessions_expire() {
         (401, "invalid_token".into())
     );
 }
+
+#[tokio::test]
+async fn revoked_devices_and_deactivated_users_are_cut_off_at_once() {
+    let t = spawn_app().await;
+    t.walk_in(&["shomei"], "before").await.expect("kiosk works");
+    t.staff.staff_queue().await.expect("staff works");
+    let devices = t.app.store.devices().await.expect("devices");
+    let kiosk = devices.iter().find(|d| d.2 == "kiosk").expect("kiosk").0;
+    assert!(t.app.store.revoke_device(kiosk).await.expect("revoke"));
+    assert_eq!(
+        code(t.walk_in(&["shomei"], "after").await),
+        (401, "invalid_token".into())
+    );
+    assert!(
+        t.app
+            .store
+            .deactivate_user("sato")
+            .await
+            .expect("deactivate")
+    );
+    assert_eq!(
+        code(t.staff.staff_queue().await),
+        (401, "invalid_token".into())
+    );
+    assert_eq!(
+        code(t.public.login("sato", STAFF_PASSWORD).await),
+        (401, "invalid_credentials".into())
+    );
+}

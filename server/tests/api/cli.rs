@@ -1,0 +1,78 @@
+//! The command line: configuration checks and device management.
+
+use std::process::Command;
+
+const BIN: &str = env!("CARGO_BIN_EXE_madoguchi-server");
+
+#[test]
+fn check_config_reports_every_problem_with_its_line() {
+    let dir = tempfile::tempdir().expect("dir");
+    let demo = Command::new(BIN)
+        .arg("demo-config")
+        .output()
+        .expect("demo-config");
+    let good = dir.path().join("good.toml");
+    std::fs::write(&good, &demo.stdout).expect("write");
+    let ok = Command::new(BIN)
+        .arg("check-config")
+        .arg(&good)
+        .output()
+        .expect("run");
+    assert!(
+        ok.status.success(),
+        "{}",
+        String::from_utf8_lossy(&ok.stderr)
+    );
+    assert!(String::from_utf8_lossy(&ok.stdout).contains("5 services, 7 booths"));
+
+    let text = String::from_utf8_lossy(&demo.stdout)
+        .replace("prefix = \"B\"", "prefix = \"A\"")
+        .replace("services = [\"kokuho\"]", "services = [\"kokuhoo\"]")
+        .replace("time_zone = \"Asia/Tokyo\"", "time_zone = \"Asia/Edo\"");
+    let bad = dir.path().join("bad.toml");
+    std::fs::write(&bad, text).expect("write");
+    let out = Command::new(BIN)
+        .arg("check-config")
+        .arg(&bad)
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("Asia/Edo"), "{err}");
+    assert!(
+        err.contains("prefix \"A\" is used by another service"),
+        "{err}"
+    );
+    assert!(err.contains("unknown service \"kokuhoo\""), "{err}");
+    assert!(err.contains("3 problem(s)"), "{err}");
+    assert!(
+        err.lines()
+            .all(|l| l.contains("bad.toml:") || l.contains("problem(s)")),
+        "every line names file:line — {err}"
+    );
+}
+
+#[test]
+fn devices_are_listed_and_revoked() {
+    let dir = tempfile::tempdir().expect("dir");
+    let run = |args: &[&str]| {
+        let out = Command::new(BIN)
+            .args(args)
+            .arg("--data")
+            .arg(dir.path())
+            .output()
+            .expect("run");
+        (
+            out.status.success(),
+            String::from_utf8_lossy(&out.stdout).to_string(),
+        )
+    };
+    let (ok, token) = run(&["device", "add", "hall-board", "--role", "board"]);
+    assert!(ok && token.trim().len() == 43);
+    let (_, list) = run(&["device", "list"]);
+    assert!(list.contains("board\tactive\thall-board"), "{list}");
+    assert!(!list.contains(token.trim()), "tokens are never shown again");
+    assert!(run(&["device", "revoke", "1"]).0);
+    assert!(run(&["device", "list"]).1.contains("revoked"));
+    assert!(!run(&["device", "revoke", "99"]).0);
+}
