@@ -14,11 +14,15 @@ struct Proc {
 }
 
 fn start(data: &std::path::Path) -> Proc {
+    start_at(data, "127.0.0.1:0")
+}
+
+fn start_at(data: &std::path::Path, listen: &str) -> Proc {
     let mut child = Command::new(BIN)
         .args([
             "serve",
             "--listen",
-            "127.0.0.1:0",
+            listen,
             "--print-addr",
             "--clock-start",
             "2026-12-01T10:05:00+09:00",
@@ -136,6 +140,74 @@ async fn acknowledged_tickets_and_bookings_survive_kill_9() {
         ids.push(e.id);
     }
     assert_eq!(ids, (1..=last).collect::<Vec<i64>>());
+    p.child.kill().expect("kill");
+    p.child.wait().expect("reaped");
+}
+
+#[tokio::test]
+async fn an_event_subscription_resumes_across_a_server_crash() {
+    let dir = tempfile::tempdir().expect("dir");
+    let kiosk_token = cli(
+        dir.path(),
+        &["device", "add", "entrance", "--role", "kiosk"],
+    );
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .expect("free port")
+        .local_addr()
+        .expect("addr")
+        .port();
+    let listen = format!("127.0.0.1:{port}");
+    let walk_in = |client: &Client, key: &str| {
+        let kiosk = client.with_token(&kiosk_token);
+        let key = key.to_string();
+        async move {
+            kiosk
+                .walk_in(&WalkInRequest {
+                    services: vec!["shomei".into()],
+                    priority: false,
+                    idempotency_key: key,
+                })
+                .await
+                .expect("walk-in")
+        }
+    };
+
+    let mut p = start_at(dir.path(), &listen);
+    let mut sub = p.client.events(Some(0));
+    walk_in(&p.client, "a").await;
+    let first = tokio::time::timeout(Duration::from_secs(5), sub.next())
+        .await
+        .expect("event")
+        .expect("ok");
+    assert_eq!(first.data.number.as_deref(), Some("B001"));
+    p.child.kill().expect("kill -9");
+    p.child.wait().expect("reaped");
+
+    let mut p = start_at(dir.path(), &listen);
+    walk_in(&p.client, "b").await;
+    walk_in(&p.client, "c").await;
+    let mut got = Vec::new();
+    let mut errors = 0;
+    while got.len() < 2 {
+        match tokio::time::timeout(Duration::from_secs(15), sub.next())
+            .await
+            .expect("progress")
+        {
+            Ok(e) => got.push(e),
+            Err(_) => errors += 1, // reported once per broken connection, then it reconnects
+        }
+        assert!(errors < 20, "never reconnected");
+    }
+    assert!(errors >= 1, "the crash was noticed");
+    assert_eq!(
+        got.iter().map(|e| e.id).collect::<Vec<_>>(),
+        [first.id + 1, first.id + 2]
+    );
+    let numbers: Vec<&str> = got
+        .iter()
+        .filter_map(|e| e.data.number.as_deref())
+        .collect();
+    assert_eq!(numbers, ["B002", "B003"]);
     p.child.kill().expect("kill");
     p.child.wait().expect("reaped");
 }
