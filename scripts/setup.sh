@@ -5,7 +5,17 @@
 
 # Debian packages the workspace needs to build and test.
 #   gcc, pkg-config: the bundled SQLite and other C parts of dependencies.
-MADOGUCHI_DEBIAN_PACKAGES=(gcc pkg-config ca-certificates)
+#   libasound2-dev, libudev-dev, libwayland-dev, libxkbcommon-dev: Bevy and
+#     rodio (kiosk, board) build against them.
+#   xvfb, mesa-vulkan-drivers, libvulkan1 and the X11 client libraries: real
+#     windows without a display or GPU (screenshot tests, headless demo).
+#   espeak-ng: the board's default text-to-speech voice.
+MADOGUCHI_DEBIAN_PACKAGES=(
+  gcc pkg-config ca-certificates
+  libasound2-dev libudev-dev libwayland-dev libxkbcommon-dev
+  xvfb mesa-vulkan-drivers libvulkan1 libx11-6 libxcursor1 libxrandr2 libxi6 libxkbcommon-x11-0
+  espeak-ng
+)
 
 madoguchi_missing_packages() {
   local p

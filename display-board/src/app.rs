@@ -1,0 +1,769 @@
+//! The Bevy side. `BoardLogicPlugin` (inbox → model → announcements) runs
+//! under `MinimalPlugins` in tests; `BoardScreenPlugin` draws; `run` adds the
+//! window, the low-power event loop and the threads.
+
+use std::time::Duration;
+
+use bevy::prelude::*;
+use bevy::window::{RequestRedraw, WindowMode, WindowResolution};
+use bevy::winit::{EventLoopProxyWrapper, UpdateMode, WinitSettings, WinitUserEvent};
+use chrono::Timelike;
+use crossbeam_channel::{Receiver, Sender};
+use messages::{Arg, Catalogue, LANGUAGES};
+use protocol::{BoothState, Localized, localized};
+
+use crate::model::{Announcement, BoardModel};
+use crate::net::NetMsg;
+use crate::sound::Spoken;
+
+/// Board options (from the command line).
+#[derive(Resource, Debug, Clone)]
+pub struct BoardSettings {
+    pub server: String,
+    pub token: Option<String>,
+    pub windowed: bool,
+    pub portrait: bool,
+    pub time_zone: chrono_tz::Tz,
+    /// How long a new call flashes, in seconds.
+    pub flash_secs: f64,
+    pub history: usize,
+    /// Save a screenshot here after `screenshot_after` seconds, then exit.
+    pub screenshot: Option<std::path::PathBuf>,
+    pub screenshot_after: f64,
+    pub sound: crate::sound::SoundConfig,
+    /// Fix the guidance line to one language (screenshots); else it rotates.
+    pub guidance_language: Option<String>,
+}
+
+impl Default for BoardSettings {
+    fn default() -> Self {
+        BoardSettings {
+            server: "http://127.0.0.1:8080".into(),
+            token: None,
+            windowed: false,
+            portrait: false,
+            time_zone: chrono_tz::Asia::Tokyo,
+            flash_secs: 8.0,
+            history: 8,
+            screenshot: None,
+            screenshot_after: 3.0,
+            sound: crate::sound::SoundConfig::default(),
+            guidance_language: None,
+        }
+    }
+}
+
+#[derive(Resource)]
+pub struct Inbox(pub Receiver<NetMsg>);
+
+#[derive(Resource)]
+pub struct Board(pub BoardModel);
+
+#[derive(Resource)]
+pub struct Texts(pub Catalogue);
+
+/// Where announcements go (the sound thread); absent in logic tests.
+#[derive(Resource)]
+pub struct Speaker(pub Sender<Spoken>);
+
+/// A call to announce, in arrival order.
+#[derive(Message, Debug, Clone)]
+pub struct Announce(pub Announcement);
+
+/// Set when the screen must be rebuilt from the model.
+#[derive(Resource, Default)]
+pub struct Dirty(pub bool);
+
+pub struct BoardLogicPlugin {
+    pub settings: BoardSettings,
+    pub inbox: Receiver<NetMsg>,
+}
+
+impl Plugin for BoardLogicPlugin {
+    fn build(&self, app: &mut App) {
+        app.insert_resource(self.settings.clone())
+            .insert_resource(Inbox(self.inbox.clone()))
+            .insert_resource(Board(BoardModel::new(self.settings.history)))
+            .insert_resource(Texts(Catalogue::new()))
+            .init_resource::<Dirty>()
+            .add_message::<Announce>()
+            .add_systems(Update, (drain_inbox, speak).chain());
+    }
+}
+
+fn drain_inbox(
+    inbox: Res<Inbox>,
+    mut board: ResMut<Board>,
+    settings: Res<BoardSettings>,
+    time: Res<Time<Real>>,
+    mut announce: MessageWriter<Announce>,
+    mut dirty: ResMut<Dirty>,
+) {
+    let now = time.elapsed_secs_f64();
+    for msg in inbox.0.try_iter() {
+        match msg {
+            NetMsg::Snapshot(s) => {
+                board.0.apply_snapshot(*s);
+                dirty.0 = true;
+            }
+            NetMsg::Event(e) => {
+                let applied = board.0.apply_event(&e, now, settings.flash_secs);
+                if let Some(a) = applied.announcement {
+                    announce.write(Announce(a));
+                }
+                dirty.0 |= applied.redraw;
+            }
+            NetMsg::Services(list) => {
+                board.0.service_names = list.into_iter().map(|s| (s.id, s.name)).collect();
+                dirty.0 = true;
+            }
+            NetMsg::Connected(c) => {
+                if board.0.connected != c {
+                    board.0.connected = c;
+                    dirty.0 = true;
+                }
+            }
+        }
+    }
+}
+
+/// The spoken lines of a call: Japanese, then English.
+pub fn spoken_lines(texts: &Catalogue, a: &Announcement) -> Vec<(String, String)> {
+    let id = if a.recall {
+        "announce-recall"
+    } else {
+        "announce-call"
+    };
+    ["ja", "en"]
+        .iter()
+        .map(|lang| {
+            let booth = localized(&a.booth_label, lang);
+            (
+                (*lang).to_string(),
+                texts.text_with(
+                    lang,
+                    id,
+                    &[("number", Arg::Str(&a.number)), ("booth", Arg::Str(booth))],
+                ),
+            )
+        })
+        .collect()
+}
+
+fn speak(mut calls: MessageReader<Announce>, speaker: Option<Res<Speaker>>, texts: Res<Texts>) {
+    for Announce(a) in calls.read() {
+        if let Some(s) = &speaker {
+            let _ = s.0.send(Spoken {
+                lines: spoken_lines(&texts.0, a),
+            });
+        }
+    }
+}
+
+// ---------------------------------------------------------------- screen
+
+#[derive(Component)]
+struct ClockText;
+#[derive(Component)]
+struct OfficeText;
+#[derive(Component)]
+struct NowPanel;
+#[derive(Component)]
+struct NowNumber;
+#[derive(Component)]
+struct NowBooth;
+#[derive(Component)]
+struct HistoryList;
+#[derive(Component)]
+struct ServiceList;
+#[derive(Component)]
+struct BoothGrid;
+#[derive(Component)]
+struct GuidanceText;
+#[derive(Component)]
+struct ReconnectMark;
+
+#[derive(Resource, Clone)]
+struct Fonts {
+    regular: Handle<Font>,
+    bold: Handle<Font>,
+    /// Fonts for guidance lines in scripts BIZ UD does not cover.
+    korean: Handle<Font>,
+    chinese: Handle<Font>,
+    vietnamese: Handle<Font>,
+}
+
+impl Fonts {
+    fn for_language(&self, lang: &str) -> &Handle<Font> {
+        match lang {
+            "ko" => &self.korean,
+            "zh" => &self.chinese,
+            "vi" => &self.vietnamese,
+            _ => &self.regular,
+        }
+    }
+}
+
+const BG: Color = Color::srgb(0.05, 0.09, 0.16);
+const PANEL: Color = Color::srgb(0.10, 0.16, 0.27);
+const ACCENT: Color = Color::srgb(1.0, 0.84, 0.25);
+const FLASH: Color = Color::srgb(0.85, 0.25, 0.15);
+const TEXT: Color = Color::srgb(0.96, 0.97, 1.0);
+const MUTED: Color = Color::srgb(0.70, 0.76, 0.86);
+
+pub struct BoardScreenPlugin;
+
+impl Plugin for BoardScreenPlugin {
+    fn build(&self, app: &mut App) {
+        app.add_systems(Startup, setup_screen).add_systems(
+            Update,
+            (
+                rebuild_lists,
+                update_now_calling,
+                update_clock,
+                keep_low_power,
+            )
+                .chain()
+                .after(drain_inbox),
+        );
+    }
+}
+
+fn font(handle: &Handle<Font>, vh: f32) -> TextFont {
+    TextFont {
+        font: handle.clone().into(),
+        font_size: FontSize::Vh(vh),
+        ..default()
+    }
+}
+
+fn setup_screen(mut commands: Commands, assets: Res<AssetServer>, settings: Res<BoardSettings>) {
+    let fonts = Fonts {
+        regular: assets.load("fonts/BIZUDPGothic-Regular.ttf"),
+        bold: assets.load("fonts/BIZUDPGothic-Bold.ttf"),
+        korean: assets.load("fonts/NanumGothic.ttf"),
+        chinese: assets.load("fonts/DroidSansFallbackFull.ttf"),
+        vietnamese: assets.load("fonts/DejaVuSans.ttf"),
+    };
+    commands.insert_resource(fonts.clone());
+    commands.spawn(Camera2d);
+    let main_direction = if settings.portrait {
+        FlexDirection::Column
+    } else {
+        FlexDirection::Row
+    };
+    commands
+        .spawn((
+            Node {
+                width: Val::Percent(100.0),
+                height: Val::Percent(100.0),
+                flex_direction: FlexDirection::Column,
+                padding: UiRect::all(Val::Vh(1.5)),
+                row_gap: Val::Vh(1.2),
+                ..default()
+            },
+            BackgroundColor(BG),
+        ))
+        .with_children(|root| {
+            // Header: office name, date and clock.
+            root.spawn(Node {
+                width: Val::Percent(100.0),
+                justify_content: JustifyContent::SpaceBetween,
+                align_items: AlignItems::Center,
+                ..default()
+            })
+            .with_children(|h| {
+                h.spawn((
+                    Text::new(""),
+                    font(&fonts.bold, 4.0),
+                    TextColor(TEXT),
+                    OfficeText,
+                ));
+                h.spawn((
+                    Text::new(""),
+                    font(&fonts.bold, 4.0),
+                    TextColor(TEXT),
+                    ClockText,
+                ));
+            });
+            // Main: now calling (big) and the recent calls.
+            root.spawn(Node {
+                width: Val::Percent(100.0),
+                flex_grow: 1.0,
+                flex_direction: main_direction,
+                column_gap: Val::Vh(1.5),
+                row_gap: Val::Vh(1.5),
+                ..default()
+            })
+            .with_children(|m| {
+                m.spawn((
+                    Node {
+                        flex_grow: 3.0,
+                        flex_basis: Val::Percent(60.0),
+                        flex_direction: FlexDirection::Column,
+                        justify_content: JustifyContent::Center,
+                        align_items: AlignItems::Center,
+                        padding: UiRect::all(Val::Vh(2.0)),
+                        ..default()
+                    },
+                    BackgroundColor(PANEL),
+                    NowPanel,
+                ))
+                .with_children(|p| {
+                    p.spawn((
+                        Text::new(""),
+                        font(&fonts.regular, 3.5),
+                        TextColor(MUTED),
+                        NowHeading,
+                    ));
+                    p.spawn((
+                        Text::new(""),
+                        font(&fonts.bold, 22.0),
+                        TextColor(ACCENT),
+                        NowNumber,
+                    ));
+                    p.spawn((
+                        Text::new(""),
+                        font(&fonts.bold, 6.0),
+                        TextColor(TEXT),
+                        NowBooth,
+                    ));
+                });
+                m.spawn((
+                    Node {
+                        flex_grow: 2.0,
+                        flex_basis: Val::Percent(40.0),
+                        flex_direction: FlexDirection::Column,
+                        padding: UiRect::all(Val::Vh(1.5)),
+                        row_gap: Val::Vh(0.6),
+                        ..default()
+                    },
+                    BackgroundColor(PANEL),
+                    HistoryList,
+                ));
+            });
+            // Waits per procedure.
+            root.spawn((
+                Node {
+                    width: Val::Percent(100.0),
+                    flex_wrap: FlexWrap::Wrap,
+                    column_gap: Val::Vh(1.0),
+                    row_gap: Val::Vh(1.0),
+                    ..default()
+                },
+                ServiceList,
+            ));
+            // Booth states.
+            root.spawn((
+                Node {
+                    width: Val::Percent(100.0),
+                    flex_wrap: FlexWrap::Wrap,
+                    column_gap: Val::Vh(0.8),
+                    row_gap: Val::Vh(0.8),
+                    ..default()
+                },
+                BoothGrid,
+            ));
+            root.spawn((
+                Text::new(""),
+                font(&fonts.regular, 2.8),
+                TextColor(MUTED),
+                GuidanceText,
+            ));
+        });
+    commands.spawn((
+        Node {
+            position_type: PositionType::Absolute,
+            right: Val::Vh(1.5),
+            bottom: Val::Vh(1.5),
+            padding: UiRect::axes(Val::Vh(1.0), Val::Vh(0.5)),
+            ..default()
+        },
+        BackgroundColor(Color::srgba(0.6, 0.1, 0.1, 0.85)),
+        Visibility::Hidden,
+        ReconnectMark,
+        children![(Text::new(""), font(&fonts.regular, 2.4), TextColor(TEXT))],
+    ));
+}
+
+#[derive(Component)]
+struct NowHeading;
+
+fn two(texts: &Catalogue, id: &str) -> String {
+    format!("{} / {}", texts.text("ja", id), texts.text("en", id))
+}
+
+fn lamp(minutes: u32) -> Color {
+    // 3-colour congestion lamp: < 15 min blue, 15–30 yellow, > 30 red.
+    match minutes {
+        0..15 => Color::srgb(0.2, 0.55, 1.0),
+        15..=30 => Color::srgb(1.0, 0.8, 0.1),
+        _ => Color::srgb(0.95, 0.25, 0.2),
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn rebuild_lists(
+    mut commands: Commands,
+    mut dirty: ResMut<Dirty>,
+    board: Res<Board>,
+    texts: Res<Texts>,
+    fonts: Option<Res<Fonts>>,
+    history: Query<Entity, With<HistoryList>>,
+    services: Query<Entity, With<ServiceList>>,
+    booths: Query<Entity, With<BoothGrid>>,
+    mut office: Query<&mut Text, With<OfficeText>>,
+    mut heading: Query<&mut Text, (With<NowHeading>, Without<OfficeText>)>,
+    mut mark: Query<(&mut Visibility, &Children), With<ReconnectMark>>,
+    mut mark_text: Query<&mut Text, (Without<OfficeText>, Without<NowHeading>)>,
+) {
+    let Some(fonts) = fonts else { return };
+    if !dirty.0 {
+        return;
+    }
+    dirty.0 = false;
+    let t = &texts.0;
+    let model = &board.0;
+    for mut h in &mut heading {
+        **h = two(t, "board-now-calling");
+    }
+    if let Some(s) = &model.snapshot {
+        for mut o in &mut office {
+            **o = localized(&s.office, "ja").to_string();
+        }
+    }
+    for (mut vis, children) in &mut mark {
+        *vis = if model.connected {
+            Visibility::Hidden
+        } else {
+            Visibility::Visible
+        };
+        for c in children.iter() {
+            if let Ok(mut txt) = mark_text.get_mut(c) {
+                **txt = two(t, "board-reconnecting");
+            }
+        }
+    }
+    for list in &history {
+        commands.entity(list).despawn_related::<Children>();
+        commands.entity(list).with_children(|l| {
+            l.spawn((
+                Text::new(two(t, "board-recent")),
+                font(&fonts.regular, 3.0),
+                TextColor(MUTED),
+            ));
+            for c in model.calls.iter().skip(1) {
+                l.spawn(Node {
+                    justify_content: JustifyContent::SpaceBetween,
+                    width: Val::Percent(100.0),
+                    ..default()
+                })
+                .with_children(|row| {
+                    row.spawn((
+                        Text::new(c.number.clone()),
+                        font(&fonts.bold, 5.0),
+                        TextColor(TEXT),
+                    ));
+                    row.spawn((
+                        Text::new(localized(&c.booth_label, "ja").to_string()),
+                        font(&fonts.regular, 4.0),
+                        TextColor(TEXT),
+                    ));
+                });
+            }
+        });
+    }
+    let Some(snapshot) = &model.snapshot else {
+        return;
+    };
+    for list in &services {
+        commands.entity(list).despawn_related::<Children>();
+        commands.entity(list).with_children(|l| {
+            for w in &snapshot.services {
+                let name = model
+                    .service_names
+                    .get(&w.service)
+                    .map(short_name)
+                    .unwrap_or_else(|| w.service.clone());
+                let wait = if w.waiting == 0 {
+                    two(t, "board-wait-none")
+                } else {
+                    t.text_with(
+                        "ja",
+                        "board-wait",
+                        &[("minutes", Arg::Num(i64::from(w.estimated_wait.minutes)))],
+                    )
+                };
+                l.spawn((
+                    Node {
+                        flex_direction: FlexDirection::Column,
+                        padding: UiRect::all(Val::Vh(0.8)),
+                        border: UiRect::left(Val::Vh(0.8)),
+                        min_width: Val::Percent(18.0),
+                        ..default()
+                    },
+                    BackgroundColor(PANEL),
+                    BorderColor::all(lamp(w.estimated_wait.minutes)),
+                ))
+                .with_children(|card| {
+                    card.spawn((Text::new(name), font(&fonts.regular, 2.6), TextColor(MUTED)));
+                    card.spawn((
+                        Text::new(t.text_with(
+                            "ja",
+                            "board-waiting",
+                            &[("count", Arg::Num(i64::from(w.waiting)))],
+                        )),
+                        font(&fonts.bold, 3.6),
+                        TextColor(TEXT),
+                    ));
+                    card.spawn((Text::new(wait), font(&fonts.regular, 2.6), TextColor(TEXT)));
+                });
+            }
+        });
+    }
+    for grid in &booths {
+        commands.entity(grid).despawn_related::<Children>();
+        commands.entity(grid).with_children(|g| {
+            for b in &snapshot.booths {
+                let (bg, state_id) = match b.state {
+                    BoothState::Open => (Color::srgb(0.12, 0.42, 0.25), "booth-open"),
+                    BoothState::Paused => (Color::srgb(0.55, 0.45, 0.1), "booth-paused"),
+                    BoothState::Closed => (Color::srgb(0.25, 0.27, 0.32), "booth-closed"),
+                };
+                let current = b.current_number.clone().unwrap_or_default();
+                g.spawn((
+                    Node {
+                        flex_direction: FlexDirection::Column,
+                        padding: UiRect::axes(Val::Vh(1.0), Val::Vh(0.5)),
+                        ..default()
+                    },
+                    BackgroundColor(bg),
+                ))
+                .with_children(|cell| {
+                    cell.spawn((
+                        Text::new(localized(&b.label, "ja").to_string()),
+                        font(&fonts.bold, 2.4),
+                        TextColor(TEXT),
+                    ));
+                    cell.spawn((
+                        Text::new(format!("{} {}", t.text("ja", state_id), current)),
+                        font(&fonts.regular, 2.2),
+                        TextColor(TEXT),
+                    ));
+                });
+            }
+        });
+    }
+}
+
+fn update_now_calling(
+    board: Res<Board>,
+    time: Res<Time<Real>>,
+    texts: Res<Texts>,
+    mut number: Query<&mut Text, With<NowNumber>>,
+    mut booth: Query<&mut Text, (With<NowBooth>, Without<NowNumber>)>,
+    mut panel: Query<&mut BackgroundColor, With<NowPanel>>,
+    mut redraw: MessageWriter<RequestRedraw>,
+) {
+    let now = time.elapsed_secs_f64();
+    let latest = board.0.calls.first();
+    for mut n in &mut number {
+        let want = latest
+            .map(|c| c.number.clone())
+            .unwrap_or_else(|| "—".into());
+        if **n != want {
+            **n = want;
+        }
+    }
+    for mut b in &mut booth {
+        let want = match latest {
+            Some(c) => {
+                let ja = texts.0.text_with(
+                    "ja",
+                    "board-go-to",
+                    &[("booth", Arg::Str(localized(&c.booth_label, "ja")))],
+                );
+                let en = texts.0.text_with(
+                    "en",
+                    "board-go-to",
+                    &[("booth", Arg::Str(localized(&c.booth_label, "en")))],
+                );
+                format!("{ja}\n{en}")
+            }
+            None => texts.0.text("ja", "board-no-calls"),
+        };
+        if **b != want {
+            **b = want;
+        }
+    }
+    let flashing = board.0.flashing(now).is_some();
+    let on = flashing && (now * 2.0) as i64 % 2 == 0;
+    for mut bg in &mut panel {
+        let want = if on { FLASH } else { PANEL };
+        if bg.0 != want {
+            bg.0 = want;
+        }
+    }
+    if flashing {
+        // Keep frames coming while the new call flashes.
+        redraw.write(RequestRedraw);
+    }
+}
+
+fn update_clock(
+    settings: Res<BoardSettings>,
+    texts: Res<Texts>,
+    fonts: Option<Res<Fonts>>,
+    mut clock: Query<&mut Text, With<ClockText>>,
+    mut guidance: Query<(&mut Text, &mut TextFont), (With<GuidanceText>, Without<ClockText>)>,
+) {
+    let now = chrono::Utc::now().with_timezone(&settings.time_zone);
+    let shown = now.format("%Y年%-m月%-d日 %H:%M").to_string();
+    for mut c in &mut clock {
+        if **c != shown {
+            **c = shown.clone();
+        }
+    }
+    // The guidance line changes language with the minute (no extra wake-ups).
+    let lang = settings
+        .guidance_language
+        .as_deref()
+        .filter(|l| LANGUAGES.contains(l))
+        .unwrap_or(LANGUAGES[(now.minute() as usize) % LANGUAGES.len()]);
+    let line = texts.0.text(lang, "board-guidance");
+    for (mut g, mut f) in &mut guidance {
+        if **g != line {
+            **g = line.clone();
+            if let Some(fonts) = &fonts {
+                f.font = fonts.for_language(lang).clone().into();
+            }
+        }
+    }
+}
+
+/// Sleep until the shown minute changes unless something else wakes us.
+fn keep_low_power(settings: Option<ResMut<WinitSettings>>) {
+    let Some(mut settings) = settings else { return };
+    let now = chrono::Utc::now();
+    let to_next_minute =
+        Duration::from_millis(60_000 - (now.timestamp_millis().rem_euclid(60_000)) as u64 + 20);
+    let mode = UpdateMode::reactive_low_power(to_next_minute);
+    settings.focused_mode = mode;
+    settings.unfocused_mode = mode;
+}
+
+// ---------------------------------------------------------------- runtime
+
+#[derive(Resource)]
+struct ExitAfter(f64);
+
+/// Runs the board in a window until closed (or until the screenshot).
+pub fn run(settings: BoardSettings) -> AppExit {
+    let (tx, rx) = crossbeam_channel::unbounded();
+    let mut app = App::new();
+    let (w, h) = if settings.portrait {
+        (1080, 1920)
+    } else {
+        (1920, 1080)
+    };
+    let mode = if settings.windowed || settings.screenshot.is_some() {
+        WindowMode::Windowed
+    } else {
+        WindowMode::BorderlessFullscreen(bevy::window::MonitorSelection::Primary)
+    };
+    let asset_root = std::env::var("BEVY_ASSET_ROOT")
+        .unwrap_or_else(|_| concat!(env!("CARGO_MANIFEST_DIR"), "/..").to_string());
+    app.add_plugins(
+        DefaultPlugins
+            .set(WindowPlugin {
+                primary_window: Some(Window {
+                    title: "Madoguchi 呼出表示".into(),
+                    resolution: WindowResolution::new(w, h).with_scale_factor_override(1.0),
+                    mode,
+                    ..default()
+                }),
+                ..default()
+            })
+            .set(AssetPlugin {
+                file_path: format!("{asset_root}/assets"),
+                ..default()
+            })
+            .set(bevy::log::LogPlugin {
+                // Text layout warns once per Japanese line that it has no
+                // word-segmentation model; lines are kept short instead.
+                filter: "info,wgpu=error,naga=warn,icu_provider=error,icu_segmenter=error".into(),
+                ..default()
+            }),
+    )
+    .insert_resource(if settings.screenshot.is_some() {
+        WinitSettings::game()
+    } else {
+        WinitSettings::desktop_app()
+    })
+    .add_plugins(BoardLogicPlugin {
+        settings: settings.clone(),
+        inbox: rx,
+    })
+    .add_plugins(BoardScreenPlugin)
+    .insert_resource(Speaker(crate::sound::spawn(settings.sound.clone())))
+    .insert_resource(PendingNet(Some(tx)))
+    .add_systems(Startup, start_network);
+    if let Some(path) = settings.screenshot.clone() {
+        app.insert_resource(ExitAfter(settings.screenshot_after))
+            .insert_resource(ScreenshotPath(path, false))
+            .add_systems(Update, screenshot_then_exit);
+    }
+    app.run()
+}
+
+#[derive(Resource)]
+struct PendingNet(Option<Sender<NetMsg>>);
+
+#[derive(Resource)]
+struct ScreenshotPath(std::path::PathBuf, bool);
+
+fn start_network(
+    mut pending: ResMut<PendingNet>,
+    settings: Res<BoardSettings>,
+    proxy: Res<EventLoopProxyWrapper>,
+) {
+    let Some(tx) = pending.0.take() else { return };
+    let proxy = (**proxy).clone();
+    crate::net::spawn(
+        settings.server.clone(),
+        settings.token.clone(),
+        tx,
+        move || {
+            let _ = proxy.send_event(WinitUserEvent::WakeUp);
+        },
+    );
+}
+
+fn short_name(name: &Localized) -> String {
+    // Board cards are narrow: the part before a bracket.
+    let ja = localized(name, "ja");
+    ja.split(['（', '('])
+        .next()
+        .unwrap_or(ja)
+        .trim()
+        .to_string()
+}
+
+fn screenshot_then_exit(
+    mut commands: Commands,
+    time: Res<Time<Real>>,
+    after: Res<ExitAfter>,
+    mut shot: ResMut<ScreenshotPath>,
+    mut exit: MessageWriter<AppExit>,
+) {
+    let t = time.elapsed_secs_f64();
+    if !shot.1 && t >= after.0 {
+        shot.1 = true;
+        commands
+            .spawn(bevy::render::view::screenshot::Screenshot::primary_window())
+            .observe(bevy::render::view::screenshot::save_to_disk(shot.0.clone()));
+    }
+    if shot.1 && t >= after.0 + 1.5 {
+        exit.write(AppExit::Success);
+    }
+}

@@ -1,0 +1,14 @@
+//! Madoguchi display board: a Bevy wall screen that shows the numbers being
+//! called, where to go, the waits per procedure and the booths — numbers
+//! only, never names — with a chime and a voice for every call.
+//!
+//! Layout: `model` (pure board state), `net` (network thread), `sound`
+//! (audio thread), `app` (Bevy plugins: logic, screen, runtime).
+
+// Bevy system parameters (queries with filters) are long types by nature.
+#![allow(clippy::type_complexity)]
+
+pub mod app;
+pub mod model;
+pub mod net;
+pub mod sound;

@@ -1,0 +1,130 @@
+//! The network thread: a current-thread tokio runtime that fetches the
+//! board snapshot, follows the event stream with resume, and hands both to
+//! Bevy over a channel. It never blocks a frame; `wake` nudges the
+//! reactive event loop after each message.
+
+use std::time::Duration;
+
+use crossbeam_channel::Sender;
+use protocol::{BoardSnapshot, Client, Event};
+
+#[derive(Debug)]
+pub enum NetMsg {
+    Services(Vec<protocol::Service>),
+    Snapshot(Box<BoardSnapshot>),
+    Event(Box<Event>),
+    Connected(bool),
+}
+
+/// Snapshots are refreshed this long after a change (several changes in a
+/// burst make one request) and at least this often when idle.
+const REFRESH_DELAY: Duration = Duration::from_millis(250);
+const REFRESH_IDLE: Duration = Duration::from_secs(30);
+
+pub fn spawn(
+    server: String,
+    token: Option<String>,
+    tx: Sender<NetMsg>,
+    wake: impl Fn() + Send + 'static,
+) {
+    let spawned = std::thread::Builder::new()
+        .name("board-network".into())
+        .spawn(move || {
+            let rt = match tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+            {
+                Ok(rt) => rt,
+                Err(e) => {
+                    tracing::error!(error = %e, "no network runtime");
+                    return;
+                }
+            };
+            rt.block_on(run(server, token, tx, wake));
+        });
+    if let Err(e) = spawned {
+        tracing::error!(error = %e, "no network thread");
+    }
+}
+
+async fn run(server: String, token: Option<String>, tx: Sender<NetMsg>, wake: impl Fn()) {
+    let send = |msg: NetMsg| {
+        let ok = tx.send(msg).is_ok();
+        wake();
+        ok
+    };
+    let client = match Client::new(&server) {
+        Ok(c) => match token {
+            Some(t) => c.with_token(t),
+            None => c,
+        },
+        Err(e) => {
+            tracing::error!(error = %e, "bad server url");
+            return;
+        }
+    };
+    let mut backoff = Duration::from_millis(250);
+    let snapshot = loop {
+        let both = async {
+            Ok::<_, protocol::ClientError>((client.services().await?, client.board().await?))
+        };
+        match both.await {
+            Ok((services, s)) => {
+                if !send(NetMsg::Services(services)) {
+                    return;
+                }
+                break s;
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "board snapshot failed; retrying");
+                if !send(NetMsg::Connected(false)) {
+                    return;
+                }
+                tokio::time::sleep(backoff).await;
+                backoff = (backoff * 2).min(Duration::from_secs(10));
+            }
+        }
+    };
+    let mut subscription = client.events(Some(snapshot.last_event_id));
+    if !send(NetMsg::Snapshot(Box::new(snapshot))) || !send(NetMsg::Connected(true)) {
+        return;
+    }
+    let mut refresh_at = tokio::time::Instant::now() + REFRESH_IDLE;
+    let mut connected = true;
+    loop {
+        tokio::select! {
+            next = subscription.next() => match next {
+                Ok(event) => {
+                    if !connected {
+                        connected = true;
+                        // Reconnected: waits may have moved meanwhile.
+                        refresh_at = tokio::time::Instant::now();
+                        send(NetMsg::Connected(true));
+                    }
+                    refresh_at = refresh_at.min(tokio::time::Instant::now() + REFRESH_DELAY);
+                    if !send(NetMsg::Event(Box::new(event))) {
+                        return;
+                    }
+                }
+                Err(e) => {
+                    tracing::warn!(error = %e, "event stream interrupted; reconnecting");
+                    connected = false;
+                    if !send(NetMsg::Connected(false)) {
+                        return;
+                    }
+                }
+            },
+            _ = tokio::time::sleep_until(refresh_at) => {
+                refresh_at = tokio::time::Instant::now() + REFRESH_IDLE;
+                match client.board().await {
+                    Ok(s) => {
+                        if !send(NetMsg::Snapshot(Box::new(s))) {
+                            return;
+                        }
+                    }
+                    Err(e) => tracing::warn!(error = %e, "snapshot refresh failed"),
+                }
+            }
+        }
+    }
+}

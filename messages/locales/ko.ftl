@@ -1,0 +1,3 @@
+board-guidance = 이름이 아닌 번호로 호출합니다. 화면과 안내 방송을 확인해 주세요.
+board-now-calling = 호출 중
+board-reconnecting = 다시 연결하는 중…

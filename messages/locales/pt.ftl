@@ -1,0 +1,3 @@
+board-guidance = Chamamos pelo número, nunca pelo nome, na tela e por voz.
+board-now-calling = Chamando agora
+board-reconnecting = Reconectando…

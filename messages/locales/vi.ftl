@@ -1,0 +1,3 @@
+board-guidance = Chúng tôi gọi theo số, không gọi tên. Xin vui lòng theo dõi màn hình và loa.
+board-now-calling = Đang gọi số
+board-reconnecting = Đang kết nối lại…

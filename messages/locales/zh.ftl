@@ -1,0 +1,3 @@
+board-guidance = 我们按号码叫号，不叫姓名。请留意屏幕和广播。
+board-now-calling = 正在叫号
+board-reconnecting = 正在重新连接…
