@@ -44,13 +44,15 @@ impl BoardModel {
         }
     }
 
-    /// A fresh snapshot: waits and booths always; the call list only when
-    /// the snapshot is not older than the events already shown.
+    /// A snapshot. The first one sets the calls and the stream position;
+    /// later ones (refreshes) only bring waits and booth states: calls come
+    /// from the event stream alone, so a call made while the stream was
+    /// down is still announced when it is replayed, not silently absorbed.
     pub fn apply_snapshot(&mut self, snapshot: BoardSnapshot) {
-        if snapshot.last_event_id >= self.last_event_id {
+        if self.snapshot.is_none() {
             self.calls = snapshot.recent_calls.clone();
             self.calls.truncate(self.history_len);
-            self.last_event_id = snapshot.last_event_id;
+            self.last_event_id = self.last_event_id.max(snapshot.last_event_id);
         }
         self.snapshot = Some(snapshot);
     }
@@ -266,6 +268,18 @@ mod tests {
             "a stale snapshot does not roll calls back"
         );
         assert_eq!(m.last_event_id, 5);
+    }
+
+    #[test]
+    fn a_newer_snapshot_does_not_swallow_calls_the_stream_will_replay() {
+        let mut m = BoardModel::new(5);
+        m.apply_snapshot(snapshot(1));
+        // The stream was down while event 2 (a call) happened; a refresh
+        // arrives first, then the replay.
+        m.apply_snapshot(snapshot(2));
+        let a = m.apply_event(&call(2, EventKind::TicketCalled, "B007", 1), 0.0, 8.0);
+        assert!(a.announcement.is_some(), "still announced");
+        assert_eq!(m.calls[0].number, "B007");
     }
 
     #[test]

@@ -1,0 +1,171 @@
+//! A real server (in-process, port 0, temporary data dir) for board tests,
+//! and a TCP proxy the test can cut to simulate a broken network.
+
+#![allow(dead_code)]
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+
+use madoguchi_server::clock::Clock;
+use madoguchi_server::config::Office;
+use madoguchi_server::startup::Server;
+use protocol::{Client, WalkInRequest};
+use tokio::net::{TcpListener, TcpStream};
+use tokio::task::JoinHandle;
+
+pub struct Floor {
+    pub rt: tokio::runtime::Runtime,
+    pub base: String,
+    pub staff: Client,
+    pub kiosk: Client,
+    _dir: tempfile::TempDir,
+}
+
+impl Floor {
+    pub fn start() -> Floor {
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .expect("runtime");
+        let dir = tempfile::tempdir().expect("dir");
+        let path = dir.path().to_path_buf();
+        let (base, staff, kiosk) = rt.block_on(async move {
+            let mut office = Office::demo();
+            office.security.kiosk_requests_per_minute = 100_000;
+            let clock = Clock::starting_at(
+                chrono::DateTime::parse_from_rfc3339("2026-12-01T10:05:00+09:00")
+                    .expect("t")
+                    .into(),
+            );
+            let server = Server::build(office, path, "127.0.0.1:0".parse().expect("addr"), clock)
+                .await
+                .expect("server");
+            let base = format!("http://{}", server.local_addr().expect("addr"));
+            let app = server.app.clone();
+            tokio::spawn(server.run(std::future::pending()));
+            let now = chrono::Utc::now();
+            let token = madoguchi_server::tokens::new_token();
+            app.store
+                .add_device(
+                    "kiosk",
+                    "kiosk",
+                    &madoguchi_server::tokens::hash(&token),
+                    now,
+                )
+                .await
+                .expect("device");
+            let hash = madoguchi_server::auth::hash_password("password-123").expect("hash");
+            app.store
+                .add_user("staff", &hash, "staff", now)
+                .await
+                .expect("user");
+            let client = Client::new(&base).expect("client");
+            let session = client.login("staff", "password-123").await.expect("login");
+            (
+                base.clone(),
+                client.with_token(session.token),
+                client.with_token(token),
+            )
+        });
+        Floor {
+            rt,
+            base,
+            staff,
+            kiosk,
+            _dir: dir,
+        }
+    }
+
+    pub fn walk_in(&self, service: &str, key: &str) -> String {
+        self.rt
+            .block_on(self.kiosk.walk_in(&WalkInRequest {
+                services: vec![service.into()],
+                priority: false,
+                idempotency_key: key.into(),
+            }))
+            .expect("walk-in")
+            .number
+    }
+
+    pub fn open(&self, booth: &str) {
+        self.rt
+            .block_on(self.staff.booth_action(booth, "open"))
+            .expect("open");
+    }
+
+    pub fn pause(&self, booth: &str) {
+        self.rt
+            .block_on(self.staff.booth_action(booth, "pause"))
+            .expect("pause");
+    }
+
+    /// Calls the next visitor and returns (ticket id, number).
+    pub fn call_next(&self, booth: &str) -> (i64, String) {
+        let t = self
+            .rt
+            .block_on(self.staff.call_next(booth))
+            .expect("call")
+            .ticket
+            .expect("someone waits");
+        (t.id, t.number)
+    }
+
+    pub fn act(&self, ticket: i64, action: &str) {
+        self.rt
+            .block_on(self.staff.ticket_action(ticket, action))
+            .expect("action");
+    }
+}
+
+/// Forwards TCP to the server until cut; while cut, refuses connections.
+pub struct Proxy {
+    pub url: String,
+    enabled: Arc<AtomicBool>,
+    conns: Arc<Mutex<Vec<JoinHandle<()>>>>,
+}
+
+impl Proxy {
+    pub fn start(floor: &Floor) -> Proxy {
+        let target = floor.base.trim_start_matches("http://").to_string();
+        let enabled = Arc::new(AtomicBool::new(true));
+        let conns: Arc<Mutex<Vec<JoinHandle<()>>>> = Arc::default();
+        let listener = floor
+            .rt
+            .block_on(TcpListener::bind("127.0.0.1:0"))
+            .expect("bind");
+        let url = format!("http://{}", listener.local_addr().expect("addr"));
+        let (en, cs) = (enabled.clone(), conns.clone());
+        floor.rt.spawn(async move {
+            while let Ok((mut inbound, _)) = listener.accept().await {
+                if !en.load(Ordering::SeqCst) {
+                    continue; // dropped: connection refused in effect
+                }
+                let target = target.clone();
+                let handle = tokio::spawn(async move {
+                    if let Ok(mut outbound) = TcpStream::connect(&target).await {
+                        let _ = tokio::io::copy_bidirectional(&mut inbound, &mut outbound).await;
+                    }
+                });
+                cs.lock().expect("lock").push(handle);
+            }
+        });
+        Proxy {
+            url,
+            enabled,
+            conns,
+        }
+    }
+
+    /// Breaks every open connection and refuses new ones.
+    pub fn cut(&self) {
+        self.enabled.store(false, Ordering::SeqCst);
+        for h in self.conns.lock().expect("lock").drain(..) {
+            h.abort();
+        }
+    }
+
+    pub fn restore(&self) {
+        self.enabled.store(true, Ordering::SeqCst);
+    }
+}
