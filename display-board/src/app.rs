@@ -70,9 +70,16 @@ pub struct Speaker(pub Sender<Spoken>);
 #[derive(Message, Debug, Clone)]
 pub struct Announce(pub Announcement);
 
-/// Set when the screen must be rebuilt from the model.
-#[derive(Resource, Default)]
+/// Set when the screen must be rebuilt from the model (and on the first
+/// frame, so headings and the offline mark show before any data).
+#[derive(Resource)]
 pub struct Dirty(pub bool);
+
+impl Default for Dirty {
+    fn default() -> Self {
+        Dirty(true)
+    }
+}
 
 pub struct BoardLogicPlugin {
     pub settings: BoardSettings,
@@ -229,10 +236,11 @@ impl Plugin for BoardScreenPlugin {
     }
 }
 
+/// Sizes are a share of the shorter screen side, so portrait fits too.
 fn font(handle: &Handle<Font>, vh: f32) -> TextFont {
     TextFont {
         font: handle.clone().into(),
-        font_size: FontSize::Vh(vh),
+        font_size: FontSize::VMin(vh),
         ..default()
     }
 }
@@ -258,8 +266,8 @@ fn setup_screen(mut commands: Commands, assets: Res<AssetServer>, settings: Res<
                 width: Val::Percent(100.0),
                 height: Val::Percent(100.0),
                 flex_direction: FlexDirection::Column,
-                padding: UiRect::all(Val::Vh(1.5)),
-                row_gap: Val::Vh(1.2),
+                padding: UiRect::all(Val::VMin(1.5)),
+                row_gap: Val::VMin(1.2),
                 ..default()
             },
             BackgroundColor(BG),
@@ -291,8 +299,8 @@ fn setup_screen(mut commands: Commands, assets: Res<AssetServer>, settings: Res<
                 width: Val::Percent(100.0),
                 flex_grow: 1.0,
                 flex_direction: main_direction,
-                column_gap: Val::Vh(1.5),
-                row_gap: Val::Vh(1.5),
+                column_gap: Val::VMin(1.5),
+                row_gap: Val::VMin(1.5),
                 ..default()
             })
             .with_children(|m| {
@@ -303,7 +311,7 @@ fn setup_screen(mut commands: Commands, assets: Res<AssetServer>, settings: Res<
                         flex_direction: FlexDirection::Column,
                         justify_content: JustifyContent::Center,
                         align_items: AlignItems::Center,
-                        padding: UiRect::all(Val::Vh(2.0)),
+                        padding: UiRect::all(Val::VMin(2.0)),
                         ..default()
                     },
                     BackgroundColor(PANEL),
@@ -334,8 +342,8 @@ fn setup_screen(mut commands: Commands, assets: Res<AssetServer>, settings: Res<
                         flex_grow: 2.0,
                         flex_basis: Val::Percent(40.0),
                         flex_direction: FlexDirection::Column,
-                        padding: UiRect::all(Val::Vh(1.5)),
-                        row_gap: Val::Vh(0.6),
+                        padding: UiRect::all(Val::VMin(1.5)),
+                        row_gap: Val::VMin(0.6),
                         ..default()
                     },
                     BackgroundColor(PANEL),
@@ -347,8 +355,8 @@ fn setup_screen(mut commands: Commands, assets: Res<AssetServer>, settings: Res<
                 Node {
                     width: Val::Percent(100.0),
                     flex_wrap: FlexWrap::Wrap,
-                    column_gap: Val::Vh(1.0),
-                    row_gap: Val::Vh(1.0),
+                    column_gap: Val::VMin(1.0),
+                    row_gap: Val::VMin(1.0),
                     ..default()
                 },
                 ServiceList,
@@ -358,8 +366,8 @@ fn setup_screen(mut commands: Commands, assets: Res<AssetServer>, settings: Res<
                 Node {
                     width: Val::Percent(100.0),
                     flex_wrap: FlexWrap::Wrap,
-                    column_gap: Val::Vh(0.8),
-                    row_gap: Val::Vh(0.8),
+                    column_gap: Val::VMin(0.8),
+                    row_gap: Val::VMin(0.8),
                     ..default()
                 },
                 BoothGrid,
@@ -374,9 +382,9 @@ fn setup_screen(mut commands: Commands, assets: Res<AssetServer>, settings: Res<
     commands.spawn((
         Node {
             position_type: PositionType::Absolute,
-            right: Val::Vh(1.5),
-            bottom: Val::Vh(1.5),
-            padding: UiRect::axes(Val::Vh(1.0), Val::Vh(0.5)),
+            right: Val::VMin(1.5),
+            bottom: Val::VMin(1.5),
+            padding: UiRect::axes(Val::VMin(1.0), Val::VMin(0.5)),
             ..default()
         },
         BackgroundColor(Color::srgba(0.6, 0.1, 0.1, 0.85)),
@@ -497,8 +505,8 @@ fn rebuild_lists(
                 l.spawn((
                     Node {
                         flex_direction: FlexDirection::Column,
-                        padding: UiRect::all(Val::Vh(0.8)),
-                        border: UiRect::left(Val::Vh(0.8)),
+                        padding: UiRect::all(Val::VMin(0.8)),
+                        border: UiRect::left(Val::VMin(0.8)),
                         min_width: Val::Percent(18.0),
                         ..default()
                     },
@@ -534,7 +542,7 @@ fn rebuild_lists(
                 g.spawn((
                     Node {
                         flex_direction: FlexDirection::Column,
-                        padding: UiRect::axes(Val::Vh(1.0), Val::Vh(0.5)),
+                        padding: UiRect::axes(Val::VMin(1.0), Val::VMin(0.5)),
                         ..default()
                     },
                     BackgroundColor(bg),

@@ -1,0 +1,165 @@
+//! Screenshots of the real board window under Xvfb (software Vulkan),
+//! checked for the regions a visitor looks at. The PNGs are kept in
+//! `$CARGO_TARGET_TMPDIR/board-screens/` as test artefacts.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use common::Floor;
+
+struct Xvfb {
+    child: Child,
+    display: String,
+}
+
+impl Drop for Xvfb {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn xvfb() -> Xvfb {
+    for n in 101..160 {
+        if Path::new(&format!("/tmp/.X11-unix/X{n}")).exists()
+            || Path::new(&format!("/tmp/.X{n}-lock")).exists()
+        {
+            continue;
+        }
+        let child = Command::new("Xvfb")
+            .args([&format!(":{n}"), "-screen", "0", "1920x1920x24", "-nolisten", "tcp"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("Xvfb is needed for screenshot tests (Debian package xvfb; scripts/setup.sh installs it)");
+        let socket = format!("/tmp/.X11-unix/X{n}");
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while !Path::new(&socket).exists() {
+            assert!(Instant::now() < deadline, "Xvfb :{n} did not start");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        return Xvfb {
+            child,
+            display: format!(":{n}"),
+        };
+    }
+    panic!("no free X display number");
+}
+
+fn shots_dir() -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("board-screens");
+    std::fs::create_dir_all(&dir).expect("artefact dir");
+    dir
+}
+
+fn shoot(x: &Xvfb, server: &str, name: &str, extra: &[&str]) -> image::RgbaImage {
+    let out = shots_dir().join(format!("{name}.png"));
+    let _ = std::fs::remove_file(&out);
+    let status = Command::new(env!("CARGO_BIN_EXE_madoguchi-board"))
+        .env("DISPLAY", &x.display)
+        .env(
+            "BEVY_ASSET_ROOT",
+            concat!(env!("CARGO_MANIFEST_DIR"), "/.."),
+        )
+        .env("RUST_LOG", "warn")
+        .args(["--server", server, "--tts", "", "--screenshot"])
+        .arg(&out)
+        .args(["--screenshot-after", "4", "--guidance-language", "ja"])
+        .args(extra)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .expect("board runs");
+    assert!(status.success(), "board exited with {status}");
+    eprintln!("screenshot: {}", out.display());
+    image::open(&out).expect("a PNG was written").to_rgba8()
+}
+
+/// Pixels in a rectangle whose colour is within `tol` of `rgb`.
+fn count(
+    img: &image::RgbaImage,
+    area: (u32, u32, u32, u32),
+    pred: impl Fn([u8; 3]) -> bool,
+) -> usize {
+    let (x0, y0, x1, y1) = area;
+    let mut n = 0;
+    for y in y0..y1.min(img.height()) {
+        for x in x0..x1.min(img.width()) {
+            let p = img.get_pixel(x, y).0;
+            if pred([p[0], p[1], p[2]]) {
+                n += 1;
+            }
+        }
+    }
+    n
+}
+
+fn near(rgb: [u8; 3], tol: i32) -> impl Fn([u8; 3]) -> bool {
+    move |p| (0..3).all(|i| (i32::from(p[i]) - i32::from(rgb[i])).abs() <= tol)
+}
+
+/// The colour of the big called number (ACCENT in app.rs).
+const ACCENT: [u8; 3] = [255, 214, 64];
+
+fn busy_floor() -> Floor {
+    let floor = Floor::start();
+    for i in 0..6 {
+        floor.walk_in(
+            if i % 2 == 0 { "shomei" } else { "juminido" },
+            &format!("v{i}"),
+        );
+    }
+    floor.open("1");
+    floor.open("2");
+    floor.open("4");
+    floor.call_next("1");
+    floor.call_next("2");
+    floor.pause("4");
+    floor
+}
+
+#[test]
+fn the_board_shows_calls_waits_and_booths_in_landscape_and_portrait() {
+    let floor = busy_floor();
+    let x = xvfb();
+
+    let img = shoot(&x, &floor.base, "landscape-1080p", &[]);
+    assert_eq!((img.width(), img.height()), (1920, 1080));
+    let number = count(&img, (0, 80, 1150, 790), near(ACCENT, 40));
+    assert!(
+        number > 5_000,
+        "the called number is drawn large: {number} accent pixels"
+    );
+    let paused = count(&img, (0, 900, 1920, 1040), near([140, 115, 26], 30));
+    assert!(paused > 500, "a paused booth is marked: {paused}");
+    let open = count(&img, (0, 900, 1920, 1040), near([31, 107, 64], 30));
+    assert!(open > 500, "open booths are marked: {open}");
+    let bright_text = count(&img, (0, 0, 1920, 1080), |p| p.iter().all(|c| *c > 200));
+    assert!(bright_text > 10_000, "text is drawn: {bright_text}");
+
+    let img = shoot(&x, &floor.base, "portrait", &["--portrait"]);
+    assert_eq!((img.width(), img.height()), (1080, 1920));
+    let number = count(&img, (0, 0, 1080, 1920), near(ACCENT, 40));
+    assert!(number > 5_000, "portrait shows the number: {number}");
+}
+
+#[test]
+fn without_a_server_the_board_says_it_is_reconnecting() {
+    let x = xvfb();
+    // A port nobody listens on.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .expect("port")
+        .local_addr()
+        .expect("addr")
+        .port();
+    let img = shoot(&x, &format!("http://127.0.0.1:{port}"), "reconnecting", &[]);
+    let mark = count(&img, (1300, 950, 1920, 1080), |p| {
+        p[0] > 110 && p[1] < 70 && p[2] < 70
+    });
+    assert!(mark > 1_000, "the reconnecting mark is shown: {mark}");
+    let number = count(&img, (0, 80, 1150, 790), near(ACCENT, 40));
+    assert!(number < 5_000, "no number is invented: {number}");
+}
