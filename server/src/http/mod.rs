@@ -5,6 +5,7 @@
 pub mod auth;
 pub mod extract;
 pub mod kiosk;
+pub mod pages;
 pub mod public;
 pub mod sse;
 pub mod staff;
@@ -120,6 +121,11 @@ pub fn router(app: Arc<App>) -> axum::Router {
                     )
                 }
             }),
+        )
+        .route("/board", axum::routing::get(pages::board))
+        .route(
+            "/assets/fonts/BIZUDPGothic-Regular.ttf",
+            axum::routing::get(pages::font),
         )
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)

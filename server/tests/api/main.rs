@@ -12,5 +12,6 @@ mod durability;
 mod events;
 mod kiosk;
 mod openapi;
+mod pages;
 mod public;
 mod staff;
