@@ -33,6 +33,9 @@ pub struct BoardSettings {
     pub sound: crate::sound::SoundConfig,
     /// Fix the guidance line to one language (screenshots); else it rotates.
     pub guidance_language: Option<String>,
+    /// Benchmarks: append "number<TAB>unix µs" when a new number has been
+    /// drawn (logged at the start of the frame after the one that drew it).
+    pub latency_log: Option<std::path::PathBuf>,
 }
 
 impl Default for BoardSettings {
@@ -49,6 +52,7 @@ impl Default for BoardSettings {
             screenshot_after: 3.0,
             sound: crate::sound::SoundConfig::default(),
             guidance_language: None,
+            latency_log: None,
         }
     }
 }
@@ -564,7 +568,27 @@ fn rebuild_lists(
     }
 }
 
+/// Benchmark log of when each new number reached the screen.
+#[derive(Resource)]
+struct LatencyLog {
+    file: std::fs::File,
+    drawn: Option<String>,
+}
+
+fn log_drawn_number(log: Option<ResMut<LatencyLog>>) {
+    use std::io::Write;
+    let Some(mut log) = log else { return };
+    if let Some(number) = log.drawn.take() {
+        let micros = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_micros())
+            .unwrap_or(0);
+        let _ = writeln!(log.file, "{number}\t{micros}");
+    }
+}
+
 fn update_now_calling(
+    latency: Option<ResMut<LatencyLog>>,
     board: Res<Board>,
     time: Res<Time<Real>>,
     texts: Res<Texts>,
@@ -575,11 +599,15 @@ fn update_now_calling(
 ) {
     let now = time.elapsed_secs_f64();
     let latest = board.0.calls.first();
+    let mut latency = latency;
     for mut n in &mut number {
         let want = latest
             .map(|c| c.number.clone())
             .unwrap_or_else(|| "—".into());
         if **n != want {
+            if let Some(log) = latency.as_mut() {
+                log.drawn = Some(want.clone());
+            }
             **n = want;
         }
     }
@@ -716,6 +744,16 @@ pub fn run(settings: BoardSettings) -> AppExit {
     .insert_resource(Speaker(crate::sound::spawn(settings.sound.clone())))
     .insert_resource(PendingNet(Some(tx)))
     .add_systems(Startup, start_network);
+    if let Some(path) = &settings.latency_log
+        && let Ok(file) = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(path)
+    {
+        // Logged in `First`: the frame that changed the text has been rendered.
+        app.insert_resource(LatencyLog { file, drawn: None })
+            .add_systems(First, log_drawn_number);
+    }
     if let Some(path) = settings.screenshot.clone() {
         app.insert_resource(ExitAfter(settings.screenshot_after))
             .insert_resource(ScreenshotPath(path, false))

@@ -46,6 +46,9 @@ struct Cli {
     /// Show the guidance line in this language only (ja, en, zh, ko, vi, pt).
     #[arg(long)]
     guidance_language: Option<String>,
+    /// Benchmarks: log when each new number is drawn.
+    #[arg(long, hide = true)]
+    latency_log: Option<std::path::PathBuf>,
 }
 
 fn main() -> bevy::app::AppExit {
@@ -65,5 +68,6 @@ fn main() -> bevy::app::AppExit {
             tts: cli.tts,
         },
         guidance_language: cli.guidance_language,
+        latency_log: cli.latency_log,
     })
 }

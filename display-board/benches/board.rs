@@ -1,0 +1,237 @@
+//! Board figures for BENCHMARKS.md (`scripts/bench board`):
+//! - staff call → board frame showing the number (release board on Xvfb);
+//! - idle CPU and memory (PSS) of the board over 60 s, beside Chromium in
+//!   kiosk mode showing `/board` with the same data on the same Xvfb.
+//! Loopback only; every loop is bounded.
+
+#[path = "../tests/common/mod.rs"]
+mod common;
+
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use common::Floor;
+
+const CALLS: usize = 30;
+const IDLE_SECS: u64 = 60;
+
+struct Kill(Child);
+
+impl Drop for Kill {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn xvfb() -> (Kill, String) {
+    for n in 161..200 {
+        if Path::new(&format!("/tmp/.X11-unix/X{n}")).exists() {
+            continue;
+        }
+        let child = Command::new("Xvfb")
+            .args([
+                &format!(":{n}"),
+                "-screen",
+                "0",
+                "1920x1080x24",
+                "-nolisten",
+                "tcp",
+            ])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("Xvfb");
+        while !Path::new(&format!("/tmp/.X11-unix/X{n}")).exists() {
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        return (Kill(child), format!(":{n}"));
+    }
+    panic!("no free display");
+}
+
+fn now_micros() -> u128 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_micros())
+        .unwrap_or(0)
+}
+
+fn percentile(sorted: &[f64], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return 0.0;
+    }
+    sorted[(((sorted.len() - 1) as f64) * p).round() as usize]
+}
+
+/// CPU seconds (user + system) of a process.
+fn cpu_secs(pid: u32) -> f64 {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    // Fields after the command name (which is in parentheses).
+    let rest = stat.rsplit(')').next().unwrap_or("");
+    let f: Vec<&str> = rest.split_whitespace().collect();
+    let ticks = f.get(11).and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0)
+        + f.get(12).and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0);
+    ticks / 100.0
+}
+
+fn pss_kib(pid: u32) -> u64 {
+    std::fs::read_to_string(format!("/proc/{pid}/smaps_rollup"))
+        .unwrap_or_default()
+        .lines()
+        .find(|l| l.starts_with("Pss:"))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0)
+}
+
+/// All processes whose command line mentions `marker` (Chromium's helpers).
+fn pids_with(marker: &str) -> Vec<u32> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir("/proc").into_iter().flatten().flatten() {
+        let Ok(pid) = entry.file_name().to_string_lossy().parse::<u32>() else {
+            continue;
+        };
+        let cmd = std::fs::read(format!("/proc/{pid}/cmdline")).unwrap_or_default();
+        if String::from_utf8_lossy(&cmd).contains(marker) {
+            out.push(pid);
+        }
+    }
+    out
+}
+
+/// CPU share of one core and summed PSS over `secs`, for a set of processes.
+fn measure(pids: &dyn Fn() -> Vec<u32>, secs: u64) -> (f64, f64) {
+    let before: f64 = pids().iter().map(|p| cpu_secs(*p)).sum();
+    let start = Instant::now();
+    std::thread::sleep(Duration::from_secs(secs));
+    let after: f64 = pids().iter().map(|p| cpu_secs(*p)).sum();
+    let pss: u64 = pids().iter().map(|p| pss_kib(*p)).sum();
+    (
+        (after - before) / start.elapsed().as_secs_f64() * 100.0,
+        pss as f64 / 1024.0,
+    )
+}
+
+fn main() {
+    if std::env::args()
+        .skip(1)
+        .any(|a| !a.starts_with("--") && !"board".contains(a.as_str()))
+    {
+        return; // another bench was asked for
+    }
+    let floor = Floor::start();
+    for i in 0..CALLS + 6 {
+        floor.walk_in(
+            if i % 2 == 0 { "shomei" } else { "juminido" },
+            &format!("v{i}"),
+        );
+    }
+    floor.open("1");
+    floor.open("2");
+    let (_x, display) = xvfb();
+    let dir = tempfile::tempdir().expect("dir");
+    let log = dir.path().join("drawn.tsv");
+    let board = Kill(
+        Command::new(env!("CARGO_BIN_EXE_madoguchi-board"))
+            .env("DISPLAY", &display)
+            .env(
+                "BEVY_ASSET_ROOT",
+                concat!(env!("CARGO_MANIFEST_DIR"), "/.."),
+            )
+            .env("RUST_LOG", "error")
+            .args([
+                "--server",
+                &floor.base,
+                "--windowed",
+                "--tts",
+                "",
+                "--flash-secs",
+                "1",
+                "--latency-log",
+            ])
+            .arg(&log)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("board"),
+    );
+    std::thread::sleep(Duration::from_secs(8));
+
+    // Calls arrive at an idle board (after the flash of the previous one).
+    let mut latencies = Vec::new();
+    for _ in 0..CALLS {
+        let t0 = now_micros();
+        let (id, number) = floor.call_next("1");
+        let deadline = Instant::now() + Duration::from_secs(5);
+        let drawn = loop {
+            let text = std::fs::read_to_string(&log).unwrap_or_default();
+            if let Some(line) = text
+                .lines()
+                .rev()
+                .find(|l| l.starts_with(&format!("{number}\t")))
+            {
+                break line
+                    .split('\t')
+                    .nth(1)
+                    .and_then(|v| v.parse::<u128>().ok())
+                    .unwrap_or(0);
+            }
+            assert!(
+                Instant::now() < deadline,
+                "{number} never reached the screen"
+            );
+            std::thread::sleep(Duration::from_millis(2));
+        };
+        latencies.push((drawn.saturating_sub(t0)) as f64 / 1000.0);
+        floor.act(id, "complete");
+        std::thread::sleep(Duration::from_millis(2500));
+    }
+    latencies.sort_by(|a, b| a.total_cmp(b));
+    println!(
+        "board: staff call sent → frame with the number rendered ({CALLS} calls, release, Xvfb + lavapipe): p50 {:.1} ms, p99 {:.1} ms, max {:.1} ms   [goal p99 < 100 ms]",
+        percentile(&latencies, 0.5),
+        percentile(&latencies, 0.99),
+        latencies.last().copied().unwrap_or(0.0)
+    );
+
+    std::thread::sleep(Duration::from_secs(3));
+    let board_pid = board.0.id();
+    let (board_cpu, board_pss) = measure(&|| vec![board_pid], IDLE_SECS);
+    drop(board);
+
+    let profile = tempfile::tempdir().expect("profile");
+    let marker = profile.path().to_string_lossy().to_string();
+    let chromium = Kill(
+        Command::new("chromium")
+            .env("DISPLAY", &display)
+            .args([
+                "--no-sandbox",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--noerrdialogs",
+                "--window-size=1920,1080",
+                &format!("--user-data-dir={marker}"),
+                "--kiosk",
+                &format!("{}/board", floor.base),
+            ])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("chromium"),
+    );
+    std::thread::sleep(Duration::from_secs(15));
+    let (chrome_cpu, chrome_pss) = measure(&|| pids_with(&marker), IDLE_SECS);
+    drop(chromium);
+    println!(
+        "idle over {IDLE_SECS} s, same data and Xvfb: Bevy board {board_cpu:.2} % of a core, PSS {board_pss:.0} MB; Chromium kiosk /board {chrome_cpu:.2} % of a core, PSS {chrome_pss:.0} MB (all its processes)   [goal: board ≤ 1/3 of Chromium's CPU and ≤ 1/2 of its memory]"
+    );
+    println!(
+        "  ratios: CPU {:.2}×, memory {:.2}× of Chromium",
+        board_cpu / chrome_cpu.max(1e-9),
+        board_pss / chrome_pss.max(1e-9)
+    );
+}
