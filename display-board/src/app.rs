@@ -414,7 +414,6 @@ fn lamp(minutes: u32) -> Color {
     }
 }
 
-#[allow(clippy::too_many_arguments)]
 fn rebuild_lists(
     mut commands: Commands,
     mut dirty: ResMut<Dirty>,
