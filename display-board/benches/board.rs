@@ -2,6 +2,7 @@
 //! - staff call → board frame showing the number (release board on Xvfb);
 //! - idle CPU and memory (PSS) of the board over 60 s, beside Chromium in
 //!   kiosk mode showing `/board` with the same data on the same Xvfb.
+//!
 //! Loopback only; every loop is bounded.
 
 #[path = "../tests/common/mod.rs"]
