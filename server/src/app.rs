@@ -127,7 +127,7 @@ impl App {
     async fn ticket_command(
         &self,
         actor: &Actor,
-        plan: impl FnOnce(&Floor, DateTime<Utc>) -> std::result::Result<Outcome, EngineError>,
+        plan: impl FnOnce(&Floor, DateTime<Utc>) -> Result<Outcome>,
     ) -> Result<protocol::Ticket> {
         let (mut floor, now) = self.lock().await;
         let outcome = plan(&floor, now)?;
@@ -139,6 +139,22 @@ impl App {
     }
 
     // ---- kiosk ----
+
+    /// Issues a ticket (lock held) and answers what the kiosk shows.
+    async fn issue(
+        &self,
+        floor: &mut Floor,
+        req: NewTicket,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> Result<IssuedTicket> {
+        let outcome = floor.issue(req, now)?;
+        self.commit(floor, &outcome, actor, now).await?;
+        let t = outcome
+            .ticket()
+            .ok_or_else(|| Error::conflict("invalid_transition", "no ticket issued"))?;
+        Ok(views::issued_ticket(&self.office, floor, t, now))
+    }
 
     pub async fn checkin(
         &self,
@@ -198,24 +214,17 @@ impl App {
                 "this reservation was already used",
             ));
         }
-        let outcome = floor.issue(
-            NewTicket {
-                services: vec![res.service.clone()],
-                source: TicketSource::Reservation,
-                reservation_id: Some(res.id),
-                slot_start: Some(res.start),
-                priority: false,
-                status_token: tokens::new_token(),
-                device_id: Some(device_id),
-                idempotency_key: None,
-            },
-            now,
-        )?;
-        self.commit(&mut floor, &outcome, device, now).await?;
-        let t = outcome
-            .ticket()
-            .ok_or_else(|| Error::conflict("invalid_transition", "no ticket issued"))?;
-        Ok((true, views::issued_ticket(&self.office, &floor, t, now)))
+        let req = NewTicket {
+            services: vec![res.service.clone()],
+            source: TicketSource::Reservation,
+            reservation_id: Some(res.id),
+            slot_start: Some(res.start),
+            priority: false,
+            status_token: tokens::new_token(),
+            device_id: Some(device_id),
+            idempotency_key: None,
+        };
+        Ok((true, self.issue(&mut floor, req, device, now).await?))
     }
 
     pub async fn walk_in(
@@ -249,24 +258,17 @@ impl App {
         if !open {
             return Err(Error::conflict("office_closed", "the office is closed now"));
         }
-        let outcome = floor.issue(
-            NewTicket {
-                services: req.services.clone(),
-                source: TicketSource::WalkIn,
-                reservation_id: None,
-                slot_start: None,
-                priority: req.priority,
-                status_token: tokens::new_token(),
-                device_id: Some(device_id),
-                idempotency_key: Some(key.to_string()),
-            },
-            now,
-        )?;
-        self.commit(&mut floor, &outcome, device, now).await?;
-        let t = outcome
-            .ticket()
-            .ok_or_else(|| Error::conflict("invalid_transition", "no ticket issued"))?;
-        Ok((true, views::issued_ticket(&self.office, &floor, t, now)))
+        let ticket = NewTicket {
+            services: req.services.clone(),
+            source: TicketSource::WalkIn,
+            reservation_id: None,
+            slot_start: None,
+            priority: req.priority,
+            status_token: tokens::new_token(),
+            device_id: Some(device_id),
+            idempotency_key: Some(key.to_string()),
+        };
+        Ok((true, self.issue(&mut floor, ticket, device, now).await?))
     }
 
     // ---- staff ----
@@ -303,30 +305,32 @@ impl App {
         booth: &str,
         ticket: TicketId,
     ) -> Result<protocol::Ticket> {
-        self.ticket_command(actor, |f, now| f.call(booth, ticket, now))
+        self.ticket_command(actor, |f, now| Ok(f.call(booth, ticket, now)?))
             .await
     }
 
     pub async fn recall(&self, actor: &Actor, id: TicketId) -> Result<protocol::Ticket> {
-        self.ticket_command(actor, |f, now| f.recall(id, now)).await
+        self.ticket_command(actor, |f, now| Ok(f.recall(id, now)?))
+            .await
     }
 
     pub async fn start(&self, actor: &Actor, id: TicketId) -> Result<protocol::Ticket> {
-        self.ticket_command(actor, |f, now| f.start(id, now)).await
+        self.ticket_command(actor, |f, now| Ok(f.start(id, now)?))
+            .await
     }
 
     pub async fn complete(&self, actor: &Actor, id: TicketId) -> Result<protocol::Ticket> {
-        self.ticket_command(actor, |f, now| f.complete(id, now))
+        self.ticket_command(actor, |f, now| Ok(f.complete(id, now)?))
             .await
     }
 
     pub async fn no_show(&self, actor: &Actor, id: TicketId) -> Result<protocol::Ticket> {
-        self.ticket_command(actor, |f, now| f.no_show(id, now))
+        self.ticket_command(actor, |f, now| Ok(f.no_show(id, now)?))
             .await
     }
 
     pub async fn reactivate(&self, actor: &Actor, id: TicketId) -> Result<protocol::Ticket> {
-        self.ticket_command(actor, |f, now| f.reactivate(id, now))
+        self.ticket_command(actor, |f, now| Ok(f.reactivate(id, now)?))
             .await
     }
 
@@ -362,17 +366,14 @@ impl App {
         service: &str,
         note: Option<&str>,
     ) -> Result<protocol::Ticket> {
-        let (mut floor, now) = self.lock().await;
-        let note = note
-            .filter(|n| !n.trim().is_empty())
-            .map(|n| self.note(&floor, actor, id, n, now))
-            .transpose()?;
-        let outcome = floor.transfer(id, service, note, now)?;
-        self.commit(&mut floor, &outcome, actor, now).await?;
-        outcome
-            .ticket()
-            .map(|t| views::staff_ticket(&self.office, t))
-            .ok_or_else(|| Error::conflict("invalid_transition", "nothing changed"))
+        self.ticket_command(actor, |f, now| {
+            let note = note
+                .filter(|n| !n.trim().is_empty())
+                .map(|n| self.note(f, actor, id, n, now))
+                .transpose()?;
+            Ok(f.transfer(id, service, note, now)?)
+        })
+        .await
     }
 
     pub async fn add_note(
@@ -381,14 +382,10 @@ impl App {
         id: TicketId,
         text: &str,
     ) -> Result<protocol::Ticket> {
-        let (mut floor, now) = self.lock().await;
-        let note = self.note(&floor, actor, id, text, now)?;
-        let outcome = floor.add_note(id, note)?;
-        self.commit(&mut floor, &outcome, actor, now).await?;
-        outcome
-            .ticket()
-            .map(|t| views::staff_ticket(&self.office, t))
-            .ok_or_else(|| Error::conflict("invalid_transition", "nothing changed"))
+        self.ticket_command(actor, |f, now| {
+            Ok(f.add_note(id, self.note(f, actor, id, text, now)?)?)
+        })
+        .await
     }
 
     pub async fn staff_queue(&self) -> StaffQueue {
