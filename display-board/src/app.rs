@@ -109,6 +109,7 @@ fn drain_inbox(
     time: Res<Time<Real>>,
     mut announce: MessageWriter<Announce>,
     mut dirty: ResMut<Dirty>,
+    mut exit: MessageWriter<AppExit>,
 ) {
     let now = time.elapsed_secs_f64();
     for msg in inbox.0.try_iter() {
@@ -127,6 +128,9 @@ fn drain_inbox(
             NetMsg::Services(list) => {
                 board.0.service_names = list.into_iter().map(|s| (s.id, s.name)).collect();
                 dirty.0 = true;
+            }
+            NetMsg::Quit => {
+                exit.write(AppExit::Success);
             }
             NetMsg::Connected(c) => {
                 if board.0.connected != c {

@@ -14,6 +14,9 @@ pub enum NetMsg {
     Snapshot(Box<BoardSnapshot>),
     Event(Box<Event>),
     Connected(bool),
+    /// Ctrl-C or SIGTERM: the reactive loop may be asleep until the next
+    /// minute, so the signal arrives here and wakes it to exit at once.
+    Quit,
 }
 
 /// Snapshots are refreshed this long after a change (several changes in a
@@ -40,14 +43,45 @@ pub fn spawn(
                     return;
                 }
             };
-            rt.block_on(run(server, token, tx, wake));
+            rt.block_on(async {
+                tokio::select! {
+                    _ = run(server, token, tx.clone(), &wake) => {}
+                    _ = quit_signal() => {
+                        let _ = tx.send(NetMsg::Quit);
+                        wake();
+                    }
+                }
+            });
         });
     if let Err(e) = spawned {
         tracing::error!(error = %e, "no network thread");
     }
 }
 
-async fn run(server: String, token: Option<String>, tx: Sender<NetMsg>, wake: impl Fn()) {
+async fn quit_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        match (
+            signal(SignalKind::interrupt()),
+            signal(SignalKind::terminate()),
+        ) {
+            (Ok(mut int), Ok(mut term)) => {
+                tokio::select! {
+                    _ = int.recv() => {}
+                    _ = term.recv() => {}
+                }
+            }
+            _ => std::future::pending::<()>().await,
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}
+
+async fn run(server: String, token: Option<String>, tx: Sender<NetMsg>, wake: &impl Fn()) {
     let send = |msg: NetMsg| {
         let ok = tx.send(msg).is_ok();
         wake();

@@ -163,3 +163,46 @@ fn without_a_server_the_board_says_it_is_reconnecting() {
     let number = count(&img, (0, 80, 1150, 790), near(ACCENT, 40));
     assert!(number < 5_000, "no number is invented: {number}");
 }
+
+#[test]
+fn ctrl_c_ends_an_idle_board_at_once() {
+    let floor = Floor::start();
+    let x = xvfb();
+    let mut board = Command::new(env!("CARGO_BIN_EXE_madoguchi-board"))
+        .env("DISPLAY", &x.display)
+        .env(
+            "BEVY_ASSET_ROOT",
+            concat!(env!("CARGO_MANIFEST_DIR"), "/.."),
+        )
+        .env("RUST_LOG", "warn")
+        .args(["--server", &floor.base, "--windowed", "--tts", ""])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("board runs");
+    // Let it settle into its low-power wait (it sleeps until the next minute).
+    std::thread::sleep(Duration::from_secs(6));
+    assert!(board.try_wait().expect("status").is_none(), "still running");
+    let sent = Instant::now();
+    let status = Command::new("kill")
+        .args(["-INT", &board.id().to_string()])
+        .status()
+        .expect("kill");
+    assert!(status.success());
+    loop {
+        if let Some(status) = board.try_wait().expect("status") {
+            // 130 = 128 + SIGINT, Bevy's conventional exit code for Ctrl-C.
+            assert!(
+                matches!(status.code(), Some(0) | Some(130)),
+                "orderly exit, not a crash: {status}"
+            );
+            break;
+        }
+        assert!(
+            sent.elapsed() < Duration::from_secs(3),
+            "Ctrl-C took longer than 3 s"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    eprintln!("exited {} ms after Ctrl-C", sent.elapsed().as_millis());
+}
