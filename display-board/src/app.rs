@@ -681,11 +681,23 @@ fn update_clock(
 }
 
 /// Sleep until the shown minute changes unless something else wakes us.
-fn keep_low_power(settings: Option<ResMut<WinitSettings>>) {
+/// The runner redraws whenever the update mode changes, so the wait is only
+/// re-set when it is off by a second or more (at most one extra frame after
+/// an event), never on every frame.
+fn keep_low_power(board: Res<BoardSettings>, settings: Option<ResMut<WinitSettings>>) {
     let Some(mut settings) = settings else { return };
+    if board.screenshot.is_some() {
+        return; // screenshot mode runs continuously on purpose
+    }
     let now = chrono::Utc::now();
-    let to_next_minute =
-        Duration::from_millis(60_000 - (now.timestamp_millis().rem_euclid(60_000)) as u64 + 20);
+    let to_next_minute = Duration::from_millis(60_000 - (now.timestamp_millis().rem_euclid(60_000)) as u64 + 20);
+    let current = match settings.focused_mode {
+        UpdateMode::Reactive { wait, .. } => Some(wait),
+        UpdateMode::Continuous => None,
+    };
+    if current.is_some_and(|w| w.abs_diff(to_next_minute) < Duration::from_secs(1)) {
+        return;
+    }
     let mode = UpdateMode::reactive_low_power(to_next_minute);
     settings.focused_mode = mode;
     settings.unfocused_mode = mode;
