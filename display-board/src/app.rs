@@ -115,8 +115,7 @@ fn drain_inbox(
     for msg in inbox.0.try_iter() {
         match msg {
             NetMsg::Snapshot(s) => {
-                board.0.apply_snapshot(*s);
-                dirty.0 = true;
+                dirty.0 |= board.0.apply_snapshot(*s);
             }
             NetMsg::Event(e) => {
                 let applied = board.0.apply_event(&e, now, settings.flash_secs);
@@ -571,27 +570,44 @@ fn rebuild_lists(
     }
 }
 
-/// Benchmark log of when each new number reached the screen.
-#[derive(Resource)]
-struct LatencyLog {
-    file: std::fs::File,
-    drawn: Option<String>,
-}
+/// Benchmarks: the number the UI shows, extracted to the render world,
+/// which logs the moment the first frame containing it was presented.
+#[derive(Resource, Clone, Default)]
+struct DrawnNumber(Option<String>);
 
-fn log_drawn_number(log: Option<ResMut<LatencyLog>>) {
-    use std::io::Write;
-    let Some(mut log) = log else { return };
-    if let Some(number) = log.drawn.take() {
-        let micros = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_micros())
-            .unwrap_or(0);
-        let _ = writeln!(log.file, "{number}\t{micros}");
+impl bevy::render::extract_resource::ExtractResource for DrawnNumber {
+    type Source = DrawnNumber;
+
+    fn extract_resource(source: &Self::Source) -> Self {
+        source.clone()
     }
 }
 
+#[derive(Resource)]
+struct LatencyLog {
+    file: std::fs::File,
+    logged: Option<String>,
+}
+
+/// Runs after the frame was rendered and presented (render world, Cleanup).
+fn log_presented_number(drawn: Option<Res<DrawnNumber>>, mut log: ResMut<LatencyLog>) {
+    use std::io::Write;
+    let Some(number) = drawn.and_then(|d| d.0.clone()) else {
+        return;
+    };
+    if log.logged.as_ref() == Some(&number) {
+        return;
+    }
+    let micros = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_micros())
+        .unwrap_or(0);
+    let _ = writeln!(log.file, "{number}\t{micros}");
+    log.logged = Some(number);
+}
+
 fn update_now_calling(
-    latency: Option<ResMut<LatencyLog>>,
+    latency: Option<ResMut<DrawnNumber>>,
     board: Res<Board>,
     time: Res<Time<Real>>,
     texts: Res<Texts>,
@@ -608,8 +624,8 @@ fn update_now_calling(
             .map(|c| c.number.clone())
             .unwrap_or_else(|| "—".into());
         if **n != want {
-            if let Some(log) = latency.as_mut() {
-                log.drawn = Some(want.clone());
+            if let Some(drawn) = latency.as_mut() {
+                drawn.0 = Some(want.clone());
             }
             **n = want;
         }
@@ -690,7 +706,8 @@ fn keep_low_power(board: Res<BoardSettings>, settings: Option<ResMut<WinitSettin
         return; // screenshot mode runs continuously on purpose
     }
     let now = chrono::Utc::now();
-    let to_next_minute = Duration::from_millis(60_000 - (now.timestamp_millis().rem_euclid(60_000)) as u64 + 20);
+    let to_next_minute =
+        Duration::from_millis(60_000 - (now.timestamp_millis().rem_euclid(60_000)) as u64 + 20);
     let current = match settings.focused_mode {
         UpdateMode::Reactive { wait, .. } => Some(wait),
         UpdateMode::Continuous => None,
@@ -765,9 +782,13 @@ pub fn run(settings: BoardSettings) -> AppExit {
             .append(true)
             .open(path)
     {
-        // Logged in `First`: the frame that changed the text has been rendered.
-        app.insert_resource(LatencyLog { file, drawn: None })
-            .add_systems(First, log_drawn_number);
+        use bevy::render::{Render, RenderApp, RenderSystems};
+        app.init_resource::<DrawnNumber>().add_plugins(
+            bevy::render::extract_resource::ExtractResourcePlugin::<DrawnNumber>::default(),
+        );
+        app.sub_app_mut(RenderApp)
+            .insert_resource(LatencyLog { file, logged: None })
+            .add_systems(Render, log_presented_number.in_set(RenderSystems::Cleanup));
     }
     if let Some(path) = settings.screenshot.clone() {
         app.insert_resource(ExitAfter(settings.screenshot_after))

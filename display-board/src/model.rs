@@ -48,13 +48,24 @@ impl BoardModel {
     /// later ones (refreshes) only bring waits and booth states: calls come
     /// from the event stream alone, so a call made while the stream was
     /// down is still announced when it is replayed, not silently absorbed.
-    pub fn apply_snapshot(&mut self, snapshot: BoardSnapshot) {
+    /// Returns whether anything shown changed (an idle refresh that brings
+    /// the same waits costs no redraw).
+    pub fn apply_snapshot(&mut self, snapshot: BoardSnapshot) -> bool {
+        let changed = match &self.snapshot {
+            None => true,
+            Some(old) => {
+                old.services != snapshot.services
+                    || old.booths != snapshot.booths
+                    || old.office != snapshot.office
+            }
+        };
         if self.snapshot.is_none() {
             self.calls = snapshot.recent_calls.clone();
             self.calls.truncate(self.history_len);
             self.last_event_id = self.last_event_id.max(snapshot.last_event_id);
         }
         self.snapshot = Some(snapshot);
+        changed
     }
 
     fn booth_info(&self, booth: &str) -> (Localized, Localized) {
@@ -276,7 +287,10 @@ mod tests {
         m.apply_snapshot(snapshot(1));
         // The stream was down while event 2 (a call) happened; a refresh
         // arrives first, then the replay.
-        m.apply_snapshot(snapshot(2));
+        assert!(
+            !m.apply_snapshot(snapshot(2)),
+            "same waits and booths: nothing to redraw"
+        );
         let a = m.apply_event(&call(2, EventKind::TicketCalled, "B007", 1), 0.0, 8.0);
         assert!(a.announcement.is_some(), "still announced");
         assert_eq!(m.calls[0].number, "B007");
