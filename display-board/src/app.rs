@@ -697,25 +697,32 @@ fn update_clock(
 }
 
 /// Sleep until the shown minute changes unless something else wakes us.
-/// The runner redraws whenever the update mode changes, so the wait is only
-/// re-set when it is off by a second or more (at most one extra frame after
-/// an event), never on every frame.
-fn keep_low_power(board: Res<BoardSettings>, settings: Option<ResMut<WinitSettings>>) {
+/// The runner keeps a fixed tick schedule (events do not shift it) but
+/// redraws whenever the update mode changes, so the mode is set twice only:
+/// a first wait up to the next minute, then a steady 60 s.
+fn keep_low_power(
+    board: Res<BoardSettings>,
+    settings: Option<ResMut<WinitSettings>>,
+    mut aligned: Local<Option<i64>>,
+) {
     let Some(mut settings) = settings else { return };
     if board.screenshot.is_some() {
         return; // screenshot mode runs continuously on purpose
     }
-    let now = chrono::Utc::now();
-    let to_next_minute =
-        Duration::from_millis(60_000 - (now.timestamp_millis().rem_euclid(60_000)) as u64 + 20);
-    let current = match settings.focused_mode {
-        UpdateMode::Reactive { wait, .. } => Some(wait),
-        UpdateMode::Continuous => None,
+    let now_ms = chrono::Utc::now().timestamp_millis();
+    let wait = match *aligned {
+        None => {
+            let boundary = now_ms - now_ms.rem_euclid(60_000) + 60_000;
+            *aligned = Some(boundary);
+            Duration::from_millis((boundary - now_ms) as u64 + 20)
+        }
+        Some(boundary) if boundary > 0 && now_ms >= boundary => {
+            *aligned = Some(0); // steady from here on
+            Duration::from_secs(60)
+        }
+        Some(_) => return,
     };
-    if current.is_some_and(|w| w.abs_diff(to_next_minute) < Duration::from_secs(1)) {
-        return;
-    }
-    let mode = UpdateMode::reactive_low_power(to_next_minute);
+    let mode = UpdateMode::reactive_low_power(wait);
     settings.focused_mode = mode;
     settings.unfocused_mode = mode;
 }

@@ -20,9 +20,10 @@ pub enum NetMsg {
 }
 
 /// Snapshots are refreshed this long after a change (several changes in a
-/// burst make one request) and at least this often when idle.
+/// burst make one request) and, as a safety net, this often when idle
+/// (waits only move with events, which the stream brings).
 const REFRESH_DELAY: Duration = Duration::from_millis(250);
-const REFRESH_IDLE: Duration = Duration::from_secs(30);
+const REFRESH_IDLE: Duration = Duration::from_secs(300);
 
 pub fn spawn(
     server: String,
@@ -56,6 +57,11 @@ pub fn spawn(
     if let Err(e) = spawned {
         tracing::error!(error = %e, "no network thread");
     }
+}
+
+/// Whether two snapshots show the same waits and booths.
+fn same_view(a: &BoardSnapshot, b: &BoardSnapshot) -> bool {
+    a.services == b.services && a.booths == b.booths && a.office == b.office
 }
 
 async fn quit_signal() {
@@ -120,6 +126,7 @@ async fn run(server: String, token: Option<String>, tx: Sender<NetMsg>, wake: &i
         }
     };
     let mut subscription = client.events(Some(snapshot.last_event_id));
+    let mut last_shown = Some(snapshot.clone());
     if !send(NetMsg::Snapshot(Box::new(snapshot))) || !send(NetMsg::Connected(true)) {
         return;
     }
@@ -151,7 +158,10 @@ async fn run(server: String, token: Option<String>, tx: Sender<NetMsg>, wake: &i
             _ = tokio::time::sleep_until(refresh_at) => {
                 refresh_at = tokio::time::Instant::now() + REFRESH_IDLE;
                 match client.board().await {
+                    // An unchanged snapshot would only wake the screen for nothing.
+                    Ok(s) if last_shown.as_ref().is_some_and(|l| same_view(l, &s)) => {}
                     Ok(s) => {
+                        last_shown = Some(s.clone());
                         if !send(NetMsg::Snapshot(Box::new(s))) {
                             return;
                         }
