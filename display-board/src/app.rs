@@ -261,7 +261,9 @@ fn setup_screen(mut commands: Commands, assets: Res<AssetServer>, settings: Res<
         vietnamese: assets.load("fonts/DejaVuSans.ttf"),
     };
     commands.insert_resource(fonts.clone());
-    commands.spawn(Camera2d);
+    // Flat UI: no multisampling (4× MSAA costs memory and software-render
+    // time for nothing on text and rectangles).
+    commands.spawn((Camera2d, Msaa::Off));
     let main_direction = if settings.portrait {
         FlexDirection::Column
     } else {
