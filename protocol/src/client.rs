@@ -1,6 +1,6 @@
 //! Async client for the contract, used by the kiosk, the board and the tests.
 
-use chrono::{DateTime, FixedOffset, NaiveDate};
+use chrono::NaiveDate;
 use reqwest::{Method, RequestBuilder, StatusCode};
 use serde::{Serialize, de::DeserializeOwned};
 
@@ -273,9 +273,4 @@ pub fn is_transient(err: &ClientError) -> bool {
         }
         ClientError::BadUrl(_) => false,
     }
-}
-
-/// Formats a local time the way the contract does (RFC 3339 with offset).
-pub fn rfc3339(t: &DateTime<FixedOffset>) -> String {
-    t.to_rfc3339()
 }

@@ -407,7 +407,7 @@ pub struct NoteRequest {
     pub text: String,
 }
 
-/// Optional body of staff ticket actions: which booth acts.
+/// Body of `POST /staff/booths/{id}/call`: the ticket to call out of order.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]

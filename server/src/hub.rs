@@ -82,8 +82,4 @@ impl EventHub {
     pub fn subscribe(&self) -> broadcast::Receiver<Arc<Published>> {
         self.tx.subscribe()
     }
-
-    pub fn subscribers(&self) -> usize {
-        self.tx.receiver_count()
-    }
 }
