@@ -1,7 +1,9 @@
 //! Following the server's event log over SSE, resuming with `Last-Event-ID`.
 
 use std::pin::Pin;
-use std::time::Duration;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
 
 use eventsource_stream::Eventsource;
 use futures::{Stream, StreamExt};
@@ -24,7 +26,9 @@ type SseStream = Pin<
 const MIN_BACKOFF: Duration = Duration::from_millis(250);
 const MAX_BACKOFF: Duration = Duration::from_secs(10);
 /// The server sends a heartbeat at least every 15 s; silence beyond this
-/// means the connection is dead even if TCP has not noticed.
+/// means the connection is dead even if TCP has not noticed. Heartbeats are
+/// SSE comments, which the parser does not yield, so silence is measured on
+/// the bytes, not on the events.
 const READ_TIMEOUT: Duration = Duration::from_secs(40);
 
 /// A resumable subscription. `next()` yields each event exactly once, in id
@@ -36,6 +40,10 @@ pub struct EventSubscription {
     stream: Option<SseStream>,
     backoff: Duration,
     failed: bool,
+    read_timeout: Duration,
+    epoch: Instant,
+    /// Milliseconds since `epoch` when bytes last arrived.
+    last_bytes: Arc<AtomicU64>,
 }
 
 impl EventSubscription {
@@ -46,7 +54,20 @@ impl EventSubscription {
             stream: None,
             backoff: MIN_BACKOFF,
             failed: false,
+            read_timeout: READ_TIMEOUT,
+            epoch: Instant::now(),
+            last_bytes: Arc::new(AtomicU64::new(0)),
         }
+    }
+
+    /// How long a silent connection (not even a heartbeat) is trusted.
+    pub fn with_read_timeout(mut self, timeout: Duration) -> Self {
+        self.read_timeout = timeout;
+        self
+    }
+
+    fn millis(&self) -> u64 {
+        self.epoch.elapsed().as_millis() as u64
     }
 
     /// Id of the last event delivered.
@@ -83,7 +104,12 @@ impl EventSubscription {
                     detail: "event stream refused".into(),
                 }));
         }
-        Ok(Box::pin(resp.bytes_stream().eventsource()))
+        let (activity, epoch) = (self.last_bytes.clone(), self.epoch);
+        activity.store(self.millis(), Ordering::Relaxed);
+        let bytes = resp.bytes_stream().inspect(move |_| {
+            activity.store(epoch.elapsed().as_millis() as u64, Ordering::Relaxed);
+        });
+        Ok(Box::pin(bytes.eventsource()))
     }
 
     /// The next event. Errors are reported (so an app can show
@@ -105,7 +131,16 @@ impl EventSubscription {
                     }
                 },
             };
-            match tokio::time::timeout(READ_TIMEOUT, stream.next()).await {
+            let result = tokio::time::timeout(self.read_timeout, stream.next()).await;
+            if result.is_err() {
+                let silent = self
+                    .millis()
+                    .saturating_sub(self.last_bytes.load(Ordering::Relaxed));
+                if silent < self.read_timeout.as_millis() as u64 {
+                    continue; // heartbeats arrive: the connection is alive
+                }
+            }
+            match result {
                 Ok(Some(Ok(sse))) => {
                     self.backoff = MIN_BACKOFF;
                     if sse.data.is_empty() {

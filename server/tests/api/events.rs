@@ -169,3 +169,30 @@ async fn an_idle_stream_gets_heartbeats() {
         "an SSE comment"
     );
 }
+
+#[tokio::test]
+async fn an_idle_subscription_stays_connected_on_heartbeats_alone() {
+    let t = spawn_app().await;
+    // Trust silence for 12 s only: the 10 s heartbeats must keep it alive.
+    let mut sub = t
+        .public
+        .events(None)
+        .with_read_timeout(Duration::from_secs(12));
+    let kiosk = t.kiosk.clone();
+    tokio::spawn(async move {
+        tokio::time::sleep(Duration::from_secs(26)).await;
+        kiosk
+            .walk_in(&protocol::WalkInRequest {
+                services: vec!["shomei".into()],
+                priority: false,
+                idempotency_key: "late".into(),
+            })
+            .await
+            .expect("walk-in");
+    });
+    let first = tokio::time::timeout(Duration::from_secs(40), sub.next())
+        .await
+        .expect("within 40 s");
+    let event = first.expect("no reconnect in between: the first result is the event itself");
+    assert_eq!(event.kind, EventKind::TicketIssued);
+}
