@@ -757,6 +757,9 @@ pub fn run(settings: BoardSettings) -> AppExit {
                     title: "Madoguchi 呼出表示".into(),
                     resolution: WindowResolution::new(w, h).with_scale_factor_override(1.0),
                     mode,
+                    // One frame in flight: a board draws rarely, and every
+                    // extra swapchain image is 8 MB at 1080p.
+                    desired_maximum_frame_latency: std::num::NonZero::new(1),
                     ..default()
                 }),
                 ..default()
