@@ -15,7 +15,9 @@ use tokio::sync::{Mutex, MutexGuard};
 use crate::booking::{self, CheckinRefusal, ScannedCode};
 use crate::clock::Clock;
 use crate::config::Office;
-use crate::engine::{EngineError, Floor, NewTicket, Note, OrderKey, Outcome, Rules, TicketId};
+use crate::engine::{
+    Action, EngineError, Floor, NewTicket, Note, OrderKey, Outcome, Rules, TicketId,
+};
 use crate::error::{Error, Result};
 use crate::hub::EventHub;
 use crate::limiter::Limiter;
@@ -309,29 +311,29 @@ impl App {
             .await
     }
 
-    pub async fn recall(&self, actor: &Actor, id: TicketId) -> Result<protocol::Ticket> {
-        self.ticket_command(actor, |f, now| Ok(f.recall(id, now)?))
-            .await
-    }
-
-    pub async fn start(&self, actor: &Actor, id: TicketId) -> Result<protocol::Ticket> {
-        self.ticket_command(actor, |f, now| Ok(f.start(id, now)?))
-            .await
-    }
-
-    pub async fn complete(&self, actor: &Actor, id: TicketId) -> Result<protocol::Ticket> {
-        self.ticket_command(actor, |f, now| Ok(f.complete(id, now)?))
-            .await
-    }
-
-    pub async fn no_show(&self, actor: &Actor, id: TicketId) -> Result<protocol::Ticket> {
-        self.ticket_command(actor, |f, now| Ok(f.no_show(id, now)?))
-            .await
-    }
-
-    pub async fn reactivate(&self, actor: &Actor, id: TicketId) -> Result<protocol::Ticket> {
-        self.ticket_command(actor, |f, now| Ok(f.reactivate(id, now)?))
-            .await
+    /// Recall, start, complete, no-show or re-activate a ticket.
+    pub async fn ticket_action(
+        &self,
+        actor: &Actor,
+        id: TicketId,
+        action: Action,
+    ) -> Result<protocol::Ticket> {
+        self.ticket_command(actor, |f, now| {
+            Ok(match action {
+                Action::Recall => f.recall(id, now)?,
+                Action::Start => f.start(id, now)?,
+                Action::Complete => f.complete(id, now)?,
+                Action::NoShow => f.no_show(id, now)?,
+                Action::Reactivate => f.reactivate(id, now)?,
+                Action::Call | Action::Transfer => {
+                    return Err(Error::invalid(
+                        "invalid_action",
+                        "use the call or transfer route",
+                    ));
+                }
+            })
+        })
+        .await
     }
 
     fn note(

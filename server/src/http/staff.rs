@@ -14,6 +14,7 @@ use super::auth::Staff;
 use super::extract::{ApiJson, ApiPath, ApiQuery};
 use super::public::parse_date;
 use crate::app::App;
+use crate::engine::Action;
 use crate::error::Result;
 
 macro_rules! booth_state_route {
@@ -71,24 +72,32 @@ pub async fn call_ticket(
 }
 
 macro_rules! ticket_route {
-    ($name:ident, $path:literal, $method:ident) => {
+    ($name:ident, $path:literal, $action:expr) => {
         #[utoipa::path(post, path = $path, tag = "staff", security(("bearer" = [])),
             params(("id" = i64, Path, description = "ticket id")),
             responses((status = 200, body = Ticket), (status = 404, body = protocol::ApiError), (status = 409, description = "invalid_transition", body = protocol::ApiError)))]
         pub async fn $name(State(app): State<Arc<App>>, staff: Staff, ApiPath(id): ApiPath<i64>) -> Result<Json<Ticket>> {
-            Ok(Json(app.$method(&staff.actor(), id).await?))
+            Ok(Json(app.ticket_action(&staff.actor(), id, $action).await?))
         }
     };
 }
 
-ticket_route!(recall, "/api/v1/staff/tickets/{id}/recall", recall);
-ticket_route!(start, "/api/v1/staff/tickets/{id}/start", start);
-ticket_route!(complete, "/api/v1/staff/tickets/{id}/complete", complete);
-ticket_route!(no_show, "/api/v1/staff/tickets/{id}/no-show", no_show);
+ticket_route!(recall, "/api/v1/staff/tickets/{id}/recall", Action::Recall);
+ticket_route!(start, "/api/v1/staff/tickets/{id}/start", Action::Start);
+ticket_route!(
+    complete,
+    "/api/v1/staff/tickets/{id}/complete",
+    Action::Complete
+);
+ticket_route!(
+    no_show,
+    "/api/v1/staff/tickets/{id}/no-show",
+    Action::NoShow
+);
 ticket_route!(
     reactivate,
     "/api/v1/staff/tickets/{id}/reactivate",
-    reactivate
+    Action::Reactivate
 );
 
 #[utoipa::path(post, path = "/api/v1/staff/tickets/{id}/transfer", tag = "staff", security(("bearer" = [])),
