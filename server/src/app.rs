@@ -599,20 +599,15 @@ impl App {
             now,
         )
         .await?;
-        let events = Store::append_events(
-            &mut tx,
-            &[(
-                EventKind::ReservationChanged,
-                reservation_event(id, &service.id, slot.start, ReservationState::Booked),
-            )],
-            &Actor::Visitor.audit(),
+        self.commit_reservation_change(
+            tx,
+            id,
+            &service.id,
+            slot.start,
+            ReservationState::Booked,
             now,
         )
         .await?;
-        tx.commit()
-            .await
-            .map_err(crate::storage::StoreError::from)?;
-        self.hub.publish(&events);
         Ok(ReservationCreated {
             id,
             manage_url: format!("{}/r/{}", self.office.public_url, token),
@@ -622,6 +617,34 @@ impl App {
             end: views::local(&self.office, slot.end),
             state: ReservationState::Booked,
         })
+    }
+
+    /// Appends the reservation's `reservation.changed` event to `tx`, commits
+    /// and publishes it (write lock held by the caller).
+    async fn commit_reservation_change(
+        &self,
+        mut tx: crate::storage::Tx,
+        id: i64,
+        service: &str,
+        start: DateTime<Utc>,
+        state: ReservationState,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        let events = Store::append_events(
+            &mut tx,
+            &[(
+                EventKind::ReservationChanged,
+                reservation_event(id, service, start, state),
+            )],
+            &Actor::Visitor.audit(),
+            now,
+        )
+        .await?;
+        tx.commit()
+            .await
+            .map_err(crate::storage::StoreError::from)?;
+        self.hub.publish(&events);
+        Ok(())
     }
 
     async fn reservation_by_token(&self, token: &str) -> Result<ReservationRow> {
@@ -652,7 +675,7 @@ impl App {
     pub async fn cancel(&self, token: &str) -> Result<protocol::Reservation> {
         let r = self.reservation_by_token(token).await?;
         let (guard, now) = self.lock().await;
-        let r = self.store.reservation_by_id(r.id).await?.ok_or_else(|| {
+        let mut r = self.store.reservation_by_id(r.id).await?.ok_or_else(|| {
             Error::not_found("unknown_reservation", "no reservation has this code")
         })?;
         match r.state {
@@ -661,20 +684,16 @@ impl App {
                 let mut tx = self.store.begin().await?;
                 Store::set_reservation_state(&mut tx, r.id, ReservationState::Cancelled, now)
                     .await?;
-                let events = Store::append_events(
-                    &mut tx,
-                    &[(
-                        EventKind::ReservationChanged,
-                        reservation_event(r.id, &r.service, r.start, ReservationState::Cancelled),
-                    )],
-                    &Actor::Visitor.audit(),
+                self.commit_reservation_change(
+                    tx,
+                    r.id,
+                    &r.service,
+                    r.start,
+                    ReservationState::Cancelled,
                     now,
                 )
                 .await?;
-                tx.commit()
-                    .await
-                    .map_err(crate::storage::StoreError::from)?;
-                self.hub.publish(&events);
+                r.state = ReservationState::Cancelled;
             }
             _ => {
                 return Err(Error::conflict(
@@ -684,9 +703,6 @@ impl App {
             }
         }
         drop(guard);
-        let r = self.store.reservation_by_id(r.id).await?.ok_or_else(|| {
-            Error::not_found("unknown_reservation", "no reservation has this code")
-        })?;
         Ok(views::reservation(&self.office, &r, None))
     }
 
