@@ -10,7 +10,7 @@ use bevy::winit::{EventLoopProxyWrapper, UpdateMode, WinitSettings, WinitUserEve
 use chrono::Timelike;
 use crossbeam_channel::{Receiver, Sender};
 use messages::{Arg, Catalogue, LANGUAGES};
-use protocol::{BoothState, Localized, localized};
+use protocol::{BoothState, Lamp, localized};
 
 use crate::model::{Announcement, BoardModel};
 use crate::net::NetMsg;
@@ -411,11 +411,10 @@ fn two(texts: &Catalogue, id: &str) -> String {
 }
 
 fn lamp(minutes: u32) -> Color {
-    // 3-colour congestion lamp: < 15 min blue, 15–30 yellow, > 30 red.
-    match minutes {
-        0..15 => Color::srgb(0.2, 0.55, 1.0),
-        15..=30 => Color::srgb(1.0, 0.8, 0.1),
-        _ => Color::srgb(0.95, 0.25, 0.2),
+    match Lamp::for_minutes(minutes) {
+        Lamp::Blue => Color::srgb(0.2, 0.55, 1.0),
+        Lamp::Yellow => Color::srgb(1.0, 0.8, 0.1),
+        Lamp::Red => Color::srgb(0.95, 0.25, 0.2),
     }
 }
 
@@ -499,7 +498,7 @@ fn rebuild_lists(
                 let name = model
                     .service_names
                     .get(&w.service)
-                    .map(short_name)
+                    .map(|n| protocol::short_name(n).to_string())
                     .unwrap_or_else(|| w.service.clone());
                 let wait = if w.waiting == 0 {
                     two(t, "board-wait-none")
@@ -831,16 +830,6 @@ fn start_network(
             let _ = proxy.send_event(WinitUserEvent::WakeUp);
         },
     );
-}
-
-fn short_name(name: &Localized) -> String {
-    // Board cards are narrow: the part before a bracket.
-    let ja = localized(name, "ja");
-    ja.split(['（', '('])
-        .next()
-        .unwrap_or(ja)
-        .trim()
-        .to_string()
 }
 
 fn screenshot_then_exit(

@@ -137,12 +137,7 @@ impl BoardModel {
                 }
             }
             EventKind::BoothChanged => {
-                let state = match d.state.as_deref() {
-                    Some("open") => Some(BoothState::Open),
-                    Some("paused") => Some(BoothState::Paused),
-                    Some("closed") => Some(BoothState::Closed),
-                    _ => None,
-                };
+                let state = d.state.as_deref().and_then(BoothState::parse);
                 if let Some(booth) = &d.booth {
                     self.set_booth(booth, state, None);
                 }

@@ -17,6 +17,42 @@ pub fn localized<'a>(text: &'a Localized, lang: &str) -> &'a str {
         .unwrap_or("")
 }
 
+/// A procedure name shortened for narrow cards and boards: the Japanese
+/// name up to its first bracket (「住民異動（転入・転出）」→「住民異動」).
+pub fn short_name(name: &Localized) -> &str {
+    let ja = localized(name, "ja");
+    ja.split(['（', '(']).next().unwrap_or(ja).trim()
+}
+
+/// The congestion lamp of a wait (the seed's three colours).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lamp {
+    /// Under 15 minutes.
+    Blue,
+    /// 15 to 30 minutes.
+    Yellow,
+    /// Over 30 minutes.
+    Red,
+}
+
+impl Lamp {
+    pub fn for_minutes(minutes: u32) -> Lamp {
+        match minutes {
+            0..15 => Lamp::Blue,
+            15..=30 => Lamp::Yellow,
+            _ => Lamp::Red,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Lamp::Blue => "blue",
+            Lamp::Yellow => "yellow",
+            Lamp::Red => "red",
+        }
+    }
+}
+
 /// Body of every 4xx answer: `{"error":{"code":"snake_case","message":"…"}}`.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -73,6 +109,12 @@ impl BoothState {
             BoothState::Open => "open",
             BoothState::Paused => "paused",
         }
+    }
+
+    pub fn parse(s: &str) -> Option<BoothState> {
+        [BoothState::Closed, BoothState::Open, BoothState::Paused]
+            .into_iter()
+            .find(|b| b.as_str() == s)
     }
 }
 
@@ -518,4 +560,38 @@ pub struct Event {
     pub kind: EventKind,
     pub at: DateTime<FixedOffset>,
     pub data: EventData,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lamps_follow_the_seed_thresholds() {
+        assert_eq!(Lamp::for_minutes(0), Lamp::Blue);
+        assert_eq!(Lamp::for_minutes(14), Lamp::Blue);
+        assert_eq!(Lamp::for_minutes(15), Lamp::Yellow);
+        assert_eq!(Lamp::for_minutes(30), Lamp::Yellow);
+        assert_eq!(Lamp::for_minutes(31), Lamp::Red);
+    }
+
+    #[test]
+    fn short_names_stop_at_the_first_bracket() {
+        let name: Localized = [("ja".to_string(), "住民異動（転入・転出・転居）".to_string())]
+            .into_iter()
+            .collect();
+        assert_eq!(short_name(&name), "住民異動");
+        let plain: Localized = [("ja".to_string(), "証明書".to_string())]
+            .into_iter()
+            .collect();
+        assert_eq!(short_name(&plain), "証明書");
+    }
+
+    #[test]
+    fn booth_states_round_trip_through_their_names() {
+        for b in [BoothState::Closed, BoothState::Open, BoothState::Paused] {
+            assert_eq!(BoothState::parse(b.as_str()), Some(b));
+        }
+        assert_eq!(BoothState::parse("busy"), None);
+    }
 }

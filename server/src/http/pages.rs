@@ -86,14 +86,7 @@ pub fn render_board(app: &App, snap: &BoardSnapshot) -> String {
     let short = |id: &str| {
         app.office
             .service(id)
-            .map(|s| {
-                let ja = localized(&s.name, "ja");
-                ja.split(['（', '('])
-                    .next()
-                    .unwrap_or(ja)
-                    .trim()
-                    .to_string()
-            })
+            .map(|s| protocol::short_name(&s.name).to_string())
             .unwrap_or_else(|| id.to_string())
     };
     let services: String = snap
@@ -101,7 +94,7 @@ pub fn render_board(app: &App, snap: &BoardSnapshot) -> String {
         .iter()
         .map(|w| {
             let m = w.estimated_wait.minutes;
-            let lamp = if m < 15 { "blue" } else if m <= 30 { "yellow" } else { "red" };
+            let lamp = protocol::Lamp::for_minutes(m).as_str();
             let wait = if w.waiting == 0 {
                 two(c, "board-wait-none")
             } else {

@@ -8,12 +8,7 @@ use super::{StoreError, parse_ts, ts};
 use crate::engine::{Note, Ticket};
 
 pub(crate) fn booth_state(s: &str) -> Result<BoothState, StoreError> {
-    match s {
-        "open" => Ok(BoothState::Open),
-        "paused" => Ok(BoothState::Paused),
-        "closed" => Ok(BoothState::Closed),
-        other => Err(StoreError::Corrupt(format!("booth state {other:?}"))),
-    }
+    BoothState::parse(s).ok_or_else(|| StoreError::Corrupt(format!("booth state {s:?}")))
 }
 
 pub(crate) fn ticket_state(s: &str) -> Result<TicketState, StoreError> {
