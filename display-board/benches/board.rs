@@ -5,14 +5,10 @@
 //!
 //! Loopback only; every loop is bounded.
 
-#[path = "../tests/common/mod.rs"]
-mod common;
-
-use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use common::Floor;
+use madoguchi_testkit::{Floor, Xvfb};
 
 const CALLS: usize = 30;
 const IDLE_SECS: u64 = 60;
@@ -24,32 +20,6 @@ impl Drop for Kill {
         let _ = self.0.kill();
         let _ = self.0.wait();
     }
-}
-
-fn xvfb() -> (Kill, String) {
-    for n in 161..200 {
-        if Path::new(&format!("/tmp/.X11-unix/X{n}")).exists() {
-            continue;
-        }
-        let child = Command::new("Xvfb")
-            .args([
-                &format!(":{n}"),
-                "-screen",
-                "0",
-                "1920x1080x24",
-                "-nolisten",
-                "tcp",
-            ])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("Xvfb");
-        while !Path::new(&format!("/tmp/.X11-unix/X{n}")).exists() {
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        return (Kill(child), format!(":{n}"));
-    }
-    panic!("no free display");
 }
 
 fn now_micros() -> u128 {
@@ -131,7 +101,8 @@ fn main() {
     }
     floor.open("1");
     floor.open("2");
-    let (_x, display) = xvfb();
+    let x = Xvfb::with_size(161, 1920, 1080);
+    let display = x.display.clone();
     let dir = tempfile::tempdir().expect("dir");
     let log = dir.path().join("drawn.tsv");
     let board = Kill(

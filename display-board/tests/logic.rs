@@ -1,12 +1,10 @@
 //! Board logic with Bevy's headless setup (no window) fed by a real server.
 
-mod common;
-
 use std::time::{Duration, Instant};
 
 use bevy::prelude::*;
-use common::{Floor, Proxy};
 use madoguchi_board::app::{Announce, Board, BoardLogicPlugin, BoardSettings};
+use madoguchi_testkit::{Floor, Proxy};
 
 #[derive(Resource, Default)]
 struct Heard(Vec<(String, bool)>);

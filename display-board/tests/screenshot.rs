@@ -2,52 +2,12 @@
 //! checked for the regions a visitor looks at. The PNGs are kept in
 //! `$CARGO_TARGET_TMPDIR/board-screens/` as test artefacts.
 
-mod common;
-
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::Floor;
-
-struct Xvfb {
-    child: Child,
-    display: String,
-}
-
-impl Drop for Xvfb {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn xvfb() -> Xvfb {
-    for n in 101..160 {
-        if Path::new(&format!("/tmp/.X11-unix/X{n}")).exists()
-            || Path::new(&format!("/tmp/.X{n}-lock")).exists()
-        {
-            continue;
-        }
-        let child = Command::new("Xvfb")
-            .args([&format!(":{n}"), "-screen", "0", "1920x1920x24", "-nolisten", "tcp"])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("Xvfb is needed for screenshot tests (Debian package xvfb; scripts/setup.sh installs it)");
-        let socket = format!("/tmp/.X11-unix/X{n}");
-        let deadline = Instant::now() + Duration::from_secs(10);
-        while !Path::new(&socket).exists() {
-            assert!(Instant::now() < deadline, "Xvfb :{n} did not start");
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        return Xvfb {
-            child,
-            display: format!(":{n}"),
-        };
-    }
-    panic!("no free X display number");
-}
+use madoguchi_testkit::pixels::{count, near};
+use madoguchi_testkit::{Floor, Xvfb};
 
 fn shots_dir() -> PathBuf {
     let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("board-screens");
@@ -78,29 +38,6 @@ fn shoot(x: &Xvfb, server: &str, name: &str, extra: &[&str]) -> image::RgbaImage
     image::open(&out).expect("a PNG was written").to_rgba8()
 }
 
-/// Pixels in a rectangle whose colour is within `tol` of `rgb`.
-fn count(
-    img: &image::RgbaImage,
-    area: (u32, u32, u32, u32),
-    pred: impl Fn([u8; 3]) -> bool,
-) -> usize {
-    let (x0, y0, x1, y1) = area;
-    let mut n = 0;
-    for y in y0..y1.min(img.height()) {
-        for x in x0..x1.min(img.width()) {
-            let p = img.get_pixel(x, y).0;
-            if pred([p[0], p[1], p[2]]) {
-                n += 1;
-            }
-        }
-    }
-    n
-}
-
-fn near(rgb: [u8; 3], tol: i32) -> impl Fn([u8; 3]) -> bool {
-    move |p| (0..3).all(|i| (i32::from(p[i]) - i32::from(rgb[i])).abs() <= tol)
-}
-
 /// The colour of the big called number (ACCENT in app.rs).
 const ACCENT: [u8; 3] = [255, 214, 64];
 
@@ -124,7 +61,7 @@ fn busy_floor() -> Floor {
 #[test]
 fn the_board_shows_calls_waits_and_booths_in_landscape_and_portrait() {
     let floor = busy_floor();
-    let x = xvfb();
+    let x = Xvfb::start(101);
 
     let img = shoot(&x, &floor.base, "landscape-1080p", &[]);
     assert_eq!((img.width(), img.height()), (1920, 1080));
@@ -148,7 +85,7 @@ fn the_board_shows_calls_waits_and_booths_in_landscape_and_portrait() {
 
 #[test]
 fn without_a_server_the_board_says_it_is_reconnecting() {
-    let x = xvfb();
+    let x = Xvfb::start(101);
     // A port nobody listens on.
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .expect("port")
@@ -167,7 +104,7 @@ fn without_a_server_the_board_says_it_is_reconnecting() {
 #[test]
 fn ctrl_c_ends_an_idle_board_at_once() {
     let floor = Floor::start();
-    let x = xvfb();
+    let x = Xvfb::start(101);
     let mut board = Command::new(env!("CARGO_BIN_EXE_madoguchi-board"))
         .env("DISPLAY", &x.display)
         .env(

@@ -1,15 +1,22 @@
-//! A real server (in-process, port 0, temporary data dir) for board tests,
-//! and a TCP proxy the test can cut to simulate a broken network.
+//! Test support shared by the kiosk and board tests: a real server
+//! (in-process, port 0, temporary data dir), a TCP proxy the test can cut
+//! to simulate a broken network, and an Xvfb display for screenshots.
+//! Test code: failures panic with what was being set up.
+#![allow(clippy::unwrap_used)]
 
-#![allow(dead_code)]
+pub mod pixels;
+mod xvfb;
 
+pub use xvfb::Xvfb;
+
+use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
 use madoguchi_server::clock::Clock;
 use madoguchi_server::config::Office;
 use madoguchi_server::startup::Server;
-use protocol::{Client, WalkInRequest};
+use protocol::{Client, CreateReservation, WalkInRequest};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::task::JoinHandle;
 
@@ -18,37 +25,53 @@ pub struct Floor {
     pub base: String,
     pub staff: Client,
     pub kiosk: Client,
+    /// The kiosk device token (to start a kiosk app against this floor).
+    pub kiosk_token: String,
     _dir: tempfile::TempDir,
 }
 
+/// A Tuesday morning at the demo office: slots and opening hours do not
+/// depend on when the tests run.
+pub const TUESDAY_1005: &str = "2026-12-01T10:05:00+09:00";
+
 impl Floor {
+    /// A Tuesday morning (10:05 JST) at the demo office.
     pub fn start() -> Floor {
+        Floor::start_at(TUESDAY_1005, None)
+    }
+
+    /// Starts at `clock` (RFC 3339); `data` reuses a directory (restart).
+    pub fn start_at(clock: &str, data: Option<&Path>) -> Floor {
         let rt = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
             .enable_all()
             .build()
             .expect("runtime");
         let dir = tempfile::tempdir().expect("dir");
-        let path = dir.path().to_path_buf();
-        let (base, staff, kiosk) = rt.block_on(async move {
+        let path = data.map_or_else(|| dir.path().to_path_buf(), Path::to_path_buf);
+        let start: chrono::DateTime<chrono::Utc> = chrono::DateTime::parse_from_rfc3339(clock)
+            .expect("clock")
+            .into();
+        let (base, staff, kiosk_token) = rt.block_on(async move {
             let mut office = Office::demo();
             office.security.kiosk_requests_per_minute = 100_000;
-            let clock = Clock::starting_at(
-                chrono::DateTime::parse_from_rfc3339("2026-12-01T10:05:00+09:00")
-                    .expect("t")
-                    .into(),
-            );
-            let server = Server::build(office, path, "127.0.0.1:0".parse().expect("addr"), clock)
-                .await
-                .expect("server");
+            let server = Server::build(
+                office,
+                path,
+                "127.0.0.1:0".parse().expect("addr"),
+                Clock::starting_at(start),
+            )
+            .await
+            .expect("server");
             let base = format!("http://{}", server.local_addr().expect("addr"));
             let app = server.app.clone();
             tokio::spawn(server.run(std::future::pending()));
             let now = chrono::Utc::now();
+            let suffix = now.timestamp_micros();
             let token = madoguchi_server::tokens::new_token();
             app.store
                 .add_device(
-                    "kiosk",
+                    &format!("kiosk-{suffix}"),
                     "kiosk",
                     &madoguchi_server::tokens::hash(&token),
                     now,
@@ -56,25 +79,53 @@ impl Floor {
                 .await
                 .expect("device");
             let hash = madoguchi_server::auth::hash_password("password-123").expect("hash");
+            let user = format!("staff{suffix}");
             app.store
-                .add_user("staff", &hash, "staff", now)
+                .add_user(&user, &hash, "staff", now)
                 .await
                 .expect("user");
             let client = Client::new(&base).expect("client");
-            let session = client.login("staff", "password-123").await.expect("login");
-            (
-                base.clone(),
-                client.with_token(session.token),
-                client.with_token(token),
-            )
+            let session = client.login(&user, "password-123").await.expect("login");
+            (base.clone(), client.with_token(session.token), token)
         });
+        let kiosk = Client::new(&base)
+            .expect("client")
+            .with_token(kiosk_token.clone());
         Floor {
             rt,
             base,
             staff,
             kiosk,
+            kiosk_token,
             _dir: dir,
         }
+    }
+
+    /// Books `service` at `start` (RFC 3339) and returns the reservation token.
+    pub fn book(&self, service: &str, start: &str) -> String {
+        let client = Client::new(&self.base).expect("client");
+        self.rt
+            .block_on(
+                client.create_reservation(&CreateReservation {
+                    service: service.into(),
+                    start: chrono::DateTime::parse_from_rfc3339(start).expect("start"),
+                    name: Some("山田 花子".into()),
+                    email: Some("hanako@example.jp".into()),
+                    phone: None,
+                    answers: serde_json::json!({"relationship": "長女"})
+                        .as_object()
+                        .cloned(),
+                }),
+            )
+            .expect("book")
+            .token
+    }
+
+    pub fn cancel(&self, token: &str) {
+        let client = Client::new(&self.base).expect("client");
+        self.rt
+            .block_on(client.cancel_reservation(token))
+            .expect("cancel");
     }
 
     pub fn walk_in(&self, service: &str, key: &str) -> String {

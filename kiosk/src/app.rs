@@ -1,0 +1,344 @@
+//! The Bevy side. `KioskLogicPlugin` (keyboard wedge, touches, replies →
+//! model → requests) runs under `MinimalPlugins` in tests; `screen.rs`
+//! draws; `run` adds the window, the event loop, the threads.
+
+use std::time::Duration;
+
+use bevy::input::ButtonState;
+use bevy::input::keyboard::{Key, KeyboardInput};
+use bevy::prelude::*;
+use bevy::window::{WindowMode, WindowResolution};
+use bevy::winit::{EventLoopProxyWrapper, UpdateMode, WinitSettings, WinitUserEvent};
+use crossbeam_channel::{Receiver, Sender};
+use messages::Catalogue;
+use tokio::sync::mpsc::UnboundedSender;
+
+use crate::model::{Action, KioskModel, Request, Screen};
+use crate::net::{NetMsg, Patience};
+use crate::printer::{Job, PrinterTarget};
+
+/// Kiosk options (command line, environment, config file).
+#[derive(Resource, Debug, Clone)]
+pub struct KioskSettings {
+    pub server: String,
+    pub token: Option<String>,
+    pub windowed: bool,
+    pub portrait: bool,
+    /// Seconds without a touch before a screen returns to welcome.
+    pub idle_secs: f64,
+    pub printer: Option<PrinterTarget>,
+    pub patience: Patience,
+    /// Steps for unattended runs (screenshots, demos): see `script.rs`.
+    pub script: Option<String>,
+    /// Benchmarks: log Enter and the presented frame with the number.
+    pub latency_log: Option<std::path::PathBuf>,
+}
+
+impl Default for KioskSettings {
+    fn default() -> Self {
+        KioskSettings {
+            server: "http://127.0.0.1:8080".into(),
+            token: None,
+            windowed: false,
+            portrait: false,
+            idle_secs: 30.0,
+            printer: None,
+            patience: Patience::default(),
+            script: None,
+            latency_log: None,
+        }
+    }
+}
+
+#[derive(Resource)]
+pub struct Kiosk(pub KioskModel);
+
+#[derive(Resource)]
+pub struct Inbox(pub Receiver<NetMsg>);
+
+/// Where requests go (the network thread).
+#[derive(Resource)]
+pub struct Outbox(pub UnboundedSender<Request>);
+
+#[derive(Resource)]
+pub struct Texts(pub Catalogue);
+
+/// A touch on a button (or a scripted one).
+#[derive(Message, Debug, Clone)]
+pub struct KioskAction(pub Action);
+
+/// The printer thread and the numbers it could not print.
+#[derive(Resource)]
+pub struct Printer {
+    pub jobs: Sender<Job>,
+    pub failed: Receiver<String>,
+}
+
+/// Benchmarks: when Enter was pressed (µs since the epoch).
+#[derive(Resource)]
+pub struct LatencyFile(pub std::fs::File);
+
+pub fn unix_micros() -> u128 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_micros())
+        .unwrap_or(0)
+}
+
+pub struct KioskLogicPlugin {
+    pub settings: KioskSettings,
+    pub inbox: Receiver<NetMsg>,
+    pub outbox: UnboundedSender<Request>,
+}
+
+impl Plugin for KioskLogicPlugin {
+    fn build(&self, app: &mut App) {
+        let key_prefix = format!("kiosk-{}", unix_micros());
+        app.insert_resource(self.settings.clone())
+            .insert_resource(Inbox(self.inbox.clone()))
+            .insert_resource(Outbox(self.outbox.clone()))
+            .insert_resource(Kiosk(KioskModel::new(key_prefix, self.settings.idle_secs)))
+            .insert_resource(Texts(Catalogue::new()))
+            .add_message::<KioskAction>()
+            .add_systems(
+                Update,
+                (read_keyboard, read_actions, drain_inbox, idle)
+                    .chain()
+                    .in_set(KioskLogic),
+            );
+    }
+}
+
+/// The logic systems; drawing runs after them.
+#[derive(SystemSet, Debug, Clone, PartialEq, Eq, Hash)]
+pub struct KioskLogic;
+
+fn send(outbox: &Outbox, req: Option<Request>) {
+    if let Some(req) = req
+        && outbox.0.send(req).is_err()
+    {
+        tracing::error!("network thread is gone");
+    }
+}
+
+/// Staff leave the locked-down kiosk with Ctrl+Alt+Shift+Q.
+fn staff_exit(keys: Option<&ButtonInput<KeyCode>>, pressed: KeyCode) -> bool {
+    let Some(keys) = keys else { return false };
+    pressed == KeyCode::KeyQ
+        && keys.any_pressed([KeyCode::ControlLeft, KeyCode::ControlRight])
+        && keys.any_pressed([KeyCode::AltLeft, KeyCode::AltRight])
+        && keys.any_pressed([KeyCode::ShiftLeft, KeyCode::ShiftRight])
+}
+
+#[allow(clippy::too_many_arguments)]
+fn read_keyboard(
+    mut keys: MessageReader<KeyboardInput>,
+    held: Option<Res<ButtonInput<KeyCode>>>,
+    mut kiosk: ResMut<Kiosk>,
+    outbox: Res<Outbox>,
+    time: Res<Time<Real>>,
+    mut latency: Option<ResMut<LatencyFile>>,
+    mut exit: MessageWriter<AppExit>,
+) {
+    let now = time.elapsed_secs_f64();
+    for k in keys.read() {
+        if k.state != ButtonState::Pressed {
+            continue;
+        }
+        if staff_exit(held.as_deref(), k.key_code) {
+            tracing::info!("staff key combination: leaving the kiosk");
+            exit.write(AppExit::Success);
+            return;
+        }
+        match &k.logical_key {
+            Key::Enter => {
+                let req = kiosk.0.enter(now);
+                if req.is_some()
+                    && let Some(f) = latency.as_mut()
+                {
+                    use std::io::Write;
+                    let _ = writeln!(f.0, "enter\t\t{}", unix_micros());
+                }
+                send(&outbox, req);
+            }
+            Key::Character(s) => kiosk.0.typed(s, now),
+            // Everything else (arrows, F-keys, Escape…) does nothing here.
+            _ => {}
+        }
+    }
+}
+
+fn read_actions(
+    mut actions: MessageReader<KioskAction>,
+    mut kiosk: ResMut<Kiosk>,
+    outbox: Res<Outbox>,
+    time: Res<Time<Real>>,
+) {
+    let now = time.elapsed_secs_f64();
+    for KioskAction(a) in actions.read() {
+        let req = kiosk.0.act(a.clone(), now);
+        send(&outbox, req);
+    }
+}
+
+fn drain_inbox(
+    inbox: Res<Inbox>,
+    mut kiosk: ResMut<Kiosk>,
+    time: Res<Time<Real>>,
+    printer: Option<Res<Printer>>,
+    texts: Res<Texts>,
+    mut exit: MessageWriter<AppExit>,
+) {
+    let now = time.elapsed_secs_f64();
+    for msg in inbox.0.try_iter() {
+        match msg {
+            NetMsg::Reply(r) => {
+                kiosk.0.reply(r, now);
+                if let (Screen::Ticket(t), Some(p)) = (&kiosk.0.screen, &printer) {
+                    let names: Vec<(String, String)> = kiosk
+                        .0
+                        .services
+                        .iter()
+                        .map(|s| (s.id.clone(), protocol::localized(&s.name, "ja").to_string()))
+                        .collect();
+                    let bytes = crate::printer::receipt(t, &names, &texts.0);
+                    let _ = p.jobs.send(Job {
+                        number: t.number.clone(),
+                        bytes,
+                    });
+                }
+            }
+            NetMsg::Connected(c) => kiosk.0.set_connected(c),
+            NetMsg::Services(list) => kiosk.0.set_services(list),
+            NetMsg::Quit => {
+                exit.write(AppExit::Success);
+            }
+        }
+    }
+    if let Some(p) = &printer {
+        for number in p.failed.try_iter() {
+            kiosk.0.print_failed(&number);
+        }
+    }
+}
+
+fn idle(mut kiosk: ResMut<Kiosk>, time: Res<Time<Real>>) {
+    kiosk.0.tick(time.elapsed_secs_f64());
+}
+
+// ---------------------------------------------------------------- runtime
+
+/// Runs the kiosk in a window until the staff combination (or a signal).
+pub fn run(settings: KioskSettings) -> AppExit {
+    let (net_tx, net_rx) = crossbeam_channel::unbounded();
+    let (req_tx, req_rx) = tokio::sync::mpsc::unbounded_channel();
+    let mut app = App::new();
+    let (w, h) = if settings.portrait {
+        (1080, 1920)
+    } else {
+        (1920, 1080)
+    };
+    let unattended = settings.script.is_some();
+    let mode = if settings.windowed || unattended {
+        WindowMode::Windowed
+    } else {
+        WindowMode::BorderlessFullscreen(bevy::window::MonitorSelection::Primary)
+    };
+    let locked = !settings.windowed;
+    let asset_root = std::env::var("BEVY_ASSET_ROOT")
+        .unwrap_or_else(|_| concat!(env!("CARGO_MANIFEST_DIR"), "/..").to_string());
+    app.add_plugins(
+        DefaultPlugins
+            .set(WindowPlugin {
+                primary_window: Some(Window {
+                    title: "Madoguchi 受付".into(),
+                    resolution: WindowResolution::new(w, h).with_scale_factor_override(1.0),
+                    mode,
+                    decorations: !locked,
+                    desired_maximum_frame_latency: std::num::NonZero::new(1),
+                    ..default()
+                }),
+                // Locked down: the window manager's close (Alt+F4) is ignored.
+                close_when_requested: !locked,
+                ..default()
+            })
+            .set(AssetPlugin {
+                file_path: format!("{asset_root}/assets"),
+                ..default()
+            })
+            .set(bevy::log::LogPlugin {
+                filter: "info,wgpu=error,naga=warn,icu_provider=error,icu_segmenter=error".into(),
+                ..default()
+            }),
+    )
+    // Reactive: input and network replies wake the loop; a 1 s tick runs
+    // the idle timer.
+    .insert_resource(if unattended {
+        WinitSettings::game()
+    } else {
+        WinitSettings {
+            focused_mode: UpdateMode::reactive_low_power(Duration::from_secs(1)),
+            unfocused_mode: UpdateMode::reactive_low_power(Duration::from_secs(1)),
+        }
+    })
+    .add_plugins(KioskLogicPlugin {
+        settings: settings.clone(),
+        inbox: net_rx,
+        outbox: req_tx,
+    })
+    .add_plugins(crate::screen::KioskScreenPlugin)
+    .insert_resource(PendingNet(Some((net_tx, req_rx))))
+    .add_systems(Startup, start_threads);
+    if let Some(steps) = &settings.script {
+        app.add_plugins(crate::script::ScriptPlugin::new(steps));
+    }
+    if let Some(path) = &settings.latency_log
+        && let Ok(file) = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(path)
+    {
+        crate::screen::log_presented_numbers(&mut app, file.try_clone().ok());
+        app.insert_resource(LatencyFile(file));
+    }
+    app.run()
+}
+
+#[derive(Resource)]
+struct PendingNet(
+    Option<(
+        Sender<NetMsg>,
+        tokio::sync::mpsc::UnboundedReceiver<Request>,
+    )>,
+);
+
+fn start_threads(
+    mut commands: Commands,
+    mut pending: ResMut<PendingNet>,
+    settings: Res<KioskSettings>,
+    proxy: Res<EventLoopProxyWrapper>,
+) {
+    let Some((tx, rx)) = pending.0.take() else {
+        return;
+    };
+    let proxy = (**proxy).clone();
+    let wake = move || {
+        let _ = proxy.send_event(WinitUserEvent::WakeUp);
+    };
+    if let Some(target) = settings.printer.clone() {
+        let (failed_tx, failed_rx) = crossbeam_channel::unbounded();
+        let jobs = crate::printer::spawn(target, failed_tx, wake.clone());
+        commands.insert_resource(Printer {
+            jobs,
+            failed: failed_rx,
+        });
+    }
+    crate::net::spawn(
+        settings.server.clone(),
+        settings.token.clone(),
+        settings.patience.clone(),
+        rx,
+        tx,
+        wake,
+    );
+}

@@ -1,0 +1,112 @@
+//! `madoguchi-kiosk`: the check-in screen at the entrance.
+//!
+//! Each option comes from the command line, else the environment, else the
+//! config file (`--config kiosk.toml`), else its default.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::Parser;
+use madoguchi_kiosk::app::{KioskSettings, run};
+use madoguchi_kiosk::printer::PrinterTarget;
+use serde::Deserialize;
+
+#[derive(Parser)]
+#[command(name = "madoguchi-kiosk", version, about = "Madoguchi check-in kiosk")]
+struct Cli {
+    /// Server root URL [default: http://127.0.0.1:8080].
+    #[arg(long, env = "MADOGUCHI_SERVER")]
+    server: Option<String>,
+    /// Kiosk device token (`madoguchi-server device add --role kiosk`).
+    #[arg(long, env = "MADOGUCHI_KIOSK_TOKEN", hide_env_values = true)]
+    token: Option<String>,
+    /// A TOML file with server, token, idle_secs, portrait, printer.
+    #[arg(long, env = "MADOGUCHI_KIOSK_CONFIG")]
+    config: Option<PathBuf>,
+    /// A normal window that can be closed (development); else full screen
+    /// and locked: only Ctrl+Alt+Shift+Q leaves.
+    #[arg(long)]
+    windowed: bool,
+    /// Portrait layout (1080×1920).
+    #[arg(long)]
+    portrait: bool,
+    /// Seconds without a touch before returning to the welcome screen [default: 30].
+    #[arg(long, env = "MADOGUCHI_KIOSK_IDLE_SECS")]
+    idle_secs: Option<f64>,
+    /// Receipt printer: a device file (/dev/usb/lp0) or tcp:HOST:PORT.
+    #[arg(long, env = "MADOGUCHI_KIOSK_PRINTER")]
+    printer: Option<String>,
+    /// Unattended steps (screenshots, demos), e.g. "tap:walkin;wait:2;shot:a.png;exit".
+    #[arg(long, hide = true)]
+    script: Option<String>,
+    /// Benchmarks: log Enter and the presented frame with the number.
+    #[arg(long, hide = true)]
+    latency_log: Option<PathBuf>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct FileConfig {
+    server: Option<String>,
+    token: Option<String>,
+    idle_secs: Option<f64>,
+    portrait: Option<bool>,
+    printer: Option<String>,
+}
+
+fn settings(cli: Cli) -> Result<KioskSettings, String> {
+    let file: FileConfig = match &cli.config {
+        Some(path) => {
+            let text = std::fs::read_to_string(path)
+                .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+            toml::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?
+        }
+        None => FileConfig::default(),
+    };
+    let defaults = KioskSettings::default();
+    let idle_secs = cli
+        .idle_secs
+        .or(file.idle_secs)
+        .unwrap_or(defaults.idle_secs);
+    if !(idle_secs.is_finite() && idle_secs >= 5.0) {
+        return Err(format!("idle_secs must be at least 5, got {idle_secs}"));
+    }
+    let printer = match cli.printer.or(file.printer).filter(|p| !p.is_empty()) {
+        Some(p) => Some(p.parse::<PrinterTarget>()?),
+        None => None,
+    };
+    Ok(KioskSettings {
+        server: cli.server.or(file.server).unwrap_or(defaults.server),
+        token: cli.token.or(file.token),
+        windowed: cli.windowed,
+        portrait: cli.portrait || file.portrait.unwrap_or(false),
+        idle_secs,
+        printer,
+        script: cli.script,
+        latency_log: cli.latency_log,
+        ..defaults
+    })
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match settings(cli) {
+        Ok(s) => {
+            if s.token.is_none() {
+                eprintln!(
+                    "madoguchi-kiosk: no device token (--token, MADOGUCHI_KIOSK_TOKEN or the config file); \
+                     the server will refuse check-ins"
+                );
+            }
+            if run(s).is_success() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            }
+        }
+        Err(e) => {
+            eprintln!("madoguchi-kiosk: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
