@@ -86,9 +86,10 @@ pub fn spawn(
                         wake();
                     }
                 };
+                let recheck = tokio::sync::Notify::new();
                 tokio::select! {
-                    _ = serve(client.clone(), patience, requests, send.clone()) => {}
-                    _ = watch(client, send.clone()) => {}
+                    _ = serve(client.clone(), patience, requests, send.clone(), &recheck) => {}
+                    _ = watch(client, send.clone(), &recheck) => {}
                     _ = quit_signal() => send(NetMsg::Quit),
                 }
             });
@@ -104,9 +105,14 @@ async fn serve(
     patience: Patience,
     mut requests: UnboundedReceiver<Request>,
     send: impl Fn(NetMsg),
+    recheck: &tokio::sync::Notify,
 ) {
     while let Some(req) = requests.recv().await {
         let reply = perform(&client, &req, &patience, &send).await;
+        if matches!(reply, Reply::GaveUp { .. }) {
+            // Update the connection banner now, not at the next poll.
+            recheck.notify_one();
+        }
         send(NetMsg::Reply(reply));
     }
     // The app is gone: stay idle until the thread ends with the process.
@@ -168,7 +174,7 @@ pub async fn perform(
 }
 
 /// Follows the server's health and its list of procedures.
-async fn watch(client: Client, send: impl Fn(NetMsg)) {
+async fn watch(client: Client, send: impl Fn(NetMsg), recheck: &tokio::sync::Notify) {
     let mut up: Option<bool> = None;
     let mut services_at: Option<Instant> = None;
     loop {
@@ -187,12 +193,15 @@ async fn watch(client: Client, send: impl Fn(NetMsg)) {
             services_at = Some(Instant::now());
             send(NetMsg::Services(list));
         }
-        sleep(if ok {
+        let every = if ok {
             HEALTH_EVERY_UP
         } else {
             HEALTH_EVERY_DOWN
-        })
-        .await;
+        };
+        tokio::select! {
+            _ = sleep(every) => {}
+            _ = recheck.notified() => {}
+        }
     }
 }
 

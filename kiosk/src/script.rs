@@ -198,7 +198,11 @@ mod tests {
         assert_eq!(steps.len(), 7);
         assert_eq!(steps[2], Step::Tap(Action::ToggleService("shomei".into())));
         assert_eq!(steps[3], Step::Wait(1.5));
-        assert!(parse("tap:dance").expect_err("unknown").contains("tap:dance"));
+        assert!(
+            parse("tap:dance")
+                .expect_err("unknown")
+                .contains("tap:dance")
+        );
         assert!(parse("wait:soon").is_err());
     }
 }

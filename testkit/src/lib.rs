@@ -162,6 +162,17 @@ impl Floor {
         (t.id, t.number)
     }
 
+    /// Numbers of every ticket of the day, as staff see them.
+    pub fn ticket_numbers(&self) -> Vec<String> {
+        self.rt
+            .block_on(self.staff.staff_queue())
+            .expect("queue")
+            .tickets
+            .into_iter()
+            .map(|t| t.number)
+            .collect()
+    }
+
     pub fn act(&self, ticket: i64, action: &str) {
         self.rt
             .block_on(self.staff.ticket_action(ticket, action))
@@ -170,9 +181,12 @@ impl Floor {
 }
 
 /// Forwards TCP to the server until cut; while cut, refuses connections.
+/// While swallowing, requests reach the server but replies are dropped
+/// (a reply lost on the way back).
 pub struct Proxy {
     pub url: String,
     enabled: Arc<AtomicBool>,
+    swallow: Arc<AtomicBool>,
     conns: Arc<Mutex<Vec<JoinHandle<()>>>>,
 }
 
@@ -180,21 +194,34 @@ impl Proxy {
     pub fn start(floor: &Floor) -> Proxy {
         let target = floor.base.trim_start_matches("http://").to_string();
         let enabled = Arc::new(AtomicBool::new(true));
+        let swallow = Arc::new(AtomicBool::new(false));
         let conns: Arc<Mutex<Vec<JoinHandle<()>>>> = Arc::default();
         let listener = floor
             .rt
             .block_on(TcpListener::bind("127.0.0.1:0"))
             .expect("bind");
         let url = format!("http://{}", listener.local_addr().expect("addr"));
-        let (en, cs) = (enabled.clone(), conns.clone());
+        let (en, sw, cs) = (enabled.clone(), swallow.clone(), conns.clone());
         floor.rt.spawn(async move {
             while let Ok((mut inbound, _)) = listener.accept().await {
                 if !en.load(Ordering::SeqCst) {
                     continue; // dropped: connection refused in effect
                 }
                 let target = target.clone();
+                let swallow = sw.load(Ordering::SeqCst);
                 let handle = tokio::spawn(async move {
-                    if let Ok(mut outbound) = TcpStream::connect(&target).await {
+                    let Ok(mut outbound) = TcpStream::connect(&target).await else {
+                        return;
+                    };
+                    if swallow {
+                        let (mut from_server, mut to_server) = outbound.split();
+                        let (mut from_client, _to_client) = inbound.split();
+                        let mut lost = tokio::io::sink();
+                        let _ = tokio::join!(
+                            tokio::io::copy(&mut from_client, &mut to_server),
+                            tokio::io::copy(&mut from_server, &mut lost),
+                        );
+                    } else {
                         let _ = tokio::io::copy_bidirectional(&mut inbound, &mut outbound).await;
                     }
                 });
@@ -204,6 +231,7 @@ impl Proxy {
         Proxy {
             url,
             enabled,
+            swallow,
             conns,
         }
     }
@@ -211,12 +239,27 @@ impl Proxy {
     /// Breaks every open connection and refuses new ones.
     pub fn cut(&self) {
         self.enabled.store(false, Ordering::SeqCst);
-        for h in self.conns.lock().expect("lock").drain(..) {
-            h.abort();
+        self.break_open();
+    }
+
+    /// Back to normal forwarding (open swallowing connections are broken).
+    pub fn restore(&self) {
+        self.enabled.store(true, Ordering::SeqCst);
+        if self.swallow.swap(false, Ordering::SeqCst) {
+            self.break_open();
         }
     }
 
-    pub fn restore(&self) {
-        self.enabled.store(true, Ordering::SeqCst);
+    /// From now on requests reach the server but their replies are lost
+    /// (open connections are broken so pooled ones cannot slip through).
+    pub fn swallow_replies(&self) {
+        self.swallow.store(true, Ordering::SeqCst);
+        self.break_open();
+    }
+
+    fn break_open(&self) {
+        for h in self.conns.lock().expect("lock").drain(..) {
+            h.abort();
+        }
     }
 }
