@@ -402,18 +402,15 @@ fn ticket(
         row.spawn(column()).with_children(|c| {
             d.label(c, d.text("kiosk-ticket-your-number"), 4.0, false, MUTED);
             d.label(c, t.number.clone(), 20.0, true, PRIMARY);
-            let names: Vec<String> = t
-                .services
-                .iter()
-                .map(|id| {
-                    model
-                        .services
-                        .iter()
-                        .find(|s| s.id == *id)
-                        .map_or(id.clone(), |s| localized(&s.name, d.lang).to_string())
-                })
-                .collect();
-            d.label(c, names.join(" / "), 3.6, true, INK);
+            // One line per procedure (names may contain slashes themselves).
+            for id in &t.services {
+                let name = model
+                    .services
+                    .iter()
+                    .find(|s| s.id == *id)
+                    .map_or(id.clone(), |s| localized(&s.name, d.lang).to_string());
+                d.label(c, name, 3.4, true, INK);
+            }
             d.label(
                 c,
                 d.t.text_with(

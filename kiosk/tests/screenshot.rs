@@ -1,0 +1,172 @@
+//! Screenshots of the real kiosk window under Xvfb (software Vulkan), every
+//! screen in Japanese and English, driven through the same keyboard and
+//! button paths as a visitor (`--script`). Checked for the regions a
+//! visitor looks at; the PNGs stay in `$CARGO_TARGET_TMPDIR/kiosk-screens/`.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+use madoguchi_testkit::pixels::{count, near};
+use madoguchi_testkit::{Floor, Xvfb};
+
+/// Colours from screen.rs.
+const PRIMARY: [u8; 3] = [18, 58, 122];
+const SELECTED: [u8; 3] = [14, 122, 79];
+const WARN: [u8; 3] = [184, 110, 0];
+const INK: [u8; 3] = [27, 37, 53];
+
+fn shots_dir() -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("kiosk-screens");
+    std::fs::create_dir_all(&dir).expect("artefact dir");
+    dir
+}
+
+/// Runs the kiosk with `steps`; `shot:NAME` is expanded to the artefact path.
+fn run(x: &Xvfb, server: &str, token: &str, steps: &str, extra: &[&str]) {
+    let dir = shots_dir();
+    let steps: Vec<String> = steps
+        .split(';')
+        .map(|s| match s.strip_prefix("shot:") {
+            Some(name) => {
+                let path = dir.join(format!("{name}.png"));
+                let _ = std::fs::remove_file(&path);
+                format!("shot:{}", path.display())
+            }
+            None => s.to_string(),
+        })
+        .collect();
+    let status = Command::new(env!("CARGO_BIN_EXE_madoguchi-kiosk"))
+        .env("DISPLAY", &x.display)
+        .env(
+            "BEVY_ASSET_ROOT",
+            concat!(env!("CARGO_MANIFEST_DIR"), "/.."),
+        )
+        .env("RUST_LOG", "warn")
+        .args(["--server", server, "--token", token, "--script"])
+        .arg(steps.join(";"))
+        .args(extra)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .expect("kiosk runs");
+    assert!(status.success(), "kiosk script failed: {status}");
+}
+
+fn open(name: &str) -> image::RgbaImage {
+    let path = shots_dir().join(format!("{name}.png"));
+    eprintln!("screenshot: {}", path.display());
+    image::open(&path)
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+        .to_rgba8()
+}
+
+fn ink(img: &image::RgbaImage) -> usize {
+    count(img, (0, 110, img.width(), img.height()), near(INK, 40))
+}
+
+/// How many pixels differ between two screenshots.
+fn differ(a: &image::RgbaImage, b: &image::RgbaImage) -> usize {
+    a.pixels().zip(b.pixels()).filter(|(p, q)| p != q).count()
+}
+
+fn screens(lang: &str) -> String {
+    let switch = if lang == "en" { "tap:lang;" } else { "" };
+    format!(
+        "{switch}wait:2;shot:welcome-{lang};\
+         tap:walkin;tap:service:shomei;tap:service:juminido;tap:priority;wait:0.5;shot:walkin-{lang};\
+         tap:confirm;until:ticket;shot:ticket-{lang};\
+         tap:home;scan:{unknown};until:problem;shot:problem-{lang};exit",
+        unknown = "A".repeat(43)
+    )
+}
+
+#[test]
+fn every_screen_in_japanese_and_english_shows_what_a_visitor_needs() {
+    let floor = Floor::start();
+    floor.walk_in("shomei", "someone-before");
+    let x = Xvfb::start(201);
+    for lang in ["ja", "en"] {
+        run(&x, &floor.base, &floor.kiosk_token, &screens(lang), &[]);
+    }
+    for lang in ["ja", "en"] {
+        let welcome = open(&format!("welcome-{lang}"));
+        assert_eq!((welcome.width(), welcome.height()), (1920, 1080));
+        assert!(ink(&welcome) > 5_000, "the QR prompt is written");
+        let button = count(&welcome, (400, 650, 1520, 950), near(PRIMARY, 12));
+        assert!(button > 50_000, "a big walk-in button: {button}");
+
+        let walkin = open(&format!("walkin-{lang}"));
+        let chosen = count(&walkin, (0, 200, 1920, 1080), near(SELECTED, 12));
+        assert!(
+            chosen > 60_000,
+            "two procedures and priority chosen: {chosen}"
+        );
+
+        let ticket = open(&format!("ticket-{lang}"));
+        let number = count(&ticket, (0, 250, 1050, 600), near(PRIMARY, 30));
+        assert!(number > 30_000, "the number is very large: {number}");
+        let qr = count(&ticket, (1050, 250, 1920, 750), |p| {
+            p.iter().all(|c| *c < 20)
+        });
+        assert!(qr > 20_000, "a QR code for the phone: {qr}");
+        assert!(
+            ink(&ticket) > 5_000,
+            "procedures, place and wait are written"
+        );
+
+        let problem = open(&format!("problem-{lang}"));
+        let bar = count(&problem, (0, 200, 1920, 1000), near(WARN, 20));
+        assert!(bar > 3_000, "the calm amber mark of a problem: {bar}");
+        assert!(ink(&problem) > 5_000, "the reason is written");
+    }
+    for screen in ["welcome", "walkin", "ticket", "problem"] {
+        let (ja, en) = (open(&format!("{screen}-ja")), open(&format!("{screen}-en")));
+        assert!(
+            differ(&ja, &en) > 10_000,
+            "{screen}: English differs from Japanese"
+        );
+    }
+}
+
+#[test]
+fn portrait_shows_the_ticket_and_a_dead_server_is_said_calmly() {
+    let floor = Floor::start();
+    let x = Xvfb::start(231);
+    run(
+        &x,
+        &floor.base,
+        &floor.kiosk_token,
+        "wait:1;tap:walkin;tap:service:shomei;tap:confirm;until:ticket;shot:ticket-portrait;exit",
+        &["--portrait"],
+    );
+    let img = open("ticket-portrait");
+    assert_eq!((img.width(), img.height()), (1080, 1920));
+    let number = count(&img, (0, 0, 1080, 1920), near(PRIMARY, 30));
+    assert!(number > 30_000, "portrait shows the number: {number}");
+    let qr = count(&img, (0, 0, 1080, 1920), |p| p.iter().all(|c| *c < 20));
+    assert!(qr > 20_000, "and the QR code: {qr}");
+
+    // A port nobody listens on: the banner, then the offline problem.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .expect("port")
+        .local_addr()
+        .expect("addr")
+        .port();
+    run(
+        &x,
+        &format!("http://127.0.0.1:{port}"),
+        "token",
+        "wait:2;shot:offline-welcome;scan:http://127.0.0.1/r/abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG;until:retrying;shot:retrying;until:problem;shot:offline-problem;exit",
+        &[],
+    );
+    let welcome = open("offline-welcome");
+    let banner = count(&welcome, (0, 100, 1920, 220), near(WARN, 20));
+    assert!(banner > 50_000, "the not-connected banner: {banner}");
+    let retrying = open("retrying");
+    assert!(ink(&retrying) > 3_000, "it says it is waiting");
+    let problem = open("offline-problem");
+    // Above the buttons: no big blue number.
+    let number = count(&problem, (0, 200, 1920, 730), near(PRIMARY, 30));
+    assert!(number < 3_000, "no number is invented: {number}");
+    assert!(count(&problem, (0, 200, 1920, 1000), near(WARN, 20)) > 3_000);
+}
