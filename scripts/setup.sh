@@ -10,12 +10,13 @@
 #   xvfb, mesa-vulkan-drivers, libvulkan1 and the X11 client libraries: real
 #     windows without a display or GPU (screenshot tests, headless demo).
 #   espeak-ng: the board's default text-to-speech voice.
+#   xdotool: the kiosk benchmark types into the kiosk like a USB scanner.
 #   chromium, chromium-driver: browser tests of the web pages.
 MADOGUCHI_DEBIAN_PACKAGES=(
   gcc pkg-config ca-certificates
   libasound2-dev libudev-dev libwayland-dev libxkbcommon-dev
   xvfb mesa-vulkan-drivers libvulkan1 libx11-6 libxcursor1 libxrandr2 libxi6 libxkbcommon-x11-0
-  espeak-ng chromium chromium-driver
+  espeak-ng xdotool chromium chromium-driver
 )
 
 madoguchi_missing_packages() {

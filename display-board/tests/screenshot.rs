@@ -3,7 +3,7 @@
 //! `$CARGO_TARGET_TMPDIR/board-screens/` as test artefacts.
 
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use madoguchi_testkit::pixels::{count, near};

@@ -198,6 +198,22 @@ fn a_walk_in_ticket_for_two_procedures() {
 }
 
 #[test]
+fn a_stale_list_of_procedures_gets_the_servers_reservation_only_answer() {
+    let floor = Floor::start();
+    let mut app = ready(&floor);
+    // As if the office made okuyami reservation-only after the kiosk's
+    // last refresh of the list.
+    for s in &mut app.world_mut().resource_mut::<Kiosk>().0.services {
+        s.reservation_only = false;
+    }
+    tap(&mut app, Action::StartWalkIn);
+    tap(&mut app, Action::ToggleService("okuyami".into()));
+    tap(&mut app, Action::Confirm);
+    assert_eq!(settled(&mut app), Screen::Problem(Problem::ReservationOnly));
+    assert!(floor.ticket_numbers().is_empty());
+}
+
+#[test]
 fn a_revoked_kiosk_says_it_is_not_registered() {
     let floor = Floor::start();
     let mut app = kiosk_app(&floor.base, "not-a-real-device-token", Patience::default());

@@ -7,6 +7,7 @@
 pub mod pixels;
 mod xvfb;
 
+pub use madoguchi_server::config::Office;
 pub use xvfb::Xvfb;
 
 use std::path::Path;
@@ -14,7 +15,6 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
 use madoguchi_server::clock::Clock;
-use madoguchi_server::config::Office;
 use madoguchi_server::startup::Server;
 use protocol::{Client, CreateReservation, WalkInRequest};
 use tokio::net::{TcpListener, TcpStream};
@@ -42,6 +42,11 @@ impl Floor {
 
     /// Starts at `clock` (RFC 3339); `data` reuses a directory (restart).
     pub fn start_at(clock: &str, data: Option<&Path>) -> Floor {
+        Floor::start_with(Office::demo(), clock, data)
+    }
+
+    /// Like `start_at` with another office configuration.
+    pub fn start_with(office: Office, clock: &str, data: Option<&Path>) -> Floor {
         let rt = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
             .enable_all()
@@ -53,7 +58,7 @@ impl Floor {
             .expect("clock")
             .into();
         let (base, staff, kiosk_token) = rt.block_on(async move {
-            let mut office = Office::demo();
+            let mut office = office;
             office.security.kiosk_requests_per_minute = 100_000;
             let server = Server::build(
                 office,
