@@ -170,3 +170,31 @@ fn portrait_shows_the_ticket_and_a_dead_server_is_said_calmly() {
     assert!(number < 3_000, "no number is invented: {number}");
     assert!(count(&problem, (0, 200, 1920, 1000), near(WARN, 20)) > 3_000);
 }
+
+#[test]
+fn a_real_mouse_click_on_the_walk_in_button_opens_the_walk_in_screen() {
+    let floor = Floor::start();
+    let x = Xvfb::start(261);
+    let display = x.display.clone();
+    // Click the middle of the welcome screen's button (x 960, y ~800 at
+    // 1080p) once the window is up, as a visitor's finger or mouse would.
+    let clicker = std::thread::spawn(move || {
+        std::thread::sleep(std::time::Duration::from_secs(5));
+        Command::new("xdotool")
+            .env("DISPLAY", &display)
+            .args(["mousemove", "960", "800", "click", "1"])
+            .status()
+            .expect("xdotool (Debian package xdotool; scripts/setup.sh installs it)")
+    });
+    run(
+        &x,
+        &floor.base,
+        &floor.kiosk_token,
+        "until:walkin;shot:clicked-walkin;exit",
+        &[],
+    );
+    assert!(clicker.join().expect("clicker").success());
+    let img = open("clicked-walkin");
+    let cards = count(&img, (0, 200, 1920, 1080), near([255, 255, 255], 3));
+    assert!(cards > 100_000, "the procedure cards are shown: {cards}");
+}
