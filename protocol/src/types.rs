@@ -461,6 +461,9 @@ pub struct CallTicketRequest {
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StaffQueue {
+    /// The server's time (office zone): waits shown are counted from it,
+    /// not from the counter PC's clock.
+    pub now: DateTime<FixedOffset>,
     pub tickets: Vec<Ticket>,
     pub services: Vec<ServiceWait>,
     pub booths: Vec<Booth>,

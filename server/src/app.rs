@@ -404,6 +404,7 @@ impl App {
             )
         });
         StaffQueue {
+            now: views::local(&self.office, now),
             tickets: tickets
                 .into_iter()
                 .map(|t| views::staff_ticket(&self.office, t))

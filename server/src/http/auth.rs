@@ -167,8 +167,43 @@ impl FromRequestParts<Arc<App>> for Kiosk {
     }
 }
 
-fn session_cookie(token: &str, max_age: i64) -> String {
-    format!("{SESSION_COOKIE}={token}; HttpOnly; SameSite=Strict; Path=/; Max-Age={max_age}")
+/// The session cookie: script cannot read it, other sites never send it,
+/// and over TLS it never travels in the clear.
+pub fn session_cookie(app: &App, token: &str, max_age: i64) -> String {
+    let secure = if app.office.public_url.starts_with("https://") {
+        "; Secure"
+    } else {
+        ""
+    };
+    format!(
+        "{SESSION_COOKIE}={token}; HttpOnly; SameSite=Strict; Path=/; Max-Age={max_age}{secure}"
+    )
+}
+
+/// The staff session behind a web page (cookie only).
+pub struct PageSession {
+    pub username: String,
+    pub role: String,
+    pub csrf: String,
+    pub token: String,
+}
+
+pub async fn page_session(headers: &HeaderMap, app: &App) -> Option<PageSession> {
+    let token = cookie(headers)?;
+    if !tokens::looks_like_token(token) {
+        return None;
+    }
+    let s = app
+        .store
+        .session(&tokens::hash(token), app.clock.now())
+        .await
+        .ok()??;
+    Some(PageSession {
+        username: s.username,
+        role: s.role,
+        csrf: s.csrf_token,
+        token: token.to_string(),
+    })
 }
 
 #[utoipa::path(post, path = "/api/v1/session", tag = "staff",
@@ -237,7 +272,10 @@ pub async fn login(
     };
     Ok((
         StatusCode::CREATED,
-        [(header::SET_COOKIE, session_cookie(&token, hours * 3600))],
+        [(
+            header::SET_COOKIE,
+            session_cookie(&app, &token, hours * 3600),
+        )],
         axum::Json(info),
     )
         .into_response())
@@ -255,7 +293,7 @@ pub async fn logout(
     }
     Ok((
         StatusCode::NO_CONTENT,
-        [(header::SET_COOKIE, session_cookie("", 0))],
+        [(header::SET_COOKIE, session_cookie(&app, "", 0))],
     )
         .into_response())
 }

@@ -3,6 +3,7 @@
 //! `routes!` lists, so they cannot drift apart.
 
 pub mod auth;
+pub mod console;
 pub mod extract;
 pub mod kiosk;
 pub mod pages;
@@ -123,6 +124,15 @@ pub fn router(app: Arc<App>) -> axum::Router {
             }),
         )
         .route("/board", axum::routing::get(pages::board))
+        .route("/staff", axum::routing::get(console::home))
+        .route("/staff/login", axum::routing::get(console::login_page))
+        .route("/staff/logout", axum::routing::post(console::logout))
+        .route(
+            "/staff/booths/{id}",
+            axum::routing::get(console::booth_page),
+        )
+        .route("/staff/console.js", axum::routing::get(console::script))
+        .route("/staff/console.css", axum::routing::get(console::style))
         .route(
             "/assets/fonts/BIZUDPGothic-Regular.ttf",
             axum::routing::get(pages::font),

@@ -7,7 +7,7 @@ use fantoccini::{ClientBuilder, Locator};
 
 use crate::helpers::*;
 
-struct Driver(Child);
+pub struct Driver(Child);
 
 impl Drop for Driver {
     fn drop(&mut self) {
@@ -16,7 +16,15 @@ impl Drop for Driver {
     }
 }
 
-async fn browser() -> (fantoccini::Client, Driver, tempfile::TempDir) {
+pub async fn browser() -> (fantoccini::Client, Driver, tempfile::TempDir) {
+    browser_sized(1920, 1080).await
+}
+
+/// A headless Chromium with a fresh profile, driven over WebDriver.
+pub async fn browser_sized(
+    width: u32,
+    height: u32,
+) -> (fantoccini::Client, Driver, tempfile::TempDir) {
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .expect("port")
         .local_addr()
@@ -43,7 +51,7 @@ async fn browser() -> (fantoccini::Client, Driver, tempfile::TempDir) {
             "binary": "/usr/bin/chromium",
             "args": ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
                      "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                     format!("--user-data-dir={}", profile.path().display()), "--window-size=1920,1080"],
+                     format!("--user-data-dir={}", profile.path().display()), format!("--window-size={width},{height}")],
         }),
     );
     let client = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
@@ -54,7 +62,7 @@ async fn browser() -> (fantoccini::Client, Driver, tempfile::TempDir) {
     (client, driver, profile)
 }
 
-async fn text_of(c: &fantoccini::Client, id: &str) -> String {
+pub async fn text_of(c: &fantoccini::Client, id: &str) -> String {
     c.find(Locator::Id(id))
         .await
         .expect("element")

@@ -9,6 +9,7 @@ mod bad_input;
 mod browser;
 mod cli;
 mod concurrency;
+mod console;
 mod durability;
 mod events;
 mod kiosk;

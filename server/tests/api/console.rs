@@ -1,0 +1,338 @@
+//! The staff console in a real browser (Debian chromium + chromium-driver)
+//! at a counter PC's 1366×768, against the real server on a free port.
+//! Screenshots go to `$CARGO_TARGET_TMPDIR/console-screens/`.
+
+use std::time::{Duration, Instant};
+
+use fantoccini::{Client, Locator};
+
+use crate::browser::{browser_sized, text_of};
+use crate::helpers::*;
+
+async fn shot(c: &Client, name: &str) {
+    let png = c.screenshot().await.expect("screenshot");
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("console-screens");
+    std::fs::create_dir_all(&dir).expect("dir");
+    std::fs::write(dir.join(format!("{name}.png")), &png).expect("write");
+    eprintln!("screenshot: {}", dir.join(format!("{name}.png")).display());
+}
+
+async fn click(c: &Client, id: &str) {
+    wait_enabled(c, id).await;
+    c.find(Locator::Id(id))
+        .await
+        .expect("button")
+        .click()
+        .await
+        .expect("click");
+}
+
+/// Buttons are enabled once the page has the queue; wait for it.
+async fn wait_enabled(c: &Client, id: &str) {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let el = c.find(Locator::Id(id)).await.expect("element");
+        if el.is_enabled().await.unwrap_or(false) {
+            return;
+        }
+        assert!(Instant::now() < deadline, "#{id} never became enabled");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+async fn wait_text(c: &Client, id: &str, want: &str) {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let text = match c.find(Locator::Id(id)).await {
+            Ok(el) => el.text().await.unwrap_or_default(),
+            Err(_) => String::new(),
+        };
+        if text.contains(want) {
+            return;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "#{id} never showed {want:?}; it shows {text:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+async fn log_in(c: &Client, t: &TestApp, path: &str) {
+    c.goto(&t.url(path)).await.expect("page");
+    // Logged out: sent to the login page, which comes back here.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !c
+        .current_url()
+        .await
+        .expect("url")
+        .path()
+        .ends_with("/staff/login")
+    {
+        assert!(Instant::now() < deadline, "not redirected to the login");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    c.find(Locator::Id("username"))
+        .await
+        .expect("user field")
+        .send_keys("sato")
+        .await
+        .expect("type");
+    c.find(Locator::Id("password"))
+        .await
+        .expect("password field")
+        .send_keys(STAFF_PASSWORD)
+        .await
+        .expect("type");
+    c.find(Locator::Id("login-button"))
+        .await
+        .expect("button")
+        .click()
+        .await
+        .expect("click");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while c.current_url().await.expect("url").path() != path {
+        assert!(Instant::now() < deadline, "not back on {path} after login");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+#[tokio::test]
+async fn logged_out_visits_are_redirected_and_posts_without_csrf_are_refused() {
+    let t = spawn_app().await;
+    let http = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client");
+    for path in ["/staff", "/staff/booths/1"] {
+        let r = http.get(t.url(path)).send().await.expect("get");
+        assert_eq!(r.status(), 303, "{path}");
+        assert_eq!(
+            r.headers()["location"],
+            format!("/staff/login?next={path}").as_str()
+        );
+    }
+    // With the session cookie but without the CSRF header/field: refused.
+    let cookie = format!("madoguchi_session={}", t.session.token);
+    let r = http
+        .post(t.url("/api/v1/staff/booths/1/open"))
+        .header("cookie", &cookie)
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(r.status(), 403);
+    let body: serde_json::Value = r.json().await.expect("json");
+    assert_eq!(body["error"]["code"], "csrf_failed");
+    let r = http
+        .post(t.url("/staff/logout"))
+        .header("cookie", &cookie)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body("csrf=wrong")
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(r.status(), 403, "logout needs the session's token");
+    let still = http
+        .get(t.url("/staff"))
+        .header("cookie", &cookie)
+        .send()
+        .await
+        .expect("get");
+    assert_eq!(
+        still.status(),
+        200,
+        "the session survived the forged logout"
+    );
+    assert!(
+        still
+            .text()
+            .await
+            .expect("body")
+            .contains(&format!("content=\"{}\"", t.session.csrf_token)),
+        "the page carries the session's CSRF token"
+    );
+    let r = http
+        .get(t.url("/staff/booths/nope"))
+        .header("cookie", &cookie)
+        .send()
+        .await
+        .expect("get");
+    assert_eq!(r.status(), 404);
+}
+
+#[tokio::test]
+async fn call_transfer_with_a_note_and_the_next_booth_sees_the_note() {
+    let t = spawn_app().await;
+    let ticket = t.walk_in(&["juminido"], "v1").await.expect("ticket");
+    let (c, _driver, _profile) = browser_sized(1366, 768).await;
+    log_in(&c, &t, "/staff/booths/1").await;
+    shot(&c, "booth-closed").await;
+    click(&c, "open").await;
+    wait_text(&c, "booth-state", "受付中").await;
+    click(&c, "call-next").await;
+    wait_text(&c, "current-number", &ticket.number).await;
+    // 住民異動 done; the visitor also needs a certificate: transfer with a note.
+    c.find(Locator::Css("#transfer-service option[value='mynumber']"))
+        .await
+        .expect("option")
+        .click()
+        .await
+        .expect("choose");
+    c.find(Locator::Id("transfer-note"))
+        .await
+        .expect("note")
+        .send_keys("転入届は受理済み。マイナンバーカードの住所変更のみ")
+        .await
+        .expect("type");
+    shot(&c, "booth-serving").await;
+    click(&c, "transfer").await;
+    wait_text(&c, "current-body", "呼び出し中の方はいません").await;
+
+    // Booth 3 serves マイナンバー: the same number, with the note.
+    c.goto(&t.url("/staff/booths/3")).await.expect("booth 3");
+    click(&c, "open").await;
+    click(&c, "call-next").await;
+    wait_text(&c, "current-number", &ticket.number).await;
+    wait_text(&c, "notes", "転入届は受理済み").await;
+    shot(&c, "booth-transferred").await;
+
+    // Logging out ends the session: the console asks for the login again.
+    c.find(Locator::Id("logout"))
+        .await
+        .expect("logout")
+        .click()
+        .await
+        .expect("click");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !c
+        .current_url()
+        .await
+        .expect("url")
+        .path()
+        .ends_with("/staff/login")
+    {
+        assert!(
+            Instant::now() < deadline,
+            "logout did not lead to the login"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    c.goto(&t.url("/staff/booths/3")).await.expect("page");
+    assert!(
+        c.current_url()
+            .await
+            .expect("url")
+            .path()
+            .ends_with("/staff/login")
+    );
+    c.close().await.expect("close");
+}
+
+#[tokio::test]
+async fn a_no_show_is_reactivated_and_keyboard_shortcuts_work() {
+    let t = spawn_app().await;
+    let first = t.walk_in(&["shomei"], "v1").await.expect("ticket");
+    let (c, _driver, _profile) = browser_sized(1366, 768).await;
+    log_in(&c, &t, "/staff/booths/2").await;
+    click(&c, "open").await;
+    wait_enabled(&c, "call-next").await;
+    // N calls the next visitor.
+    c.find(Locator::Css("body"))
+        .await
+        .expect("body")
+        .send_keys("n")
+        .await
+        .expect("key");
+    wait_text(&c, "current-number", &first.number).await;
+    click(&c, "recall").await;
+    wait_text(&c, "current-body", "呼出2回").await;
+    click(&c, "no-show").await;
+    wait_text(&c, "no-shows", &first.number).await;
+    c.find(Locator::Css("#no-shows button.reactivate"))
+        .await
+        .expect("reactivate")
+        .click()
+        .await
+        .expect("click");
+    wait_text(&c, "waiting", &first.number).await;
+    // Back in the queue at its original place: the next call gets it again.
+    click(&c, "call-next").await;
+    wait_text(&c, "current-number", &first.number).await;
+    click(&c, "start").await;
+    wait_text(&c, "current-body", "対応中").await;
+    click(&c, "complete").await;
+    wait_text(&c, "current-body", "呼び出し中の方はいません").await;
+    c.close().await.expect("close");
+}
+
+#[tokio::test]
+async fn two_counters_calling_at_once_get_different_visitors_and_see_each_other() {
+    let t = spawn_app().await;
+    for i in 0..2 {
+        t.walk_in(&["shomei"], &format!("v{i}"))
+            .await
+            .expect("ticket");
+    }
+    let (a, _da, _pa) = browser_sized(1366, 768).await;
+    let (b, _db, _pb) = browser_sized(1366, 768).await;
+    log_in(&a, &t, "/staff/booths/1").await;
+    log_in(&b, &t, "/staff/booths/2").await;
+    click(&a, "open").await;
+    click(&b, "open").await;
+    wait_enabled(&a, "call-next").await;
+    wait_enabled(&b, "call-next").await;
+    let (ea, eb) = (
+        a.find(Locator::Id("call-next")).await.expect("a"),
+        b.find(Locator::Id("call-next")).await.expect("b"),
+    );
+    let (ra, rb) = tokio::join!(ea.click(), eb.click());
+    ra.expect("click a");
+    rb.expect("click b");
+    wait_text(&a, "current-number", "B00").await;
+    wait_text(&b, "current-number", "B00").await;
+    let na = text_of(&a, "current-number").await;
+    let nb = text_of(&b, "current-number").await;
+    assert_ne!(na, nb, "two counters never call the same visitor");
+    // Live: a new walk-in appears at both counters without reloading.
+    let third = t.walk_in(&["shomei"], "v3").await.expect("ticket");
+    wait_text(&a, "waiting", &third.number).await;
+    wait_text(&b, "waiting", &third.number).await;
+    shot(&a, "booth-live").await;
+    a.close().await.expect("close a");
+    b.close().await.expect("close b");
+}
+
+#[tokio::test]
+async fn a_wrong_password_is_said_on_the_page_and_english_is_one_click_away() {
+    let t = spawn_app().await;
+    let (c, _driver, _profile) = browser_sized(1366, 768).await;
+    c.goto(&t.url("/staff/login")).await.expect("page");
+    c.find(Locator::Id("username"))
+        .await
+        .expect("user")
+        .send_keys("sato")
+        .await
+        .expect("type");
+    c.find(Locator::Id("password"))
+        .await
+        .expect("password")
+        .send_keys("wrong-password")
+        .await
+        .expect("type");
+    c.find(Locator::Id("login-button"))
+        .await
+        .expect("button")
+        .click()
+        .await
+        .expect("click");
+    wait_text(&c, "message", "パスワードが違います").await;
+    shot(&c, "login-failed").await;
+    c.find(Locator::Id("lang"))
+        .await
+        .expect("lang")
+        .click()
+        .await
+        .expect("click");
+    wait_text(&c, "login-button", "Log in").await;
+    c.close().await.expect("close");
+}
