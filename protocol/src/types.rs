@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{DateTime, FixedOffset};
+use chrono::{DateTime, FixedOffset, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 /// Text in several languages, keyed by language tag (`ja`, `en`, …).
@@ -597,4 +597,44 @@ mod tests {
         }
         assert_eq!(BoothState::parse("busy"), None);
     }
+}
+
+/// One day's figures per procedure and per hour (`GET /staff/stats`).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DayStats {
+    pub date: NaiveDate,
+    pub services: Vec<ServiceStats>,
+    /// Office opening hours with any activity, in order.
+    pub hours: Vec<HourStats>,
+}
+
+/// Times are minutes; `None` when nothing was measured.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ServiceStats {
+    pub service: String,
+    /// Tickets that needed this procedure.
+    pub tickets: u32,
+    /// Steps of this procedure completed.
+    pub served: u32,
+    /// Tickets marked absent while at this procedure.
+    pub no_shows: u32,
+    pub wait_avg: Option<f64>,
+    pub wait_p90: Option<f64>,
+    pub service_avg: Option<f64>,
+    pub service_p90: Option<f64>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct HourStats {
+    /// Local hour of the day (9 = 9:00–9:59).
+    pub hour: u32,
+    /// Tickets issued in this hour.
+    pub issued: u32,
+    /// Steps completed in this hour.
+    pub served: u32,
+    /// Average wait of the steps called in this hour.
+    pub wait_avg: Option<f64>,
 }

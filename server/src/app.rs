@@ -414,6 +414,28 @@ impl App {
         }
     }
 
+    /// A day's statistics (any day, today included).
+    pub async fn day_stats(&self, date: NaiveDate) -> Result<protocol::DayStats> {
+        let tickets = self.store.tickets_of_day(date).await?;
+        let steps = self.store.steps_of_day(date).await?;
+        let services: Vec<String> = self.office.services.iter().map(|s| s.id.clone()).collect();
+        Ok(crate::stats::day_stats(
+            date,
+            &services,
+            &tickets,
+            &steps,
+            self.office.time_zone,
+        ))
+    }
+
+    /// Today in the office's time zone.
+    pub fn today(&self) -> NaiveDate {
+        self.clock
+            .now()
+            .with_timezone(&self.office.time_zone)
+            .date_naive()
+    }
+
     pub async fn staff_reservations(&self, date: NaiveDate) -> Result<Vec<protocol::Reservation>> {
         let (from, to) = self.day_bounds(date)?;
         let rows = self.store.reservations_between(from, to).await?;

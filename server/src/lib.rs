@@ -12,6 +12,7 @@ pub mod http;
 pub mod hub;
 pub mod limiter;
 pub mod startup;
+pub mod stats;
 pub mod storage;
 pub mod tokens;
 pub mod views;

@@ -74,6 +74,7 @@ fn api() -> OpenApiRouter<Arc<App>> {
         .routes(routes!(staff::add_note))
         .routes(routes!(staff::queue))
         .routes(routes!(staff::reservations))
+        .routes(routes!(staff::stats))
 }
 
 /// The OpenAPI document of every route.
@@ -130,6 +131,11 @@ pub fn router(app: Arc<App>) -> axum::Router {
         .route(
             "/staff/booths/{id}",
             axum::routing::get(console::booth_page),
+        )
+        .route("/staff/stats", axum::routing::get(console::stats::page))
+        .route(
+            "/staff/stats.csv",
+            axum::routing::get(console::stats::csv_download),
         )
         .route("/staff/console.js", axum::routing::get(console::script))
         .route("/staff/console.css", axum::routing::get(console::style))

@@ -148,3 +148,13 @@ pub async fn reservations(
 ) -> Result<Json<Vec<Reservation>>> {
     Ok(Json(app.staff_reservations(parse_date(&q.date)?).await?))
 }
+
+#[utoipa::path(get, path = "/api/v1/staff/stats", tag = "staff", security(("bearer" = [])), params(DateQuery),
+    responses((status = 200, body = protocol::DayStats), (status = 400, body = protocol::ApiError), (status = 401, body = protocol::ApiError)))]
+pub async fn stats(
+    State(app): State<Arc<App>>,
+    _staff: Staff,
+    ApiQuery(q): ApiQuery<DateQuery>,
+) -> Result<Json<protocol::DayStats>> {
+    Ok(Json(app.day_stats(parse_date(&q.date)?).await?))
+}

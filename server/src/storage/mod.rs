@@ -5,6 +5,7 @@
 mod auth;
 mod reservations;
 mod rows;
+mod stats;
 
 use std::path::Path;
 use std::str::FromStr;

@@ -336,3 +336,108 @@ async fn a_wrong_password_is_said_on_the_page_and_english_is_one_click_away() {
     wait_text(&c, "login-button", "Log in").await;
     c.close().await.expect("close");
 }
+
+#[tokio::test]
+async fn statistics_count_the_day_and_export_csv_for_excel() {
+    let t = spawn_app().await;
+    for i in 0..3 {
+        t.walk_in(&["shomei"], &format!("v{i}"))
+            .await
+            .expect("ticket");
+    }
+    t.staff.booth_action("1", "open").await.expect("open");
+    for _ in 0..2 {
+        let called = t
+            .staff
+            .call_next("1")
+            .await
+            .expect("call")
+            .ticket
+            .expect("one");
+        t.staff
+            .ticket_action(called.id, "start")
+            .await
+            .expect("start");
+        t.staff
+            .ticket_action(called.id, "complete")
+            .await
+            .expect("complete");
+    }
+    let last = t
+        .staff
+        .call_next("1")
+        .await
+        .expect("call")
+        .ticket
+        .expect("one");
+    t.staff
+        .ticket_action(last.id, "no-show")
+        .await
+        .expect("absent");
+
+    let stats: protocol::DayStats = protocol::client::decode(
+        t.staff
+            .raw(reqwest::Method::GET, "/api/v1/staff/stats?date=2026-12-01")
+            .send()
+            .await
+            .expect("stats"),
+    )
+    .await
+    .expect("json");
+    let shomei = stats
+        .services
+        .iter()
+        .find(|s| s.service == "shomei")
+        .expect("shomei");
+    assert_eq!((shomei.tickets, shomei.served, shomei.no_shows), (3, 2, 1));
+    assert!(shomei.wait_avg.is_some() && shomei.service_avg.is_some());
+    assert_eq!(stats.hours.iter().map(|h| h.issued).sum::<u32>(), 3);
+    let bad = t
+        .staff
+        .raw(reqwest::Method::GET, "/api/v1/staff/stats?date=yesterday")
+        .send()
+        .await
+        .expect("bad");
+    assert_eq!(bad.status(), 400);
+
+    let cookie = format!("madoguchi_session={}", t.session.token);
+    let csv = reqwest::Client::new()
+        .get(t.url("/staff/stats.csv?date=2026-12-01"))
+        .header("cookie", &cookie)
+        .send()
+        .await
+        .expect("csv");
+    assert_eq!(csv.status(), 200);
+    assert!(
+        csv.headers()["content-disposition"]
+            .to_str()
+            .expect("header")
+            .contains("madoguchi-stats-2026-12-01.csv")
+    );
+    let bytes = csv.bytes().await.expect("body");
+    assert_eq!(&bytes[..3], b"\xEF\xBB\xBF", "UTF-8 BOM for Excel");
+    let text = String::from_utf8(bytes[3..].to_vec()).expect("utf-8");
+    let lines: Vec<&str> = text.split("\r\n").collect();
+    assert!(
+        lines[0].starts_with("日付,手続き,件数,完了,不在"),
+        "{}",
+        lines[0]
+    );
+    let row = lines
+        .iter()
+        .find(|l| l.contains("証明書"))
+        .expect("a row for 証明書");
+    assert!(row.starts_with("2026-12-01,"), "{row}");
+    assert!(row.contains(",3,2,1,"), "{row}");
+
+    let (c, _driver, _profile) = browser_sized(1366, 768).await;
+    log_in(&c, &t, "/staff/stats").await;
+    wait_text(&c, "stats-table", "証明書").await;
+    let svgs = c
+        .find_all(Locator::Css("svg[role=img]"))
+        .await
+        .expect("charts");
+    assert_eq!(svgs.len(), 2, "two charts");
+    shot(&c, "stats").await;
+    c.close().await.expect("close");
+}

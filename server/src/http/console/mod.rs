@@ -22,8 +22,10 @@ use super::auth::{self, PageSession};
 use super::pages::esc;
 use crate::app::App;
 
-const CONSOLE_CSS: &str = include_str!("web/console.css");
-const CONSOLE_JS: &str = include_str!("web/console.js");
+pub mod stats;
+
+const CONSOLE_CSS: &str = include_str!("../web/console.css");
+const CONSOLE_JS: &str = include_str!("../web/console.js");
 const LANG_COOKIE: &str = "madoguchi_lang";
 
 fn catalogue() -> &'static Catalogue {
@@ -129,6 +131,21 @@ fn render(app: &App, s: Shell) -> String {
         ),
         None => String::new(),
     };
+    let links = match s.session {
+        Some(sess) => {
+            let mut l = vec![
+                ("/staff", "console-booths"),
+                ("/staff/stats", "console-stats"),
+            ];
+            if sess.role == "admin" {
+                l.push(("/staff/admin", "console-admin"));
+            }
+            l.iter()
+                .map(|(href, id)| format!(r#"<a href="{href}">{}</a>"#, t(id)))
+                .collect::<String>()
+        }
+        None => String::new(),
+    };
     let csrf_meta = s
         .session
         .map(|sess| format!(r#"<meta name="csrf-token" content="{}">"#, esc(&sess.csrf)))
@@ -146,7 +163,7 @@ fn render(app: &App, s: Shell) -> String {
 <body data-page="{page}" data-lang="{lang}"{data}>
 <header>
 <a href="/staff" class="home">{office} · {console}</a>
-<nav><a href="?lang={other}" id="lang" lang="{other}">{switch}</a>{user}</nav>
+<nav>{links}<a href="?lang={other}" id="lang" lang="{other}">{switch}</a>{user}</nav>
 </header>
 <p id="offline" role="status" hidden>{offline}</p>
 <p id="message" role="alert" hidden></p>

@@ -1,0 +1,293 @@
+//! Statistics page (server-rendered, charts as inline SVG) and its CSV
+//! export (UTF-8 with BOM and CRLF, so Excel opens Japanese correctly).
+
+use std::sync::Arc;
+
+use axum::extract::{Query, State};
+use axum::http::{StatusCode, header};
+use axum::response::{Html, IntoResponse, Response};
+use chrono::NaiveDate;
+use protocol::{DayStats, localized};
+use serde::Deserialize;
+
+use super::{Shell, StaffPage, catalogue, render};
+use crate::app::App;
+use crate::http::pages::esc;
+
+#[derive(Debug, Deserialize)]
+pub struct StatsQuery {
+    date: Option<String>,
+}
+
+/// The day asked for, today when none; `Err` for a malformed date.
+fn day(app: &App, q: &StatsQuery) -> Result<NaiveDate, String> {
+    match q.date.as_deref().filter(|d| !d.is_empty()) {
+        None => Ok(app.today()),
+        Some(d) => NaiveDate::parse_from_str(d, "%Y-%m-%d").map_err(|_| d.to_string()),
+    }
+}
+
+fn minutes(v: Option<f64>) -> String {
+    v.map(|m| format!("{m:.1}")).unwrap_or_else(|| "—".into())
+}
+
+/// A horizontal bar chart; every bar is labelled with its value, and the
+/// chart has a text alternative.
+fn bar_chart(title: &str, bars: &[(String, f64, String)]) -> String {
+    let max = bars.iter().map(|b| b.1).fold(0.0_f64, f64::max).max(1.0);
+    let row = 28.0;
+    let height = row * bars.len() as f64 + 10.0;
+    let mut out = format!(
+        r#"<figure><figcaption>{t}</figcaption><svg role="img" aria-label="{t}" viewBox="0 0 640 {height}" width="640" height="{height}" xmlns="http://www.w3.org/2000/svg"><title>{t}</title>"#,
+        t = esc(title),
+    );
+    for (i, (label, value, shown)) in bars.iter().enumerate() {
+        let y = 5.0 + row * i as f64;
+        let w = 380.0 * value / max;
+        out.push_str(&format!(
+            r##"<text x="190" y="{ty}" text-anchor="end" font-size="14" fill="#1b2535">{label}</text><rect x="200" y="{y}" width="{w:.1}" height="20" fill="#123a7a"/><text x="{vx:.1}" y="{ty}" font-size="14" fill="#1b2535">{shown}</text>"##,
+            ty = y + 15.0,
+            label = esc(label),
+            vx = 206.0 + w,
+            shown = esc(shown),
+        ));
+    }
+    out.push_str("</svg></figure>");
+    out
+}
+
+fn service_name(app: &App, id: &str, lang: &str) -> String {
+    app.office
+        .service(id)
+        .map(|s| localized(&s.name, lang).to_string())
+        .unwrap_or_else(|| id.to_string())
+}
+
+const COLUMNS: [&str; 8] = [
+    "stats-tickets",
+    "stats-served",
+    "stats-no-shows",
+    "stats-wait-avg",
+    "stats-wait-p90",
+    "stats-service-avg",
+    "stats-service-p90",
+    "stats-service",
+];
+
+fn page_body(
+    app: &App,
+    lang: &str,
+    date: NaiveDate,
+    stats: &DayStats,
+    bad: Option<&str>,
+) -> String {
+    let c = catalogue();
+    let t = |id: &str| esc(&c.text(lang, id));
+    let mut body = format!(
+        r#"<form method="get" action="/staff/stats" class="card row">
+<label for="date">{date_label}</label>
+<input type="date" id="date" name="date" value="{date}">
+<button type="submit">{show}</button>
+<a href="/staff/stats.csv?date={date}" id="csv" download>{csv}</a>
+</form>"#,
+        date_label = t("stats-date"),
+        show = t("stats-show"),
+        csv = t("stats-csv"),
+    );
+    if let Some(bad) = bad {
+        body.push_str(&format!(
+            r#"<p class="error" role="alert">{}</p>"#,
+            esc(&c.text_with(lang, "stats-bad-date", &[("date", messages::Arg::Str(bad))]))
+        ));
+    }
+    body.push_str(&format!(
+        r#"<section class="card"><table id="stats-table"><thead><tr><th scope="col">{}</th>"#,
+        t(COLUMNS[7])
+    ));
+    for col in &COLUMNS[..7] {
+        body.push_str(&format!(r#"<th scope="col">{}</th>"#, t(col)));
+    }
+    body.push_str("</tr></thead><tbody>");
+    for s in &stats.services {
+        body.push_str(&format!(
+            r#"<tr><th scope="row">{}</th><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>"#,
+            esc(&service_name(app, &s.service, lang)),
+            s.tickets,
+            s.served,
+            s.no_shows,
+            minutes(s.wait_avg),
+            minutes(s.wait_p90),
+            minutes(s.service_avg),
+            minutes(s.service_p90),
+        ));
+    }
+    body.push_str("</tbody></table></section>");
+    let hours: Vec<(String, f64, String)> = stats
+        .hours
+        .iter()
+        .map(|h| {
+            (
+                format!("{}:00", h.hour),
+                f64::from(h.issued),
+                h.issued.to_string(),
+            )
+        })
+        .collect();
+    let waits: Vec<(String, f64, String)> = stats
+        .services
+        .iter()
+        .map(|s| {
+            (
+                service_name(app, &s.service, lang),
+                s.wait_avg.unwrap_or(0.0),
+                minutes(s.wait_avg),
+            )
+        })
+        .collect();
+    body.push_str(r#"<section class="card charts">"#);
+    if hours.is_empty() {
+        body.push_str(&format!(r#"<p class="muted">{}</p>"#, t("stats-none")));
+    } else {
+        body.push_str(&bar_chart(&c.text(lang, "stats-chart-hours"), &hours));
+    }
+    body.push_str(&bar_chart(&c.text(lang, "stats-chart-waits"), &waits));
+    body.push_str("</section>");
+    body
+}
+
+pub async fn page(
+    State(app): State<Arc<App>>,
+    Query(q): Query<StatsQuery>,
+    page: StaffPage,
+) -> Response {
+    let lang = page.lang;
+    let (date, bad) = match day(&app, &q) {
+        Ok(d) => (d, None),
+        Err(bad) => (app.today(), Some(bad)),
+    };
+    let stats = match app.day_stats(date).await {
+        Ok(s) => s,
+        Err(e) => return e.into_response(),
+    };
+    let body = page_body(&app, lang, date, &stats, bad.as_deref());
+    let html = render(
+        &app,
+        Shell {
+            lang,
+            title: format!("{} {}", catalogue().text(lang, "console-stats"), date),
+            page: "stats",
+            session: Some(&page.session),
+            data: String::new(),
+            body,
+            texts: serde_json::json!({}),
+        },
+    );
+    let status = if bad.is_some() {
+        StatusCode::BAD_REQUEST
+    } else {
+        StatusCode::OK
+    };
+    (status, Html(html)).into_response()
+}
+
+fn csv_field(s: &str) -> String {
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
+}
+
+/// The day's figures as CSV for Excel.
+pub fn csv(app: &App, lang: &str, stats: &DayStats) -> String {
+    let c = catalogue();
+    let mut out = String::from("\u{feff}");
+    let mut header = vec![c.text(lang, "stats-date"), c.text(lang, COLUMNS[7])];
+    header.extend(COLUMNS[..7].iter().map(|id| c.text(lang, id)));
+    out.push_str(
+        &header
+            .iter()
+            .map(|h| csv_field(h))
+            .collect::<Vec<_>>()
+            .join(","),
+    );
+    out.push_str("\r\n");
+    for s in &stats.services {
+        let row = [
+            stats.date.to_string(),
+            service_name(app, &s.service, lang),
+            s.tickets.to_string(),
+            s.served.to_string(),
+            s.no_shows.to_string(),
+            minutes(s.wait_avg),
+            minutes(s.wait_p90),
+            minutes(s.service_avg),
+            minutes(s.service_p90),
+        ];
+        out.push_str(
+            &row.iter()
+                .map(|f| csv_field(f))
+                .collect::<Vec<_>>()
+                .join(","),
+        );
+        out.push_str("\r\n");
+    }
+    out.push_str("\r\n");
+    let header = [
+        c.text(lang, "stats-date"),
+        c.text(lang, "stats-hour"),
+        c.text(lang, "stats-issued"),
+        c.text(lang, "stats-served"),
+        c.text(lang, "stats-wait-avg"),
+    ];
+    out.push_str(
+        &header
+            .iter()
+            .map(|h| csv_field(h))
+            .collect::<Vec<_>>()
+            .join(","),
+    );
+    out.push_str("\r\n");
+    for h in &stats.hours {
+        out.push_str(&format!(
+            "{},{}:00,{},{},{}\r\n",
+            stats.date,
+            h.hour,
+            h.issued,
+            h.served,
+            minutes(h.wait_avg)
+        ));
+    }
+    out
+}
+
+pub async fn csv_download(
+    State(app): State<Arc<App>>,
+    Query(q): Query<StatsQuery>,
+    page: StaffPage,
+) -> Response {
+    let date = match day(&app, &q) {
+        Ok(d) => d,
+        Err(bad) => {
+            return crate::error::Error::invalid(
+                "invalid_date",
+                format!("{bad:?} is not a date (YYYY-MM-DD)"),
+            )
+            .into_response();
+        }
+    };
+    match app.day_stats(date).await {
+        Ok(stats) => (
+            [
+                (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+                (
+                    header::CONTENT_DISPOSITION,
+                    format!("attachment; filename=\"madoguchi-stats-{date}.csv\""),
+                ),
+            ],
+            csv(&app, page.lang, &stats),
+        )
+            .into_response(),
+        Err(e) => e.into_response(),
+    }
+}

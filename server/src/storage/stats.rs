@@ -1,0 +1,43 @@
+//! Reads for the statistics page: a day's tickets and completed steps.
+
+use chrono::NaiveDate;
+use sqlx::Row;
+
+use super::{Store, StoreError, parse_ts, rows};
+use crate::stats::StepRecord;
+
+impl Store {
+    pub async fn tickets_of_day(
+        &self,
+        day: NaiveDate,
+    ) -> Result<Vec<crate::engine::Ticket>, StoreError> {
+        sqlx::query("SELECT * FROM tickets WHERE day = ? ORDER BY id")
+            .bind(day.to_string())
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(rows::ticket_from_row)
+            .collect()
+    }
+
+    pub async fn steps_of_day(&self, day: NaiveDate) -> Result<Vec<StepRecord>, StoreError> {
+        sqlx::query(
+            "SELECT service, queued_at, called_at, done_at, minutes FROM service_times WHERE day = ? ORDER BY id",
+        )
+        .bind(day.to_string())
+        .fetch_all(&self.pool)
+        .await?
+        .iter()
+        .map(|r| {
+            let called: Option<String> = r.try_get("called_at")?;
+            Ok(StepRecord {
+                service: r.try_get("service")?,
+                queued_at: parse_ts(&r.try_get::<String, _>("queued_at")?)?,
+                called_at: called.as_deref().map(parse_ts).transpose()?,
+                done_at: parse_ts(&r.try_get::<String, _>("done_at")?)?,
+                minutes: r.try_get("minutes")?,
+            })
+        })
+        .collect()
+    }
+}
