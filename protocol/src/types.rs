@@ -638,3 +638,51 @@ pub struct HourStats {
     /// Average wait of the steps called in this hour.
     pub wait_avg: Option<f64>,
 }
+
+/// A staff account as the admin page lists it (never the password).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct StaffUser {
+    pub username: String,
+    /// `staff` or `admin`.
+    pub role: String,
+    pub active: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct NewStaffUser {
+    pub username: String,
+    pub password: String,
+    /// `staff` or `admin`.
+    pub role: String,
+}
+
+/// A kiosk or board device (its token is shown only when created).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DeviceInfo {
+    pub id: i64,
+    pub name: String,
+    /// `kiosk` or `board`.
+    pub role: String,
+    pub active: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct NewDevice {
+    pub name: String,
+    /// `kiosk` or `board`.
+    pub role: String,
+}
+
+/// The new device and its bearer token, shown this once.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DeviceCreated {
+    pub device: DeviceInfo,
+    pub token: String,
+}

@@ -207,13 +207,9 @@ async fn main() -> anyhow::Result<()> {
                     data,
                 },
         } => {
-            let username = username.trim().to_string();
-            anyhow::ensure!(
-                !username.is_empty()
-                    && username.len() <= 100
-                    && !username.chars().any(char::is_whitespace),
-                "user names are 1–100 characters without spaces"
-            );
+            let username = auth::check_username(&username)
+                .map_err(|e| anyhow::anyhow!(e))?
+                .to_string();
             let password = match std::env::var("MADOGUCHI_PASSWORD") {
                 Ok(p) => p,
                 Err(_) => {
@@ -222,10 +218,7 @@ async fn main() -> anyhow::Result<()> {
                     line.trim_end_matches(['\r', '\n']).to_string()
                 }
             };
-            anyhow::ensure!(
-                password.chars().count() >= 8,
-                "passwords need at least 8 characters"
-            );
+            auth::check_password(&password).map_err(|e| anyhow::anyhow!(e))?;
             let hash =
                 auth::hash_password(&password).map_err(|e| anyhow::anyhow!("hashing: {e}"))?;
             let store = open_store(&data).await?;

@@ -126,6 +126,25 @@ impl FromRequestParts<Arc<App>> for Staff {
     }
 }
 
+/// A logged-in admin (staff role `admin`).
+pub struct Admin(pub Staff);
+
+impl FromRequestParts<Arc<App>> for Admin {
+    type Rejection = Error;
+
+    async fn from_request_parts(parts: &mut Parts, app: &Arc<App>) -> Result<Self, Error> {
+        let staff = Staff::from_request_parts(parts, app).await?;
+        if staff.role == "admin" {
+            Ok(Admin(staff))
+        } else {
+            Err(Error::forbidden(
+                "forbidden",
+                "this route is for admins only",
+            ))
+        }
+    }
+}
+
 /// A kiosk device, rate-limited per device.
 pub struct Kiosk {
     pub id: i64,

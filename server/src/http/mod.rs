@@ -2,6 +2,7 @@
 //! audience. Routes and the OpenAPI document come from the same
 //! `routes!` lists, so they cannot drift apart.
 
+pub mod admin;
 pub mod auth;
 pub mod console;
 pub mod extract;
@@ -75,6 +76,10 @@ fn api() -> OpenApiRouter<Arc<App>> {
         .routes(routes!(staff::queue))
         .routes(routes!(staff::reservations))
         .routes(routes!(staff::stats))
+        .routes(routes!(admin::users, admin::add_user))
+        .routes(routes!(admin::deactivate_user))
+        .routes(routes!(admin::devices, admin::add_device))
+        .routes(routes!(admin::revoke_device))
 }
 
 /// The OpenAPI document of every route.
@@ -133,6 +138,7 @@ pub fn router(app: Arc<App>) -> axum::Router {
             axum::routing::get(console::booth_page),
         )
         .route("/staff/stats", axum::routing::get(console::stats::page))
+        .route("/staff/admin", axum::routing::get(console::admin::page))
         .route(
             "/staff/stats.csv",
             axum::routing::get(console::stats::csv_download),

@@ -203,4 +203,20 @@ impl Store {
         .await?;
         Ok(r.rows_affected() > 0)
     }
+
+    /// Users as (name, role, active), by name.
+    pub async fn users(&self) -> Result<Vec<(String, String, bool)>, StoreError> {
+        sqlx::query("SELECT username, role, active FROM users ORDER BY username")
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(|r| {
+                Ok((
+                    r.try_get("username")?,
+                    r.try_get("role")?,
+                    r.try_get::<i64, _>("active")? != 0,
+                ))
+            })
+            .collect()
+    }
 }

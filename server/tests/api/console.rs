@@ -27,6 +27,20 @@ async fn click(c: &Client, id: &str) {
         .expect("click");
 }
 
+/// Clicks what the selector finds, again if the list was redrawn meanwhile.
+async fn click_css(c: &Client, css: &str) {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        if let Ok(el) = c.find(Locator::Css(css)).await
+            && el.click().await.is_ok()
+        {
+            return;
+        }
+        assert!(Instant::now() < deadline, "could not click {css}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
 /// Buttons are enabled once the page has the queue; wait for it.
 async fn wait_enabled(c: &Client, id: &str) {
     let deadline = Instant::now() + Duration::from_secs(10);
@@ -59,6 +73,10 @@ async fn wait_text(c: &Client, id: &str, want: &str) {
 }
 
 async fn log_in(c: &Client, t: &TestApp, path: &str) {
+    log_in_as(c, t, path, "sato", STAFF_PASSWORD).await;
+}
+
+async fn log_in_as(c: &Client, t: &TestApp, path: &str, user: &str, password: &str) {
     c.goto(&t.url(path)).await.expect("page");
     // Logged out: sent to the login page, which comes back here.
     let deadline = Instant::now() + Duration::from_secs(10);
@@ -75,13 +93,13 @@ async fn log_in(c: &Client, t: &TestApp, path: &str) {
     c.find(Locator::Id("username"))
         .await
         .expect("user field")
-        .send_keys("sato")
+        .send_keys(user)
         .await
         .expect("type");
     c.find(Locator::Id("password"))
         .await
         .expect("password field")
-        .send_keys(STAFF_PASSWORD)
+        .send_keys(password)
         .await
         .expect("type");
     c.find(Locator::Id("login-button"))
@@ -439,5 +457,98 @@ async fn statistics_count_the_day_and_export_csv_for_excel() {
         .expect("charts");
     assert_eq!(svgs.len(), 2, "two charts");
     shot(&c, "stats").await;
+    c.close().await.expect("close");
+}
+
+#[tokio::test]
+async fn an_admin_manages_users_and_devices_and_changes_take_effect_at_once() {
+    let t = spawn_app().await;
+    let hash = madoguchi_server::auth::hash_password("admin-password-1").expect("hash");
+    t.app
+        .store
+        .add_user("kanri", &hash, "admin", chrono::Utc::now())
+        .await
+        .expect("admin");
+    // Staff are not admins.
+    let refused = t
+        .staff
+        .raw(reqwest::Method::GET, "/api/v1/admin/users")
+        .send()
+        .await
+        .expect("get");
+    assert_eq!(refused.status(), 403);
+
+    let (c, _driver, _profile) = browser_sized(1366, 768).await;
+    log_in_as(&c, &t, "/staff/admin", "kanri", "admin-password-1").await;
+    wait_text(&c, "users", "sato").await;
+    wait_text(&c, "config", "証明書").await;
+    // A new staff member.
+    c.find(Locator::Id("new-username"))
+        .await
+        .expect("f")
+        .send_keys("suzuki")
+        .await
+        .expect("type");
+    c.find(Locator::Id("new-password"))
+        .await
+        .expect("f")
+        .send_keys("suzuki-pass-1")
+        .await
+        .expect("type");
+    click(&c, "add-user").await;
+    wait_text(&c, "users", "suzuki").await;
+    assert!(
+        t.public.login("suzuki", "suzuki-pass-1").await.is_ok(),
+        "the new account logs in"
+    );
+    // A new kiosk: its token is shown once and works.
+    c.find(Locator::Id("new-device"))
+        .await
+        .expect("f")
+        .send_keys("entrance-2")
+        .await
+        .expect("type");
+    click(&c, "add-device").await;
+    wait_text(&c, "devices", "entrance-2").await;
+    let token = text_of(&c, "token").await;
+    assert_eq!(token.len(), 43, "a bearer token: {token:?}");
+    let kiosk = t.public.with_token(token.clone());
+    let walk_in = protocol::WalkInRequest {
+        services: vec!["shomei".into()],
+        priority: false,
+        idempotency_key: "admin-test".into(),
+    };
+    kiosk.walk_in(&walk_in).await.expect("the new token works");
+    shot(&c, "admin").await;
+    // Revoked: refused on its next request.
+    let id = t
+        .app
+        .store
+        .devices()
+        .await
+        .expect("devices")
+        .into_iter()
+        .find(|d| d.1 == "entrance-2")
+        .expect("the new device")
+        .0;
+    click_css(&c, &format!("#devices button.revoke[data-device='{id}']")).await;
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        match kiosk.walk_in(&walk_in).await {
+            Err(e) if e.status() == Some(401) => break,
+            _ => {
+                assert!(Instant::now() < deadline, "the revoked token still works");
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+        }
+    }
+    // Deactivating sato ends sato's session at once.
+    t.staff.staff_queue().await.expect("sato is logged in");
+    click_css(&c, "#users button.deactivate[data-user='sato']").await;
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while t.staff.staff_queue().await.is_ok() {
+        assert!(Instant::now() < deadline, "sato's session survived");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
     c.close().await.expect("close");
 }

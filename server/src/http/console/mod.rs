@@ -22,6 +22,7 @@ use super::auth::{self, PageSession};
 use super::pages::esc;
 use crate::app::App;
 
+pub mod admin;
 pub mod stats;
 
 const CONSOLE_CSS: &str = include_str!("../web/console.css");

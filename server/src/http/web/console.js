@@ -51,6 +51,49 @@
     });
     return;
   }
+  // ------------------------------------------------------------ admin
+  if (page === "admin") {
+    async function lists() {
+      try {
+        const [users, devices] = await Promise.all([api("GET", "/api/v1/admin/users"), api("GET", "/api/v1/admin/devices")]);
+        $("users").tBodies[0].innerHTML = users.map((u) => `<tr data-user="${esc(u.username)}"><td>${esc(u.username)}</td><td>${esc(u.role)}</td><td>${esc(u.active ? T.active : T.inactive)}</td>` +
+          `<td class="b">${u.active && u.username !== T.me ? `<button type="button" class="deactivate" data-user="${esc(u.username)}">${esc(T.deactivate)}</button>` : ""}</td></tr>`).join("");
+        $("devices").tBodies[0].innerHTML = devices.map((d) => `<tr data-device="${d.id}"><td>${d.id}</td><td>${esc(d.name)}</td><td>${esc(d.role)}</td><td>${esc(d.active ? T.active : T.inactive)}</td>` +
+          `<td class="b">${d.active ? `<button type="button" class="revoke" data-device="${d.id}">${esc(T.revoke)}</button>` : ""}</td></tr>`).join("");
+      } catch (err) {
+        if (err.message !== "unauthorized") say(fmt(T.error, { reason: err.message }));
+      }
+    }
+    async function run(method, path, body) {
+      say("");
+      try { return await api(method, path, body); } catch (err) { say(fmt(T.error, { reason: err.message })); return null; } finally { await lists(); }
+    }
+    $("users").addEventListener("click", (e) => {
+      const b = e.target.closest("button.deactivate");
+      if (b) run("POST", `/api/v1/admin/users/${encodeURIComponent(b.dataset.user)}/deactivate`);
+    });
+    $("devices").addEventListener("click", (e) => {
+      const b = e.target.closest("button.revoke");
+      if (b) run("POST", `/api/v1/admin/devices/${b.dataset.device}/revoke`);
+    });
+    $("user-form").addEventListener("submit", async (e) => {
+      e.preventDefault();
+      const done = await run("POST", "/api/v1/admin/users", { username: $("new-username").value, password: $("new-password").value, role: $("new-role").value });
+      $("new-password").value = "";
+      if (done) $("new-username").value = "";
+    });
+    $("device-form").addEventListener("submit", async (e) => {
+      e.preventDefault();
+      const made = await run("POST", "/api/v1/admin/devices", { name: $("new-device").value, role: $("new-device-role").value });
+      if (made) {
+        $("token").textContent = made.token;
+        $("new-token").hidden = false;
+        $("new-device").value = "";
+      }
+    });
+    lists();
+    return;
+  }
   if (page !== "booth") return;
 
   // ------------------------------------------------------------ booth
