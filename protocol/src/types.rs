@@ -213,6 +213,9 @@ pub struct Reservation {
     pub answers: Option<serde_json::Map<String, serde_json::Value>>,
     /// Ticket number once checked in.
     pub ticket_number: Option<String>,
+    /// Why the office cancelled or moved it, if it did.
+    #[serde(default)]
+    pub change_reason: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -685,4 +688,21 @@ pub struct NewDevice {
 pub struct DeviceCreated {
     pub device: DeviceInfo,
     pub token: String,
+}
+
+/// Body of the staff cancel: why (kept with the reservation, never in events).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct StaffCancel {
+    pub reason: String,
+}
+
+/// Body of the staff move: the new slot's start and why.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct StaffMove {
+    pub start: DateTime<FixedOffset>,
+    pub reason: String,
 }

@@ -187,9 +187,36 @@ impl App {
             .reservation_by_token_hash(&hash)
             .await?
             .ok_or_else(|| Error::not_found("unknown_code", "no reservation has this code"))?;
+        self.check_in_locked(&mut floor, res, device, Some(device_id), true, now)
+            .await
+    }
+
+    /// Staff check a visitor in by hand (no phone, no printout): the same
+    /// as a scan, except that staff judge an early or late arrival.
+    pub async fn staff_checkin(&self, staff: &Actor, id: i64) -> Result<(bool, IssuedTicket)> {
+        let (mut floor, now) = self.lock().await;
+        let res = self
+            .store
+            .reservation_by_id(id)
+            .await?
+            .ok_or_else(|| Error::not_found("unknown_reservation", "no such reservation"))?;
+        self.check_in_locked(&mut floor, res, staff, None, false, now)
+            .await
+    }
+
+    /// Check-in with the write lock held.
+    async fn check_in_locked(
+        &self,
+        floor: &mut Floor,
+        res: ReservationRow,
+        actor: &Actor,
+        device_id: Option<i64>,
+        enforce_window: bool,
+        now: DateTime<Utc>,
+    ) -> Result<(bool, IssuedTicket)> {
         if let Some(t) = floor.ticket_for_reservation(res.id) {
             // Scanning twice gives the same ticket.
-            return Ok((false, views::issued_ticket(&self.office, &floor, t, now)));
+            return Ok((false, views::issued_ticket(&self.office, floor, t, now)));
         }
         if res.state == ReservationState::Cancelled {
             return Err(Error::conflict(
@@ -197,19 +224,28 @@ impl App {
                 "this reservation was cancelled",
             ));
         }
-        booking::checkin_window(&self.office, res.start, now).map_err(|r| match r {
-            CheckinRefusal::WrongDay => {
-                Error::conflict("wrong_day", "this reservation is for another day")
+        match booking::checkin_window(&self.office, res.start, now) {
+            Ok(()) => {}
+            Err(CheckinRefusal::WrongDay) => {
+                return Err(Error::conflict(
+                    "wrong_day",
+                    "this reservation is for another day",
+                ));
             }
-            CheckinRefusal::TooEarly => Error::conflict(
-                "too_early",
-                "check-in opens shortly before the reserved time",
-            ),
-            CheckinRefusal::TooLate => Error::conflict(
-                "too_late",
-                "the reserved time has passed; please ask at the counter",
-            ),
-        })?;
+            Err(CheckinRefusal::TooEarly) if enforce_window => {
+                return Err(Error::conflict(
+                    "too_early",
+                    "check-in opens shortly before the reserved time",
+                ));
+            }
+            Err(CheckinRefusal::TooLate) if enforce_window => {
+                return Err(Error::conflict(
+                    "too_late",
+                    "the reserved time has passed; please ask at the counter",
+                ));
+            }
+            Err(_) => {}
+        }
         if res.state != ReservationState::Booked {
             return Err(Error::conflict(
                 "already_used",
@@ -223,10 +259,10 @@ impl App {
             slot_start: Some(res.start),
             priority: false,
             status_token: tokens::new_token(),
-            device_id: Some(device_id),
+            device_id,
             idempotency_key: None,
         };
-        Ok((true, self.issue(&mut floor, req, device, now).await?))
+        Ok((true, self.issue(floor, req, actor, now).await?))
     }
 
     pub async fn walk_in(
@@ -628,6 +664,7 @@ impl App {
             &service.id,
             slot.start,
             ReservationState::Booked,
+            &Actor::Visitor,
             now,
         )
         .await?;
@@ -651,6 +688,7 @@ impl App {
         service: &str,
         start: DateTime<Utc>,
         state: ReservationState,
+        actor: &Actor,
         now: DateTime<Utc>,
     ) -> Result<()> {
         let events = Store::append_events(
@@ -659,7 +697,7 @@ impl App {
                 EventKind::ReservationChanged,
                 reservation_event(id, service, start, state),
             )],
-            &Actor::Visitor.audit(),
+            &actor.audit(),
             now,
         )
         .await?;
@@ -713,6 +751,7 @@ impl App {
                     &r.service,
                     r.start,
                     ReservationState::Cancelled,
+                    &Actor::Visitor,
                     now,
                 )
                 .await?;
@@ -727,6 +766,103 @@ impl App {
         }
         drop(guard);
         Ok(views::reservation(&self.office, &r, None))
+    }
+
+    /// Staff cancel a booking, saying why (kept with the reservation).
+    pub async fn staff_cancel(
+        &self,
+        staff: &Actor,
+        id: i64,
+        reason: &str,
+    ) -> Result<protocol::Reservation> {
+        let reason = check_reason(reason)?;
+        let (_guard, now) = self.lock().await;
+        let mut r = self.booked(id).await?;
+        let mut tx = self.store.begin().await?;
+        Store::set_reservation_state(&mut tx, r.id, ReservationState::Cancelled, now).await?;
+        Store::set_change_reason(&mut tx, r.id, reason, &staff.author()).await?;
+        self.commit_reservation_change(
+            tx,
+            r.id,
+            &r.service,
+            r.start,
+            ReservationState::Cancelled,
+            staff,
+            now,
+        )
+        .await?;
+        r.state = ReservationState::Cancelled;
+        r.change_reason = Some(reason.to_string());
+        Ok(views::reservation(&self.office, &r, None))
+    }
+
+    /// Staff move a booking to another slot of its service, saying why.
+    pub async fn staff_move(
+        &self,
+        staff: &Actor,
+        id: i64,
+        start: DateTime<Utc>,
+        reason: &str,
+    ) -> Result<protocol::Reservation> {
+        let reason = check_reason(reason)?;
+        let (_guard, now) = self.lock().await;
+        let mut r = self.booked(id).await?;
+        let slot = booking::find_slot(&self.office, &r.service, start).ok_or_else(|| {
+            Error::invalid(
+                "unknown_slot",
+                "there is no slot of this service at that time",
+            )
+        })?;
+        if slot.start == r.start {
+            return Err(Error::conflict(
+                "same_slot",
+                "the reservation is already in this slot",
+            ));
+        }
+        if slot.start < now {
+            return Err(Error::conflict("too_late_to_book", "this slot has passed"));
+        }
+        let capacity = self.office.booths_serving(&r.service) as i64;
+        let mut tx = self.store.begin().await?;
+        if Store::taken_in_slot(&mut tx, &r.service, slot.start).await? >= capacity {
+            return Err(Error::conflict("slot_full", "this slot is fully booked"));
+        }
+        Store::move_reservation(&mut tx, r.id, slot.start, slot.end, now).await?;
+        Store::set_change_reason(&mut tx, r.id, reason, &staff.author()).await?;
+        self.commit_reservation_change(
+            tx,
+            r.id,
+            &r.service,
+            slot.start,
+            ReservationState::Booked,
+            staff,
+            now,
+        )
+        .await?;
+        r.start = slot.start;
+        r.end = slot.end;
+        r.change_reason = Some(reason.to_string());
+        Ok(views::reservation(&self.office, &r, None))
+    }
+
+    /// A reservation that is still booked (write lock held by the caller).
+    async fn booked(&self, id: i64) -> Result<ReservationRow> {
+        let r = self
+            .store
+            .reservation_by_id(id)
+            .await?
+            .ok_or_else(|| Error::not_found("unknown_reservation", "no such reservation"))?;
+        match r.state {
+            ReservationState::Booked => Ok(r),
+            ReservationState::Cancelled => Err(Error::conflict(
+                "cancelled",
+                "this reservation was cancelled",
+            )),
+            _ => Err(Error::conflict(
+                "already_checked_in",
+                "a reservation that was checked in cannot be changed",
+            )),
+        }
     }
 
     /// The reservation's manage URL, for its QR code.
@@ -749,6 +885,21 @@ fn reservation_event(
         state: Some(state.as_str().to_string()),
         ..EventData::default()
     }
+}
+
+/// A staff reason: 1–500 characters, line breaks allowed.
+fn check_reason(reason: &str) -> Result<&str> {
+    let reason = reason.trim();
+    if reason.is_empty()
+        || reason.chars().count() > 500
+        || reason.chars().any(|c| c.is_control() && c != '\n')
+    {
+        return Err(Error::invalid(
+            "invalid_reason",
+            "a reason of 1–500 characters is needed",
+        ));
+    }
+    Ok(reason)
 }
 
 fn clean(s: &Option<String>) -> Option<&str> {

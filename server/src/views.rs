@@ -182,5 +182,6 @@ pub fn reservation(
         phone: r.phone.clone(),
         answers: r.answers.clone(),
         ticket_number,
+        change_reason: r.change_reason.clone(),
     }
 }

@@ -76,6 +76,9 @@ fn api() -> OpenApiRouter<Arc<App>> {
         .routes(routes!(staff::queue))
         .routes(routes!(staff::reservations))
         .routes(routes!(staff::stats))
+        .routes(routes!(staff::checkin_reservation))
+        .routes(routes!(staff::cancel_reservation))
+        .routes(routes!(staff::move_reservation))
         .routes(routes!(admin::users, admin::add_user))
         .routes(routes!(admin::deactivate_user))
         .routes(routes!(admin::devices, admin::add_device))
@@ -139,6 +142,10 @@ pub fn router(app: Arc<App>) -> axum::Router {
         )
         .route("/staff/stats", axum::routing::get(console::stats::page))
         .route("/staff/admin", axum::routing::get(console::admin::page))
+        .route(
+            "/staff/reservations",
+            axum::routing::get(console::reservations::page),
+        )
         .route(
             "/staff/stats.csv",
             axum::routing::get(console::stats::csv_download),

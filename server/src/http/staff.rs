@@ -158,3 +158,56 @@ pub async fn stats(
 ) -> Result<Json<protocol::DayStats>> {
     Ok(Json(app.day_stats(parse_date(&q.date)?).await?))
 }
+
+#[utoipa::path(post, path = "/api/v1/staff/reservations/{id}/checkin", tag = "staff", security(("bearer" = [])),
+    params(("id" = i64, Path, description = "reservation id")),
+    responses((status = 201, description = "checked in", body = protocol::IssuedTicket),
+        (status = 200, description = "already checked in: the same ticket", body = protocol::IssuedTicket),
+        (status = 404, description = "unknown_reservation", body = protocol::ApiError),
+        (status = 409, description = "cancelled, wrong_day, already_used", body = protocol::ApiError)))]
+pub async fn checkin_reservation(
+    State(app): State<Arc<App>>,
+    staff: Staff,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<(axum::http::StatusCode, Json<protocol::IssuedTicket>)> {
+    let (created, ticket) = app.staff_checkin(&staff.actor(), id).await?;
+    let status = if created {
+        axum::http::StatusCode::CREATED
+    } else {
+        axum::http::StatusCode::OK
+    };
+    Ok((status, Json(ticket)))
+}
+
+#[utoipa::path(post, path = "/api/v1/staff/reservations/{id}/cancel", tag = "staff", security(("bearer" = [])),
+    params(("id" = i64, Path, description = "reservation id")), request_body = protocol::StaffCancel,
+    responses((status = 200, body = Reservation), (status = 400, description = "invalid_reason", body = protocol::ApiError),
+        (status = 404, body = protocol::ApiError), (status = 409, description = "cancelled, already_checked_in", body = protocol::ApiError)))]
+pub async fn cancel_reservation(
+    State(app): State<Arc<App>>,
+    staff: Staff,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(req): ApiJson<protocol::StaffCancel>,
+) -> Result<Json<Reservation>> {
+    Ok(Json(
+        app.staff_cancel(&staff.actor(), id, &req.reason).await?,
+    ))
+}
+
+#[utoipa::path(post, path = "/api/v1/staff/reservations/{id}/move", tag = "staff", security(("bearer" = [])),
+    params(("id" = i64, Path, description = "reservation id")), request_body = protocol::StaffMove,
+    responses((status = 200, body = Reservation), (status = 400, description = "invalid_reason, unknown_slot", body = protocol::ApiError),
+        (status = 404, body = protocol::ApiError),
+        (status = 409, description = "slot_full, same_slot, too_late_to_book, cancelled, already_checked_in", body = protocol::ApiError)))]
+pub async fn move_reservation(
+    State(app): State<Arc<App>>,
+    staff: Staff,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(req): ApiJson<protocol::StaffMove>,
+) -> Result<Json<Reservation>> {
+    let start = req.start.with_timezone(&chrono::Utc);
+    Ok(Json(
+        app.staff_move(&staff.actor(), id, start, &req.reason)
+            .await?,
+    ))
+}

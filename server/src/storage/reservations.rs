@@ -19,6 +19,8 @@ pub struct ReservationRow {
     pub phone: Option<String>,
     pub answers: Option<serde_json::Map<String, serde_json::Value>>,
     pub ticket_id: Option<i64>,
+    /// Why staff cancelled or moved it (staff pages, the visitor's page).
+    pub change_reason: Option<String>,
 }
 
 pub struct NewReservation<'a> {
@@ -59,6 +61,7 @@ fn from_row(row: &SqliteRow) -> Result<ReservationRow, StoreError> {
             .transpose()
             .map_err(|e| StoreError::Corrupt(format!("answers: {e}")))?,
         ticket_id: row.try_get("ticket_id")?,
+        change_reason: row.try_get("change_reason")?,
     })
 }
 
@@ -187,5 +190,41 @@ impl Store {
             .iter()
             .map(from_row)
             .collect()
+    }
+
+    /// Records a staff change: the reason and who made it.
+    pub async fn set_change_reason(
+        tx: &mut SqliteConnection,
+        id: i64,
+        reason: &str,
+        by: &str,
+    ) -> Result<(), StoreError> {
+        sqlx::query("UPDATE reservations SET change_reason = ?, changed_by = ? WHERE id = ?")
+            .bind(reason)
+            .bind(by)
+            .bind(id)
+            .execute(tx)
+            .await?;
+        Ok(())
+    }
+
+    /// Moves a reservation to another slot of its service.
+    pub async fn move_reservation(
+        tx: &mut SqliteConnection,
+        id: i64,
+        start: DateTime<Utc>,
+        end: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "UPDATE reservations SET slot_start = ?, slot_end = ?, updated_at = ? WHERE id = ?",
+        )
+        .bind(ts(start))
+        .bind(ts(end))
+        .bind(ts(now))
+        .bind(id)
+        .execute(tx)
+        .await?;
+        Ok(())
     }
 }

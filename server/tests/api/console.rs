@@ -552,3 +552,165 @@ async fn an_admin_manages_users_and_devices_and_changes_take_effect_at_once() {
     }
     c.close().await.expect("close");
 }
+
+async fn post_json(t: &TestApp, path: &str, body: serde_json::Value) -> (u16, serde_json::Value) {
+    let r = t
+        .staff
+        .raw(reqwest::Method::POST, path)
+        .json(&body)
+        .send()
+        .await
+        .expect("post");
+    let status = r.status().as_u16();
+    (status, r.json().await.unwrap_or(serde_json::Value::Null))
+}
+
+#[tokio::test]
+async fn staff_check_in_cancel_and_move_reservations_with_a_reason() {
+    let t = spawn_app().await;
+    let late = t
+        .book("okuyami", "2026-12-01T13:30:00+09:00")
+        .await
+        .expect("book");
+    let tomorrow = t
+        .book("okuyami", "2026-12-02T10:30:00+09:00")
+        .await
+        .expect("book");
+    let to_move = t
+        .book("okuyami", "2026-12-01T10:30:00+09:00")
+        .await
+        .expect("book");
+    let to_cancel = t
+        .book("okuyami", "2026-12-01T15:00:00+09:00")
+        .await
+        .expect("book");
+
+    // By hand: staff may check in a visitor the kiosk calls too early.
+    let path = format!("/api/v1/staff/reservations/{}/checkin", late.id);
+    let (status, first) = post_json(&t, &path, serde_json::json!({})).await;
+    assert_eq!(status, 201, "{first}");
+    let (status, again) = post_json(&t, &path, serde_json::json!({})).await;
+    assert_eq!((status, &again["number"]), (200, &first["number"]));
+    let (status, body) = post_json(
+        &t,
+        &format!("/api/v1/staff/reservations/{}/checkin", tomorrow.id),
+        serde_json::json!({}),
+    )
+    .await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (409, Some("wrong_day"))
+    );
+
+    // Cancel needs a reason; the reason stays with the reservation only.
+    let cancel = format!("/api/v1/staff/reservations/{}/cancel", to_cancel.id);
+    let (status, body) = post_json(&t, &cancel, serde_json::json!({"reason": "  "})).await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (400, Some("invalid_reason"))
+    );
+    let (status, body) = post_json(
+        &t,
+        &cancel,
+        serde_json::json!({"reason": "ご家族から電話：日程を改めるとのこと"}),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["state"], "cancelled");
+    assert_eq!(
+        body["change_reason"],
+        "ご家族から電話：日程を改めるとのこと"
+    );
+    let (status, body) = post_json(&t, &cancel, serde_json::json!({"reason": "again"})).await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (409, Some("cancelled"))
+    );
+
+    // Move: only to a real slot with room.
+    let mv = format!("/api/v1/staff/reservations/{}/move", to_move.id);
+    let (status, body) = post_json(
+        &t,
+        &mv,
+        serde_json::json!({"start": "2026-12-01T11:11:00+09:00", "reason": "x"}),
+    )
+    .await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (400, Some("unknown_slot"))
+    );
+    t.book("okuyami", "2026-12-03T09:00:00+09:00")
+        .await
+        .expect("book");
+    t.book("okuyami", "2026-12-03T09:00:00+09:00")
+        .await
+        .expect("book");
+    let (status, body) = post_json(
+        &t,
+        &mv,
+        serde_json::json!({"start": "2026-12-03T09:00:00+09:00", "reason": "x"}),
+    )
+    .await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (409, Some("slot_full"))
+    );
+    let (status, body) = post_json(
+        &t,
+        &mv,
+        serde_json::json!({"start": "2026-12-03T13:30:00+09:00", "reason": "おくやみコーナー臨時休止のため"}),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    assert!(
+        body["start"]
+            .as_str()
+            .expect("start")
+            .starts_with("2026-12-03T13:30")
+    );
+    // The visitor's own page shows the new time; the event stream never the reason.
+    let mine = t
+        .public
+        .reservation(&to_move.token)
+        .await
+        .expect("reservation");
+    assert_eq!(mine.start.to_rfc3339(), "2026-12-03T13:30:00+09:00");
+    let events = t.app.store.events_after(0, 1000).await.expect("events");
+    let all = serde_json::to_string(&events).expect("json");
+    assert!(
+        !all.contains("臨時休止") && !all.contains("ご家族"),
+        "no reasons in events"
+    );
+}
+
+#[tokio::test]
+async fn the_reservations_page_lists_the_day_and_checks_in_by_hand() {
+    let t = spawn_app().await;
+    let r = t
+        .book("okuyami", "2026-12-01T13:30:00+09:00")
+        .await
+        .expect("book");
+    let other = t
+        .book("okuyami", "2026-12-01T15:00:00+09:00")
+        .await
+        .expect("book");
+    let (c, _driver, _profile) = browser_sized(1366, 768).await;
+    log_in(&c, &t, "/staff/reservations").await;
+    wait_text(&c, "reservations", "山田 花子").await;
+    click_css(&c, &format!("button.checkin[data-id='{}']", r.id)).await;
+    wait_text(&c, "message", "O001").await;
+    wait_text(&c, "reservations", "受付済み").await;
+    // Cancel the other with a reason.
+    click_css(&c, &format!("details[data-id='{}'] summary", other.id)).await;
+    c.find(Locator::Id(&format!("reason-{}", other.id)))
+        .await
+        .expect("reason")
+        .send_keys("体調不良のため後日")
+        .await
+        .expect("type");
+    click_css(&c, &format!("button.cancel[data-id='{}']", other.id)).await;
+    wait_text(&c, "reservations", "体調不良のため後日").await;
+    wait_text(&c, "reservations", "取消").await;
+    shot(&c, "reservations").await;
+    c.close().await.expect("close");
+}

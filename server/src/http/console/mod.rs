@@ -23,6 +23,7 @@ use super::pages::esc;
 use crate::app::App;
 
 pub mod admin;
+pub mod reservations;
 pub mod stats;
 
 const CONSOLE_CSS: &str = include_str!("../web/console.css");
@@ -136,6 +137,7 @@ fn render(app: &App, s: Shell) -> String {
         Some(sess) => {
             let mut l = vec![
                 ("/staff", "console-booths"),
+                ("/staff/reservations", "console-reservations"),
                 ("/staff/stats", "console-stats"),
             ];
             if sess.role == "admin" {

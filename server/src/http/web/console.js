@@ -94,6 +94,74 @@
     lists();
     return;
   }
+  // ------------------------------------------------------------ reservations
+  if (page === "reservations") {
+    const day = document.body.dataset.date;
+    const isToday = day === document.body.dataset.today;
+    const time = (iso) => iso.slice(11, 16);
+    const addDays = (d, n) => { const t = new Date(d + "T00:00:00Z"); t.setUTCDate(t.getUTCDate() + n); return t.toISOString().slice(0, 10); };
+    async function show() {
+      let list;
+      try { list = await api("GET", "/api/v1/staff/reservations?date=" + day); } catch (err) { say(fmt(T.error, { reason: err.message })); return; }
+      const services = Object.keys(T.names);
+      const html = services.map((sid) => {
+        const mine = list.filter((r) => r.service === sid);
+        const rows = mine.length ? mine.map((r) => {
+          const booked = r.state === "booked";
+          const actions = booked
+            ? `<button type="button" class="checkin" data-id="${r.id}" ${isToday ? "" : "disabled"}>${esc(T.checkin)}</button>` +
+              `<details data-id="${r.id}" data-service="${esc(sid)}"><summary>${esc(T.change)}</summary><div class="stack">` +
+              `<label for="reason-${r.id}">${esc(T.reason)}</label><input id="reason-${r.id}" class="reason" maxlength="500">` +
+              `<button type="button" class="cancel warn" data-id="${r.id}">${esc(T.cancel)}</button>` +
+              `<label for="move-${r.id}">${esc(T["move-to"])}</label><select id="move-${r.id}" class="move-to"></select>` +
+              `<button type="button" class="move" data-id="${r.id}">${esc(T.move)}</button></div></details>`
+            : "";
+          return `<tr data-id="${r.id}"><td>${esc(time(r.start))}</td><td>${esc(r.name || "—")}</td><td>${esc(r.phone || r.email || "—")}</td>` +
+            `<td class="state-cell">${esc(T["state-" + r.state] || r.state)}</td><td>${esc(r.ticket_number || "")}</td><td>${esc(r.change_reason || "")}</td><td class="b">${actions}</td></tr>`;
+        }).join("") : `<tr><td class="muted">${esc(T.none)}</td></tr>`;
+        return `<section class="card"><h2>${esc(T.names[sid])}</h2><table id="res-${esc(sid)}"><thead><tr><th scope="col">${esc(T.time)}</th><th scope="col">${esc(T.name)}</th><th scope="col">${esc(T.contact)}</th>` +
+          `<th scope="col">${esc(T.state)}</th><th scope="col">${esc(T.ticket)}</th><th scope="col">${esc(T.reason)}</th><th scope="col"><span class="sr-only">${esc(T.change)}</span></th></tr></thead><tbody>${rows}</tbody></table></section>`;
+      }).join("");
+      $("reservations").innerHTML = html;
+    }
+    const box = $("reservations");
+    box.addEventListener("toggle", async (e) => {
+      const d = e.target;
+      if (!(d instanceof HTMLDetailsElement) || !d.open) return;
+      const sel = d.querySelector("select.move-to");
+      if (sel.options.length) return;
+      try {
+        const slots = await api("GET", `/api/v1/slots?service=${encodeURIComponent(d.dataset.service)}&from=${day}&to=${addDays(day, 14)}`);
+        sel.innerHTML = slots.filter((s) => s.available > 0).map((s) => `<option value="${esc(s.start)}">${esc(s.start.slice(0, 10) + " " + time(s.start))}</option>`).join("");
+      } catch (err) { say(fmt(T.error, { reason: err.message })); }
+    }, true);
+    box.addEventListener("click", async (e) => {
+      const b = e.target.closest("button");
+      if (!b || !b.dataset.id) return;
+      const id = b.dataset.id;
+      say("");
+      try {
+        if (b.classList.contains("checkin")) {
+          const t = await api("POST", `/api/v1/staff/reservations/${id}/checkin`);
+          say(fmt(T["checked-in"], { number: t.number }));
+        } else if (b.classList.contains("cancel")) {
+          await api("POST", `/api/v1/staff/reservations/${id}/cancel`, { reason: $("reason-" + id).value });
+        } else if (b.classList.contains("move")) {
+          await api("POST", `/api/v1/staff/reservations/${id}/move`, { start: $("move-" + id).value, reason: $("reason-" + id).value });
+        } else return;
+      } catch (err) {
+        say(fmt(T.error, { reason: err.message }));
+        return;
+      }
+      await show();
+    });
+    const source = new EventSource("/api/v1/events?since=now");
+    source.addEventListener("reservation.changed", () => show());
+    source.onerror = () => { $("offline").hidden = false; };
+    source.onopen = () => { $("offline").hidden = true; };
+    show();
+    return;
+  }
   if (page !== "booth") return;
 
   // ------------------------------------------------------------ booth
