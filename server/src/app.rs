@@ -660,10 +660,7 @@ impl App {
         .await?;
         self.commit_reservation_change(
             tx,
-            id,
-            &service.id,
-            slot.start,
-            ReservationState::Booked,
+            reservation_event(id, &service.id, slot.start, ReservationState::Booked),
             &Actor::Visitor,
             now,
         )
@@ -684,19 +681,13 @@ impl App {
     async fn commit_reservation_change(
         &self,
         mut tx: crate::storage::Tx,
-        id: i64,
-        service: &str,
-        start: DateTime<Utc>,
-        state: ReservationState,
+        change: EventData,
         actor: &Actor,
         now: DateTime<Utc>,
     ) -> Result<()> {
         let events = Store::append_events(
             &mut tx,
-            &[(
-                EventKind::ReservationChanged,
-                reservation_event(id, service, start, state),
-            )],
+            &[(EventKind::ReservationChanged, change)],
             &actor.audit(),
             now,
         )
@@ -747,10 +738,7 @@ impl App {
                     .await?;
                 self.commit_reservation_change(
                     tx,
-                    r.id,
-                    &r.service,
-                    r.start,
-                    ReservationState::Cancelled,
+                    reservation_event(r.id, &r.service, r.start, ReservationState::Cancelled),
                     &Actor::Visitor,
                     now,
                 )
@@ -783,10 +771,7 @@ impl App {
         Store::set_change_reason(&mut tx, r.id, reason, &staff.author()).await?;
         self.commit_reservation_change(
             tx,
-            r.id,
-            &r.service,
-            r.start,
-            ReservationState::Cancelled,
+            reservation_event(r.id, &r.service, r.start, ReservationState::Cancelled),
             staff,
             now,
         )
@@ -831,10 +816,7 @@ impl App {
         Store::set_change_reason(&mut tx, r.id, reason, &staff.author()).await?;
         self.commit_reservation_change(
             tx,
-            r.id,
-            &r.service,
-            slot.start,
-            ReservationState::Booked,
+            reservation_event(r.id, &r.service, slot.start, ReservationState::Booked),
             staff,
             now,
         )
