@@ -21,6 +21,8 @@ MADOGUCHI_DEBIAN_PACKAGES=(
 
 madoguchi_missing_packages() {
   local p
+  # npm (for axe-core) may come from elsewhere (nodesource, nvm); else Debian's.
+  command -v npm >/dev/null 2>&1 || echo npm
   for p in "${MADOGUCHI_DEBIAN_PACKAGES[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || echo "$p"
   done
@@ -58,4 +60,24 @@ madoguchi_setup() {
   fi
   export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/madoguchi/target}"
   mkdir -p "$CARGO_TARGET_DIR"
+  madoguchi_axe
+}
+
+# axe-core (npm, pinned in server/tests/a11y) for the accessibility check of
+# the staff console; installed next to the target dir, outside the clone.
+madoguchi_axe() {
+  local repo dir
+  repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+  dir="$HOME/.cache/madoguchi/a11y"
+  export MADOGUCHI_AXE_JS="$dir/node_modules/axe-core/axe.min.js"
+  if [ -f "$MADOGUCHI_AXE_JS" ] && cmp -s "$repo/server/tests/a11y/package-lock.json" "$dir/package-lock.json"; then
+    return 0
+  fi
+  if ! command -v npm >/dev/null 2>&1; then
+    echo "npm is missing (Debian package npm): the accessibility test needs it" >&2
+    return 1
+  fi
+  mkdir -p "$dir"
+  cp "$repo/server/tests/a11y/package.json" "$repo/server/tests/a11y/package-lock.json" "$dir/"
+  (cd "$dir" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error)
 }
