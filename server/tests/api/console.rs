@@ -9,7 +9,24 @@ use fantoccini::{Client, Locator};
 use crate::browser::{browser_sized, text_of};
 use crate::helpers::*;
 
+/// Saves a screenshot, after checking that no text is missing from the
+/// catalogue (an `undefined` or a bare message id on screen).
 async fn shot(c: &Client, name: &str) {
+    let text = c
+        .find(Locator::Css("body"))
+        .await
+        .expect("body")
+        .text()
+        .await
+        .expect("text");
+    assert!(!text.contains("undefined"), "{name}: undefined text on the page");
+    let catalogue = messages::Catalogue::new();
+    for word in text.split(|ch: char| ch.is_whitespace()) {
+        assert!(
+            !catalogue.has("ja", word),
+            "{name}: message id {word:?} shown instead of its text"
+        );
+    }
     let png = c.screenshot().await.expect("screenshot");
     let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("console-screens");
     std::fs::create_dir_all(&dir).expect("dir");
@@ -311,11 +328,23 @@ async fn two_counters_calling_at_once_get_different_visitors_and_see_each_other(
     let na = text_of(&a, "current-number").await;
     let nb = text_of(&b, "current-number").await;
     assert_ne!(na, nb, "two counters never call the same visitor");
-    // Live: a new walk-in appears at both counters without reloading.
+    // Live: a new walk-in appears at both counters without reloading…
     let third = t.walk_in(&["shomei"], "v3").await.expect("ticket");
     wait_text(&a, "waiting", &third.number).await;
     wait_text(&b, "waiting", &third.number).await;
     shot(&a, "booth-live").await;
+    // …and when counter A takes it, it leaves counter B's list.
+    click(&a, "complete").await;
+    click(&a, "call-next").await;
+    wait_text(&a, "current-number", &third.number).await;
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while text_of(&b, "waiting").await.contains(&third.number) {
+        assert!(
+            Instant::now() < deadline,
+            "B still lists the ticket A called"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
     a.close().await.expect("close a");
     b.close().await.expect("close b");
 }
@@ -345,6 +374,23 @@ async fn a_wrong_password_is_said_on_the_page_and_english_is_one_click_away() {
         .expect("click");
     wait_text(&c, "message", "パスワードが違います").await;
     shot(&c, "login-failed").await;
+    // Repeated failures lock the name for a while; the page says so.
+    for _ in 0..5 {
+        let _ = t.public.login("sato", "wrong-again").await;
+    }
+    c.find(Locator::Id("password"))
+        .await
+        .expect("password")
+        .send_keys("wrong-password")
+        .await
+        .expect("type");
+    c.find(Locator::Id("login-button"))
+        .await
+        .expect("button")
+        .click()
+        .await
+        .expect("click");
+    wait_text(&c, "message", "しばらくしてから").await;
     c.find(Locator::Id("lang"))
         .await
         .expect("lang")
@@ -712,5 +758,27 @@ async fn the_reservations_page_lists_the_day_and_checks_in_by_hand() {
     wait_text(&c, "reservations", "体調不良のため後日").await;
     wait_text(&c, "reservations", "取消").await;
     shot(&c, "reservations").await;
+    c.close().await.expect("close");
+}
+
+#[tokio::test]
+async fn a_reservation_shows_its_pre_entry_answers_at_the_booth() {
+    let t = spawn_app().await;
+    let r = t
+        .book("okuyami", "2026-12-01T10:30:00+09:00")
+        .await
+        .expect("book");
+    t.kiosk.checkin(&r.token).await.expect("check in");
+    let (c, _driver, _profile) = browser_sized(1366, 768).await;
+    log_in(&c, &t, "/staff/booths/okuyami-1").await;
+    click(&c, "open").await;
+    click(&c, "call-next").await;
+    wait_text(&c, "current-number", "O001").await;
+    wait_text(&c, "current-body", "予約").await;
+    wait_text(&c, "current-body", "relationship").await;
+    wait_text(&c, "current-body", "長女").await;
+    let body = text_of(&c, "current-body").await;
+    assert!(!body.contains("undefined"), "every text is in the catalogue: {body}");
+    shot(&c, "booth-reservation").await;
     c.close().await.expect("close");
 }

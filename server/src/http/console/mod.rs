@@ -362,6 +362,7 @@ pub async fn booth_page(
     for key in [
         "nobody",
         "none",
+        "no-notes",
         "priority",
         "notes",
         "answers",
