@@ -19,7 +19,10 @@ async fn shot(c: &Client, name: &str) {
         .text()
         .await
         .expect("text");
-    assert!(!text.contains("undefined"), "{name}: undefined text on the page");
+    assert!(
+        !text.contains("undefined"),
+        "{name}: undefined text on the page"
+    );
     let catalogue = messages::Catalogue::new();
     for word in text.split(|ch: char| ch.is_whitespace()) {
         assert!(
@@ -778,7 +781,10 @@ async fn a_reservation_shows_its_pre_entry_answers_at_the_booth() {
     wait_text(&c, "current-body", "relationship").await;
     wait_text(&c, "current-body", "長女").await;
     let body = text_of(&c, "current-body").await;
-    assert!(!body.contains("undefined"), "every text is in the catalogue: {body}");
+    assert!(
+        !body.contains("undefined"),
+        "every text is in the catalogue: {body}"
+    );
     shot(&c, "booth-reservation").await;
     c.close().await.expect("close");
 }
