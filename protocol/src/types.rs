@@ -602,11 +602,13 @@ mod tests {
     }
 }
 
-/// One day's figures per procedure and per hour (`GET /staff/stats`).
+/// Figures per procedure and per hour of day over `from`–`to` (inclusive)
+/// (`GET /staff/stats`).
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DayStats {
-    pub date: NaiveDate,
+    pub from: NaiveDate,
+    pub to: NaiveDate,
     pub services: Vec<ServiceStats>,
     /// Office opening hours with any activity, in order.
     pub hours: Vec<HourStats>,

@@ -450,13 +450,23 @@ impl App {
         }
     }
 
-    /// A day's statistics (any day, today included).
-    pub async fn day_stats(&self, date: NaiveDate) -> Result<protocol::DayStats> {
-        let tickets = self.store.tickets_of_day(date).await?;
-        let steps = self.store.steps_of_day(date).await?;
+    /// Statistics over the days `from`–`to` (at most a year).
+    pub async fn day_stats(&self, from: NaiveDate, to: NaiveDate) -> Result<protocol::DayStats> {
+        if to < from || (to - from).num_days() > 366 {
+            return Err(Error::invalid(
+                "invalid_range",
+                "from must not be after to, and the range at most a year",
+            ));
+        }
+        let mut tickets = Vec::new();
+        let mut steps = Vec::new();
+        for day in from.iter_days().take_while(|d| *d <= to) {
+            tickets.extend(self.store.tickets_of_day(day).await?);
+            steps.extend(self.store.steps_of_day(day).await?);
+        }
         let services: Vec<String> = self.office.services.iter().map(|s| s.id.clone()).collect();
         Ok(crate::stats::day_stats(
-            date,
+            (from, to),
             &services,
             &tickets,
             &steps,

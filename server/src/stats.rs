@@ -45,9 +45,10 @@ fn round1(v: Option<f64>) -> Option<f64> {
     v.map(|x| (x * 10.0).round() / 10.0)
 }
 
-/// `services` gives the order (the office's list of procedures).
+/// `services` gives the order (the office's list of procedures); tickets
+/// and steps are those of the days `from`–`to`.
 pub fn day_stats(
-    date: NaiveDate,
+    (from, to): (NaiveDate, NaiveDate),
     services: &[String],
     tickets: &[Ticket],
     steps: &[StepRecord],
@@ -99,7 +100,8 @@ pub fn day_stats(
         })
         .collect();
     DayStats {
-        date,
+        from,
+        to,
         services: per_service,
         hours: per_hour,
     }
@@ -143,8 +145,9 @@ mod tests {
             step("shomei", (9, 5), (9, 25), 7.0),
             step("juminido", (10, 0), (10, 2), 20.0),
         ];
+        let day = chrono::NaiveDate::from_ymd_opt(2026, 12, 1).unwrap_or_default();
         let s = day_stats(
-            chrono::NaiveDate::from_ymd_opt(2026, 12, 1).unwrap_or_default(),
+            (day, day),
             &["juminido".into(), "shomei".into(), "kokuho".into()],
             &[],
             &steps,

@@ -146,10 +146,6 @@ pub fn router(app: Arc<App>) -> axum::Router {
             "/staff/reservations",
             axum::routing::get(console::reservations::page),
         )
-        .route(
-            "/staff/stats.csv",
-            axum::routing::get(console::stats::csv_download),
-        )
         .route("/staff/console.js", axum::routing::get(console::script))
         .route("/staff/console.css", axum::routing::get(console::style))
         .route(

@@ -149,14 +149,45 @@ pub async fn reservations(
     Ok(Json(app.staff_reservations(parse_date(&q.date)?).await?))
 }
 
-#[utoipa::path(get, path = "/api/v1/staff/stats", tag = "staff", security(("bearer" = [])), params(DateQuery),
-    responses((status = 200, body = protocol::DayStats), (status = 400, body = protocol::ApiError), (status = 401, body = protocol::ApiError)))]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct StatsQuery {
+    /// First day, YYYY-MM-DD (office time zone).
+    from: String,
+    /// Last day, YYYY-MM-DD (inclusive).
+    to: String,
+    /// `json` (default) or `csv` (UTF-8 with BOM, for Excel).
+    format: Option<String>,
+    /// Language of the CSV headings: `ja` (default) or `en`.
+    lang: Option<String>,
+}
+
+#[utoipa::path(get, path = "/api/v1/staff/stats", tag = "staff", security(("bearer" = [])), params(StatsQuery),
+    responses((status = 200, description = "JSON, or CSV with format=csv", body = protocol::DayStats),
+        (status = 400, description = "invalid_date, invalid_range, invalid_format", body = protocol::ApiError), (status = 401, body = protocol::ApiError)))]
 pub async fn stats(
     State(app): State<Arc<App>>,
     _staff: Staff,
-    ApiQuery(q): ApiQuery<DateQuery>,
-) -> Result<Json<protocol::DayStats>> {
-    Ok(Json(app.day_stats(parse_date(&q.date)?).await?))
+    ApiQuery(q): ApiQuery<StatsQuery>,
+) -> Result<axum::response::Response> {
+    use axum::response::IntoResponse;
+    let stats = app
+        .day_stats(parse_date(&q.from)?, parse_date(&q.to)?)
+        .await?;
+    match q.format.as_deref() {
+        None | Some("json") => Ok(Json(stats).into_response()),
+        Some("csv") => {
+            let lang = if q.lang.as_deref() == Some("en") {
+                "en"
+            } else {
+                "ja"
+            };
+            Ok(super::console::stats::csv_response(&app, lang, &stats))
+        }
+        Some(_) => Err(crate::error::Error::invalid(
+            "invalid_format",
+            "format must be json or csv",
+        )),
+    }
 }
 
 #[utoipa::path(post, path = "/api/v1/staff/reservations/{id}/checkin", tag = "staff", security(("bearer" = [])),

@@ -444,7 +444,10 @@ async fn statistics_count_the_day_and_export_csv_for_excel() {
 
     let stats: protocol::DayStats = protocol::client::decode(
         t.staff
-            .raw(reqwest::Method::GET, "/api/v1/staff/stats?date=2026-12-01")
+            .raw(
+                reqwest::Method::GET,
+                "/api/v1/staff/stats?from=2026-12-01&to=2026-12-01",
+            )
             .send()
             .await
             .expect("stats"),
@@ -461,15 +464,49 @@ async fn statistics_count_the_day_and_export_csv_for_excel() {
     assert_eq!(stats.hours.iter().map(|h| h.issued).sum::<u32>(), 3);
     let bad = t
         .staff
-        .raw(reqwest::Method::GET, "/api/v1/staff/stats?date=yesterday")
+        .raw(
+            reqwest::Method::GET,
+            "/api/v1/staff/stats?from=yesterday&to=2026-12-01",
+        )
         .send()
         .await
         .expect("bad");
     assert_eq!(bad.status(), 400);
+    for (query, code) in [
+        ("from=2026-12-02&to=2026-12-01", "invalid_range"),
+        ("from=2026-12-01&to=2026-12-01&format=xml", "invalid_format"),
+    ] {
+        let r = t
+            .staff
+            .raw(
+                reqwest::Method::GET,
+                &format!("/api/v1/staff/stats?{query}"),
+            )
+            .send()
+            .await
+            .expect("get");
+        assert_eq!(r.status(), 400, "{query}");
+        let body: serde_json::Value = r.json().await.expect("json");
+        assert_eq!(body["error"]["code"], code);
+    }
+    // A week: the same figures (nothing on the other days).
+    let week: protocol::DayStats = protocol::client::decode(
+        t.staff
+            .raw(
+                reqwest::Method::GET,
+                "/api/v1/staff/stats?from=2026-11-30&to=2026-12-06",
+            )
+            .send()
+            .await
+            .expect("stats"),
+    )
+    .await
+    .expect("json");
+    assert_eq!(week.services, stats.services);
 
     let cookie = format!("madoguchi_session={}", t.session.token);
     let csv = reqwest::Client::new()
-        .get(t.url("/staff/stats.csv?date=2026-12-01"))
+        .get(t.url("/api/v1/staff/stats?from=2026-12-01&to=2026-12-01&format=csv"))
         .header("cookie", &cookie)
         .send()
         .await

@@ -88,7 +88,7 @@ fn page_body(
 <label for="date">{date_label}</label>
 <input type="date" id="date" name="date" value="{date}">
 <button type="submit">{show}</button>
-<a href="/staff/stats.csv?date={date}" id="csv" download>{csv}</a>
+<a href="/api/v1/staff/stats?from={date}&amp;to={date}&amp;format=csv&amp;lang={lang}" id="csv" download>{csv}</a>
 </form>"#,
         date_label = t("stats-date"),
         show = t("stats-show"),
@@ -165,7 +165,7 @@ pub async fn page(
         Ok(d) => (d, None),
         Err(bad) => (app.today(), Some(bad)),
     };
-    let stats = match app.day_stats(date).await {
+    let stats = match app.day_stats(date, date).await {
         Ok(s) => s,
         Err(e) => return e.into_response(),
     };
@@ -212,9 +212,14 @@ pub fn csv(app: &App, lang: &str, stats: &DayStats) -> String {
             .join(","),
     );
     out.push_str("\r\n");
+    let days = if stats.from == stats.to {
+        stats.from.to_string()
+    } else {
+        format!("{}/{}", stats.from, stats.to)
+    };
     for s in &stats.services {
         let row = [
-            stats.date.to_string(),
+            days.clone(),
             service_name(app, &s.service, lang),
             s.tickets.to_string(),
             s.served.to_string(),
@@ -251,7 +256,7 @@ pub fn csv(app: &App, lang: &str, stats: &DayStats) -> String {
     for h in &stats.hours {
         out.push_str(&format!(
             "{},{}:00,{},{},{}\r\n",
-            stats.date,
+            days,
             h.hour,
             h.issued,
             h.served,
@@ -261,33 +266,22 @@ pub fn csv(app: &App, lang: &str, stats: &DayStats) -> String {
     out
 }
 
-pub async fn csv_download(
-    State(app): State<Arc<App>>,
-    Query(q): Query<StatsQuery>,
-    page: StaffPage,
-) -> Response {
-    let date = match day(&app, &q) {
-        Ok(d) => d,
-        Err(bad) => {
-            return crate::error::Error::invalid(
-                "invalid_date",
-                format!("{bad:?} is not a date (YYYY-MM-DD)"),
-            )
-            .into_response();
-        }
+/// The CSV as a download named after its days.
+pub fn csv_response(app: &App, lang: &str, stats: &DayStats) -> Response {
+    let name = if stats.from == stats.to {
+        format!("madoguchi-stats-{}.csv", stats.from)
+    } else {
+        format!("madoguchi-stats-{}_{}.csv", stats.from, stats.to)
     };
-    match app.day_stats(date).await {
-        Ok(stats) => (
-            [
-                (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
-                (
-                    header::CONTENT_DISPOSITION,
-                    format!("attachment; filename=\"madoguchi-stats-{date}.csv\""),
-                ),
-            ],
-            csv(&app, page.lang, &stats),
-        )
-            .into_response(),
-        Err(e) => e.into_response(),
-    }
+    (
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}\""),
+            ),
+        ],
+        csv(app, lang, stats),
+    )
+        .into_response()
 }
