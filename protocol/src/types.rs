@@ -708,3 +708,96 @@ pub struct StaffMove {
     pub start: DateTime<FixedOffset>,
     pub reason: String,
 }
+
+/// The kind of answer a questionnaire question takes.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum QuestionKind {
+    /// Answered `true`/`false` (or `"yes"`/`"no"`).
+    YesNo,
+    /// Answered with one choice id.
+    Choice,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct QuestionChoice {
+    pub id: String,
+    #[cfg_attr(feature = "openapi", schema(value_type = BTreeMap<String, String>))]
+    pub text: Localized,
+}
+
+/// One question of the おくやみ pre-entry questionnaire.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Question {
+    pub id: String,
+    pub kind: QuestionKind,
+    #[cfg_attr(feature = "openapi", schema(value_type = BTreeMap<String, String>))]
+    pub text: Localized,
+    /// For `choice` questions.
+    pub choices: Vec<QuestionChoice>,
+    pub required: bool,
+}
+
+/// Body of `POST /okuyami/checklist`: question id → answer.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ChecklistRequest {
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
+    pub answers: serde_json::Map<String, serde_json::Value>,
+}
+
+/// One procedure of a family's checklist: who, where, what, how, by when.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Procedure {
+    pub id: String,
+    #[cfg_attr(feature = "openapi", schema(value_type = BTreeMap<String, String>))]
+    pub title: Localized,
+    pub department: String,
+    /// Floor and counter.
+    #[serde(rename = "where")]
+    #[cfg_attr(feature = "openapi", schema(value_type = BTreeMap<String, String>))]
+    pub place: Localized,
+    /// Which form.
+    #[cfg_attr(feature = "openapi", schema(value_type = BTreeMap<String, String>))]
+    pub what: Localized,
+    /// What to bring and what happens (the documents).
+    #[cfg_attr(feature = "openapi", schema(value_type = BTreeMap<String, String>))]
+    pub how: Localized,
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<BTreeMap<String, String>>))]
+    pub deadline: Option<Localized>,
+    pub involves_money: bool,
+    pub consultation: bool,
+    /// Money matters and consultations are done at the original department.
+    pub at_original_department: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Checklist {
+    pub procedures: Vec<Procedure>,
+}
+
+/// A department's preparation list for one day (事前準備).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PrepList {
+    pub date: NaiveDate,
+    /// The department asked for, or all.
+    pub department: Option<String>,
+    /// Every department that appears in the questionnaire's procedures.
+    pub departments: Vec<String>,
+    pub items: Vec<PrepItem>,
+}
+
+/// One family's visit and the procedures that concern the department.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PrepItem {
+    pub reservation: Reservation,
+    pub procedures: Vec<Procedure>,
+}

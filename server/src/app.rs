@@ -474,6 +474,68 @@ impl App {
         ))
     }
 
+    /// The おくやみ checklist for a visitor's answers (checked strictly).
+    pub fn checklist(
+        &self,
+        answers: &serde_json::Map<String, serde_json::Value>,
+    ) -> Result<protocol::Checklist> {
+        let q = &self.office.questionnaire;
+        let answers = crate::checklist::normalize(q, answers, true)
+            .map_err(|e| Error::invalid("invalid_answers", e.to_string()))?;
+        Ok(protocol::Checklist {
+            procedures: crate::checklist::checklist(q, &answers),
+        })
+    }
+
+    /// A department's prep list (事前準備) for a day: every questionnaire
+    /// booking that is not cancelled, with the procedures that concern it.
+    pub async fn prep(
+        &self,
+        date: NaiveDate,
+        department: Option<&str>,
+    ) -> Result<protocol::PrepList> {
+        let q = &self.office.questionnaire;
+        let departments = q.departments();
+        if let Some(d) = department
+            && !departments.iter().any(|x| x == d)
+        {
+            return Err(Error::invalid(
+                "unknown_department",
+                format!("no procedure belongs to {d:?}"),
+            ));
+        }
+        let mut items = Vec::new();
+        for r in self.staff_reservations(date).await? {
+            let uses = self
+                .office
+                .service(&r.service)
+                .is_some_and(|s| s.questionnaire);
+            if !uses || r.state == ReservationState::Cancelled {
+                continue;
+            }
+            let answers = r.answers.clone().unwrap_or_default();
+            let answers = crate::checklist::normalize(q, &answers, false)
+                .map_err(|e| Error::invalid("invalid_answers", e.to_string()))?;
+            let procedures: Vec<protocol::Procedure> = crate::checklist::checklist(q, &answers)
+                .into_iter()
+                .filter(|p| department.is_none_or(|d| p.department == d))
+                .collect();
+            if department.is_some() && procedures.is_empty() {
+                continue;
+            }
+            items.push(protocol::PrepItem {
+                reservation: r,
+                procedures,
+            });
+        }
+        Ok(protocol::PrepList {
+            date,
+            department: department.map(str::to_string),
+            departments,
+            items,
+        })
+    }
+
     /// Today in the office's time zone.
     pub fn today(&self) -> NaiveDate {
         self.clock

@@ -4,6 +4,7 @@
 pub mod app;
 pub mod auth;
 pub mod booking;
+pub mod checklist;
 pub mod clock;
 pub mod config;
 pub mod engine;

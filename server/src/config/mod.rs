@@ -10,6 +10,9 @@ use chrono_tz::Tz;
 use protocol::Localized;
 use serde::Deserialize;
 
+mod questionnaire;
+pub use questionnaire::{Condition, ProcedureRule, Questionnaire, possible};
+
 /// The office used when the server runs without `--config`.
 pub const DEMO_OFFICE_TOML: &str = include_str!("demo-office.toml");
 
@@ -27,6 +30,8 @@ pub struct Office {
     pub services: Vec<ServiceConfig>,
     pub booths: Vec<BoothConfig>,
     pub slot_templates: Vec<SlotTemplate>,
+    /// The おくやみ questionnaire and the procedures it leads to.
+    pub questionnaire: Questionnaire,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -102,6 +107,9 @@ pub struct ServiceConfig {
     pub reservation_only: bool,
     pub department: String,
     pub location: Localized,
+    /// Bookings answer the おくやみ questionnaire (`[[questions]]`).
+    #[serde(default)]
+    pub questionnaire: bool,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -168,6 +176,10 @@ struct RawFile {
     booths: Vec<toml::Spanned<toml::Value>>,
     #[serde(default)]
     slot_templates: Vec<toml::Spanned<toml::Value>>,
+    #[serde(default)]
+    questions: Vec<toml::Spanned<toml::Value>>,
+    #[serde(default)]
+    procedures: Vec<toml::Spanned<toml::Value>>,
 }
 
 /// One problem in a configuration file.
@@ -520,6 +532,19 @@ impl Office {
             }
         }
 
+        let questionnaire = questionnaire::parse(&mut c, &raw.questions, &raw.procedures);
+        for s in services.iter().filter(|s| s.questionnaire) {
+            if questionnaire.questions.is_empty() {
+                c.at(
+                    &raw.office.span(),
+                    format!(
+                        "service {:?} uses the questionnaire, but there are no [[questions]]",
+                        s.id
+                    ),
+                );
+            }
+        }
+
         if !c.problems.is_empty() {
             c.problems.sort_by_key(|p| p.line);
             return Err(ConfigError(c.problems));
@@ -536,6 +561,7 @@ impl Office {
             services,
             booths,
             slot_templates,
+            questionnaire,
         })
     }
 

@@ -57,6 +57,8 @@ fn api() -> OpenApiRouter<Arc<App>> {
         .routes(routes!(public::reservation_ics))
         .routes(routes!(public::ticket_status))
         .routes(routes!(public::board))
+        .routes(routes!(public::okuyami_questions))
+        .routes(routes!(public::okuyami_checklist))
         .routes(routes!(sse::events))
         .routes(routes!(auth::login, auth::logout))
         .routes(routes!(kiosk::checkin))
@@ -76,6 +78,7 @@ fn api() -> OpenApiRouter<Arc<App>> {
         .routes(routes!(staff::queue))
         .routes(routes!(staff::reservations))
         .routes(routes!(staff::stats))
+        .routes(routes!(staff::prep))
         .routes(routes!(staff::checkin_reservation))
         .routes(routes!(staff::cancel_reservation))
         .routes(routes!(staff::move_reservation))
@@ -142,6 +145,7 @@ pub fn router(app: Arc<App>) -> axum::Router {
         )
         .route("/staff/stats", axum::routing::get(console::stats::page))
         .route("/staff/admin", axum::routing::get(console::admin::page))
+        .route("/staff/prep", axum::routing::get(console::prep::page))
         .route(
             "/staff/reservations",
             axum::routing::get(console::reservations::page),

@@ -191,3 +191,19 @@ pub async fn ticket_status(
 pub async fn board(State(app): State<Arc<App>>) -> Json<BoardSnapshot> {
     Json(app.board().await)
 }
+
+#[utoipa::path(get, path = "/api/v1/okuyami/questions", tag = "public",
+    responses((status = 200, description = "the pre-entry questionnaire", body = Vec<protocol::Question>)))]
+pub async fn okuyami_questions(State(app): State<Arc<App>>) -> Json<Vec<protocol::Question>> {
+    Json(app.office.questionnaire.questions.clone())
+}
+
+#[utoipa::path(post, path = "/api/v1/okuyami/checklist", tag = "public", request_body = protocol::ChecklistRequest,
+    responses((status = 200, body = protocol::Checklist),
+        (status = 400, description = "invalid_answers (the message names the question)", body = protocol::ApiError)))]
+pub async fn okuyami_checklist(
+    State(app): State<Arc<App>>,
+    ApiJson(req): ApiJson<protocol::ChecklistRequest>,
+) -> Result<Json<protocol::Checklist>> {
+    Ok(Json(app.checklist(&req.answers)?))
+}

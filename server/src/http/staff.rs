@@ -242,3 +242,23 @@ pub async fn move_reservation(
             .await?,
     ))
 }
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct PrepQuery {
+    /// YYYY-MM-DD (office time zone).
+    date: String,
+    /// A department name from the procedures; all when absent.
+    department: Option<String>,
+}
+
+#[utoipa::path(get, path = "/api/v1/staff/prep", tag = "staff", security(("bearer" = [])), params(PrepQuery),
+    responses((status = 200, body = protocol::PrepList),
+        (status = 400, description = "invalid_date, unknown_department", body = protocol::ApiError), (status = 401, body = protocol::ApiError)))]
+pub async fn prep(
+    State(app): State<Arc<App>>,
+    _staff: Staff,
+    ApiQuery(q): ApiQuery<PrepQuery>,
+) -> Result<Json<protocol::PrepList>> {
+    let department = q.department.as_deref().filter(|d| !d.is_empty());
+    Ok(Json(app.prep(parse_date(&q.date)?, department).await?))
+}

@@ -805,7 +805,17 @@ async fn the_reservations_page_lists_the_day_and_checks_in_by_hand() {
 async fn a_reservation_shows_its_pre_entry_answers_at_the_booth() {
     let t = spawn_app().await;
     let r = t
-        .book("okuyami", "2026-12-01T10:30:00+09:00")
+        .public
+        .create_reservation(&protocol::CreateReservation {
+            service: "okuyami".into(),
+            start: chrono::DateTime::parse_from_rfc3339("2026-12-01T10:30:00+09:00").expect("t"),
+            name: Some("山田 花子".into()),
+            email: None,
+            phone: None,
+            answers: serde_json::json!({"relationship": "長女", "insurance": "kokuho"})
+                .as_object()
+                .cloned(),
+        })
         .await
         .expect("book");
     t.kiosk.checkin(&r.token).await.expect("check in");
@@ -817,6 +827,7 @@ async fn a_reservation_shows_its_pre_entry_answers_at_the_booth() {
     wait_text(&c, "current-body", "予約").await;
     wait_text(&c, "current-body", "relationship").await;
     wait_text(&c, "current-body", "長女").await;
+    wait_text(&c, "checklist", "国民健康保険 葬祭費の申請").await;
     let body = text_of(&c, "current-body").await;
     assert!(
         !body.contains("undefined"),
@@ -824,4 +835,150 @@ async fn a_reservation_shows_its_pre_entry_answers_at_the_booth() {
     );
     shot(&c, "booth-reservation").await;
     c.close().await.expect("close");
+}
+
+#[tokio::test]
+async fn the_questionnaire_gives_a_checklist_and_each_department_its_prep_list() {
+    let t = spawn_app().await;
+    let questions = t
+        .http()
+        .get(t.url("/api/v1/okuyami/questions"))
+        .send()
+        .await
+        .expect("questions");
+    let questions: Vec<protocol::Question> = questions.json().await.expect("json");
+    assert!((20..=30).contains(&questions.len()));
+    assert!(questions.iter().all(|q| q.text.contains_key("en")));
+
+    let mut answers = serde_json::Map::new();
+    for q in &questions {
+        let v = match q.kind {
+            protocol::QuestionKind::YesNo => serde_json::json!(false),
+            protocol::QuestionKind::Choice => serde_json::json!(q.choices[0].id),
+        };
+        answers.insert(q.id.clone(), v);
+    }
+    answers.insert("relationship".into(), serde_json::json!("spouse"));
+    answers.insert("insurance".into(), serde_json::json!("kokuho"));
+    answers.insert("age".into(), serde_json::json!("65to74"));
+    answers.insert("land".into(), serde_json::json!(true));
+    let r = t
+        .http()
+        .post(t.url("/api/v1/okuyami/checklist"))
+        .json(&serde_json::json!({ "answers": answers }))
+        .send()
+        .await
+        .expect("checklist");
+    assert_eq!(r.status(), 200);
+    let list: protocol::Checklist = r.json().await.expect("json");
+    let ids: Vec<&str> = list.procedures.iter().map(|p| p.id.as_str()).collect();
+    for want in ["kokuho_loss", "kokuho_funeral", "kaigo_loss", "fixed_asset"] {
+        assert!(ids.contains(&want), "{want} in {ids:?}");
+    }
+    let grant = &list.procedures[ids
+        .iter()
+        .position(|i| *i == "kokuho_funeral")
+        .expect("grant")];
+    assert!(grant.at_original_department && grant.place["ja"].contains("保険年金課"));
+    // Wrong answers are named.
+    let mut wrong = answers.clone();
+    wrong.insert("age".into(), serde_json::json!("200"));
+    let r = t
+        .http()
+        .post(t.url("/api/v1/okuyami/checklist"))
+        .json(&serde_json::json!({ "answers": wrong }))
+        .send()
+        .await
+        .expect("checklist");
+    assert_eq!(r.status(), 400);
+    let body: serde_json::Value = r.json().await.expect("json");
+    assert_eq!(body["error"]["code"], "invalid_answers");
+    assert!(
+        body["error"]["message"]
+            .as_str()
+            .expect("msg")
+            .contains("age")
+    );
+
+    // A family books with these answers; departments see what concerns them.
+    t.public
+        .create_reservation(&protocol::CreateReservation {
+            service: "okuyami".into(),
+            start: chrono::DateTime::parse_from_rfc3339("2026-12-02T10:30:00+09:00").expect("t"),
+            name: Some("鈴木 一郎".into()),
+            email: None,
+            phone: Some("090-0000-1111".into()),
+            answers: Some(answers.clone()),
+        })
+        .await
+        .expect("book");
+    let prep = |dept: &str| {
+        let path = format!(
+            "/api/v1/staff/prep?date=2026-12-02&department={}",
+            utf8_percent(dept)
+        );
+        let staff = t.staff.clone();
+        async move {
+            let r = staff
+                .raw(reqwest::Method::GET, &path)
+                .send()
+                .await
+                .expect("prep");
+            (
+                r.status().as_u16(),
+                r.json::<serde_json::Value>().await.expect("json"),
+            )
+        }
+    };
+    let (status, body) = prep("保険年金課").await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["items"].as_array().expect("items").len(), 1);
+    let procs: Vec<&str> = body["items"][0]["procedures"]
+        .as_array()
+        .expect("procedures")
+        .iter()
+        .map(|p| p["id"].as_str().expect("id"))
+        .collect();
+    assert_eq!(procs, vec!["kokuho_loss", "kokuho_funeral"]);
+    assert_eq!(body["items"][0]["reservation"]["name"], "鈴木 一郎");
+    let (_, tax) = prep("税務課").await;
+    assert_eq!(tax["items"][0]["procedures"][0]["id"], "fixed_asset");
+    let (_, env) = prep("環境課").await;
+    assert_eq!(
+        env["items"].as_array().expect("items").len(),
+        0,
+        "no dog, nothing to prepare"
+    );
+    let (status, body) = prep("宇宙課").await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (400, Some("unknown_department"))
+    );
+
+    let (c, _driver, _profile) = browser_sized(1366, 768).await;
+    log_in(&c, &t, "/staff/prep").await;
+    c.goto(&t.url(&format!(
+        "/staff/prep?date=2026-12-02&department={}",
+        utf8_percent("保険年金課")
+    )))
+    .await
+    .expect("page");
+    wait_text(&c, "prep", "鈴木 一郎").await;
+    wait_text(&c, "prep", "国民健康保険 葬祭費の申請").await;
+    wait_text(&c, "prep", "担当課で").await;
+    shot(&c, "prep").await;
+    c.close().await.expect("close");
+}
+
+/// Percent-encodes a query value (department names are Japanese).
+fn utf8_percent(s: &str) -> String {
+    s.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
 }

@@ -23,6 +23,7 @@ use super::pages::esc;
 use crate::app::App;
 
 pub mod admin;
+pub mod prep;
 pub mod reservations;
 pub mod stats;
 
@@ -138,6 +139,7 @@ fn render(app: &App, s: Shell) -> String {
             let mut l = vec![
                 ("/staff", "console-booths"),
                 ("/staff/reservations", "console-reservations"),
+                ("/staff/prep", "console-prep"),
                 ("/staff/stats", "console-stats"),
             ];
             if sess.role == "admin" {
@@ -394,6 +396,11 @@ pub async fn booth_page(
             .into(),
         );
     }
+    texts.insert("checklist".into(), c.text(lang, "console-checklist").into());
+    texts.insert(
+        "at-department".into(),
+        c.text(lang, "prep-at-department").into(),
+    );
     for state in ["open", "paused", "closed"] {
         texts.insert(
             format!("booth-{state}"),

@@ -169,6 +169,7 @@
   let queue = null;
   let offset = 0; // server clock − this PC's clock, in ms
   let reservations = new Map();
+  let checklists = new Map();
   let reservationsDay = "";
   const name = (id) => T.names[id] || id;
   const boothName = (id) => { const b = queue && queue.booths.find((x) => x.id === id); return b ? (b.label[document.body.dataset.lang] || b.label.ja || id) : id; };
@@ -180,8 +181,12 @@
       offset = Date.parse(queue.now) - Date.now();
       const day = queue.now.slice(0, 10);
       if (day !== reservationsDay) {
-        const list = await api("GET", "/api/v1/staff/reservations?date=" + day);
+        const [list, prep] = await Promise.all([
+          api("GET", "/api/v1/staff/reservations?date=" + day),
+          api("GET", "/api/v1/staff/prep?date=" + day),
+        ]);
         reservations = new Map(list.map((r) => [r.id, r]));
+        checklists = new Map(prep.items.map((i) => [i.reservation.id, i.procedures]));
         reservationsDay = day;
       }
       render();
@@ -206,6 +211,13 @@
     html += t.notes.length
       ? `<ul class="notes" id="notes">${t.notes.map((n) => `<li>${esc(n.at.slice(11, 16))} ${esc(name(n.service))}${n.booth ? " (" + esc(boothName(n.booth)) + ")" : ""}: ${esc(n.text)}</li>`).join("")}</ul>`
       : `<p class="muted" id="notes">${esc(T["no-notes"])}</p>`;
+    const todo = t.reservation_id != null ? checklists.get(t.reservation_id) : null;
+    if (todo && todo.length) {
+      const lang = document.body.dataset.lang;
+      const txt = (l) => (l && (l[lang] || l.ja)) || "";
+      html += `<h3>${esc(T.checklist)}</h3><ul class="notes" id="checklist">` +
+        todo.map((p) => `<li>${esc(txt(p.title))} — ${esc(p.department)}${p.at_original_department ? ` <span class="tag priority">${esc(T["at-department"])}</span>` : ""}</li>`).join("") + "</ul>";
+    }
     const r = t.reservation_id != null ? reservations.get(t.reservation_id) : null;
     if (r && r.answers && Object.keys(r.answers).length) {
       html += `<h3>${esc(T.answers)}</h3><dl class="answers">` +

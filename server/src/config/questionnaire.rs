@@ -1,0 +1,276 @@
+//! The おくやみ questionnaire in the office file: `[[questions]]` and the
+//! `[[procedures]]` their answers lead to, validated like the rest of the
+//! file (every problem with its line).
+
+use protocol::{Localized, Procedure, Question, QuestionChoice, QuestionKind};
+use serde::Deserialize;
+
+use super::{Collector, valid_id};
+
+#[derive(Debug, Clone, Default)]
+pub struct Questionnaire {
+    pub questions: Vec<Question>,
+    pub procedures: Vec<ProcedureRule>,
+}
+
+/// A procedure and when it applies.
+#[derive(Debug, Clone)]
+pub struct ProcedureRule {
+    pub procedure: Procedure,
+    /// All must hold …
+    pub when_all: Vec<Condition>,
+    /// … and one of these, when there are any.
+    pub when_any: Vec<Condition>,
+}
+
+/// `question=answer` or `question!=answer` (answers: `yes`, `no`, a choice id).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Condition {
+    pub question: String,
+    pub answer: String,
+    pub negate: bool,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawChoice {
+    id: String,
+    ja: String,
+    en: String,
+}
+
+fn yes() -> bool {
+    true
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawQuestion {
+    id: String,
+    kind: String,
+    text: Localized,
+    #[serde(default)]
+    choices: Vec<RawChoice>,
+    #[serde(default = "yes")]
+    required: bool,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawProcedure {
+    id: String,
+    title: Localized,
+    department: String,
+    #[serde(rename = "where")]
+    place: Localized,
+    what: Localized,
+    how: Localized,
+    #[serde(default)]
+    deadline: Option<Localized>,
+    #[serde(default)]
+    involves_money: bool,
+    #[serde(default)]
+    consultation: bool,
+    #[serde(default)]
+    when_all: Vec<String>,
+    #[serde(default)]
+    when_any: Vec<String>,
+}
+
+impl Questionnaire {
+    pub fn question(&self, id: &str) -> Option<&Question> {
+        self.questions.iter().find(|q| q.id == id)
+    }
+
+    /// Departments named by the procedures, in order of first appearance.
+    pub fn departments(&self) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        for r in &self.procedures {
+            if !out.contains(&r.procedure.department) {
+                out.push(r.procedure.department.clone());
+            }
+        }
+        out
+    }
+}
+
+/// Whether `answer` is a possible answer of `q`.
+pub fn possible(q: &Question, answer: &str) -> bool {
+    match q.kind {
+        QuestionKind::YesNo => answer == "yes" || answer == "no",
+        QuestionKind::Choice => q.choices.iter().any(|c| c.id == answer),
+    }
+}
+
+fn condition(s: &str) -> Option<Condition> {
+    let (question, answer, negate) = match s.split_once("!=") {
+        Some((q, a)) => (q, a, true),
+        None => {
+            let (q, a) = s.split_once('=')?;
+            (q, a, false)
+        }
+    };
+    Some(Condition {
+        question: question.trim().to_string(),
+        answer: answer.trim().to_string(),
+        negate,
+    })
+}
+
+fn has_japanese(t: &Localized) -> bool {
+    t.get("ja").is_some_and(|s| !s.trim().is_empty())
+}
+
+pub(super) fn parse(
+    c: &mut Collector<'_>,
+    raw_questions: &[toml::Spanned<toml::Value>],
+    raw_procedures: &[toml::Spanned<toml::Value>],
+) -> Questionnaire {
+    let mut questions: Vec<Question> = Vec::new();
+    for v in raw_questions {
+        let Some(q) = c.typed::<RawQuestion>("[[questions]]", v) else {
+            continue;
+        };
+        let span = v.span();
+        if !valid_id(&q.id) {
+            c.at(
+                &span,
+                format!("question id {:?}: use a-z, 0-9, - and _", q.id),
+            );
+        }
+        if questions.iter().any(|x| x.id == q.id) {
+            c.at(&span, format!("question id {:?} is used twice", q.id));
+        }
+        if !has_japanese(&q.text) {
+            c.at(&span, format!("question {:?} needs a Japanese text", q.id));
+        }
+        let kind = match q.kind.as_str() {
+            "yes_no" => QuestionKind::YesNo,
+            "choice" => QuestionKind::Choice,
+            other => {
+                c.at(
+                    &span,
+                    format!(
+                        "question {:?}: kind {other:?} is not yes_no or choice",
+                        q.id
+                    ),
+                );
+                continue;
+            }
+        };
+        if kind == QuestionKind::Choice && q.choices.len() < 2 {
+            c.at(
+                &span,
+                format!("question {:?} needs at least two choices", q.id),
+            );
+        }
+        if kind == QuestionKind::YesNo && !q.choices.is_empty() {
+            c.at(&span, format!("question {:?} is yes_no: no choices", q.id));
+        }
+        let mut choices: Vec<QuestionChoice> = Vec::new();
+        for ch in q.choices {
+            if !valid_id(&ch.id) || choices.iter().any(|x| x.id == ch.id) {
+                c.at(
+                    &span,
+                    format!("question {:?}: bad or repeated choice id {:?}", q.id, ch.id),
+                );
+            }
+            choices.push(QuestionChoice {
+                id: ch.id,
+                text: [("ja".to_string(), ch.ja), ("en".to_string(), ch.en)]
+                    .into_iter()
+                    .collect(),
+            });
+        }
+        questions.push(Question {
+            id: q.id,
+            kind,
+            text: q.text,
+            choices,
+            required: q.required,
+        });
+    }
+    let mut procedures: Vec<ProcedureRule> = Vec::new();
+    for v in raw_procedures {
+        let Some(p) = c.typed::<RawProcedure>("[[procedures]]", v) else {
+            continue;
+        };
+        let span = v.span();
+        if !valid_id(&p.id) {
+            c.at(
+                &span,
+                format!("procedure id {:?}: use a-z, 0-9, - and _", p.id),
+            );
+        }
+        if procedures.iter().any(|x| x.procedure.id == p.id) {
+            c.at(&span, format!("procedure id {:?} is used twice", p.id));
+        }
+        for (what, t) in [
+            ("title", &p.title),
+            ("where", &p.place),
+            ("what", &p.what),
+            ("how", &p.how),
+        ] {
+            if !has_japanese(t) {
+                c.at(
+                    &span,
+                    format!("procedure {:?} needs a Japanese {what}", p.id),
+                );
+            }
+        }
+        if p.department.trim().is_empty() {
+            c.at(&span, format!("procedure {:?} needs a department", p.id));
+        }
+        let mut parse_all = |list: &[String]| -> Vec<Condition> {
+            let mut out = Vec::new();
+            for s in list {
+                match condition(s) {
+                    Some(cond) => match questions.iter().find(|q| q.id == cond.question) {
+                        Some(q) if possible(q, &cond.answer) => out.push(cond),
+                        Some(_) => c.at(
+                            &span,
+                            format!(
+                                "procedure {:?}: {:?} is not an answer of {:?}",
+                                p.id, cond.answer, cond.question
+                            ),
+                        ),
+                        None => c.at(
+                            &span,
+                            format!("procedure {:?}: unknown question {:?}", p.id, cond.question),
+                        ),
+                    },
+                    None => c.at(
+                        &span,
+                        format!(
+                            "procedure {:?}: condition {s:?} is not question=answer",
+                            p.id
+                        ),
+                    ),
+                }
+            }
+            out
+        };
+        let when_all = parse_all(&p.when_all);
+        let when_any = parse_all(&p.when_any);
+        procedures.push(ProcedureRule {
+            procedure: Procedure {
+                id: p.id,
+                title: p.title,
+                department: p.department,
+                place: p.place,
+                what: p.what,
+                how: p.how,
+                deadline: p.deadline,
+                involves_money: p.involves_money,
+                consultation: p.consultation,
+                at_original_department: p.involves_money || p.consultation,
+            },
+            when_all,
+            when_any,
+        });
+    }
+    Questionnaire {
+        questions,
+        procedures,
+    }
+}
