@@ -712,4 +712,66 @@ services = ["b"]
         assert!(err.0.iter().any(|p| p.line == 5), "{err}");
         assert!(err.0.iter().any(|p| p.line == 13), "{err}");
     }
+
+    #[test]
+    fn questionnaire_mistakes_are_reported_with_their_lines() {
+        let src = r#"
+[office]
+name = { ja = "x" }
+
+[[services]]
+id = "o"
+prefix = "O"
+name = { ja = "O" }
+average_minutes = 60
+department = "x"
+location = { ja = "1" }
+
+[[booths]]
+id = "1"
+label = { ja = "1" }
+location = { ja = "1" }
+services = ["o"]
+
+[[questions]]
+id = "age"
+kind = "choice"
+text = { ja = "年齢" }
+choices = [{ id = "young", ja = "若い", en = "Young" }]
+
+[[questions]]
+id = "land"
+kind = "maybe"
+text = { en = "Land" }
+
+[[procedures]]
+id = "tax"
+title = { ja = "税" }
+department = "税務課"
+where = { ja = "2階" }
+what = { ja = "届" }
+how = { ja = "持ち物" }
+when_all = ["age=old", "pets=yes", "nonsense"]
+"#;
+        let err = Office::parse(src).expect_err("invalid");
+        let text = err.to_string();
+        assert!(
+            text.contains("line 19") && text.contains("at least two choices"),
+            "{text}"
+        );
+        assert!(
+            text.contains("line 25") && text.contains("\"maybe\""),
+            "{text}"
+        );
+        assert!(text.contains("needs a Japanese text"), "{text}");
+        assert!(
+            text.contains("line 30") && text.contains("\"old\" is not an answer of \"age\""),
+            "{text}"
+        );
+        assert!(text.contains("unknown question \"pets\""), "{text}");
+        assert!(
+            text.contains("\"nonsense\" is not question=answer"),
+            "{text}"
+        );
+    }
 }
