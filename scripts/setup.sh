@@ -11,12 +11,13 @@
 #     windows without a display or GPU (screenshot tests, headless demo).
 #   espeak-ng: the board's default text-to-speech voice.
 #   xdotool: the kiosk benchmark types into the kiosk like a USB scanner.
+#   python3-venv: schemathesis (PyPI) fuzzes the HTTP API from its OpenAPI.
 #   chromium, chromium-driver: browser tests of the web pages.
 MADOGUCHI_DEBIAN_PACKAGES=(
   gcc pkg-config ca-certificates
   libasound2-dev libudev-dev libwayland-dev libxkbcommon-dev
   xvfb mesa-vulkan-drivers libvulkan1 libx11-6 libxcursor1 libxrandr2 libxi6 libxkbcommon-x11-0
-  espeak-ng xdotool chromium chromium-driver
+  espeak-ng xdotool chromium chromium-driver python3-venv
 )
 
 madoguchi_missing_packages() {
@@ -61,6 +62,21 @@ madoguchi_setup() {
   export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/madoguchi/target}"
   mkdir -p "$CARGO_TARGET_DIR"
   madoguchi_axe
+  madoguchi_schemathesis
+}
+
+# schemathesis (PyPI, pinned) in its own virtualenv outside the clone, for
+# the API schema fuzzing test (server/tests/api/schema_fuzz.rs).
+MADOGUCHI_SCHEMATHESIS_VERSION=4.32.5
+madoguchi_schemathesis() {
+  local venv="$HOME/.cache/madoguchi/schemathesis"
+  export MADOGUCHI_SCHEMATHESIS="$venv/bin/schemathesis"
+  if [ -x "$MADOGUCHI_SCHEMATHESIS" ] &&
+    "$MADOGUCHI_SCHEMATHESIS" --version 2>/dev/null | grep -q "$MADOGUCHI_SCHEMATHESIS_VERSION"; then
+    return 0
+  fi
+  echo "== installing schemathesis $MADOGUCHI_SCHEMATHESIS_VERSION (PyPI) into $venv"
+  python3 -m venv "$venv" && "$venv/bin/pip" install -q "schemathesis==$MADOGUCHI_SCHEMATHESIS_VERSION"
 }
 
 # axe-core (npm, pinned in server/tests/a11y) for the accessibility check of

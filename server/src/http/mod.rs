@@ -90,7 +90,71 @@ fn api() -> OpenApiRouter<Arc<App>> {
 
 /// The OpenAPI document of every route.
 pub fn openapi() -> utoipa::openapi::OpenApi {
-    api().into_openapi()
+    let mut doc = api().into_openapi();
+    document_shared_errors(&mut doc);
+    doc
+}
+
+/// Adds the error answers every route shares to each operation, so the
+/// document lists every status the server can give: malformed or oversized
+/// JSON bodies (400, 413, 415), credentials (401, 403), a path parameter
+/// of the wrong type (400), rate limits (429) and a busy database (503).
+fn document_shared_errors(doc: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
+    let error = |what: &str| {
+        RefOr::T(
+            ResponseBuilder::new()
+                .description(what)
+                .content(
+                    "application/json",
+                    ContentBuilder::new()
+                        .schema(Some(Ref::from_schema_name("ApiError")))
+                        .build(),
+                )
+                .build(),
+        )
+    };
+    for (path, item) in doc.paths.paths.iter_mut() {
+        for op in [
+            &mut item.get,
+            &mut item.post,
+            &mut item.put,
+            &mut item.delete,
+            &mut item.patch,
+        ]
+        .into_iter()
+        .flatten()
+        {
+            let mut add = |code: &str, what: &str| {
+                op.responses
+                    .responses
+                    .entry(code.to_string())
+                    .or_insert_with(|| error(what));
+            };
+            let has_body = op.request_body.is_some();
+            let secured = op.security.as_ref().is_some_and(|s| !s.is_empty());
+            let has_path_params = path.contains('{');
+            if has_body {
+                add("400", "malformed body (invalid_body)");
+                add("413", "body too large (body_too_large)");
+                add("415", "not JSON (unsupported_media_type)");
+            }
+            if has_path_params {
+                add("400", "malformed path parameter");
+            }
+            if secured {
+                add("401", "no or unknown credentials");
+                add(
+                    "403",
+                    "credentials of another role, or no CSRF token with a cookie",
+                );
+            }
+            if path.starts_with("/api/v1/kiosk/") || path == "/api/v1/session" {
+                add("429", "rate limited (Retry-After)");
+            }
+            add("503", "storage busy or unavailable");
+        }
+    }
 }
 
 async fn not_found() -> Error {
@@ -120,7 +184,8 @@ fn panic_response(_: Box<dyn std::any::Any + Send + 'static>) -> Response {
 }
 
 pub fn router(app: Arc<App>) -> axum::Router {
-    let (router, doc) = api().split_for_parts();
+    let (router, mut doc) = api().split_for_parts();
+    document_shared_errors(&mut doc);
     let doc = Arc::new(doc);
     router
         .route(

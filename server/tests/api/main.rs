@@ -17,4 +17,5 @@ mod kiosk;
 mod openapi;
 mod pages;
 mod public;
+mod schema_fuzz;
 mod staff;
