@@ -181,3 +181,21 @@ prep-at-department = At the department
 prep-yes = Yes
 prep-no = No
 console-checklist = Checklist of procedures
+status-title = Your turn
+status-waiting = Please wait
+status-next = You will be called shortly
+status-ahead = { $count ->
+    [one] 1 person ahead
+   *[other] { $count } people ahead
+}
+status-wait = Estimated wait { $low }–{ $high } min
+status-called = We are calling you
+status-go = Please go to { $booth }
+status-serving = You are being served
+status-done = All done. Thank you
+status-no-show = We called you, but you were not there
+status-cancelled = This ticket was cancelled
+status-place = Place
+status-unknown = We cannot find this ticket
+status-live = This page updates by itself
+status-offline = Connection lost; reconnecting…

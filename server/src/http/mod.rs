@@ -11,6 +11,7 @@ pub mod pages;
 pub mod public;
 pub mod sse;
 pub mod staff;
+pub mod visitor;
 
 use std::sync::Arc;
 
@@ -201,6 +202,12 @@ pub fn router(app: Arc<App>) -> axum::Router {
             }),
         )
         .route("/board", axum::routing::get(pages::board))
+        .route("/t/{token}", axum::routing::get(visitor::status::show))
+        .route("/visitor/visitor.css", axum::routing::get(visitor::style))
+        .route(
+            "/visitor/status.js",
+            axum::routing::get(visitor::status_script),
+        )
         .route("/staff", axum::routing::get(console::home))
         .route("/staff/login", axum::routing::get(console::login_page))
         .route("/staff/logout", axum::routing::post(console::logout))

@@ -1,4 +1,4 @@
-//! Accessibility of the staff console and the web board: axe-core (npm,
+//! Accessibility of the staff console, the web board and the phone status page: axe-core (npm,
 //! pinned in `server/tests/a11y`, installed by scripts/setup.sh) runs in
 //! real Chromium on each page; no serious or critical violation may remain.
 
@@ -62,7 +62,8 @@ async fn console_pages_have_no_serious_accessibility_violations() {
         .add_user("kanri", &hash, "admin", chrono::Utc::now())
         .await
         .expect("admin");
-    t.walk_in(&["shomei"], "v1").await.expect("ticket");
+    let ticket = t.walk_in(&["shomei"], "v1").await.expect("ticket");
+    let status_page = format!("/t/{}", ticket.status_token);
     t.book("okuyami", "2026-12-01T13:30:00+09:00")
         .await
         .expect("book");
@@ -79,7 +80,12 @@ async fn console_pages_have_no_serious_accessibility_violations() {
         "axe finds known problems: {bad:?}"
     );
     let mut found = Vec::new();
-    for (path, ready) in [("/board", "number"), ("/staff/login", "login")] {
+    for (path, ready) in [
+        ("/board", "number"),
+        (status_page.as_str(), "status"),
+        // Last: the login form is used next.
+        ("/staff/login", "login"),
+    ] {
         c.goto(&t.url(path)).await.expect("page");
         c.wait()
             .for_element(fantoccini::Locator::Id(ready))
@@ -119,6 +125,7 @@ async fn console_pages_have_no_serious_accessibility_violations() {
         ("/staff/reservations", "reservations"),
         ("/staff/stats", "stats-table"),
         ("/staff/admin", "users"),
+        ("/staff/prep", "prep"),
     ] {
         c.goto(&t.url(path)).await.expect("page");
         c.wait()

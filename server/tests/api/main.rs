@@ -19,3 +19,4 @@ mod pages;
 mod public;
 mod schema_fuzz;
 mod staff;
+mod visitor;

@@ -1,0 +1,219 @@
+//! The phone status page (`/t/{status_token}`), reached from the ticket's
+//! QR code: number, state, people ahead, the wait as a range, and where to
+//! go once called. Live over SSE; without JavaScript it reloads itself.
+
+use std::sync::Arc;
+
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{Html, IntoResponse, Response};
+use messages::{Arg, Catalogue};
+use protocol::{TicketState, TicketStatus, localized};
+use serde::Deserialize;
+
+use crate::app::App;
+use crate::http::pages::esc;
+
+fn catalogue() -> &'static Catalogue {
+    static C: std::sync::OnceLock<Catalogue> = std::sync::OnceLock::new();
+    C.get_or_init(Catalogue::new)
+}
+
+#[derive(Debug, Deserialize)]
+pub struct LangQuery {
+    lang: Option<String>,
+}
+
+/// The headline and the line under it for a state.
+pub fn headline(c: &Catalogue, lang: &str, s: &TicketStatus) -> (String, String) {
+    match s.state {
+        TicketState::Waiting => {
+            let detail = match &s.estimated_wait {
+                Some(w) if s.people_ahead > 0 => format!(
+                    "{}　{}",
+                    c.text_with(
+                        lang,
+                        "status-ahead",
+                        &[("count", Arg::Num(i64::from(s.people_ahead)))]
+                    ),
+                    c.text_with(
+                        lang,
+                        "status-wait",
+                        &[
+                            ("low", Arg::Num(i64::from(w.low))),
+                            ("high", Arg::Num(i64::from(w.high)))
+                        ]
+                    )
+                ),
+                _ => c.text(lang, "status-next"),
+            };
+            (c.text(lang, "status-waiting"), detail)
+        }
+        TicketState::Called => {
+            let booth = s
+                .booth_label
+                .as_ref()
+                .map(|l| localized(l, lang))
+                .unwrap_or("");
+            (
+                c.text(lang, "status-called"),
+                c.text_with(lang, "status-go", &[("booth", Arg::Str(booth))]),
+            )
+        }
+        TicketState::Serving => (c.text(lang, "status-serving"), String::new()),
+        TicketState::Done => (c.text(lang, "status-done"), String::new()),
+        TicketState::NoShow => (
+            c.text(lang, "status-no-show"),
+            c.text(lang, "kiosk-ask-staff"),
+        ),
+        TicketState::Cancelled => (c.text(lang, "status-cancelled"), String::new()),
+    }
+}
+
+fn page(lang: &str, title: &str, body: &str, live: Option<&str>) -> String {
+    let c = catalogue();
+    let other = if lang == "ja" { "en" } else { "ja" };
+    let script = match live {
+        Some(token) => format!(
+            r#"<script id="status-texts" type="application/json">{texts}</script><script src="/visitor/status.js" data-token="{token}"></script>"#,
+            token = esc(token),
+            texts = status_texts(lang).replace("</", "<\\/"),
+        ),
+        None => String::new(),
+    };
+    format!(
+        r#"<!doctype html>
+<html lang="{lang}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="robots" content="noindex">
+<title>{title}</title>
+<noscript><meta http-equiv="refresh" content="30"></noscript>
+<link rel="stylesheet" href="/visitor/visitor.css">
+</head>
+<body>
+<header><span>{site}</span><a href="?lang={other}" lang="{other}">{switch}</a></header>
+<main>
+{body}
+</main>
+{script}
+</body>
+</html>
+"#,
+        title = esc(title),
+        site = esc(&c.text(lang, "status-title")),
+        switch = esc(&c.text(lang, "console-lang")),
+    )
+}
+
+fn status_texts(lang: &str) -> String {
+    let c = catalogue();
+    let mut m = serde_json::Map::new();
+    for id in [
+        "status-waiting",
+        "status-next",
+        "status-called",
+        "status-serving",
+        "status-done",
+        "status-no-show",
+        "status-cancelled",
+        "kiosk-ask-staff",
+        "status-offline",
+    ] {
+        m.insert(id.into(), c.text(lang, id).into());
+    }
+    m.insert(
+        "status-ahead".into(),
+        c.text_with(lang, "status-ahead", &[("count", Arg::Str("{count}"))])
+            .into(),
+    );
+    m.insert(
+        "status-wait".into(),
+        c.text_with(
+            lang,
+            "status-wait",
+            &[("low", Arg::Str("{low}")), ("high", Arg::Str("{high}"))],
+        )
+        .into(),
+    );
+    m.insert(
+        "status-go".into(),
+        c.text_with(lang, "status-go", &[("booth", Arg::Str("{booth}"))])
+            .into(),
+    );
+    m.insert("lang".into(), lang.into());
+    serde_json::Value::Object(m).to_string()
+}
+
+pub async fn show(
+    State(app): State<Arc<App>>,
+    Path(token): Path<String>,
+    Query(q): Query<LangQuery>,
+    headers: HeaderMap,
+) -> Response {
+    let c = catalogue();
+    let lang = super::language(q.lang.as_deref(), &headers);
+    let status = match app.ticket_status(&token).await {
+        Ok(s) => s,
+        Err(e) if e.status() == StatusCode::NOT_FOUND => {
+            let body = format!(
+                r#"<section class="card"><h1>{}</h1><p>{}</p></section>"#,
+                esc(&c.text(lang, "status-unknown")),
+                esc(&c.text(lang, "kiosk-ask-staff"))
+            );
+            return (
+                StatusCode::NOT_FOUND,
+                Html(page(lang, &c.text(lang, "status-unknown"), &body, None)),
+            )
+                .into_response();
+        }
+        Err(e) => return e.into_response(),
+    };
+    let (head, detail) = headline(c, lang, &status);
+    let procedures: String = status
+        .services
+        .iter()
+        .enumerate()
+        .map(|(i, id)| {
+            let name = app
+                .office
+                .service(id)
+                .map(|s| localized(&s.name, lang).to_string())
+                .unwrap_or_else(|| id.clone());
+            let now = if i == status.step {
+                r#" class="now""#
+            } else {
+                ""
+            };
+            format!("<li{now}>{}</li>", esc(&name))
+        })
+        .collect();
+    let body = format!(
+        r#"<section class="card state-{state}" id="status" aria-live="polite">
+<p class="label">{your_number}</p>
+<p class="number" id="number">{number}</p>
+<p class="headline" id="headline">{head}</p>
+<p class="detail" id="detail">{detail}</p>
+</section>
+<section class="card">
+<h2>{place_label}</h2>
+<p id="place">{place}</p>
+<h2>{procedures_label}</h2>
+<ol id="procedures">{procedures}</ol>
+</section>
+<p class="muted" id="live">{live}</p>
+<p class="offline" id="offline" role="status" hidden></p>"#,
+        state = status.state.as_str(),
+        your_number = esc(&c.text(lang, "kiosk-ticket-your-number")),
+        number = esc(&status.number),
+        head = esc(&head),
+        detail = esc(&detail),
+        place_label = esc(&c.text(lang, "status-place")),
+        place = esc(localized(&status.location, lang)),
+        procedures_label = esc(&c.text(lang, "kiosk-ticket-procedures")),
+        live = esc(&c.text(lang, "status-live")),
+    );
+    let title = format!("{} {}", status.number, head);
+    Html(page(lang, &title, &body, Some(&token))).into_response()
+}

@@ -1,0 +1,87 @@
+//! Visitor pages: the phone status page behind the ticket's QR code.
+
+use std::time::{Duration, Instant};
+
+use fantoccini::Locator;
+
+use crate::browser::{browser_sized, text_of};
+use crate::helpers::*;
+
+#[tokio::test]
+async fn the_status_page_answers_without_javascript_and_unknown_codes_get_a_clear_page() {
+    let t = spawn_app().await;
+    t.walk_in(&["shomei"], "first").await.expect("ticket");
+    let mine = t.walk_in(&["shomei"], "mine").await.expect("ticket");
+    let path = format!("/t/{}", mine.status_token);
+    assert!(mine.status_url.ends_with(&path), "the QR points here");
+    let r = t.http().get(t.url(&path)).send().await.expect("page");
+    assert_eq!(r.status(), 200);
+    let html = r.text().await.expect("html");
+    assert!(html.contains(&mine.number));
+    assert!(html.contains("前に1人"), "people ahead");
+    assert!(html.contains("待ち時間の目安"), "wait as a range");
+    assert!(html.contains("1階 市民課"), "where to wait");
+    assert!(
+        html.contains(r#"http-equiv="refresh""#),
+        "reloads itself without JavaScript"
+    );
+    let en = t
+        .http()
+        .get(t.url(&format!("{path}?lang=en")))
+        .send()
+        .await
+        .expect("page")
+        .text()
+        .await
+        .expect("html");
+    assert!(en.contains("1 person ahead"), "English");
+    for bad in ["/t/not-a-token", &format!("/t/{}", "A".repeat(43))] {
+        let r = t.http().get(t.url(bad)).send().await.expect("page");
+        assert_eq!(r.status(), 404, "{bad}");
+        let html = r.text().await.expect("html");
+        assert!(html.contains("この番号札は見つかりません"), "{bad}");
+        assert!(
+            html.starts_with("<!doctype html>"),
+            "a page, not an error dump"
+        );
+    }
+}
+
+#[tokio::test]
+async fn the_status_page_on_a_phone_shows_the_call_as_it_happens() {
+    let t = spawn_app().await;
+    let ticket = t.walk_in(&["shomei"], "v1").await.expect("ticket");
+    let (c, _driver, _profile) = browser_sized(390, 844).await;
+    c.goto(&t.url(&format!("/t/{}?lang=ja", ticket.status_token)))
+        .await
+        .expect("page");
+    assert_eq!(text_of(&c, "number").await, ticket.number);
+    assert!(text_of(&c, "headline").await.contains("お待ちください"));
+    // Give the page its event stream, then call the ticket at booth 3.
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    t.staff.booth_action("3", "open").await.expect("open");
+    t.staff.call_next("3").await.expect("call");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !text_of(&c, "headline").await.contains("お呼びしています") {
+        assert!(
+            Instant::now() < deadline,
+            "the call did not reach the phone"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(
+        text_of(&c, "detail")
+            .await
+            .contains("3番窓口へお越しください")
+    );
+    let png = c.screenshot().await.expect("screenshot");
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("web-screens");
+    std::fs::create_dir_all(&dir).expect("dir");
+    std::fs::write(dir.join("phone-status-called.png"), &png).expect("write");
+    eprintln!(
+        "screenshot: {}",
+        dir.join("phone-status-called.png").display()
+    );
+    assert!(c.find(Locator::Id("offline")).await.is_ok());
+    c.close().await.expect("close");
+}
