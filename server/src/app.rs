@@ -487,6 +487,23 @@ impl App {
         })
     }
 
+    /// The checklist of a stored booking (its answers read leniently: the
+    /// questionnaire may have changed since); empty without a questionnaire.
+    pub fn reservation_checklist(&self, r: &protocol::Reservation) -> Vec<protocol::Procedure> {
+        let uses = self
+            .office
+            .service(&r.service)
+            .is_some_and(|s| s.questionnaire);
+        if !uses {
+            return Vec::new();
+        }
+        let q = &self.office.questionnaire;
+        let answers = r.answers.clone().unwrap_or_default();
+        crate::checklist::normalize(q, &answers, false)
+            .map(|a| crate::checklist::checklist(q, &a))
+            .unwrap_or_default()
+    }
+
     /// A department's prep list (事前準備) for a day: every questionnaire
     /// booking that is not cancelled, with the procedures that concern it.
     pub async fn prep(
@@ -513,10 +530,8 @@ impl App {
             if !uses || r.state == ReservationState::Cancelled {
                 continue;
             }
-            let answers = r.answers.clone().unwrap_or_default();
-            let answers = crate::checklist::normalize(q, &answers, false)
-                .map_err(|e| Error::invalid("invalid_answers", e.to_string()))?;
-            let procedures: Vec<protocol::Procedure> = crate::checklist::checklist(q, &answers)
+            let procedures: Vec<protocol::Procedure> = self
+                .reservation_checklist(&r)
                 .into_iter()
                 .filter(|p| department.is_none_or(|d| p.department == d))
                 .collect();

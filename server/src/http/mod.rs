@@ -203,6 +203,11 @@ pub fn router(app: Arc<App>) -> axum::Router {
         )
         .route("/board", axum::routing::get(pages::board))
         .route("/t/{token}", axum::routing::get(visitor::status::show))
+        .route("/r/{token}", axum::routing::get(visitor::reservation::show))
+        .route(
+            "/r/{token}/cancel",
+            axum::routing::post(visitor::reservation::cancel),
+        )
         .route("/visitor/visitor.css", axum::routing::get(visitor::style))
         .route(
             "/visitor/status.js",

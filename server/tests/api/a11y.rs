@@ -64,9 +64,11 @@ async fn console_pages_have_no_serious_accessibility_violations() {
         .expect("admin");
     let ticket = t.walk_in(&["shomei"], "v1").await.expect("ticket");
     let status_page = format!("/t/{}", ticket.status_token);
-    t.book("okuyami", "2026-12-01T13:30:00+09:00")
+    let booked = t
+        .book("okuyami", "2026-12-01T13:30:00+09:00")
         .await
         .expect("book");
+    let reservation_page = format!("/r/{}", booked.token);
     t.staff.booth_action("1", "open").await.expect("open");
     let (c, _driver, _profile) = browser_sized(1366, 768).await;
     // The checker itself can fail: a page with an unlabelled image and button.
@@ -83,6 +85,7 @@ async fn console_pages_have_no_serious_accessibility_violations() {
     for (path, ready) in [
         ("/board", "number"),
         (status_page.as_str(), "status"),
+        (reservation_page.as_str(), "reservation"),
         // Last: the login form is used next.
         ("/staff/login", "login"),
     ] {

@@ -85,3 +85,98 @@ async fn the_status_page_on_a_phone_shows_the_call_as_it_happens() {
     assert!(c.find(Locator::Id("offline")).await.is_ok());
     c.close().await.expect("close");
 }
+
+#[tokio::test]
+async fn the_reservation_page_shows_the_qr_and_checklist_and_cancels_in_two_steps() {
+    let t = spawn_app().await;
+    let created = t
+        .public
+        .create_reservation(&protocol::CreateReservation {
+            service: "okuyami".into(),
+            start: chrono::DateTime::parse_from_rfc3339("2026-12-02T13:30:00+09:00").expect("t"),
+            name: Some("山田 花子".into()),
+            email: None,
+            phone: None,
+            answers: serde_json::json!({"insurance": "kokuho", "land": true})
+                .as_object()
+                .cloned(),
+        })
+        .await
+        .expect("book");
+    let path = format!("/r/{}", created.token);
+    assert!(
+        created.manage_url.ends_with(&path),
+        "the QR and e-mail point here"
+    );
+    let html = t
+        .http()
+        .get(t.url(&format!("{path}?lang=ja")))
+        .send()
+        .await
+        .expect("page")
+        .text()
+        .await
+        .expect("html");
+    assert!(html.contains("おくやみコーナー"));
+    assert!(html.contains("2026-12-02 13:30–15:00"));
+    assert!(html.contains(&format!("/api/v1/reservations/{}/qr.svg", created.token)));
+    assert!(html.contains("国民健康保険 葬祭費の申請"), "the checklist");
+    assert!(html.contains("固定資産税"), "the checklist");
+    assert!(html.contains("calendar.ics"));
+    // Cancelling asks first …
+    let ask = t
+        .http()
+        .get(t.url(&format!("{path}?cancel=1&lang=ja")))
+        .send()
+        .await
+        .expect("page")
+        .text()
+        .await
+        .expect("html");
+    assert!(ask.contains("この予約を取り消しますか"));
+    let still = t.public.reservation(&created.token).await.expect("r");
+    assert_eq!(
+        still.state,
+        protocol::ReservationState::Booked,
+        "asking changes nothing"
+    );
+    // … then the form cancels and shows the page again.
+    let no_redirect = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client");
+    let r = no_redirect
+        .post(t.url(&format!("{path}/cancel")))
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(r.status(), 303);
+    assert_eq!(r.headers()["location"], path.as_str());
+    let gone = t.public.reservation(&created.token).await.expect("r");
+    assert_eq!(gone.state, protocol::ReservationState::Cancelled);
+    let html = t
+        .http()
+        .get(t.url(&format!("{path}?lang=ja")))
+        .send()
+        .await
+        .expect("page")
+        .text()
+        .await
+        .expect("html");
+    assert!(
+        html.contains("取消") && !html.contains("qr.svg"),
+        "no QR for a cancelled booking"
+    );
+    let r = t
+        .http()
+        .get(t.url(&format!("/r/{}", "A".repeat(43))))
+        .send()
+        .await
+        .expect("page");
+    assert_eq!(r.status(), 404);
+    let body = r.text().await.expect("html");
+    assert!(
+        body.contains("この予約は見つかりません") || body.contains("find this reservation"),
+        "{body}"
+    );
+}

@@ -2,10 +2,61 @@
 //! JavaScript, mobile-first, Japanese and English (`?lang=en`), BIZ UD
 //! font, printable. A small script keeps them live over SSE.
 
+pub mod reservation;
 pub mod status;
 
 use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Response};
+use messages::Catalogue;
+
+use crate::http::pages::esc;
+
+pub(crate) fn catalogue() -> &'static Catalogue {
+    static C: std::sync::OnceLock<Catalogue> = std::sync::OnceLock::new();
+    C.get_or_init(Catalogue::new)
+}
+
+/// The page around a visitor page's body; `tail` goes before `</body>`
+/// (scripts). Pages that follow live events reload themselves every 30 s
+/// when scripts are off.
+pub(crate) fn page(lang: &str, title: &str, body: &str, tail: &str) -> String {
+    let c = catalogue();
+    let other = if lang == "ja" { "en" } else { "ja" };
+    let refresh = if tail.contains("<script") {
+        r#"<noscript><meta http-equiv="refresh" content="30"></noscript>"#
+    } else {
+        ""
+    };
+    format!(
+        r#"<!doctype html>
+<html lang="{lang}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="robots" content="noindex">
+<meta name="referrer" content="no-referrer">
+<title>{title}</title>
+{refresh}
+<link rel="stylesheet" href="/visitor/visitor.css">
+</head>
+<body>
+<header><span>{site}</span><a href="?lang={other}" lang="{other}">{switch}</a></header>
+<main>
+{body}
+</main>
+{tail}
+</body>
+</html>
+"#,
+        title = esc(title),
+        site = esc(&localized_site(lang)),
+        switch = esc(&c.text(lang, "console-lang")),
+    )
+}
+
+fn localized_site(lang: &str) -> String {
+    catalogue().text(lang, "status-title")
+}
 
 const VISITOR_CSS: &str = include_str!("../web/visitor.css");
 const STATUS_JS: &str = include_str!("../web/status.js");

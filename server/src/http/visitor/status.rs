@@ -8,16 +8,13 @@ use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use messages::{Arg, Catalogue};
+
+use super::{catalogue, page};
 use protocol::{TicketState, TicketStatus, localized};
 use serde::Deserialize;
 
 use crate::app::App;
 use crate::http::pages::esc;
-
-fn catalogue() -> &'static Catalogue {
-    static C: std::sync::OnceLock<Catalogue> = std::sync::OnceLock::new();
-    C.get_or_init(Catalogue::new)
-}
 
 #[derive(Debug, Deserialize)]
 pub struct LangQuery {
@@ -70,40 +67,11 @@ pub fn headline(c: &Catalogue, lang: &str, s: &TicketStatus) -> (String, String)
     }
 }
 
-fn page(lang: &str, title: &str, body: &str, live: Option<&str>) -> String {
-    let c = catalogue();
-    let other = if lang == "ja" { "en" } else { "ja" };
-    let script = match live {
-        Some(token) => format!(
-            r#"<script id="status-texts" type="application/json">{texts}</script><script src="/visitor/status.js" data-token="{token}"></script>"#,
-            token = esc(token),
-            texts = status_texts(lang).replace("</", "<\\/"),
-        ),
-        None => String::new(),
-    };
+fn live_script(token: &str, lang: &str) -> String {
     format!(
-        r#"<!doctype html>
-<html lang="{lang}">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="robots" content="noindex">
-<title>{title}</title>
-<noscript><meta http-equiv="refresh" content="30"></noscript>
-<link rel="stylesheet" href="/visitor/visitor.css">
-</head>
-<body>
-<header><span>{site}</span><a href="?lang={other}" lang="{other}">{switch}</a></header>
-<main>
-{body}
-</main>
-{script}
-</body>
-</html>
-"#,
-        title = esc(title),
-        site = esc(&c.text(lang, "status-title")),
-        switch = esc(&c.text(lang, "console-lang")),
+        r#"<script id="status-texts" type="application/json">{texts}</script><script src="/visitor/status.js" data-token="{token}"></script>"#,
+        token = esc(token),
+        texts = status_texts(lang).replace("</", "<\\/"),
     )
 }
 
@@ -164,7 +132,7 @@ pub async fn show(
             );
             return (
                 StatusCode::NOT_FOUND,
-                Html(page(lang, &c.text(lang, "status-unknown"), &body, None)),
+                Html(page(lang, &c.text(lang, "status-unknown"), &body, "")),
             )
                 .into_response();
         }
@@ -215,5 +183,10 @@ pub async fn show(
         live = esc(&c.text(lang, "status-live")),
     );
     let title = format!("{} {}", status.number, head);
-    Html(page(lang, &title, &body, Some(&token))).into_response()
+    let tail = format!(
+        r#"<noscript><p class="muted">{}</p></noscript>{}"#,
+        esc(&c.text(lang, "status-reload")),
+        live_script(&token, lang)
+    );
+    Html(page(lang, &title, &body, &tail)).into_response()
 }
