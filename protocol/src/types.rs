@@ -36,11 +36,19 @@ pub enum Lamp {
 }
 
 impl Lamp {
+    /// With the usual thresholds: under 15 minutes blue, over 30 red.
     pub fn for_minutes(minutes: u32) -> Lamp {
-        match minutes {
-            0..15 => Lamp::Blue,
-            15..=30 => Lamp::Yellow,
-            _ => Lamp::Red,
+        Lamp::with_thresholds(minutes, 15, 30)
+    }
+
+    /// Blue under `blue_below`, red over `red_above`, yellow between.
+    pub fn with_thresholds(minutes: u32, blue_below: u32, red_above: u32) -> Lamp {
+        if minutes < blue_below {
+            Lamp::Blue
+        } else if minutes <= red_above {
+            Lamp::Yellow
+        } else {
+            Lamp::Red
         }
     }
 
@@ -800,4 +808,36 @@ pub struct PrepList {
 pub struct PrepItem {
     pub reservation: Reservation,
     pub procedures: Vec<Procedure>,
+}
+
+/// The congestion page's data (混雑情報): now, and the usual waits by hour.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Congestion {
+    pub updated_at: DateTime<FixedOffset>,
+    /// Weeks of history behind `by_hour`.
+    pub history_weeks: u32,
+    pub services: Vec<ServiceCongestion>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ServiceCongestion {
+    pub service: String,
+    #[cfg_attr(feature = "openapi", schema(value_type = BTreeMap<String, String>))]
+    pub name: Localized,
+    pub waiting: u32,
+    pub estimated_wait: WaitEstimate,
+    /// `blue`, `yellow` or `red`, from the office's thresholds.
+    pub lamp: String,
+    /// Average wait by hour of day over the history (hours with data).
+    pub by_hour: Vec<HourlyWait>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct HourlyWait {
+    pub hour: u32,
+    pub average_wait: f64,
+    pub samples: u32,
 }

@@ -487,6 +487,44 @@ impl App {
         })
     }
 
+    /// The congestion page's data: waits now with the office's lamp, and
+    /// the usual wait by hour over the last `history_weeks` weeks.
+    pub async fn congestion(&self) -> Result<protocol::Congestion> {
+        let settings = &self.office.congestion;
+        let (waits, now) = {
+            let (floor, now) = self.lock().await;
+            (views::service_waits(&self.office, &floor, now), now)
+        };
+        let today = now.with_timezone(&self.office.time_zone).date_naive();
+        let from = today - Duration::weeks(i64::from(settings.history_weeks));
+        let steps = self.store.steps_between(from, today).await?;
+        let services = waits
+            .into_iter()
+            .filter_map(|w| {
+                let s = self.office.service(&w.service)?;
+                Some(protocol::ServiceCongestion {
+                    name: s.name.clone(),
+                    lamp: protocol::Lamp::with_thresholds(
+                        w.estimated_wait.minutes,
+                        settings.blue_below_minutes,
+                        settings.red_above_minutes,
+                    )
+                    .as_str()
+                    .to_string(),
+                    by_hour: crate::stats::hourly_waits(&w.service, &steps, self.office.time_zone),
+                    service: w.service,
+                    waiting: w.waiting,
+                    estimated_wait: w.estimated_wait,
+                })
+            })
+            .collect();
+        Ok(protocol::Congestion {
+            updated_at: views::local(&self.office, now),
+            history_weeks: settings.history_weeks,
+            services,
+        })
+    }
+
     /// The checklist of a stored booking (its answers read leniently: the
     /// questionnaire may have changed since); empty without a questionnaire.
     pub fn reservation_checklist(&self, r: &protocol::Reservation) -> Vec<protocol::Procedure> {

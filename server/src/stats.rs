@@ -107,6 +107,28 @@ pub fn day_stats(
     }
 }
 
+/// Average wait by local hour of day (when the step was called), per
+/// service: the "usual wait" of the congestion page.
+pub fn hourly_waits(service: &str, steps: &[StepRecord], tz: Tz) -> Vec<protocol::HourlyWait> {
+    let mut by_hour: std::collections::BTreeMap<u32, Vec<f64>> = Default::default();
+    for s in steps.iter().filter(|s| s.service == service) {
+        if let (Some(called), Some(w)) = (s.called_at, s.waited()) {
+            by_hour
+                .entry(called.with_timezone(&tz).hour())
+                .or_default()
+                .push(w);
+        }
+    }
+    by_hour
+        .into_iter()
+        .map(|(hour, waits)| protocol::HourlyWait {
+            hour,
+            average_wait: round1(mean(&waits)).unwrap_or(0.0),
+            samples: waits.len() as u32,
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -127,6 +149,20 @@ mod tests {
             done_at: at(called.0, called.1) + chrono::Duration::minutes(minutes as i64),
             minutes,
         }
+    }
+
+    #[test]
+    fn usual_waits_are_averaged_by_the_hour_of_the_call() {
+        let steps = vec![
+            step("shomei", (9, 0), (9, 10), 5.0),
+            step("shomei", (9, 30), (9, 50), 5.0),
+            step("shomei", (13, 0), (13, 5), 5.0),
+            step("juminido", (9, 0), (9, 40), 5.0),
+        ];
+        let h = hourly_waits("shomei", &steps, chrono_tz::Asia::Tokyo);
+        assert_eq!(h.len(), 2);
+        assert_eq!((h[0].hour, h[0].average_wait, h[0].samples), (9, 15.0, 2));
+        assert_eq!((h[1].hour, h[1].average_wait), (13, 5.0));
     }
 
     #[test]

@@ -26,6 +26,7 @@ pub struct Office {
     pub closed_dates: BTreeSet<NaiveDate>,
     pub queue: QueueSettings,
     pub booking: BookingSettings,
+    pub congestion: CongestionSettings,
     pub security: SecuritySettings,
     pub services: Vec<ServiceConfig>,
     pub booths: Vec<BoothConfig>,
@@ -52,6 +53,25 @@ impl Default for QueueSettings {
             checkin_early_minutes: 30,
             checkin_late_minutes: 30,
             recent_calls: 10,
+        }
+    }
+}
+
+/// The congestion page: lamp thresholds and how much history to average.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct CongestionSettings {
+    pub blue_below_minutes: u32,
+    pub red_above_minutes: u32,
+    pub history_weeks: u32,
+}
+
+impl Default for CongestionSettings {
+    fn default() -> Self {
+        CongestionSettings {
+            blue_below_minutes: 15,
+            red_above_minutes: 30,
+            history_weeks: 4,
         }
     }
 }
@@ -168,6 +188,8 @@ struct RawFile {
     queue: Option<toml::Spanned<toml::Value>>,
     #[serde(default)]
     booking: Option<toml::Spanned<toml::Value>>,
+    #[serde(default)]
+    congestion: Option<toml::Spanned<toml::Value>>,
     #[serde(default)]
     security: Option<toml::Spanned<toml::Value>>,
     #[serde(default)]
@@ -294,6 +316,19 @@ impl Office {
             Some(v) => c.typed("[booking]", v).unwrap_or_default(),
             None => BookingSettings::default(),
         };
+        let congestion: CongestionSettings = match &raw.congestion {
+            Some(v) => c.typed("[congestion]", v).unwrap_or_default(),
+            None => CongestionSettings::default(),
+        };
+        if let Some(v) = &raw.congestion
+            && (congestion.blue_below_minutes > congestion.red_above_minutes
+                || !(1..=52).contains(&congestion.history_weeks))
+        {
+            c.at(
+                &v.span(),
+                "[congestion] blue_below_minutes must not exceed red_above_minutes; history_weeks 1–52",
+            );
+        }
         let security: SecuritySettings = match &raw.security {
             Some(v) => c.typed("[security]", v).unwrap_or_default(),
             None => SecuritySettings::default(),
@@ -557,6 +592,7 @@ impl Office {
             closed_dates,
             queue,
             booking,
+            congestion,
             security,
             services,
             booths,

@@ -58,6 +58,7 @@ fn api() -> OpenApiRouter<Arc<App>> {
         .routes(routes!(public::reservation_ics))
         .routes(routes!(public::ticket_status))
         .routes(routes!(public::board))
+        .routes(routes!(public::congestion))
         .routes(routes!(public::okuyami_questions))
         .routes(routes!(public::okuyami_checklist))
         .routes(routes!(sse::events))
@@ -203,6 +204,7 @@ pub fn router(app: Arc<App>) -> axum::Router {
         )
         .route("/board", axum::routing::get(pages::board))
         .route("/t/{token}", axum::routing::get(visitor::status::show))
+        .route("/congestion", axum::routing::get(visitor::congestion::show))
         .route("/r/{token}", axum::routing::get(visitor::reservation::show))
         .route(
             "/r/{token}/cancel",

@@ -207,3 +207,9 @@ pub async fn okuyami_checklist(
 ) -> Result<Json<protocol::Checklist>> {
     Ok(Json(app.checklist(&req.answers)?))
 }
+
+#[utoipa::path(get, path = "/api/v1/congestion", tag = "public",
+    responses((status = 200, description = "waits now and the usual wait by hour", body = protocol::Congestion)))]
+pub async fn congestion(State(app): State<Arc<App>>) -> Result<Json<protocol::Congestion>> {
+    Ok(Json(app.congestion().await?))
+}

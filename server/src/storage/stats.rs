@@ -28,16 +28,36 @@ impl Store {
         .fetch_all(&self.pool)
         .await?
         .iter()
-        .map(|r| {
-            let called: Option<String> = r.try_get("called_at")?;
-            Ok(StepRecord {
-                service: r.try_get("service")?,
-                queued_at: parse_ts(&r.try_get::<String, _>("queued_at")?)?,
-                called_at: called.as_deref().map(parse_ts).transpose()?,
-                done_at: parse_ts(&r.try_get::<String, _>("done_at")?)?,
-                minutes: r.try_get("minutes")?,
-            })
-        })
+        .map(step_from_row)
         .collect()
     }
+
+    /// Completed steps of the days `from`–`to` (inclusive).
+    pub async fn steps_between(
+        &self,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<Vec<StepRecord>, StoreError> {
+        sqlx::query(
+            "SELECT service, queued_at, called_at, done_at, minutes FROM service_times WHERE day >= ? AND day <= ? ORDER BY id",
+        )
+        .bind(from.to_string())
+        .bind(to.to_string())
+        .fetch_all(&self.pool)
+        .await?
+        .iter()
+        .map(step_from_row)
+        .collect()
+    }
+}
+
+fn step_from_row(r: &sqlx::sqlite::SqliteRow) -> Result<StepRecord, StoreError> {
+    let called: Option<String> = r.try_get("called_at")?;
+    Ok(StepRecord {
+        service: r.try_get("service")?,
+        queued_at: parse_ts(&r.try_get::<String, _>("queued_at")?)?,
+        called_at: called.as_deref().map(parse_ts).transpose()?,
+        done_at: parse_ts(&r.try_get::<String, _>("done_at")?)?,
+        minutes: r.try_get("minutes")?,
+    })
 }

@@ -86,6 +86,7 @@ async fn console_pages_have_no_serious_accessibility_violations() {
         ("/board", "number"),
         (status_page.as_str(), "status"),
         (reservation_page.as_str(), "reservation"),
+        ("/congestion", "congestion"),
         // Last: the login form is used next.
         ("/staff/login", "login"),
     ] {

@@ -180,3 +180,95 @@ async fn the_reservation_page_shows_the_qr_and_checklist_and_cancels_in_two_step
         "{body}"
     );
 }
+
+#[tokio::test]
+async fn the_congestion_page_shows_lamps_and_the_usual_wait_by_hour() {
+    let t = spawn_app().await;
+    for i in 0..8 {
+        t.walk_in(&["juminido"], &format!("j{i}"))
+            .await
+            .expect("ticket");
+    }
+    for i in 0..2 {
+        t.walk_in(&["shomei"], &format!("s{i}"))
+            .await
+            .expect("ticket");
+    }
+    t.staff.booth_action("3", "open").await.expect("open");
+    for _ in 0..2 {
+        let called = t
+            .staff
+            .call_next("3")
+            .await
+            .expect("call")
+            .ticket
+            .expect("one");
+        t.staff
+            .ticket_action(called.id, "start")
+            .await
+            .expect("start");
+        t.staff
+            .ticket_action(called.id, "complete")
+            .await
+            .expect("complete");
+    }
+    let data: protocol::Congestion = t
+        .http()
+        .get(t.url("/api/v1/congestion"))
+        .send()
+        .await
+        .expect("api")
+        .json()
+        .await
+        .expect("json");
+    let of = |id: &str| {
+        data.services
+            .iter()
+            .find(|s| s.service == id)
+            .cloned()
+            .expect("service")
+    };
+    let busy = of("juminido");
+    assert_eq!(busy.waiting, 8);
+    assert_eq!(
+        busy.lamp, "red",
+        "8 waiting, no counter open: {:?}",
+        busy.estimated_wait
+    );
+    assert_eq!(of("kokuho").lamp, "blue");
+    let shomei = of("shomei");
+    assert_eq!(shomei.by_hour.len(), 1, "{:?}", shomei.by_hour);
+    assert_eq!((shomei.by_hour[0].hour, shomei.by_hour[0].samples), (10, 2));
+    assert_eq!(data.history_weeks, 4);
+
+    let html = t
+        .http()
+        .get(t.url("/congestion?lang=ja"))
+        .send()
+        .await
+        .expect("page")
+        .text()
+        .await
+        .expect("html");
+    assert!(
+        html.contains("混んでいます") && html.contains("空いています"),
+        "lamps in words"
+    );
+    assert!(html.contains("8人待ち"));
+    assert!(html.contains(r#"<svg role="img""#), "the usual-wait chart");
+    assert!(
+        html.contains("/visitor/congestion.js"),
+        "figures refresh in place"
+    );
+    assert!(!html.contains("http-equiv"), "no meta refresh (WCAG 2.2.1)");
+
+    let (c, _driver, _profile) = browser_sized(390, 844).await;
+    c.goto(&t.url("/congestion?lang=ja")).await.expect("page");
+    assert!(text_of(&c, "congestion").await.contains("住民異動"));
+    let png = c.screenshot().await.expect("screenshot");
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("web-screens");
+    std::fs::create_dir_all(&dir).expect("dir");
+    std::fs::write(dir.join("congestion.png"), &png).expect("write");
+    eprintln!("screenshot: {}", dir.join("congestion.png").display());
+    c.close().await.expect("close");
+}

@@ -2,6 +2,7 @@
 //! JavaScript, mobile-first, Japanese and English (`?lang=en`), BIZ UD
 //! font, printable. A small script keeps them live over SSE.
 
+pub mod congestion;
 pub mod reservation;
 pub mod status;
 
@@ -20,13 +21,22 @@ pub(crate) fn catalogue() -> &'static Catalogue {
 /// (scripts). Pages that follow live events reload themselves every 30 s
 /// when scripts are off.
 pub(crate) fn page(lang: &str, title: &str, body: &str, tail: &str) -> String {
+    let refresh = if tail.contains("<script") {
+        r#"<noscript><meta http-equiv="refresh" content="30"></noscript>"#.to_string()
+    } else {
+        String::new()
+    };
+    shell(lang, title, body, tail, &refresh)
+}
+
+/// A page whose scripts update it in place (no reload without script).
+pub(crate) fn page_static(lang: &str, title: &str, body: &str, tail: &str) -> String {
+    shell(lang, title, body, tail, "")
+}
+
+fn shell(lang: &str, title: &str, body: &str, tail: &str, refresh: &str) -> String {
     let c = catalogue();
     let other = if lang == "ja" { "en" } else { "ja" };
-    let refresh = if tail.contains("<script") {
-        r#"<noscript><meta http-equiv="refresh" content="30"></noscript>"#
-    } else {
-        ""
-    };
     format!(
         r#"<!doctype html>
 <html lang="{lang}">
@@ -55,11 +65,12 @@ pub(crate) fn page(lang: &str, title: &str, body: &str, tail: &str) -> String {
 }
 
 fn localized_site(lang: &str) -> String {
-    catalogue().text(lang, "status-title")
+    catalogue().text(lang, "visitor-site")
 }
 
 const VISITOR_CSS: &str = include_str!("../web/visitor.css");
 const STATUS_JS: &str = include_str!("../web/status.js");
+const CONGESTION_JS: &str = include_str!("../web/congestion.js");
 
 /// `?lang=en`, else the browser's first language if English, else Japanese.
 pub fn language(query: Option<&str>, headers: &HeaderMap) -> &'static str {
@@ -98,6 +109,17 @@ pub async fn status_script() -> Response {
             (header::CACHE_CONTROL, "no-cache"),
         ],
         STATUS_JS,
+    )
+        .into_response()
+}
+
+pub async fn congestion_script() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CACHE_CONTROL, "no-cache"),
+        ],
+        CONGESTION_JS,
     )
         .into_response()
 }
