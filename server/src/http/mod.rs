@@ -205,6 +205,23 @@ pub fn router(app: Arc<App>) -> axum::Router {
         .route("/board", axum::routing::get(pages::board))
         .route("/t/{token}", axum::routing::get(visitor::status::show))
         .route("/congestion", axum::routing::get(visitor::congestion::show))
+        .route("/book", axum::routing::get(visitor::booking::services))
+        .route(
+            "/book/{service}",
+            axum::routing::get(visitor::booking::slots),
+        )
+        .route(
+            "/book/{service}/form",
+            axum::routing::get(visitor::booking::form),
+        )
+        .route(
+            "/book/{service}/confirm",
+            axum::routing::post(visitor::booking::confirm),
+        )
+        .route(
+            "/book/{service}/submit",
+            axum::routing::post(visitor::booking::submit),
+        )
         .route("/r/{token}", axum::routing::get(visitor::reservation::show))
         .route(
             "/r/{token}/cancel",

@@ -87,6 +87,12 @@ async fn console_pages_have_no_serious_accessibility_violations() {
         (status_page.as_str(), "status"),
         (reservation_page.as_str(), "reservation"),
         ("/congestion", "congestion"),
+        ("/book", "services"),
+        ("/book/okuyami", "days"),
+        (
+            "/book/okuyami/form?start=2026-12-02T10%3A30%3A00%2B09%3A00",
+            "book-form",
+        ),
         // Last: the login form is used next.
         ("/staff/login", "login"),
     ] {

@@ -272,3 +272,229 @@ async fn the_congestion_page_shows_lamps_and_the_usual_wait_by_hour() {
     eprintln!("screenshot: {}", dir.join("congestion.png").display());
     c.close().await.expect("close");
 }
+
+#[tokio::test]
+async fn a_family_books_an_okuyami_slot_through_the_pages_and_answers_the_questions() {
+    let t = spawn_app().await;
+    let (c, _driver, _profile) = browser_sized(500, 900).await;
+    c.goto(&t.url("/book?lang=ja")).await.expect("page");
+    c.find(Locator::Css("a[href^='/book/okuyami']"))
+        .await
+        .expect("okuyami")
+        .click()
+        .await
+        .expect("click");
+    c.find(Locator::Css("a.slot.free"))
+        .await
+        .expect("a free slot")
+        .click()
+        .await
+        .expect("click");
+    // Sent empty: the reasons stand next to the fields.
+    c.find(Locator::Id("to-confirm"))
+        .await
+        .expect("b")
+        .click()
+        .await
+        .expect("click");
+    assert!(
+        text_of(&c, "err-name")
+            .await
+            .contains("お名前を入力してください")
+    );
+    assert!(
+        text_of(&c, "err-phone")
+            .await
+            .contains("電話番号かメールアドレス")
+    );
+    assert!(
+        text_of(&c, "err-q_insurance")
+            .await
+            .contains("この質問にお答えください")
+    );
+    c.find(Locator::Id("name"))
+        .await
+        .expect("f")
+        .send_keys("佐藤 一郎")
+        .await
+        .expect("type");
+    c.find(Locator::Id("phone"))
+        .await
+        .expect("f")
+        .send_keys("090-1111-2222")
+        .await
+        .expect("type");
+    // Answer every question with its first option, then 国保 and land.
+    let fieldsets = c
+        .find_all(Locator::Css("fieldset"))
+        .await
+        .expect("questions");
+    assert!(fieldsets.len() >= 20, "the questionnaire is on the form");
+    for f in fieldsets {
+        f.find(Locator::Css("input[type=radio]"))
+            .await
+            .expect("radio")
+            .click()
+            .await
+            .expect("click");
+    }
+    c.find(Locator::Css("input[name=q_insurance][value=kokuho]"))
+        .await
+        .expect("r")
+        .click()
+        .await
+        .expect("click");
+    c.find(Locator::Css("input[name=q_land][value=yes]"))
+        .await
+        .expect("r")
+        .click()
+        .await
+        .expect("click");
+    c.find(Locator::Id("to-confirm"))
+        .await
+        .expect("b")
+        .click()
+        .await
+        .expect("click");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while c.find(Locator::Id("book-it")).await.is_err() {
+        assert!(Instant::now() < deadline, "no confirmation page");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(c.source().await.expect("html").contains("佐藤 一郎"));
+    c.find(Locator::Id("book-it"))
+        .await
+        .expect("b")
+        .click()
+        .await
+        .expect("click");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !c
+        .current_url()
+        .await
+        .expect("url")
+        .path()
+        .starts_with("/r/")
+    {
+        assert!(Instant::now() < deadline, "not on the reservation page");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let page = c.source().await.expect("html");
+    assert!(page.contains("ご予約を承りました"));
+    assert!(page.contains("qr.svg"), "the QR code");
+    assert!(
+        page.contains("国民健康保険 葬祭費の申請") && page.contains("固定資産税"),
+        "the checklist"
+    );
+    let png = c.screenshot().await.expect("screenshot");
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("web-screens");
+    std::fs::create_dir_all(&dir).expect("dir");
+    std::fs::write(dir.join("booking-done.png"), &png).expect("write");
+    eprintln!("screenshot: {}", dir.join("booking-done.png").display());
+    c.close().await.expect("close");
+    // Staff see it with its answers.
+    let list = t
+        .staff
+        .staff_reservations(chrono::NaiveDate::from_ymd_opt(2026, 12, 1).expect("d"))
+        .await
+        .expect("list");
+    let mine = list
+        .iter()
+        .find(|r| r.name.as_deref() == Some("佐藤 一郎"))
+        .expect("booked");
+    assert_eq!(
+        mine.answers.as_ref().expect("answers")["insurance"],
+        "kokuho"
+    );
+    assert_eq!(mine.answers.as_ref().expect("answers")["land"], true);
+}
+
+#[tokio::test]
+async fn sending_the_confirmation_twice_books_once() {
+    let t = spawn_app().await;
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client");
+    let form = [
+        ("start", "2026-12-01T15:00:00+09:00"),
+        ("name", "二重 送信"),
+        ("phone", "090-3333-4444"),
+        ("form_key", "K".repeat(43).leak() as &str),
+        ("q_relationship", "child"),
+        ("q_chief_mourner", "yes"),
+        ("q_age", "75plus"),
+        ("q_was_head", "no"),
+        ("q_household", "none"),
+        ("q_insurance", "kouki"),
+        ("q_care_certified", "no"),
+        ("q_high_costs", "no"),
+        ("q_pension", "none"),
+        ("q_paid_in", "no"),
+        ("q_child_under18", "no"),
+        ("q_seal", "no"),
+        ("q_disability_card", "no"),
+        ("q_medical_card", "no"),
+        ("q_child_allowance", "no"),
+        ("q_land", "no"),
+        ("q_vehicle", "no"),
+        ("q_account_transfer", "no"),
+        ("q_water", "no"),
+        ("q_housing", "no"),
+    ];
+    let body: String = form
+        .iter()
+        .map(|(k, v)| format!("{k}={}", urlencoding(v)))
+        .collect::<Vec<_>>()
+        .join("&");
+    let mut places = Vec::new();
+    for _ in 0..2 {
+        let r = client
+            .post(t.url("/book/okuyami/submit?lang=ja"))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(body.clone())
+            .send()
+            .await
+            .expect("post");
+        assert_eq!(r.status(), 303);
+        places.push(r.headers()["location"].to_str().expect("loc").to_string());
+    }
+    assert_eq!(places[0], places[1], "the same reservation");
+    let list = t
+        .staff
+        .staff_reservations(chrono::NaiveDate::from_ymd_opt(2026, 12, 1).expect("d"))
+        .await
+        .expect("list");
+    assert_eq!(
+        list.iter()
+            .filter(|r| r.name.as_deref() == Some("二重 送信"))
+            .count(),
+        1
+    );
+    // A bad e-mail gets its reason next to the field (422), nothing booked.
+    let r = client
+        .post(t.url("/book/okuyami/confirm?lang=ja"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body("start=2026-12-01T15%3A00%3A00%2B09%3A00&name=x&email=not-an-address")
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(r.status(), 422);
+    let html = r.text().await.expect("html");
+    assert!(
+        html.contains(r#"id="err-email""#)
+            && html.contains("メールアドレスの形式が正しくありません")
+    );
+}
+
+fn urlencoding(s: &str) -> String {
+    s.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}

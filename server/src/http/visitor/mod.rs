@@ -2,6 +2,7 @@
 //! JavaScript, mobile-first, Japanese and English (`?lang=en`), BIZ UD
 //! font, printable. A small script keeps them live over SSE.
 
+pub mod booking;
 pub mod congestion;
 pub mod reservation;
 pub mod status;

@@ -20,6 +20,7 @@ use crate::http::pages::esc;
 pub struct ReservationQuery {
     lang: Option<String>,
     cancel: Option<String>,
+    new: Option<String>,
 }
 
 fn not_found(c: &Catalogue, lang: &str) -> Response {
@@ -64,7 +65,14 @@ pub async fn show(
     );
     let state = c.text(lang, &format!("res-state-{}", r.state.as_str()));
     let tok = esc(&token);
-    let mut body = format!(
+    let mut body = String::new();
+    if q.new.is_some() && r.state == ReservationState::Booked {
+        body.push_str(&format!(
+            r#"<p class="banner" role="status">{}</p>"#,
+            t("resv-booked")
+        ));
+    }
+    body.push_str(&format!(
         r#"<section class="card" id="reservation">
 <h1>{name}</h1>
 <p class="headline" id="when">{when}</p>
@@ -74,7 +82,7 @@ pub async fn show(
         when = esc(&when),
         place = esc(&place),
         state = esc(&state),
-    );
+    ));
     if let Some(reason) = &r.change_reason {
         body.push_str(&format!(
             r#"<p id="reason">{}: {}</p>"#,
