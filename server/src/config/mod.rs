@@ -10,6 +10,7 @@ use chrono_tz::Tz;
 use protocol::Localized;
 use serde::Deserialize;
 
+pub mod holidays;
 mod questionnaire;
 pub use questionnaire::{Condition, ProcedureRule, Questionnaire, possible};
 
@@ -24,6 +25,8 @@ pub struct Office {
     pub public_url: String,
     pub hours: BTreeMap<u32, (NaiveTime, NaiveTime)>,
     pub closed_dates: BTreeSet<NaiveDate>,
+    /// Closed on Japanese national holidays and 12/29–1/3 (computed).
+    pub japanese_holidays: bool,
     pub queue: QueueSettings,
     pub booking: BookingSettings,
     pub congestion: CongestionSettings,
@@ -170,6 +173,8 @@ struct RawOffice {
     hours: BTreeMap<String, String>,
     #[serde(default)]
     closed_dates: Vec<String>,
+    #[serde(default)]
+    japanese_holidays: bool,
 }
 
 fn default_tz() -> String {
@@ -364,6 +369,7 @@ impl Office {
         let mut time_zone = chrono_tz::Asia::Tokyo;
         let mut hours = BTreeMap::new();
         let mut closed_dates = BTreeSet::new();
+        let mut japanese_holidays = false;
         let mut name = Localized::new();
         let mut public_url = default_public_url();
         if let Some(o) = office {
@@ -404,6 +410,7 @@ impl Office {
                     _ => c.at(&span, format!("hours.{day}: {range:?} is not \"HH:MM-HH:MM\" with opening before closing")),
                 }
             }
+            japanese_holidays = o.japanese_holidays;
             for d in &o.closed_dates {
                 match NaiveDate::parse_from_str(d, "%Y-%m-%d") {
                     Ok(date) => {
@@ -590,6 +597,7 @@ impl Office {
             public_url,
             hours,
             closed_dates,
+            japanese_holidays,
             queue,
             booking,
             congestion,
@@ -609,6 +617,7 @@ impl Office {
         );
         self.hours = (0..7).map(|d| (d, (open, close))).collect();
         self.closed_dates.clear();
+        self.japanese_holidays = false;
     }
 
     pub fn service(&self, id: &str) -> Option<&ServiceConfig> {
@@ -621,7 +630,10 @@ impl Office {
 
     /// Opening hours of a date, or None when the office is closed that day.
     pub fn hours_on(&self, date: NaiveDate) -> Option<(NaiveTime, NaiveTime)> {
-        if self.closed_dates.contains(&date) {
+        if self.closed_dates.contains(&date)
+            || (self.japanese_holidays
+                && (holidays::is_national_holiday(date) || holidays::is_year_end(date)))
+        {
             return None;
         }
         self.hours
@@ -668,6 +680,27 @@ mod tests {
             .map(|s| s.format("%H:%M").to_string())
             .collect();
         assert_eq!(starts, ["09:00", "10:30", "13:30", "15:00"]);
+    }
+
+    #[test]
+    fn the_demo_office_closes_on_holidays_and_over_the_year_end() {
+        let office = Office::demo();
+        let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap_or_default();
+        assert!(office.hours_on(day(2026, 12, 1)).is_some(), "a Tuesday");
+        assert!(office.hours_on(day(2026, 11, 23)).is_none(), "勤労感謝の日");
+        assert!(office.hours_on(day(2026, 12, 29)).is_none(), "year end");
+        assert!(office.hours_on(day(2027, 1, 11)).is_none(), "成人の日");
+        assert!(office.hours_on(day(2027, 1, 4)).is_some(), "open again");
+        let slots =
+            crate::booking::slots_for(&office, "okuyami", day(2026, 12, 28), day(2027, 1, 4));
+        let dates: BTreeSet<NaiveDate> = slots
+            .iter()
+            .map(|s| s.start.with_timezone(&office.time_zone).date_naive())
+            .collect();
+        assert_eq!(
+            dates.into_iter().collect::<Vec<_>>(),
+            vec![day(2026, 12, 28), day(2027, 1, 4)]
+        );
     }
 
     #[test]
