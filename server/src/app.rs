@@ -713,6 +713,14 @@ impl App {
         let capacity = self.office.booths_serving(service) as u32;
         let now = self.clock.now();
         let bookable_from = now + Duration::minutes(self.office.booking.lead_minutes);
+        let earliest = self
+            .office
+            .service(service)
+            .map(|s| {
+                let today = now.with_timezone(&self.office.time_zone).date_naive();
+                self.office.earliest_booking_day(s, today)
+            })
+            .unwrap_or(NaiveDate::MIN);
         Ok(slots
             .iter()
             .map(|s| {
@@ -721,7 +729,8 @@ impl App {
                     .find(|(start, _)| *start == s.start)
                     .map(|(_, n)| *n as u32)
                     .unwrap_or(0);
-                let open = s.start >= bookable_from;
+                let open = s.start >= bookable_from
+                    && booking::local_day(&self.office, s.start) >= earliest;
                 protocol::Slot {
                     start: views::local(&self.office, s.start),
                     end: views::local(&self.office, s.end),
@@ -753,6 +762,17 @@ impl App {
             return Err(Error::conflict(
                 "too_late_to_book",
                 "this slot can no longer be booked",
+            ));
+        }
+        let today = now.with_timezone(&self.office.time_zone).date_naive();
+        let earliest = self.office.earliest_booking_day(service, today);
+        if booking::local_day(&self.office, slot.start) < earliest {
+            return Err(Error::conflict(
+                "too_late_to_book",
+                format!(
+                    "this procedure is booked {} working day(s) ahead: the first day is {earliest}",
+                    service.lead_working_days
+                ),
             ));
         }
         if slot.start > now + Duration::days(self.office.booking.horizon_days) {

@@ -133,6 +133,10 @@ pub struct ServiceConfig {
     /// Bookings answer the おくやみ questionnaire (`[[questions]]`).
     #[serde(default)]
     pub questionnaire: bool,
+    /// Bookings start this many working days ahead (0: today), so that
+    /// departments can prepare (e.g. 2 for おくやみ).
+    #[serde(default)]
+    pub lead_working_days: u32,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -628,6 +632,26 @@ impl Office {
         self.booths.iter().find(|b| b.id == id)
     }
 
+    /// The first day a service can be booked for, seen from `today`: the
+    /// `lead_working_days`-th open day after today (today itself for 0).
+    pub fn earliest_booking_day(&self, service: &ServiceConfig, today: NaiveDate) -> NaiveDate {
+        let mut day = today;
+        let mut open_days = 0;
+        while open_days < service.lead_working_days {
+            match day.succ_opt() {
+                Some(next) => day = next,
+                None => break,
+            }
+            if self.hours_on(day).is_some() {
+                open_days += 1;
+            }
+            if (day - today).num_days() > 366 {
+                break; // an office that never opens: nothing is bookable anyway
+            }
+        }
+        day
+    }
+
     /// Opening hours of a date, or None when the office is closed that day.
     pub fn hours_on(&self, date: NaiveDate) -> Option<(NaiveTime, NaiveTime)> {
         if self.closed_dates.contains(&date)
@@ -700,6 +724,33 @@ mod tests {
         assert_eq!(
             dates.into_iter().collect::<Vec<_>>(),
             vec![day(2026, 12, 28), day(2027, 1, 4)]
+        );
+    }
+
+    #[test]
+    fn working_days_of_lead_time_skip_weekends_and_holidays() {
+        let office = Office::demo();
+        let okuyami = office.service("okuyami").expect("okuyami");
+        assert_eq!(okuyami.lead_working_days, 2);
+        let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap_or_default();
+        assert_eq!(
+            office.earliest_booking_day(okuyami, day(2026, 12, 1)),
+            day(2026, 12, 3)
+        );
+        // Friday → Monday, Tuesday.
+        assert_eq!(
+            office.earliest_booking_day(okuyami, day(2026, 12, 4)),
+            day(2026, 12, 8)
+        );
+        // Over the year end: 12/28 → 1/4, 1/5.
+        assert_eq!(
+            office.earliest_booking_day(okuyami, day(2026, 12, 28)),
+            day(2027, 1, 5)
+        );
+        let shomei = office.service("shomei").expect("shomei");
+        assert_eq!(
+            office.earliest_booking_day(shomei, day(2026, 12, 1)),
+            day(2026, 12, 1)
         );
     }
 

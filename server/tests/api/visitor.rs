@@ -498,3 +498,42 @@ fn urlencoding(s: &str) -> String {
         })
         .collect()
 }
+
+#[tokio::test]
+async fn okuyami_is_booked_two_working_days_ahead() {
+    // The demo office as shipped: おくやみ needs two working days' notice.
+    let mut office = madoguchi_server::config::Office::demo();
+    office.security.kiosk_requests_per_minute = 1_000;
+    let t = spawn_with(office, TUESDAY_1005, None).await;
+    let code = |r: Result<protocol::ReservationCreated, protocol::ClientError>| {
+        r.err().and_then(|e| e.code().map(str::to_string))
+    };
+    // Tuesday → Wednesday is one working day ahead, Thursday two.
+    assert_eq!(
+        code(t.book("okuyami", "2026-12-02T10:30:00+09:00").await),
+        Some("too_late_to_book".into())
+    );
+    t.book("okuyami", "2026-12-03T10:30:00+09:00")
+        .await
+        .expect("two working days ahead");
+    let slots: Vec<protocol::Slot> = t
+        .http()
+        .get(t.url("/api/v1/slots?service=okuyami&from=2026-12-01&to=2026-12-03"))
+        .send()
+        .await
+        .expect("slots")
+        .json()
+        .await
+        .expect("json");
+    for s in &slots {
+        let day = s.start.date_naive().to_string();
+        if day == "2026-12-03" {
+            assert!(
+                s.available > 0 || s.start.format("%H:%M").to_string() == "10:30",
+                "{s:?}"
+            );
+        } else {
+            assert_eq!(s.available, 0, "not bookable yet: {s:?}");
+        }
+    }
+}
