@@ -17,7 +17,23 @@ fn start(data: &std::path::Path) -> Proc {
     start_at(data, "127.0.0.1:0")
 }
 
+/// The demo office, with same-day おくやみ bookings (the test books and
+/// checks in within one morning).
+fn same_day_config(data: &std::path::Path) -> std::path::PathBuf {
+    let demo = Command::new(BIN)
+        .arg("demo-config")
+        .output()
+        .expect("demo-config");
+    let text = String::from_utf8(demo.stdout)
+        .expect("utf-8")
+        .replace("lead_working_days = 2", "lead_working_days = 0");
+    let path = data.join("office.toml");
+    std::fs::write(&path, text).expect("config");
+    path
+}
+
 fn start_at(data: &std::path::Path, listen: &str) -> Proc {
+    let config = same_day_config(data);
     let mut child = Command::new(BIN)
         .args([
             "serve",
@@ -26,8 +42,10 @@ fn start_at(data: &std::path::Path, listen: &str) -> Proc {
             "--print-addr",
             "--clock-start",
             "2026-12-01T10:05:00+09:00",
-            "--data",
+            "--config",
         ])
+        .arg(&config)
+        .arg("--data")
         .arg(data)
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
