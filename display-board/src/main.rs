@@ -14,7 +14,7 @@ struct Cli {
     )]
     server: String,
     /// Board device token (optional: the board reads public data).
-    #[arg(long, env = "MADOGUCHI_BOARD_TOKEN")]
+    #[arg(long, env = "MADOGUCHI_BOARD_TOKEN", allow_hyphen_values = true)]
     token: Option<String>,
     /// A window instead of full screen (development).
     #[arg(long)]
@@ -70,4 +70,17 @@ fn main() -> bevy::app::AppExit {
         guidance_language: cli.guidance_language,
         latency_log: cli.latency_log,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_token_starting_with_a_hyphen_is_a_value_not_a_flag() {
+        let cli = Cli::try_parse_from(["madoguchi-board", "--token", "-abc", "--windowed"])
+            .expect("parses");
+        assert_eq!(cli.token.as_deref(), Some("-abc"));
+        assert!(cli.windowed);
+    }
 }

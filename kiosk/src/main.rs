@@ -18,7 +18,13 @@ struct Cli {
     #[arg(long, env = "MADOGUCHI_SERVER")]
     server: Option<String>,
     /// Kiosk device token (`madoguchi-server device add --role kiosk`).
-    #[arg(long, env = "MADOGUCHI_KIOSK_TOKEN", hide_env_values = true)]
+    /// (Tokens are URL-safe base64 and may start with `-`.)
+    #[arg(
+        long,
+        env = "MADOGUCHI_KIOSK_TOKEN",
+        hide_env_values = true,
+        allow_hyphen_values = true
+    )]
     token: Option<String>,
     /// A TOML file with server, token, idle_secs, portrait, printer.
     #[arg(long, env = "MADOGUCHI_KIOSK_CONFIG")]
@@ -108,5 +114,30 @@ fn main() -> ExitCode {
             eprintln!("madoguchi-kiosk: {e}");
             ExitCode::from(2)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_token_starting_with_a_hyphen_is_a_value_not_a_flag() {
+        // Device tokens are URL-safe base64: one in 64 starts with '-'.
+        let cli = Cli::try_parse_from(["madoguchi-kiosk", "--token", "-x9Q_token", "--windowed"])
+            .expect("parses");
+        assert_eq!(cli.token.as_deref(), Some("-x9Q_token"));
+        assert!(cli.windowed);
+        let s = settings(cli).expect("settings");
+        assert_eq!(s.token.as_deref(), Some("-x9Q_token"));
+    }
+
+    #[test]
+    fn bad_settings_are_refused_with_a_reason() {
+        let cli = Cli::try_parse_from(["madoguchi-kiosk", "--idle-secs", "1"]).expect("parses");
+        assert!(settings(cli).expect_err("too short").contains("idle_secs"));
+        let cli =
+            Cli::try_parse_from(["madoguchi-kiosk", "--printer", "tcp:nowhere"]).expect("parses");
+        assert!(settings(cli).is_err());
     }
 }

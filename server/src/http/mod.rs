@@ -188,6 +188,7 @@ fn panic_response(_: Box<dyn std::any::Any + Send + 'static>) -> Response {
 pub fn router(app: Arc<App>) -> axum::Router {
     let (router, mut doc) = api().split_for_parts();
     document_shared_errors(&mut doc);
+    let router = pages::asset_routes(router);
     let doc = Arc::new(doc);
     router
         .route(
@@ -227,11 +228,6 @@ pub fn router(app: Arc<App>) -> axum::Router {
             "/r/{token}/cancel",
             axum::routing::post(visitor::reservation::cancel),
         )
-        .route("/visitor/visitor.css", axum::routing::get(visitor::style))
-        .route(
-            "/visitor/status.js",
-            axum::routing::get(visitor::status_script),
-        )
         .route("/staff", axum::routing::get(console::home))
         .route("/staff/login", axum::routing::get(console::login_page))
         .route("/staff/logout", axum::routing::post(console::logout))
@@ -246,8 +242,6 @@ pub fn router(app: Arc<App>) -> axum::Router {
             "/staff/reservations",
             axum::routing::get(console::reservations::page),
         )
-        .route("/staff/console.js", axum::routing::get(console::script))
-        .route("/staff/console.css", axum::routing::get(console::style))
         .route(
             "/assets/fonts/BIZUDPGothic-Regular.ttf",
             axum::routing::get(pages::font),

@@ -188,6 +188,56 @@ pub async fn board(State(app): State<Arc<App>>) -> Html<String> {
     Html(render_board(&app, &snap))
 }
 
+/// The web pages' scripts and styles, embedded: (path, content type, body).
+/// `no-cache` so a new server version is picked up at once.
+pub const ASSETS: &[(&str, &str, &str)] = &[
+    (
+        "/staff/console.css",
+        "text/css; charset=utf-8",
+        include_str!("web/console.css"),
+    ),
+    (
+        "/staff/console.js",
+        "text/javascript; charset=utf-8",
+        include_str!("web/console.js"),
+    ),
+    (
+        "/visitor/visitor.css",
+        "text/css; charset=utf-8",
+        include_str!("web/visitor.css"),
+    ),
+    (
+        "/visitor/status.js",
+        "text/javascript; charset=utf-8",
+        include_str!("web/status.js"),
+    ),
+    (
+        "/visitor/congestion.js",
+        "text/javascript; charset=utf-8",
+        include_str!("web/congestion.js"),
+    ),
+];
+
+/// Adds a route for each of `ASSETS`.
+pub fn asset_routes(mut router: axum::Router<Arc<App>>) -> axum::Router<Arc<App>> {
+    for (path, content_type, body) in ASSETS {
+        router = router.route(
+            path,
+            axum::routing::get(move || async move {
+                (
+                    [
+                        (header::CONTENT_TYPE, *content_type),
+                        (header::CACHE_CONTROL, "no-cache"),
+                    ],
+                    *body,
+                )
+                    .into_response()
+            }),
+        );
+    }
+    router
+}
+
 pub async fn font() -> Response {
     (
         [

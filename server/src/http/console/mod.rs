@@ -27,8 +27,6 @@ pub mod prep;
 pub mod reservations;
 pub mod stats;
 
-const CONSOLE_CSS: &str = include_str!("../web/console.css");
-const CONSOLE_JS: &str = include_str!("../web/console.js");
 const LANG_COOKIE: &str = "madoguchi_lang";
 
 fn catalogue() -> &'static Catalogue {
@@ -460,28 +458,6 @@ pub async fn logout(
     (
         [(header::SET_COOKIE, auth::session_cookie(&app, "", 0))],
         Redirect::to("/staff/login"),
-    )
-        .into_response()
-}
-
-pub async fn style() -> Response {
-    (
-        [
-            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
-            (header::CACHE_CONTROL, "no-cache"),
-        ],
-        CONSOLE_CSS,
-    )
-        .into_response()
-}
-
-pub async fn script() -> Response {
-    (
-        [
-            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
-            (header::CACHE_CONTROL, "no-cache"),
-        ],
-        CONSOLE_JS,
     )
         .into_response()
 }

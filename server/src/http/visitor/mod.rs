@@ -8,7 +8,7 @@ pub mod reservation;
 pub mod status;
 
 use axum::http::{HeaderMap, header};
-use axum::response::{IntoResponse, Response};
+
 use messages::Catalogue;
 
 use crate::http::pages::esc;
@@ -69,10 +69,6 @@ fn localized_site(lang: &str) -> String {
     catalogue().text(lang, "visitor-site")
 }
 
-const VISITOR_CSS: &str = include_str!("../web/visitor.css");
-const STATUS_JS: &str = include_str!("../web/status.js");
-const CONGESTION_JS: &str = include_str!("../web/congestion.js");
-
 /// `?lang=en`, else the browser's first language if English, else Japanese.
 pub fn language(query: Option<&str>, headers: &HeaderMap) -> &'static str {
     match query {
@@ -90,39 +86,6 @@ pub fn language(query: Option<&str>, headers: &HeaderMap) -> &'static str {
     } else {
         "ja"
     }
-}
-
-pub async fn style() -> Response {
-    (
-        [
-            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
-            (header::CACHE_CONTROL, "no-cache"),
-        ],
-        VISITOR_CSS,
-    )
-        .into_response()
-}
-
-pub async fn status_script() -> Response {
-    (
-        [
-            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
-            (header::CACHE_CONTROL, "no-cache"),
-        ],
-        STATUS_JS,
-    )
-        .into_response()
-}
-
-pub async fn congestion_script() -> Response {
-    (
-        [
-            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
-            (header::CACHE_CONTROL, "no-cache"),
-        ],
-        CONGESTION_JS,
-    )
-        .into_response()
 }
 
 #[cfg(test)]
