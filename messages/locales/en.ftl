@@ -263,3 +263,4 @@ book-err-answer = Please answer this question
 book-err-full = Sorry, that time has just been taken
 book-err-other = The booking could not be made
 resv-booked = Your visit is booked
+resv-qr-png = Save the QR code as an image

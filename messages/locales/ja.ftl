@@ -255,3 +255,4 @@ book-err-answer = この質問にお答えください
 book-err-full = 申し訳ありません。その時間は満席になりました
 book-err-other = 予約できませんでした
 resv-booked = ご予約を承りました
+resv-qr-png = QR コードを画像で保存

@@ -55,6 +55,7 @@ fn api() -> OpenApiRouter<Arc<App>> {
         .routes(routes!(public::create_reservation))
         .routes(routes!(public::reservation, public::cancel_reservation))
         .routes(routes!(public::reservation_qr))
+        .routes(routes!(public::reservation_qr_png))
         .routes(routes!(public::reservation_ics))
         .routes(routes!(public::ticket_status))
         .routes(routes!(public::board))

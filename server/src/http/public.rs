@@ -124,6 +124,35 @@ pub async fn reservation_qr(
         .into_response())
 }
 
+#[utoipa::path(get, path = "/api/v1/reservations/{token}/qr.png", tag = "public",
+    params(("token" = String, Path, description = "reservation token")),
+    responses((status = 200, content_type = "image/png", body = Vec<u8>), (status = 404, body = protocol::ApiError)))]
+pub async fn reservation_qr_png(
+    State(app): State<Arc<App>>,
+    ApiPath(token): ApiPath<String>,
+) -> Result<Response> {
+    let (_, url) = app.reservation_url(&token).await?;
+    let code = qrcode::QrCode::new(url.as_bytes())
+        .map_err(|_| Error::invalid("invalid_token", "cannot encode this code"))?;
+    let img = code
+        .render::<image::Luma<u8>>()
+        .min_dimensions(240, 240)
+        .quiet_zone(true)
+        .build();
+    let mut png = std::io::Cursor::new(Vec::new());
+    image::DynamicImage::ImageLuma8(img)
+        .write_to(&mut png, image::ImageFormat::Png)
+        .map_err(|_| Error::invalid("invalid_token", "cannot draw this code"))?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "image/png"),
+            (header::CACHE_CONTROL, "no-store"),
+        ],
+        png.into_inner(),
+    )
+        .into_response())
+}
+
 #[utoipa::path(get, path = "/api/v1/reservations/{token}/calendar.ics", tag = "public",
     params(("token" = String, Path, description = "reservation token")),
     responses((status = 200, content_type = "text/calendar", body = String), (status = 404, body = protocol::ApiError)))]

@@ -62,6 +62,16 @@ pub async fn browser_sized(
     (client, driver, profile)
 }
 
+/// Saves the page as `$CARGO_TARGET_TMPDIR/{folder}/{name}.png` (a test artefact).
+pub async fn save_screenshot(c: &fantoccini::Client, folder: &str, name: &str) {
+    let png = c.screenshot().await.expect("screenshot");
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join(folder);
+    std::fs::create_dir_all(&dir).expect("dir");
+    let path = dir.join(format!("{name}.png"));
+    std::fs::write(&path, &png).expect("write");
+    eprintln!("screenshot: {}", path.display());
+}
+
 pub async fn text_of(c: &fantoccini::Client, id: &str) -> String {
     c.find(Locator::Id(id))
         .await
@@ -104,10 +114,6 @@ async fn the_web_board_shows_a_new_call_without_reloading() {
         );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    let png = c.screenshot().await.expect("screenshot");
-    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("web-screens");
-    std::fs::create_dir_all(&dir).expect("dir");
-    std::fs::write(dir.join("web-board.png"), &png).expect("write");
-    eprintln!("screenshot: {}", dir.join("web-board.png").display());
+    save_screenshot(&c, "web-screens", "web-board").await;
     c.close().await.expect("close");
 }

@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 
 use fantoccini::{Client, Locator};
 
-use crate::browser::{browser_sized, text_of};
+use crate::browser::{browser_sized, save_screenshot, text_of};
 use crate::helpers::*;
 
 /// Saves a screenshot, after checking that no text is missing from the
@@ -30,11 +30,7 @@ async fn shot(c: &Client, name: &str) {
             "{name}: message id {word:?} shown instead of its text"
         );
     }
-    let png = c.screenshot().await.expect("screenshot");
-    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("console-screens");
-    std::fs::create_dir_all(&dir).expect("dir");
-    std::fs::write(dir.join(format!("{name}.png")), &png).expect("write");
-    eprintln!("screenshot: {}", dir.join(format!("{name}.png")).display());
+    save_screenshot(c, "console-screens", name).await;
 }
 
 async fn click(c: &Client, id: &str) {
@@ -805,19 +801,12 @@ async fn the_reservations_page_lists_the_day_and_checks_in_by_hand() {
 async fn a_reservation_shows_its_pre_entry_answers_at_the_booth() {
     let t = spawn_app().await;
     let r = t
-        .public
-        .create_reservation(&protocol::CreateReservation {
-            service: "okuyami".into(),
-            start: chrono::DateTime::parse_from_rfc3339("2026-12-01T10:30:00+09:00").expect("t"),
-            name: Some("山田 花子".into()),
-            email: None,
-            phone: None,
-            answers: serde_json::json!({"relationship": "長女", "insurance": "kokuho"})
-                .as_object()
-                .cloned(),
-        })
-        .await
-        .expect("book");
+        .book_answering(
+            "2026-12-01T10:30:00+09:00",
+            "山田 花子",
+            serde_json::json!({"relationship": "長女", "insurance": "kokuho"}),
+        )
+        .await;
     t.kiosk.checkin(&r.token).await.expect("check in");
     let (c, _driver, _profile) = browser_sized(1366, 768).await;
     log_in(&c, &t, "/staff/booths/okuyami-1").await;
@@ -901,17 +890,12 @@ async fn the_questionnaire_gives_a_checklist_and_each_department_its_prep_list()
     );
 
     // A family books with these answers; departments see what concerns them.
-    t.public
-        .create_reservation(&protocol::CreateReservation {
-            service: "okuyami".into(),
-            start: chrono::DateTime::parse_from_rfc3339("2026-12-02T10:30:00+09:00").expect("t"),
-            name: Some("鈴木 一郎".into()),
-            email: None,
-            phone: Some("090-0000-1111".into()),
-            answers: Some(answers.clone()),
-        })
-        .await
-        .expect("book");
+    t.book_answering(
+        "2026-12-02T10:30:00+09:00",
+        "鈴木 一郎",
+        serde_json::Value::Object(answers.clone()),
+    )
+    .await;
     let prep = |dept: &str| {
         let path = format!(
             "/api/v1/staff/prep?date=2026-12-02&department={}",

@@ -135,6 +135,26 @@ impl TestApp {
             .await
     }
 
+    /// Books an おくやみ slot for `name` with questionnaire `answers`.
+    pub async fn book_answering(
+        &self,
+        start: &str,
+        name: &str,
+        answers: serde_json::Value,
+    ) -> ReservationCreated {
+        self.public
+            .create_reservation(&CreateReservation {
+                service: "okuyami".into(),
+                start: chrono::DateTime::parse_from_rfc3339(start).expect("start"),
+                name: Some(name.into()),
+                email: None,
+                phone: Some("090-0000-1111".into()),
+                answers: answers.as_object().cloned(),
+            })
+            .await
+            .expect("book")
+    }
+
     pub async fn walk_in(
         &self,
         services: &[&str],

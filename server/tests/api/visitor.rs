@@ -4,7 +4,7 @@ use std::time::{Duration, Instant};
 
 use fantoccini::Locator;
 
-use crate::browser::{browser_sized, text_of};
+use crate::browser::{browser_sized, save_screenshot, text_of};
 use crate::helpers::*;
 
 #[tokio::test]
@@ -74,14 +74,7 @@ async fn the_status_page_on_a_phone_shows_the_call_as_it_happens() {
             .await
             .contains("3番窓口へお越しください")
     );
-    let png = c.screenshot().await.expect("screenshot");
-    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("web-screens");
-    std::fs::create_dir_all(&dir).expect("dir");
-    std::fs::write(dir.join("phone-status-called.png"), &png).expect("write");
-    eprintln!(
-        "screenshot: {}",
-        dir.join("phone-status-called.png").display()
-    );
+    save_screenshot(&c, "web-screens", "phone-status-called").await;
     assert!(c.find(Locator::Id("offline")).await.is_ok());
     c.close().await.expect("close");
 }
@@ -90,19 +83,12 @@ async fn the_status_page_on_a_phone_shows_the_call_as_it_happens() {
 async fn the_reservation_page_shows_the_qr_and_checklist_and_cancels_in_two_steps() {
     let t = spawn_app().await;
     let created = t
-        .public
-        .create_reservation(&protocol::CreateReservation {
-            service: "okuyami".into(),
-            start: chrono::DateTime::parse_from_rfc3339("2026-12-02T13:30:00+09:00").expect("t"),
-            name: Some("山田 花子".into()),
-            email: None,
-            phone: None,
-            answers: serde_json::json!({"insurance": "kokuho", "land": true})
-                .as_object()
-                .cloned(),
-        })
-        .await
-        .expect("book");
+        .book_answering(
+            "2026-12-02T13:30:00+09:00",
+            "山田 花子",
+            serde_json::json!({"insurance": "kokuho", "land": true}),
+        )
+        .await;
     let path = format!("/r/{}", created.token);
     assert!(
         created.manage_url.ends_with(&path),
@@ -123,6 +109,20 @@ async fn the_reservation_page_shows_the_qr_and_checklist_and_cancels_in_two_step
     assert!(html.contains("国民健康保険 葬祭費の申請"), "the checklist");
     assert!(html.contains("固定資産税"), "the checklist");
     assert!(html.contains("calendar.ics"));
+    // The same QR as PNG (for e-mail and printing).
+    let png = t
+        .http()
+        .get(t.url(&format!("/api/v1/reservations/{}/qr.png", created.token)))
+        .send()
+        .await
+        .expect("png");
+    assert_eq!(png.headers()["content-type"], "image/png");
+    let bytes = png.bytes().await.expect("bytes");
+    let img = image::load_from_memory(&bytes).expect("a PNG");
+    assert!(
+        img.width() >= 240 && img.width() == img.height(),
+        "square QR"
+    );
     // Cancelling asks first …
     let ask = t
         .http()
@@ -265,11 +265,7 @@ async fn the_congestion_page_shows_lamps_and_the_usual_wait_by_hour() {
     let (c, _driver, _profile) = browser_sized(390, 844).await;
     c.goto(&t.url("/congestion?lang=ja")).await.expect("page");
     assert!(text_of(&c, "congestion").await.contains("住民異動"));
-    let png = c.screenshot().await.expect("screenshot");
-    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("web-screens");
-    std::fs::create_dir_all(&dir).expect("dir");
-    std::fs::write(dir.join("congestion.png"), &png).expect("write");
-    eprintln!("screenshot: {}", dir.join("congestion.png").display());
+    save_screenshot(&c, "web-screens", "congestion").await;
     c.close().await.expect("close");
 }
 
@@ -386,11 +382,7 @@ async fn a_family_books_an_okuyami_slot_through_the_pages_and_answers_the_questi
         page.contains("国民健康保険 葬祭費の申請") && page.contains("固定資産税"),
         "the checklist"
     );
-    let png = c.screenshot().await.expect("screenshot");
-    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("web-screens");
-    std::fs::create_dir_all(&dir).expect("dir");
-    std::fs::write(dir.join("booking-done.png"), &png).expect("write");
-    eprintln!("screenshot: {}", dir.join("booking-done.png").display());
+    save_screenshot(&c, "web-screens", "booking-done").await;
     c.close().await.expect("close");
     // Staff see it with its answers.
     let list = t

@@ -103,7 +103,9 @@ pub async fn show(
             r#"<section class="card qr"><h2>{qr_title}</h2>
 <img src="/api/v1/reservations/{tok}/qr.svg" alt="{qr_alt}" width="240" height="240">
 <p>{qr_hint}</p>
+<p><a href="/api/v1/reservations/{tok}/qr.png" download="madoguchi-qr.png">{png}</a></p>
 <p><a href="/api/v1/reservations/{tok}/calendar.ics" id="ics" download>{ics}</a></p></section>"#,
+            png = t("resv-qr-png"),
             qr_title = t("resv-qr-title"),
             qr_alt = t("resv-qr-alt"),
             qr_hint = t("resv-qr-hint"),
