@@ -61,6 +61,7 @@ madoguchi_setup() {
   fi
   export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/madoguchi/target}"
   mkdir -p "$CARGO_TARGET_DIR"
+  madoguchi_trim_target
   madoguchi_axe
   madoguchi_schemathesis
 }
@@ -77,6 +78,23 @@ madoguchi_schemathesis() {
   fi
   echo "== installing schemathesis $MADOGUCHI_SCHEMATHESIS_VERSION (PyPI) into $venv"
   python3 -m venv "$venv" && "$venv/bin/pip" install -q "schemathesis==$MADOGUCHI_SCHEMATHESIS_VERSION"
+}
+
+# The shared target dir keeps every build of the workspace's own crates:
+# each clone at a new path (as CI makes) adds ~5 GB of test binaries, and a
+# session of runs filled a 90 GB disk. Past 30 GB, drop our crates'
+# artifacts and the incremental caches; third-party crates (Bevy) stay, so
+# the next build is still minutes, not a cold start.
+madoguchi_trim_target() {
+  local debug="$CARGO_TARGET_DIR/debug" size
+  [ -d "$debug" ] || return 0
+  size=$(du -s --block-size=1G "$debug" 2>/dev/null | cut -f1)
+  if [ "${size:-0}" -gt 30 ]; then
+    echo "== trimming $debug (${size} GB): the workspace's own artifacts and incremental caches"
+    rm -rf "$debug/incremental"
+    (cd "$debug/deps" && rm -f madoguchi_* libmadoguchi_* logic-* screenshot-* api-* kiosk-* board-* server-*)
+    rm -f "$debug"/madoguchi-*
+  fi
 }
 
 # axe-core (npm, pinned in server/tests/a11y) for the accessibility check of
