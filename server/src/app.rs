@@ -1033,44 +1033,54 @@ fn clean(s: &Option<String>) -> Option<&str> {
     s.as_deref().map(str::trim).filter(|s| !s.is_empty())
 }
 
+/// A visitor's name: at most `MAX_NAME` characters, no control characters.
+pub fn valid_name(name: &str) -> bool {
+    name.chars().count() <= MAX_NAME && !name.chars().any(char::is_control)
+}
+
+/// An e-mail address of the usual shape (user@host.domain).
+pub fn valid_email(email: &str) -> bool {
+    email.len() <= 254
+        && !email.chars().any(|c| c.is_whitespace() || c.is_control())
+        && email.split_once('@').is_some_and(|(user, host)| {
+            !user.is_empty() && host.contains('.') && !host.starts_with('.') && !host.ends_with('.')
+        })
+}
+
+/// A phone number: 6–15 digits, with `+ - ( )` or spaces.
+pub fn valid_phone(phone: &str) -> bool {
+    let digits = phone.chars().filter(char::is_ascii_digit).count();
+    phone.len() <= 30
+        && (6..=15).contains(&digits)
+        && phone
+            .chars()
+            .all(|c| c.is_ascii_digit() || " +-()".contains(c))
+}
+
 fn validate_contact(req: &CreateReservation) -> Result<()> {
     if let Some(name) = clean(&req.name)
-        && (name.chars().count() > MAX_NAME || name.chars().any(char::is_control))
+        && !valid_name(name)
     {
         return Err(Error::invalid(
             "invalid_name",
             format!("name: at most {MAX_NAME} characters, no control characters"),
         ));
     }
-    if let Some(email) = clean(&req.email) {
-        let ok = email.len() <= 254
-            && !email.chars().any(|c| c.is_whitespace() || c.is_control())
-            && email.split_once('@').is_some_and(|(user, host)| {
-                !user.is_empty()
-                    && host.contains('.')
-                    && !host.starts_with('.')
-                    && !host.ends_with('.')
-            });
-        if !ok {
-            return Err(Error::invalid(
-                "invalid_email",
-                "email is not a valid address",
-            ));
-        }
+    if let Some(email) = clean(&req.email)
+        && !valid_email(email)
+    {
+        return Err(Error::invalid(
+            "invalid_email",
+            "email is not a valid address",
+        ));
     }
-    if let Some(phone) = clean(&req.phone) {
-        let digits = phone.chars().filter(char::is_ascii_digit).count();
-        let ok = phone.len() <= 30
-            && (6..=15).contains(&digits)
-            && phone
-                .chars()
-                .all(|c| c.is_ascii_digit() || " +-()".contains(c));
-        if !ok {
-            return Err(Error::invalid(
-                "invalid_phone",
-                "phone: 6–15 digits, with + - ( ) or spaces",
-            ));
-        }
+    if let Some(phone) = clean(&req.phone)
+        && !valid_phone(phone)
+    {
+        return Err(Error::invalid(
+            "invalid_phone",
+            "phone: 6–15 digits, with + - ( ) or spaces",
+        ));
     }
     if let Some(answers) = &req.answers {
         let size = serde_json::to_string(answers)

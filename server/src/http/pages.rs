@@ -18,7 +18,8 @@ const BOARD_JS: &str = include_str!("web/board.js");
 /// render Japanese the same everywhere.
 const FONT: &[u8] = include_bytes!("../../../assets/fonts/BIZUDPGothic-Regular.ttf");
 
-fn catalogue() -> &'static Catalogue {
+/// The message catalogue, loaded once for every page.
+pub(crate) fn catalogue() -> &'static Catalogue {
     static C: OnceLock<Catalogue> = OnceLock::new();
     C.get_or_init(Catalogue::new)
 }

@@ -899,7 +899,7 @@ async fn the_questionnaire_gives_a_checklist_and_each_department_its_prep_list()
     let prep = |dept: &str| {
         let path = format!(
             "/api/v1/staff/prep?date=2026-12-02&department={}",
-            utf8_percent(dept)
+            percent(dept)
         );
         let staff = t.staff.clone();
         async move {
@@ -943,7 +943,7 @@ async fn the_questionnaire_gives_a_checklist_and_each_department_its_prep_list()
     log_in(&c, &t, "/staff/prep").await;
     c.goto(&t.url(&format!(
         "/staff/prep?date=2026-12-02&department={}",
-        utf8_percent("保険年金課")
+        percent("保険年金課")
     )))
     .await
     .expect("page");
@@ -952,17 +952,4 @@ async fn the_questionnaire_gives_a_checklist_and_each_department_its_prep_list()
     wait_text(&c, "prep", "担当課で").await;
     shot(&c, "prep").await;
     c.close().await.expect("close");
-}
-
-/// Percent-encodes a query value (department names are Japanese).
-fn utf8_percent(s: &str) -> String {
-    s.bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect()
 }

@@ -185,3 +185,16 @@ pub fn code<T: std::fmt::Debug>(r: Result<T, ClientError>) -> (u16, String) {
         other => panic!("expected an API error, got {other:?}"),
     }
 }
+
+/// Percent-encodes a query or form value (keeps ASCII letters and digits).
+pub fn percent(s: &str) -> String {
+    s.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}

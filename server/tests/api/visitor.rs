@@ -436,7 +436,7 @@ async fn sending_the_confirmation_twice_books_once() {
     ];
     let body: String = form
         .iter()
-        .map(|(k, v)| format!("{k}={}", urlencoding(v)))
+        .map(|(k, v)| format!("{k}={}", percent(v)))
         .collect::<Vec<_>>()
         .join("&");
     let mut places = Vec::new();
@@ -477,18 +477,6 @@ async fn sending_the_confirmation_twice_books_once() {
         html.contains(r#"id="err-email""#)
             && html.contains("メールアドレスの形式が正しくありません")
     );
-}
-
-fn urlencoding(s: &str) -> String {
-    s.bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect()
 }
 
 #[tokio::test]

@@ -14,7 +14,7 @@ use axum::extract::{FromRequestParts, Path, Query, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use messages::{Arg, Catalogue};
+use messages::Arg;
 use protocol::localized;
 use serde::Deserialize;
 
@@ -29,10 +29,7 @@ pub mod stats;
 
 const LANG_COOKIE: &str = "madoguchi_lang";
 
-fn catalogue() -> &'static Catalogue {
-    static C: std::sync::OnceLock<Catalogue> = std::sync::OnceLock::new();
-    C.get_or_init(Catalogue::new)
-}
+pub(crate) use crate::http::pages::catalogue;
 
 #[derive(Debug, Deserialize, Default)]
 pub struct PageQuery {

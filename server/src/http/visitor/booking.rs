@@ -277,34 +277,20 @@ type Errors = HashMap<String, String>;
 fn check(app: &App, svc: &crate::config::ServiceConfig, e: &Entry, lang: &str) -> Errors {
     let c = catalogue();
     let mut errors = Errors::new();
+    // The same rules as the booking API, with the reason next to the field.
     if e.name.is_empty() {
         errors.insert("name".into(), c.text(lang, "book-err-name"));
-    } else if e.name.chars().count() > 100 || e.name.chars().any(char::is_control) {
+    } else if !crate::app::valid_name(&e.name) {
         errors.insert("name".into(), c.text(lang, "book-err-name-long"));
     }
     if e.phone.is_empty() && e.email.is_empty() {
         errors.insert("phone".into(), c.text(lang, "book-err-contact"));
     }
-    if !e.phone.is_empty() {
-        let digits = e.phone.chars().filter(char::is_ascii_digit).count();
-        let ok = e.phone.len() <= 30
-            && (6..=15).contains(&digits)
-            && e.phone
-                .chars()
-                .all(|ch| ch.is_ascii_digit() || " +-()".contains(ch));
-        if !ok {
-            errors.insert("phone".into(), c.text(lang, "book-err-phone"));
-        }
+    if !e.phone.is_empty() && !crate::app::valid_phone(&e.phone) {
+        errors.insert("phone".into(), c.text(lang, "book-err-phone"));
     }
-    if !e.email.is_empty() {
-        let ok = e.email.len() <= 254
-            && !e.email.chars().any(|ch| ch.is_whitespace())
-            && e.email.split_once('@').is_some_and(|(u, h)| {
-                !u.is_empty() && h.contains('.') && !h.starts_with('.') && !h.ends_with('.')
-            });
-        if !ok {
-            errors.insert("email".into(), c.text(lang, "book-err-email"));
-        }
+    if !e.email.is_empty() && !crate::app::valid_email(&e.email) {
+        errors.insert("email".into(), c.text(lang, "book-err-email"));
     }
     if svc.questionnaire {
         for q in &app.office.questionnaire.questions {

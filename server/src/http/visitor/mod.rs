@@ -9,14 +9,9 @@ pub mod status;
 
 use axum::http::{HeaderMap, header};
 
-use messages::Catalogue;
-
 use crate::http::pages::esc;
 
-pub(crate) fn catalogue() -> &'static Catalogue {
-    static C: std::sync::OnceLock<Catalogue> = std::sync::OnceLock::new();
-    C.get_or_init(Catalogue::new)
-}
+pub(crate) use crate::http::pages::catalogue;
 
 /// The page around a visitor page's body; `tail` goes before `</body>`
 /// (scripts). Pages that follow live events reload themselves every 30 s
