@@ -12,12 +12,13 @@
 #   espeak-ng: the board's default text-to-speech voice.
 #   xdotool: the kiosk benchmark types into the kiosk like a USB scanner.
 #   python3-venv: schemathesis (PyPI) fuzzes the HTTP API from its OpenAPI.
+#   python3-aiosmtpd: the real SMTP server the e-mail tests send to.
 #   chromium, chromium-driver: browser tests of the web pages.
 MADOGUCHI_DEBIAN_PACKAGES=(
   gcc pkg-config ca-certificates
   libasound2-dev libudev-dev libwayland-dev libxkbcommon-dev
   xvfb mesa-vulkan-drivers libvulkan1 libx11-6 libxcursor1 libxrandr2 libxi6 libxkbcommon-x11-0
-  espeak-ng xdotool chromium chromium-driver python3-venv
+  espeak-ng xdotool chromium chromium-driver python3-venv python3-aiosmtpd
 )
 
 madoguchi_missing_packages() {

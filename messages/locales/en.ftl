@@ -264,3 +264,37 @@ book-err-full = Sorry, that time has just been taken
 book-err-other = The booking could not be made
 resv-booked = Your visit is booked
 resv-qr-png = Save the QR code as an image
+
+# E-mail (turn notification, booking confirmation)
+mail-booking-subject = [{ $office }] Your visit is booked
+mail-booking-intro = Thank you. Your visit is booked as follows.
+mail-field-service = Procedure
+mail-field-when = When
+mail-field-where = Where
+mail-booking-qr = When you come, hold the attached QR code (or the page behind the link below) to the reader of the reception kiosk at the entrance.
+mail-booking-manage = See, cancel, and your checklist of procedures
+mail-ahead-subject = [{ $office }] Your turn is near ({ $number })
+mail-ahead-body = There { $count ->
+    [one] is 1 person
+   *[other] are { $count } people
+} ahead of number { $number }. Please wait near the counters.
+mail-next-body = Number { $number } is next. Please wait near the counters.
+mail-called-subject = [{ $office }] Number { $number } is being called
+mail-called-body = Number { $number } is being called. Please go to { $booth } ({ $place }).
+mail-status-link = Your place in the queue
+mail-footer = This is an automatic message; replies are not read. If it was not meant for you, please delete it.
+# The phone status page's e-mail form
+notify-title = E-mail me when my turn is near
+notify-email = E-mail address
+notify-ahead = When this many people are ahead
+notify-ahead-option = { $count ->
+    [one] 1 person
+   *[other] { $count } people
+}
+notify-submit = Register
+notify-done = Registered. We will e-mail { $email } when { $count ->
+    [one] 1 person is
+   *[other] { $count } people are
+} ahead and when you are called.
+notify-bad-email = This e-mail address does not look right
+notify-finished = This ticket's procedures are already over

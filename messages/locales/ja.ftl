@@ -256,3 +256,28 @@ book-err-full = 申し訳ありません。その時間は満席になりまし�
 book-err-other = 予約できませんでした
 resv-booked = ご予約を承りました
 resv-qr-png = QR コードを画像で保存
+
+# E-mail (順番お知らせメール, booking confirmation)
+mail-booking-subject = 【{ $office }】ご予約を承りました
+mail-booking-intro = ご予約ありがとうございます。次の内容で承りました。
+mail-field-service = 手続き
+mail-field-when = 日時
+mail-field-where = 場所
+mail-booking-qr = ご来庁の際は、添付の QR コード（または下のリンクの画面）を入口の受付機にかざしてください。
+mail-booking-manage = 予約の確認・取り消し・手続きのチェックリスト
+mail-ahead-subject = 【{ $office }】まもなく順番です（{ $number }）
+mail-ahead-body = 番号 { $number } の前にお待ちの方が { $count } 人になりました。窓口の近くでお待ちください。
+mail-next-body = 番号 { $number } は次にお呼びします。窓口の近くでお待ちください。
+mail-called-subject = 【{ $office }】番号 { $number } をお呼びしています
+mail-called-body = 番号 { $number } をお呼びしています。{ $booth }（{ $place }）へお越しください。
+mail-status-link = 現在の順番
+mail-footer = このメールは送信専用です。お心当たりのない場合は、お手数ですが破棄してください。
+# The phone status page's e-mail form
+notify-title = 順番が近づいたらメールでお知らせ
+notify-email = メールアドレス
+notify-ahead = 前の人数がこの人数になったら
+notify-ahead-option = { $count }人
+notify-submit = 登録する
+notify-done = 登録しました。前に{ $count }人になったときと、お呼びしたときにメールをお送りします（{ $email }）
+notify-bad-email = メールアドレスの形式が正しくありません
+notify-finished = この番号札の手続きは終わっています

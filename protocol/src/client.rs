@@ -134,6 +134,16 @@ impl Client {
         self.get(&format!("/api/v1/tickets/{status_token}")).await
     }
 
+    /// Asks for e-mails when the turn is near and when called.
+    pub async fn register_notification(
+        &self,
+        status_token: &str,
+        req: &NotifyRequest,
+    ) -> Result<NotifyAccepted, ClientError> {
+        self.post(&format!("/api/v1/tickets/{status_token}/notify"), req)
+            .await
+    }
+
     pub async fn board(&self) -> Result<BoardSnapshot, ClientError> {
         self.get("/api/v1/board").await
     }

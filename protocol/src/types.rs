@@ -150,6 +150,28 @@ pub struct Slot {
     pub available: u32,
 }
 
+/// `POST /tickets/{status_token}/notify`: e-mail me when `ahead` people
+/// (or fewer) are ahead, and when I am called.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct NotifyRequest {
+    pub email: String,
+    /// 1–20; the office's default when left out.
+    #[serde(default)]
+    pub ahead: Option<u32>,
+    /// Language of the mails (`ja`, `en`); Japanese when left out.
+    #[serde(default)]
+    pub lang: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct NotifyAccepted {
+    pub ahead: u32,
+    pub lang: String,
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]

@@ -24,6 +24,9 @@ use crate::limiter::Limiter;
 use crate::storage::{NewReservation, ReservationRow, Store};
 use crate::{tokens, views};
 
+mod mail;
+pub use mail::PurgeSummary;
+
 /// Who made a change: recorded in the event log's audit column only.
 #[derive(Debug, Clone)]
 pub enum Actor {
@@ -56,7 +59,13 @@ pub struct App {
     pub clock: Clock,
     pub login_limiter: Limiter,
     pub kiosk_limiter: Limiter,
+    /// Wakes the outbox worker when a mail is queued.
+    pub mail_wake: tokio::sync::Notify,
     floor: Mutex<Floor>,
+    /// Today's e-mail notification requests (read after every change;
+    /// the table is the truth, this is its cache).
+    registrations:
+        std::sync::Mutex<std::collections::HashMap<TicketId, crate::storage::Registration>>,
 }
 
 const MAX_NAME: usize = 100;
@@ -83,6 +92,12 @@ impl App {
             state.service_samples,
         );
         let hub = EventHub::new(store.last_event_id().await?, office.time_zone);
+        let registrations = store
+            .registrations_of_day(day)
+            .await?
+            .into_iter()
+            .map(|r| (r.ticket_id, r))
+            .collect();
         let sec = &office.security;
         Ok(App {
             login_limiter: Limiter::new(
@@ -91,6 +106,8 @@ impl App {
             ),
             kiosk_limiter: Limiter::new(sec.kiosk_requests_per_minute, Duration::minutes(1)),
             floor: Mutex::new(floor),
+            mail_wake: tokio::sync::Notify::new(),
+            registrations: std::sync::Mutex::new(registrations),
             office,
             store,
             hub,
@@ -121,6 +138,8 @@ impl App {
             .map_err(crate::storage::StoreError::from)?;
         floor.apply(outcome);
         self.hub.publish(&events);
+        // The change is done; a mail problem must not undo or fail it.
+        self.send_due_notifications(floor, now).await;
         Ok(())
     }
 
@@ -803,6 +822,11 @@ impl App {
             now,
         )
         .await?;
+        let manage_url = format!("{}/r/{}", self.office.public_url, token);
+        if let Some(email) = clean(&req.email) {
+            self.queue_booking_mail(&mut tx, email, service, &slot, &manage_url, now)
+                .await?;
+        }
         self.commit_reservation_change(
             tx,
             reservation_event(id, &service.id, slot.start, ReservationState::Booked),
@@ -810,9 +834,12 @@ impl App {
             now,
         )
         .await?;
+        if clean(&req.email).is_some() {
+            self.mail_wake.notify_one();
+        }
         Ok(ReservationCreated {
             id,
-            manage_url: format!("{}/r/{}", self.office.public_url, token),
+            manage_url,
             token,
             service: service.id.clone(),
             start: views::local(&self.office, slot.start),
@@ -1038,9 +1065,11 @@ pub fn valid_name(name: &str) -> bool {
     name.chars().count() <= MAX_NAME && !name.chars().any(char::is_control)
 }
 
-/// An e-mail address of the usual shape (user@host.domain).
+/// An e-mail address of the usual shape (user@host.domain) that the mail
+/// library can also send to.
 pub fn valid_email(email: &str) -> bool {
     email.len() <= 254
+        && email.parse::<lettre::Address>().is_ok()
         && !email.chars().any(|c| c.is_whitespace() || c.is_control())
         && email.split_once('@').is_some_and(|(user, host)| {
             !user.is_empty() && host.contains('.') && !host.starts_with('.') && !host.ends_with('.')

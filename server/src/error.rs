@@ -41,6 +41,10 @@ pub enum Error {
     Engine(#[from] EngineError),
     #[error("storage is unavailable: {0}")]
     Storage(#[from] StoreError),
+    /// A mail that should go with a change could not be prepared (503):
+    /// the change is refused rather than made without its mail.
+    #[error("the mail could not be prepared; try again")]
+    Mail(#[from] crate::mail::MailError),
 }
 
 pub type Result<T> = std::result::Result<T, Error>;
@@ -100,7 +104,7 @@ impl Error {
                 }
                 _ => StatusCode::CONFLICT,
             },
-            Error::Storage(_) => StatusCode::SERVICE_UNAVAILABLE,
+            Error::Storage(_) | Error::Mail(_) => StatusCode::SERVICE_UNAVAILABLE,
         }
     }
 
@@ -126,14 +130,17 @@ impl Error {
                 EngineError::ReservationOnly(_) => "reservation_only",
             },
             Error::Storage(_) => "storage_unavailable",
+            Error::Mail(_) => "mail_unavailable",
         }
     }
 }
 
 impl IntoResponse for Error {
     fn into_response(self) -> Response {
-        if let Error::Storage(e) = &self {
-            tracing::error!(error = %e, "storage failure");
+        match &self {
+            Error::Storage(e) => tracing::error!(error = %e, "storage failure"),
+            Error::Mail(e) => tracing::error!(error = %e, "mail failure"),
+            _ => {}
         }
         let body = ApiError {
             error: ApiErrorBody {

@@ -12,6 +12,8 @@ pub mod error;
 pub mod http;
 pub mod hub;
 pub mod limiter;
+pub mod mail;
+pub mod qr;
 pub mod startup;
 pub mod stats;
 pub mod storage;

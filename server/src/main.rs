@@ -56,6 +56,15 @@ enum Command {
         #[command(subcommand)]
         command: DeviceCommand,
     },
+    /// Erase personal data (names, contacts, answers, staff notes, mails)
+    /// of visits older than `[privacy] retention_days`. The server also does
+    /// this at start and daily.
+    Purge {
+        #[arg(long, env = "MADOGUCHI_DATA", default_value = "data")]
+        data: PathBuf,
+        #[arg(long, env = "MADOGUCHI_CONFIG")]
+        config: Option<PathBuf>,
+    },
     /// Check an office configuration file and report every problem.
     CheckConfig { file: PathBuf },
     /// Print the embedded demo office configuration (a starting point).
@@ -293,6 +302,22 @@ async fn main() -> anyhow::Result<()> {
                     std::process::exit(1);
                 }
             }
+        }
+        Command::Purge { data, config } => {
+            let office = load_office(config.as_deref())?;
+            let days = office.privacy.retention_days;
+            let store = open_store(&data).await?;
+            let app = madoguchi_server::app::App::new(office, store, Clock::system()).await?;
+            let s = app.purge(Some(&data.join("mail"))).await?;
+            println!(
+                "purged visits before {} ({days} days kept): {} reservations, {} tickets' notes, {} notification requests, {} mails, {} mail files",
+                s.before,
+                s.records.reservations,
+                s.records.ticket_notes,
+                s.records.notifications,
+                s.records.mails,
+                s.mail_files
+            );
         }
         Command::DemoConfig => print!("{}", madoguchi_server::config::DEMO_OFFICE_TOML),
     }

@@ -10,12 +10,18 @@ use tokio::net::TcpListener;
 use crate::app::App;
 use crate::clock::Clock;
 use crate::config::Office;
+use crate::mail::Transport;
 use crate::storage::Store;
 
 pub struct Server {
     pub app: Arc<App>,
     listener: TcpListener,
+    mail: Transport,
+    data_dir: PathBuf,
 }
+
+/// How often personal data past its retention is purged.
+const PURGE_EVERY: std::time::Duration = std::time::Duration::from_secs(24 * 3600);
 
 impl Server {
     /// Opens the data directory and binds the address.
@@ -26,10 +32,16 @@ impl Server {
         clock: Clock,
     ) -> anyhow::Result<Server> {
         std::fs::create_dir_all(&data_dir)?;
+        let mail = Transport::from_settings(&office.mail, &data_dir)?;
         let store = Store::open(&data_dir).await?;
         let app = Arc::new(App::new(office, store, clock).await?);
         let listener = TcpListener::bind(listen).await?;
-        Ok(Server { app, listener })
+        Ok(Server {
+            app,
+            listener,
+            mail,
+            data_dir,
+        })
     }
 
     pub fn local_addr(&self) -> std::io::Result<SocketAddr> {
@@ -42,11 +54,35 @@ impl Server {
         shutdown: impl std::future::Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
         let router = crate::http::router(self.app.clone());
-        axum::serve(
+        let outbox = tokio::spawn(crate::mail::outbox::run(self.app.clone(), self.mail));
+        let purge = tokio::spawn(purge_daily(self.app.clone(), self.data_dir.join("mail")));
+        let served = axum::serve(
             self.listener,
             router.into_make_service_with_connect_info::<SocketAddr>(),
         )
         .with_graceful_shutdown(shutdown)
-        .await
+        .await;
+        outbox.abort();
+        purge.abort();
+        served
+    }
+}
+
+/// Purges personal data past its retention now, then once a day.
+async fn purge_daily(app: Arc<App>, mail_dir: PathBuf) {
+    loop {
+        match app.purge(Some(&mail_dir)).await {
+            Ok(s) => tracing::info!(
+                before = %s.before,
+                reservations = s.records.reservations,
+                ticket_notes = s.records.ticket_notes,
+                notifications = s.records.notifications,
+                mails = s.records.mails,
+                mail_files = s.mail_files,
+                "personal data past its retention purged"
+            ),
+            Err(e) => tracing::warn!(error = %e, "purge failed; retried tomorrow"),
+        }
+        tokio::time::sleep(PURGE_EVERY).await;
     }
 }

@@ -11,7 +11,9 @@ use protocol::Localized;
 use serde::Deserialize;
 
 pub mod holidays;
+pub mod mail;
 mod questionnaire;
+pub use mail::{MailSettings, PrivacySettings, TlsMode};
 pub use questionnaire::{Condition, ProcedureRule, Questionnaire, possible};
 
 /// The office used when the server runs without `--config`.
@@ -31,6 +33,8 @@ pub struct Office {
     pub booking: BookingSettings,
     pub congestion: CongestionSettings,
     pub security: SecuritySettings,
+    pub mail: MailSettings,
+    pub privacy: PrivacySettings,
     pub services: Vec<ServiceConfig>,
     pub booths: Vec<BoothConfig>,
     pub slot_templates: Vec<SlotTemplate>,
@@ -202,6 +206,10 @@ struct RawFile {
     #[serde(default)]
     security: Option<toml::Spanned<toml::Value>>,
     #[serde(default)]
+    mail: Option<toml::Spanned<toml::Value>>,
+    #[serde(default)]
+    privacy: Option<toml::Spanned<toml::Value>>,
+    #[serde(default)]
     services: Vec<toml::Spanned<toml::Value>>,
     #[serde(default)]
     booths: Vec<toml::Spanned<toml::Value>>,
@@ -349,6 +357,24 @@ impl Office {
                 || security.kiosk_requests_per_minute < 1)
         {
             c.at(&sec.span(), "[security] every setting must be at least 1");
+        }
+        let mail: MailSettings = match &raw.mail {
+            Some(v) => c.typed("[mail]", v).unwrap_or_default(),
+            None => MailSettings::default(),
+        };
+        if let Some(v) = &raw.mail {
+            for p in mail.problems() {
+                c.at(&v.span(), p);
+            }
+        }
+        let privacy: PrivacySettings = match &raw.privacy {
+            Some(v) => c.typed("[privacy]", v).unwrap_or_default(),
+            None => PrivacySettings::default(),
+        };
+        if let Some(v) = &raw.privacy
+            && !(1..=3650).contains(&privacy.retention_days)
+        {
+            c.at(&v.span(), "[privacy] retention_days must be 1..=3650");
         }
         if let Some(q) = &raw.queue {
             if queue.max_calls == 0 {
@@ -606,6 +632,8 @@ impl Office {
             booking,
             congestion,
             security,
+            mail,
+            privacy,
             services,
             booths,
             slot_templates,

@@ -58,6 +58,7 @@ fn api() -> OpenApiRouter<Arc<App>> {
         .routes(routes!(public::reservation_qr_png))
         .routes(routes!(public::reservation_ics))
         .routes(routes!(public::ticket_status))
+        .routes(routes!(public::ticket_notify))
         .routes(routes!(public::board))
         .routes(routes!(public::congestion))
         .routes(routes!(public::okuyami_questions))
@@ -206,6 +207,10 @@ pub fn router(app: Arc<App>) -> axum::Router {
         )
         .route("/board", axum::routing::get(pages::board))
         .route("/t/{token}", axum::routing::get(visitor::status::show))
+        .route(
+            "/t/{token}/notify",
+            axum::routing::post(visitor::status::notify),
+        )
         .route("/congestion", axum::routing::get(visitor::congestion::show))
         .route("/book", axum::routing::get(visitor::booking::services))
         .route(

@@ -107,13 +107,8 @@ pub async fn reservation_qr(
     ApiPath(token): ApiPath<String>,
 ) -> Result<Response> {
     let (_, url) = app.reservation_url(&token).await?;
-    let code = qrcode::QrCode::new(url.as_bytes())
-        .map_err(|_| Error::invalid("invalid_token", "cannot encode this code"))?;
-    let svg = code
-        .render::<qrcode::render::svg::Color>()
-        .min_dimensions(240, 240)
-        .quiet_zone(true)
-        .build();
+    let svg = crate::qr::svg(&url)
+        .ok_or_else(|| Error::invalid("invalid_token", "cannot encode this code"))?;
     Ok((
         [
             (header::CONTENT_TYPE, "image/svg+xml"),
@@ -132,23 +127,14 @@ pub async fn reservation_qr_png(
     ApiPath(token): ApiPath<String>,
 ) -> Result<Response> {
     let (_, url) = app.reservation_url(&token).await?;
-    let code = qrcode::QrCode::new(url.as_bytes())
-        .map_err(|_| Error::invalid("invalid_token", "cannot encode this code"))?;
-    let img = code
-        .render::<image::Luma<u8>>()
-        .min_dimensions(240, 240)
-        .quiet_zone(true)
-        .build();
-    let mut png = std::io::Cursor::new(Vec::new());
-    image::DynamicImage::ImageLuma8(img)
-        .write_to(&mut png, image::ImageFormat::Png)
-        .map_err(|_| Error::invalid("invalid_token", "cannot draw this code"))?;
+    let png = crate::qr::png(&url)
+        .ok_or_else(|| Error::invalid("invalid_token", "cannot draw this code"))?;
     Ok((
         [
             (header::CONTENT_TYPE, "image/png"),
             (header::CACHE_CONTROL, "no-store"),
         ],
-        png.into_inner(),
+        png,
     )
         .into_response())
 }
@@ -214,6 +200,24 @@ pub async fn ticket_status(
     ApiPath(token): ApiPath<String>,
 ) -> Result<Json<TicketStatus>> {
     Ok(Json(app.ticket_status(&token).await?))
+}
+
+#[utoipa::path(post, path = "/api/v1/tickets/{status_token}/notify", tag = "public",
+    params(("status_token" = String, Path, description = "ticket status token")),
+    request_body = protocol::NotifyRequest,
+    responses((status = 202, body = protocol::NotifyAccepted),
+        (status = 400, description = "invalid_email, invalid_ahead, invalid_language", body = protocol::ApiError),
+        (status = 404, body = protocol::ApiError),
+        (status = 409, description = "ticket_finished", body = protocol::ApiError)))]
+pub async fn ticket_notify(
+    State(app): State<Arc<App>>,
+    ApiPath(token): ApiPath<String>,
+    ApiJson(req): ApiJson<protocol::NotifyRequest>,
+) -> Result<(StatusCode, Json<protocol::NotifyAccepted>)> {
+    Ok((
+        StatusCode::ACCEPTED,
+        Json(app.register_notification(&token, &req).await?),
+    ))
 }
 
 #[utoipa::path(get, path = "/api/v1/board", tag = "public", responses((status = 200, body = BoardSnapshot)))]

@@ -3,6 +3,7 @@
 //! the events it causes, so the log and the records never disagree.
 
 mod auth;
+mod mail;
 mod reservations;
 mod rows;
 mod stats;
@@ -19,6 +20,7 @@ use sqlx::{Row, SqliteConnection, SqlitePool};
 use crate::engine::{BoothStatus, Outcome, Ticket, TicketId};
 
 pub use auth::{DeviceRow, SessionRow, UserRow};
+pub use mail::{OutboxCounts, OutboxMail, PurgeReport, Registration};
 pub use reservations::{NewReservation, ReservationRow};
 
 /// Storage failures. Callers map them to 503 (busy) or 500; they never

@@ -22,6 +22,8 @@ pub struct TestApp {
     pub staff: Client,
     pub session: SessionInfo,
     pub app: Arc<App>,
+    /// The server's data directory (database, mail files).
+    pub data: std::path::PathBuf,
     _dir: Option<tempfile::TempDir>,
     _stop: tokio::sync::oneshot::Sender<()>,
 }
@@ -110,6 +112,7 @@ pub async fn spawn_with(office: Office, clock: &str, data: Option<&Path>) -> Tes
         public,
         base,
         app,
+        data: path,
         _dir: dir,
         _stop: stop,
     }

@@ -40,6 +40,8 @@ fn run(t: &TestApp, token: &str, extra: &[&str]) {
         ])
         .args(extra)
         .env("NO_COLOR", "1")
+        // Its cache goes to the working directory: keep it out of the clone.
+        .current_dir(&t.data)
         .output()
         .unwrap_or_else(|e| {
             panic!("schemathesis not found ({e}): run scripts/test, which installs it (PyPI)")

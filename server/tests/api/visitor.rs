@@ -80,6 +80,104 @@ async fn the_status_page_on_a_phone_shows_the_call_as_it_happens() {
 }
 
 #[tokio::test]
+async fn a_visitor_registers_for_the_turn_mail_from_the_status_page() {
+    let t = spawn_app().await;
+    for i in 0..4 {
+        t.walk_in(&["shomei"], &format!("before-{i}"))
+            .await
+            .expect("ticket");
+    }
+    let ticket = t.walk_in(&["shomei"], "mine").await.expect("ticket");
+    let (c, _driver, _profile) = browser_sized(390, 844).await;
+    let page = t.url(&format!("/t/{}?lang=ja", ticket.status_token));
+    c.goto(&page).await.expect("page");
+    let email = c
+        .find(Locator::Id("notify-email"))
+        .await
+        .expect("e-mail field");
+    email.send_keys("taro@example.jp").await.expect("type");
+    c.find(Locator::Css("#notify-ahead option[value='2']"))
+        .await
+        .expect("choice of 2")
+        .click()
+        .await
+        .expect("choose");
+    c.find(Locator::Css("#notify button[type=submit]"))
+        .await
+        .expect("button")
+        .click()
+        .await
+        .expect("submit");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let done = loop {
+        if let Ok(e) = c.find(Locator::Id("notify-done")).await {
+            break e.text().await.expect("text");
+        }
+        assert!(Instant::now() < deadline, "no confirmation on the page");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    assert!(done.contains("登録しました"), "{done}");
+    assert!(done.contains("前に2人"), "{done}");
+    assert!(done.contains("ta***@example.jp"), "masked address: {done}");
+    assert!(!done.contains("taro@"), "the full address is not shown");
+    assert_eq!(
+        text_of(&c, "number").await,
+        ticket.number,
+        "back on the status page"
+    );
+    save_screenshot(&c, "web-screens", "phone-status-mail-registered").await;
+    let reg = t
+        .app
+        .registration_for(&ticket.status_token)
+        .await
+        .expect("stored");
+    assert_eq!(
+        (reg.email.as_str(), reg.ahead, reg.lang.as_str()),
+        ("taro@example.jp", 2, "ja")
+    );
+
+    // A mistyped address is refused with a message, and nothing is stored.
+    let other = t.walk_in(&["shomei"], "other").await.expect("ticket");
+    c.goto(&t.url(&format!("/t/{}?lang=en", other.status_token)))
+        .await
+        .expect("page");
+    c.find(Locator::Id("notify-email"))
+        .await
+        .expect("field")
+        .send_keys("taro@@example")
+        .await
+        .expect("type");
+    // The browser's own check would stop the form; the server's is tested.
+    c.execute(
+        "document.getElementById('notify-email').type='text'",
+        vec![],
+    )
+    .await
+    .expect("script");
+    c.find(Locator::Css("#notify button[type=submit]"))
+        .await
+        .expect("button")
+        .click()
+        .await
+        .expect("submit");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while c.find(Locator::Css("#notify .error")).await.is_err() {
+        assert!(Instant::now() < deadline, "no error shown");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let err = c
+        .find(Locator::Css("#notify .error"))
+        .await
+        .expect("error")
+        .text()
+        .await
+        .expect("text");
+    assert!(err.contains("does not look right"), "{err}");
+    assert!(t.app.registration_for(&other.status_token).await.is_none());
+    c.close().await.expect("close");
+}
+
+#[tokio::test]
 async fn the_reservation_page_shows_the_qr_and_checklist_and_cancels_in_two_steps() {
     let t = spawn_app().await;
     let created = t

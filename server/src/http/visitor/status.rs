@@ -4,9 +4,12 @@
 
 use std::sync::Arc;
 
+use std::collections::HashMap;
+
+use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{Html, IntoResponse, Redirect, Response};
 use messages::{Arg, Catalogue};
 
 use super::{catalogue, page};
@@ -19,7 +22,12 @@ use crate::http::pages::esc;
 #[derive(Debug, Deserialize)]
 pub struct LangQuery {
     lang: Option<String>,
+    /// The outcome of the e-mail form (`ok`, `bad-email`, `finished`).
+    notify: Option<String>,
 }
+
+/// People-ahead choices offered by the e-mail form.
+const AHEAD_CHOICES: [u32; 5] = [1, 2, 3, 5, 10];
 
 /// The headline and the line under it for a state.
 pub fn headline(c: &Catalogue, lang: &str, s: &TicketStatus) -> (String, String) {
@@ -157,7 +165,7 @@ pub async fn show(
             format!("<li{now}>{}</li>", esc(&name))
         })
         .collect();
-    let body = format!(
+    let mut body = format!(
         r#"<section class="card state-{state}" id="status" aria-live="polite">
 <p class="label">{your_number}</p>
 <p class="number" id="number">{number}</p>
@@ -182,6 +190,16 @@ pub async fn show(
         procedures_label = esc(&c.text(lang, "kiosk-ticket-procedures")),
         live = esc(&c.text(lang, "status-live")),
     );
+    if status.state == TicketState::Waiting {
+        let registered = app.registration_for(&token).await;
+        body.push_str(&notify_form(
+            &app,
+            lang,
+            &token,
+            registered.as_ref(),
+            q.notify.as_deref(),
+        ));
+    }
     let title = format!("{} {}", status.number, head);
     let tail = format!(
         r#"<noscript><p class="muted">{}</p></noscript>{}"#,
@@ -189,4 +207,125 @@ pub async fn show(
         live_script(&token, lang)
     );
     Html(page(lang, &title, &body, &tail)).into_response()
+}
+
+/// "E-mail me when my turn is near": works without JavaScript (a form post
+/// and a redirect back here).
+fn notify_form(
+    app: &App,
+    lang: &str,
+    token: &str,
+    registered: Option<&crate::storage::Registration>,
+    outcome: Option<&str>,
+) -> String {
+    let c = catalogue();
+    let t = |id: &str| esc(&c.text(lang, id));
+    let chosen = registered.map_or(app.office.mail.notify_ahead, |r| r.ahead);
+    let mut out = format!(
+        r#"<section class="card" id="notify"><h2>{}</h2>"#,
+        t("notify-title")
+    );
+    match (registered, outcome) {
+        (_, Some("bad-email")) => out.push_str(&format!(
+            r#"<p class="error" role="alert">{}</p>"#,
+            t("notify-bad-email")
+        )),
+        (_, Some("finished")) => out.push_str(&format!(
+            r#"<p class="error" role="alert">{}</p>"#,
+            t("notify-finished")
+        )),
+        (Some(r), _) => out.push_str(&format!(
+            r#"<p class="banner" role="status" id="notify-done">{}</p>"#,
+            esc(&c.text_with(
+                lang,
+                "notify-done",
+                &[
+                    ("count", Arg::Num(i64::from(r.ahead))),
+                    ("email", Arg::Str(&masked(&r.email))),
+                ]
+            ))
+        )),
+        _ => {}
+    }
+    let options: String = AHEAD_CHOICES
+        .iter()
+        .map(|n| {
+            format!(
+                r#"<option value="{n}"{sel}>{label}</option>"#,
+                sel = if *n == chosen { " selected" } else { "" },
+                label = esc(&c.text_with(
+                    lang,
+                    "notify-ahead-option",
+                    &[("count", Arg::Num(i64::from(*n)))]
+                )),
+            )
+        })
+        .collect();
+    out.push_str(&format!(
+        r#"<form method="post" action="/t/{tok}/notify" class="stack">
+<input type="hidden" name="lang" value="{lang}">
+<label for="notify-email">{email}</label>
+<input id="notify-email" name="email" type="email" autocomplete="email" inputmode="email" required maxlength="254">
+<label for="notify-ahead">{ahead}</label>
+<select id="notify-ahead" name="ahead">{options}</select>
+<button type="submit" class="primary">{submit}</button>
+</form></section>"#,
+        tok = esc(token),
+        email = t("notify-email"),
+        ahead = t("notify-ahead"),
+        submit = t("notify-submit"),
+    ));
+    out
+}
+
+/// `hanako@example.jp` → `ha***@example.jp`: enough to recognise, not to
+/// read off the screen of a phone left on a bench.
+fn masked(email: &str) -> String {
+    match email.split_once('@') {
+        Some((user, host)) => {
+            let head: String = user.chars().take(2).collect();
+            format!("{head}***@{host}")
+        }
+        None => "***".into(),
+    }
+}
+
+/// The e-mail form's post: registers, then back to the status page.
+pub async fn notify(
+    State(app): State<Arc<App>>,
+    Path(token): Path<String>,
+    Form(form): Form<HashMap<String, String>>,
+) -> Response {
+    let lang = match form.get("lang").map(String::as_str) {
+        Some("en") => "en",
+        _ => "ja",
+    };
+    // Only a well-formed token goes back into the redirect's address.
+    if !crate::tokens::looks_like_token(&token) {
+        return crate::error::Error::not_found("unknown_ticket", "no ticket has this status code")
+            .into_response();
+    }
+    let req = protocol::NotifyRequest {
+        email: form.get("email").cloned().unwrap_or_default(),
+        ahead: form.get("ahead").and_then(|a| a.parse().ok()),
+        lang: Some(lang.to_string()),
+    };
+    let outcome = match app.register_notification(&token, &req).await {
+        Ok(_) => "ok",
+        Err(e) if e.code() == "invalid_email" || e.code() == "invalid_ahead" => "bad-email",
+        Err(e) if e.code() == "ticket_finished" => "finished",
+        Err(e) => return e.into_response(),
+    };
+    let back = format!("/t/{}?lang={lang}&notify={outcome}#notify", token);
+    Redirect::to(&back).into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn addresses_are_masked_on_screen() {
+        assert_eq!(super::masked("hanako@example.jp"), "ha***@example.jp");
+        assert_eq!(super::masked("h@example.jp"), "h***@example.jp");
+        assert_eq!(super::masked("nonsense"), "***");
+    }
 }

@@ -1,0 +1,307 @@
+//! The application's e-mail side: booking confirmations, visitors'
+//! notification requests, the notifications they are due, and the privacy
+//! purge. Mails are queued in the transaction of what caused them; the
+//! outbox worker (`crate::mail::outbox`) sends them.
+
+use chrono::{DateTime, Duration, Utc};
+use protocol::{NotifyAccepted, NotifyRequest, TicketState, localized};
+
+use super::{App, valid_email};
+use crate::booking::{self, SlotTime};
+use crate::config::ServiceConfig;
+use crate::config::mail::MAX_NOTIFY_AHEAD;
+use crate::engine::Floor;
+use crate::error::{Error, Result};
+use crate::mail::compose::{self, Booking, Turn};
+use crate::mail::notify::{self, Due};
+use crate::mail::{MailError, Outgoing};
+use crate::storage::{PurgeReport, Registration, Store, Tx};
+use crate::{tokens, views};
+
+/// Languages mails are written in.
+const MAIL_LANGUAGES: [&str; 2] = ["ja", "en"];
+
+/// What a purge erased, and the mail files it removed.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct PurgeSummary {
+    pub records: PurgeReport,
+    pub mail_files: u64,
+    /// Visits before this local day were purged.
+    pub before: chrono::NaiveDate,
+}
+
+fn catalogue() -> &'static messages::Catalogue {
+    crate::http::pages::catalogue()
+}
+
+impl App {
+    /// Queues the booking confirmation in the booking's transaction.
+    pub(super) async fn queue_booking_mail(
+        &self,
+        tx: &mut Tx,
+        to: &str,
+        service: &ServiceConfig,
+        slot: &SlotTime,
+        manage_url: &str,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        let qr_png = crate::qr::png(manage_url).unwrap_or_default();
+        let mail = compose::booking(
+            catalogue(),
+            &self.office,
+            to,
+            &Booking {
+                service,
+                start: views::local(&self.office, slot.start),
+                end: views::local(&self.office, slot.end),
+                manage_url,
+                qr_png,
+            },
+            now,
+        )?;
+        Store::enqueue_mail(tx, mail.kind.as_str(), &mail.recipient, &mail.message, now).await?;
+        Ok(())
+    }
+
+    /// Registers (or replaces) an e-mail notification for a ticket of
+    /// today. If the visitor is already within the threshold, the first
+    /// mail goes out at once.
+    pub async fn register_notification(
+        &self,
+        status_token: &str,
+        req: &NotifyRequest,
+    ) -> Result<NotifyAccepted> {
+        let email = req.email.trim();
+        if !valid_email(email) {
+            return Err(Error::invalid(
+                "invalid_email",
+                "email is not a valid address",
+            ));
+        }
+        let ahead = req.ahead.unwrap_or(self.office.mail.notify_ahead);
+        if !(1..=MAX_NOTIFY_AHEAD).contains(&ahead) {
+            return Err(Error::invalid(
+                "invalid_ahead",
+                format!("ahead: 1–{MAX_NOTIFY_AHEAD} people"),
+            ));
+        }
+        let lang = req.lang.as_deref().unwrap_or("ja");
+        if !MAIL_LANGUAGES.contains(&lang) {
+            return Err(Error::invalid(
+                "invalid_language",
+                format!("lang: one of {}", MAIL_LANGUAGES.join(", ")),
+            ));
+        }
+        let unknown = || Error::not_found("unknown_ticket", "no ticket has this status code");
+        if !tokens::looks_like_token(status_token) {
+            return Err(unknown());
+        }
+        let (floor, now) = self.lock().await;
+        let Some(t) = floor.ticket_by_status_token(status_token) else {
+            // Another day's ticket is over; a made-up code is unknown.
+            return match self.store.ticket_by_status_token(status_token).await? {
+                Some(_) => Err(finished()),
+                None => Err(unknown()),
+            };
+        };
+        if !matches!(t.state, TicketState::Waiting | TicketState::Called) {
+            return Err(finished());
+        }
+        let reg = Registration {
+            ticket_id: t.id,
+            email: email.to_string(),
+            ahead,
+            lang: lang.to_string(),
+            step: t.step,
+            ahead_sent: false,
+            called_sent: false,
+        };
+        let mut tx = self.store.begin().await?;
+        Store::save_registration(&mut tx, &reg, now).await?;
+        tx.commit()
+            .await
+            .map_err(crate::storage::StoreError::from)?;
+        self.registrations_mut().insert(reg.ticket_id, reg);
+        self.send_due_notifications(&floor, now).await;
+        Ok(NotifyAccepted {
+            ahead,
+            lang: lang.to_string(),
+        })
+    }
+
+    /// The notification request of today's ticket with this status token.
+    pub async fn registration_for(&self, status_token: &str) -> Option<Registration> {
+        let (floor, _) = self.lock().await;
+        let id = floor.ticket_by_status_token(status_token)?.id;
+        self.registrations_mut().get(&id).cloned()
+    }
+
+    fn registrations_mut(
+        &self,
+    ) -> std::sync::MutexGuard<'_, std::collections::HashMap<i64, Registration>> {
+        // A panic elsewhere while holding it leaves a usable map.
+        self.registrations
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Queues the mails registered visitors are due after a change (write
+    /// lock held). Level-triggered: what a crash interrupted is sent after
+    /// the next change. Failures are logged; the change itself stands.
+    pub(super) async fn send_due_notifications(&self, floor: &Floor, now: DateTime<Utc>) {
+        let regs: Vec<Registration> = {
+            let mut map = self.registrations_mut();
+            // Tickets of an earlier day are over.
+            map.retain(|id, _| floor.ticket(*id).is_some());
+            map.values().cloned().collect()
+        };
+        let mut changes = Vec::new();
+        for reg in regs {
+            let Some(t) = floor.ticket(reg.ticket_id) else {
+                continue;
+            };
+            let status = views::ticket_status(&self.office, Some(floor), t, now);
+            let (due, next) = notify::due(&reg, t.state, t.step, status.people_ahead);
+            if due.is_none() && next == reg {
+                continue;
+            }
+            let mail = match due.map(|d| self.turn_mail(&next, &t.status_token, &status, d, now)) {
+                Some(Ok(m)) => Some(m),
+                Some(Err(e)) => {
+                    tracing::error!(ticket = t.id, error = %e, "notification mail not composed");
+                    continue;
+                }
+                None => None,
+            };
+            changes.push((next, mail));
+        }
+        if changes.is_empty() {
+            return;
+        }
+        match self.store_notifications(&changes, now).await {
+            Ok(()) => {
+                let mut map = self.registrations_mut();
+                for (reg, _) in &changes {
+                    map.insert(reg.ticket_id, reg.clone());
+                }
+                drop(map);
+                if changes.iter().any(|(_, m)| m.is_some()) {
+                    self.mail_wake.notify_one();
+                }
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "notifications not stored; retried after the next change")
+            }
+        }
+    }
+
+    async fn store_notifications(
+        &self,
+        changes: &[(Registration, Option<Outgoing>)],
+        now: DateTime<Utc>,
+    ) -> std::result::Result<(), crate::storage::StoreError> {
+        let mut tx = self.store.begin().await?;
+        for (reg, mail) in changes {
+            Store::save_registration(&mut tx, reg, now).await?;
+            if let Some(m) = mail {
+                Store::enqueue_mail(&mut tx, m.kind.as_str(), &m.recipient, &m.message, now)
+                    .await?;
+            }
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    fn turn_mail(
+        &self,
+        reg: &Registration,
+        status_token: &str,
+        status: &protocol::TicketStatus,
+        due: Due,
+        now: DateTime<Utc>,
+    ) -> std::result::Result<Outgoing, MailError> {
+        let status_url = format!(
+            "{}/t/{}?lang={}",
+            self.office.public_url, status_token, reg.lang
+        );
+        let turn = Turn {
+            lang: &reg.lang,
+            number: &status.number,
+            status_url: &status_url,
+        };
+        match due {
+            Due::Ahead { people_ahead } => compose::ahead(
+                catalogue(),
+                &self.office,
+                &reg.email,
+                &turn,
+                people_ahead,
+                now,
+            ),
+            Due::Called => compose::called(
+                catalogue(),
+                &self.office,
+                &reg.email,
+                &turn,
+                status
+                    .booth_label
+                    .as_ref()
+                    .map(|l| localized(l, &reg.lang))
+                    .unwrap_or(""),
+                localized(&status.location, &reg.lang),
+                now,
+            ),
+        }
+    }
+
+    /// Erases personal data of visits older than `[privacy] retention_days`
+    /// (records, and `.eml` files in `mail_dir` when given).
+    pub async fn purge(&self, mail_dir: Option<&std::path::Path>) -> Result<PurgeSummary> {
+        let now = self.clock.now();
+        let days = self.office.privacy.retention_days;
+        let before = booking::local_day(&self.office, now) - Duration::days(days);
+        let records = self
+            .store
+            .purge_before(now - Duration::days(days), before)
+            .await?;
+        let mail_files = match mail_dir {
+            Some(dir) => remove_old_files(dir, now - Duration::days(days)),
+            None => 0,
+        };
+        Ok(PurgeSummary {
+            records,
+            mail_files,
+            before,
+        })
+    }
+}
+
+fn finished() -> Error {
+    Error::conflict(
+        "ticket_finished",
+        "this ticket's procedures are over; nothing to notify",
+    )
+}
+
+/// Removes `.eml` files modified before `before`; returns how many.
+fn remove_old_files(dir: &std::path::Path, before: DateTime<Utc>) -> u64 {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return 0;
+    };
+    let before = std::time::SystemTime::from(before);
+    let mut removed = 0;
+    for e in entries.flatten() {
+        let path = e.path();
+        let old = e
+            .metadata()
+            .and_then(|m| m.modified())
+            .is_ok_and(|m| m < before);
+        if old
+            && path.extension().is_some_and(|x| x == "eml")
+            && std::fs::remove_file(&path).is_ok()
+        {
+            removed += 1;
+        }
+    }
+    removed
+}

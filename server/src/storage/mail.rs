@@ -1,0 +1,264 @@
+//! The outbox, visitors' notification requests and the privacy purge.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use sqlx::{Row, SqliteConnection};
+
+use super::{Store, StoreError, parse_ts, ts};
+
+/// A mail waiting in the outbox.
+#[derive(Debug, Clone)]
+pub struct OutboxMail {
+    pub id: i64,
+    pub kind: String,
+    pub recipient: String,
+    pub message: Vec<u8>,
+    pub created_at: DateTime<Utc>,
+    pub attempts: u32,
+}
+
+/// A visitor's request to be told about one ticket by e-mail.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Registration {
+    pub ticket_id: i64,
+    pub email: String,
+    pub ahead: u32,
+    pub lang: String,
+    /// The ticket step the two flags belong to.
+    pub step: usize,
+    pub ahead_sent: bool,
+    pub called_sent: bool,
+}
+
+/// What one purge erased.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct PurgeReport {
+    pub reservations: u64,
+    pub ticket_notes: u64,
+    pub notifications: u64,
+    pub mails: u64,
+}
+
+/// Outbox totals, for the admin view and logs.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct OutboxCounts {
+    pub pending: i64,
+    pub sent: i64,
+    pub failed: i64,
+}
+
+impl Store {
+    /// Adds a mail to the outbox inside the caller's transaction.
+    pub async fn enqueue_mail(
+        tx: &mut SqliteConnection,
+        kind: &str,
+        recipient: &str,
+        message: &[u8],
+        now: DateTime<Utc>,
+    ) -> Result<i64, StoreError> {
+        Ok(sqlx::query_scalar(
+            "INSERT INTO outbox (kind, recipient, message, created_at, next_attempt_at)
+             VALUES (?, ?, ?, ?, ?) RETURNING id",
+        )
+        .bind(kind)
+        .bind(recipient)
+        .bind(message)
+        .bind(ts(now))
+        .bind(ts(now))
+        .fetch_one(&mut *tx)
+        .await?)
+    }
+
+    /// Mails due for an attempt, oldest first.
+    pub async fn due_mails(
+        &self,
+        now: DateTime<Utc>,
+        limit: i64,
+    ) -> Result<Vec<OutboxMail>, StoreError> {
+        sqlx::query(
+            "SELECT id, kind, recipient, message, created_at, attempts FROM outbox
+             WHERE sent_at IS NULL AND failed_at IS NULL AND next_attempt_at <= ?
+             ORDER BY id LIMIT ?",
+        )
+        .bind(ts(now))
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?
+        .iter()
+        .map(|r| {
+            Ok(OutboxMail {
+                id: r.try_get("id")?,
+                kind: r.try_get("kind")?,
+                recipient: r.try_get("recipient")?,
+                message: r.try_get("message")?,
+                created_at: parse_ts(&r.try_get::<String, _>("created_at")?)?,
+                attempts: r.try_get::<i64, _>("attempts")?.try_into().unwrap_or(0),
+            })
+        })
+        .collect()
+    }
+
+    /// When the next pending mail is due, if any.
+    pub async fn next_mail_due(&self) -> Result<Option<DateTime<Utc>>, StoreError> {
+        let at: Option<String> = sqlx::query_scalar(
+            "SELECT MIN(next_attempt_at) FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL",
+        )
+        .fetch_one(&self.pool)
+        .await?;
+        at.as_deref().map(parse_ts).transpose()
+    }
+
+    pub async fn mail_sent(&self, id: i64, now: DateTime<Utc>) -> Result<(), StoreError> {
+        sqlx::query("UPDATE outbox SET sent_at = ?, attempts = attempts + 1, last_error = NULL WHERE id = ?")
+            .bind(ts(now))
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Records a failed attempt: retry at `retry_at`, or give up (`None`).
+    pub async fn mail_failed(
+        &self,
+        id: i64,
+        error: &str,
+        retry_at: Option<DateTime<Utc>>,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "UPDATE outbox SET attempts = attempts + 1, last_error = ?,
+               next_attempt_at = COALESCE(?, next_attempt_at),
+               failed_at = CASE WHEN ? IS NULL THEN ? ELSE NULL END
+             WHERE id = ?",
+        )
+        .bind(error)
+        .bind(retry_at.map(ts))
+        .bind(retry_at.map(ts))
+        .bind(ts(now))
+        .bind(id)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    pub async fn outbox_counts(&self) -> Result<OutboxCounts, StoreError> {
+        let r = sqlx::query(
+            "SELECT
+               COALESCE(SUM(sent_at IS NULL AND failed_at IS NULL), 0) AS pending,
+               COALESCE(SUM(sent_at IS NOT NULL), 0) AS sent,
+               COALESCE(SUM(failed_at IS NOT NULL), 0) AS failed
+             FROM outbox",
+        )
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(OutboxCounts {
+            pending: r.try_get("pending")?,
+            sent: r.try_get("sent")?,
+            failed: r.try_get("failed")?,
+        })
+    }
+
+    /// Registers (or replaces) a ticket's notification request.
+    pub async fn save_registration(
+        tx: &mut SqliteConnection,
+        r: &Registration,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO ticket_notifications
+               (ticket_id, email, ahead, lang, step, ahead_sent, called_sent, created_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+             ON CONFLICT (ticket_id) DO UPDATE SET email = excluded.email,
+               ahead = excluded.ahead, lang = excluded.lang, step = excluded.step,
+               ahead_sent = excluded.ahead_sent, called_sent = excluded.called_sent",
+        )
+        .bind(r.ticket_id)
+        .bind(&r.email)
+        .bind(r.ahead)
+        .bind(&r.lang)
+        .bind(r.step as i64)
+        .bind(r.ahead_sent)
+        .bind(r.called_sent)
+        .bind(ts(now))
+        .execute(&mut *tx)
+        .await?;
+        Ok(())
+    }
+
+    /// Notification requests for the tickets of `day`.
+    pub async fn registrations_of_day(
+        &self,
+        day: NaiveDate,
+    ) -> Result<Vec<Registration>, StoreError> {
+        sqlx::query(
+            "SELECT n.* FROM ticket_notifications n JOIN tickets t ON t.id = n.ticket_id
+             WHERE t.day = ?",
+        )
+        .bind(day.to_string())
+        .fetch_all(&self.pool)
+        .await?
+        .iter()
+        .map(|r| {
+            Ok(Registration {
+                ticket_id: r.try_get("ticket_id")?,
+                email: r.try_get("email")?,
+                ahead: r.try_get::<i64, _>("ahead")?.try_into().unwrap_or(1),
+                lang: r.try_get("lang")?,
+                step: r.try_get::<i64, _>("step")?.try_into().unwrap_or(0),
+                ahead_sent: r.try_get("ahead_sent")?,
+                called_sent: r.try_get("called_sent")?,
+            })
+        })
+        .collect()
+    }
+
+    /// Erases personal data of visits before `before` (a local date):
+    /// reservation contacts and answers, staff notes on tickets,
+    /// notification requests and mails. Numbers, times and events stay for
+    /// statistics; they never held personal data.
+    pub async fn purge_before(
+        &self,
+        before: DateTime<Utc>,
+        before_day: NaiveDate,
+    ) -> Result<PurgeReport, StoreError> {
+        let mut tx = self.begin().await?;
+        let reservations = sqlx::query(
+            "UPDATE reservations SET name = NULL, email = NULL, phone = NULL, answers = NULL,
+               change_reason = NULL
+             WHERE slot_end < ? AND (name IS NOT NULL OR email IS NOT NULL OR phone IS NOT NULL
+               OR answers IS NOT NULL OR change_reason IS NOT NULL)",
+        )
+        .bind(ts(before))
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        let ticket_notes =
+            sqlx::query("UPDATE tickets SET notes = '[]' WHERE day < ? AND notes <> '[]'")
+                .bind(before_day.to_string())
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+        let notifications = sqlx::query(
+            "DELETE FROM ticket_notifications WHERE ticket_id IN
+               (SELECT id FROM tickets WHERE day < ?)",
+        )
+        .bind(before_day.to_string())
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        // Unsent mails are kept until they are sent or given up.
+        let mails = sqlx::query(
+            "DELETE FROM outbox WHERE created_at < ? AND (sent_at IS NOT NULL OR failed_at IS NOT NULL)",
+        )
+        .bind(ts(before))
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        tx.commit().await?;
+        Ok(PurgeReport {
+            reservations,
+            ticket_notes,
+            notifications,
+            mails,
+        })
+    }
+}
