@@ -155,6 +155,7 @@ res-name = Name
 res-contact = Contact
 res-state = State
 res-ticket = Number
+res-number = Reservation number
 res-reason = Reason
 res-checkin = Check in
 res-change = Cancel or move

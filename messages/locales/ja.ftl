@@ -150,6 +150,7 @@ res-name = お名前
 res-contact = 連絡先
 res-state = 状態
 res-ticket = 番号
+res-number = 予約番号
 res-reason = 理由
 res-checkin = 受付する
 res-change = 取消・変更

@@ -824,7 +824,7 @@ impl App {
         .await?;
         let manage_url = format!("{}/r/{}", self.office.public_url, token);
         if let Some(email) = clean(&req.email) {
-            self.queue_booking_mail(&mut tx, email, service, &slot, &manage_url, now)
+            self.queue_booking_mail(&mut tx, id, email, service, &slot, &manage_url, now)
                 .await?;
         }
         self.commit_reservation_change(

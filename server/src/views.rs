@@ -166,6 +166,12 @@ pub fn recent_calls(office: &Office, floor: &Floor) -> Vec<BoardCall> {
         .collect()
 }
 
+/// The reservation number visitors quote on the phone and staff look up:
+/// the record id, zero-padded (not a secret; the token is).
+pub fn reservation_number(id: i64) -> String {
+    format!("{id:06}")
+}
+
 pub fn reservation(
     office: &Office,
     r: &ReservationRow,

@@ -39,6 +39,7 @@ impl App {
     pub(super) async fn queue_booking_mail(
         &self,
         tx: &mut Tx,
+        id: i64,
         to: &str,
         service: &ServiceConfig,
         slot: &SlotTime,
@@ -51,6 +52,7 @@ impl App {
             &self.office,
             to,
             &Booking {
+                number: &views::reservation_number(id),
                 service,
                 start: views::local(&self.office, slot.start),
                 end: views::local(&self.office, slot.end),

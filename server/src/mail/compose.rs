@@ -38,6 +38,8 @@ pub struct Outgoing {
 
 /// The booking confirmation's facts.
 pub struct Booking<'a> {
+    /// The reservation number (see `views::reservation_number`).
+    pub number: &'a str,
     pub service: &'a ServiceConfig,
     pub start: DateTime<FixedOffset>,
     pub end: DateTime<FixedOffset>,
@@ -91,8 +93,10 @@ pub fn booking(
     let section = |lang: &str| {
         let t = |id: &str| c.text(lang, id);
         format!(
-            "{intro}\n\n{l_service}: {service}\n{l_when}: {date} {from}–{to}\n{l_where}: {place}\n\n{qr}\n\n{manage}:\n{url}\n",
+            "{intro}\n\n{l_number}: {number}\n{l_service}: {service}\n{l_when}: {date} {from}–{to}\n{l_where}: {place}\n\n{qr}\n\n{manage}:\n{url}\n",
             intro = t("mail-booking-intro"),
+            l_number = t("res-number"),
+            number = b.number,
             l_service = t("mail-field-service"),
             service = localized(&b.service.name, lang),
             l_when = t("mail-field-when"),
@@ -273,6 +277,7 @@ mod tests {
             &office,
             "hanako@example.jp",
             &Booking {
+                number: "000042",
                 service,
                 start,
                 end: start + chrono::Duration::minutes(60),
@@ -296,6 +301,8 @@ mod tests {
         assert!(body.contains("2026-12-01 10:00–11:00"), "{body}");
         assert!(body.contains("http://127.0.0.1:8080/r/abc"), "{body}");
         assert!(body.contains("おくやみ"), "{body}");
+        assert!(body.contains("予約番号: 000042"), "{body}");
+        assert!(body.contains("Reservation number: 000042"), "{body}");
         let attachment = parsed
             .subparts
             .iter()

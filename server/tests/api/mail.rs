@@ -189,6 +189,11 @@ async fn booking_confirmation_arrives_over_smtp_with_a_qr_that_opens_the_reserva
     );
     assert!(m.text.contains(&booked.manage_url), "{}", m.text);
     assert!(m.text.contains("おくやみ"), "{}", m.text);
+    assert!(
+        m.text.contains(&format!("予約番号: {:06}", booked.id)),
+        "{}",
+        m.text
+    );
     // Sent at the server's time (its clock starts on Tuesday 10:05 JST).
     let sent = m.date();
     let started = at(TUESDAY_1005);

@@ -203,6 +203,10 @@ async fn the_reservation_page_shows_the_qr_and_checklist_and_cancels_in_two_step
         .expect("html");
     assert!(html.contains("おくやみコーナー"));
     assert!(html.contains("2026-12-02 13:30–15:00"));
+    assert!(
+        html.contains(&format!("予約番号: <b>{:06}</b>", created.id)),
+        "the reservation number to quote on the phone"
+    );
     assert!(html.contains(&format!("/api/v1/reservations/{}/qr.svg", created.token)));
     assert!(html.contains("国民健康保険 葬祭費の申請"), "the checklist");
     assert!(html.contains("固定資産税"), "the checklist");

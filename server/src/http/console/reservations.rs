@@ -54,6 +54,7 @@ pub async fn page(
     let mut texts = serde_json::Map::new();
     for key in [
         "time",
+        "number",
         "name",
         "contact",
         "state",

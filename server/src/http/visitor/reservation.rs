@@ -77,7 +77,10 @@ pub async fn show(
 <h1>{name}</h1>
 <p class="headline" id="when">{when}</p>
 <p id="place">{place}</p>
+<p id="reservation-number">{number_label}: <b>{number}</b></p>
 <p id="state"><span class="tag">{state}</span></p>"#,
+        number_label = t("res-number"),
+        number = esc(&crate::views::reservation_number(r.id)),
         name = esc(&name),
         when = esc(&when),
         place = esc(&place),

@@ -116,10 +116,10 @@
               `<label for="move-${r.id}">${esc(T["move-to"])}</label><select id="move-${r.id}" class="move-to"></select>` +
               `<button type="button" class="move" data-id="${r.id}">${esc(T.move)}</button></div></details>`
             : "";
-          return `<tr data-id="${r.id}"><td>${esc(time(r.start))}</td><td>${esc(r.name || "—")}</td><td>${esc(r.phone || r.email || "—")}</td>` +
+          return `<tr data-id="${r.id}"><td>${esc(time(r.start))}</td><td class="n">${esc(String(r.id).padStart(6, "0"))}</td><td>${esc(r.name || "—")}</td><td>${esc(r.phone || r.email || "—")}</td>` +
             `<td class="state-cell">${esc(T["state-" + r.state] || r.state)}</td><td>${esc(r.ticket_number || "")}</td><td>${esc(r.change_reason || "")}</td><td class="b">${actions}</td></tr>`;
         }).join("") : `<tr><td class="muted">${esc(T.none)}</td></tr>`;
-        return `<section class="card"><h2>${esc(T.names[sid])}</h2><table id="res-${esc(sid)}"><thead><tr><th scope="col">${esc(T.time)}</th><th scope="col">${esc(T.name)}</th><th scope="col">${esc(T.contact)}</th>` +
+        return `<section class="card"><h2>${esc(T.names[sid])}</h2><table id="res-${esc(sid)}"><thead><tr><th scope="col">${esc(T.time)}</th><th scope="col">${esc(T.number)}</th><th scope="col">${esc(T.name)}</th><th scope="col">${esc(T.contact)}</th>` +
           `<th scope="col">${esc(T.state)}</th><th scope="col">${esc(T.ticket)}</th><th scope="col">${esc(T.reason)}</th><th scope="col"><span class="sr-only">${esc(T.change)}</span></th></tr></thead><tbody>${rows}</tbody></table></section>`;
       }).join("");
       $("reservations").innerHTML = html;
