@@ -824,8 +824,15 @@ impl App {
         .await?;
         let manage_url = format!("{}/r/{}", self.office.public_url, token);
         if let Some(email) = clean(&req.email) {
-            self.queue_booking_mail(&mut tx, id, email, service, &slot, &manage_url, now)
-                .await?;
+            let mail = self.booking_mail(id, email, service, &slot, &manage_url, now)?;
+            Store::enqueue_mail(
+                &mut tx,
+                mail.kind.as_str(),
+                &mail.recipient,
+                &mail.message,
+                now,
+            )
+            .await?;
         }
         self.commit_reservation_change(
             tx,

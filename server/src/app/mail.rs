@@ -15,7 +15,7 @@ use crate::error::{Error, Result};
 use crate::mail::compose::{self, Booking, Turn};
 use crate::mail::notify::{self, Due};
 use crate::mail::{MailError, Outgoing};
-use crate::storage::{PurgeReport, Registration, Store, Tx};
+use crate::storage::{PurgeReport, Registration, Store};
 use crate::{tokens, views};
 
 /// Languages mails are written in.
@@ -35,19 +35,18 @@ fn catalogue() -> &'static messages::Catalogue {
 }
 
 impl App {
-    /// Queues the booking confirmation in the booking's transaction.
-    pub(super) async fn queue_booking_mail(
+    /// The booking confirmation, for the booking's transaction.
+    pub(super) fn booking_mail(
         &self,
-        tx: &mut Tx,
         id: i64,
         to: &str,
         service: &ServiceConfig,
         slot: &SlotTime,
         manage_url: &str,
         now: DateTime<Utc>,
-    ) -> Result<()> {
+    ) -> Result<Outgoing> {
         let qr_png = crate::qr::png(manage_url).unwrap_or_default();
-        let mail = compose::booking(
+        Ok(compose::booking(
             catalogue(),
             &self.office,
             to,
@@ -60,9 +59,7 @@ impl App {
                 qr_png,
             },
             now,
-        )?;
-        Store::enqueue_mail(tx, mail.kind.as_str(), &mail.recipient, &mail.message, now).await?;
-        Ok(())
+        )?)
     }
 
     /// Registers (or replaces) an e-mail notification for a ticket of

@@ -17,9 +17,9 @@ use messages::{Arg, Catalogue};
 use protocol::{CreateReservation, Question, QuestionKind, localized};
 use serde::Deserialize;
 
-use super::{catalogue, page};
+use super::{Refresh, catalogue, page};
 use crate::app::App;
-use crate::http::pages::esc;
+use maud::{Markup, html};
 
 /// Days shown per page of the slot list.
 const DAYS_PER_PAGE: i64 = 7;
@@ -45,13 +45,18 @@ fn bookable(app: &App) -> Vec<&crate::config::ServiceConfig> {
 
 fn problem_page(lang: &str, status: StatusCode, title: &str, back: &str) -> Response {
     let c = catalogue();
-    let body = format!(
-        r#"<section class="card"><h1>{}</h1><p><a href="{}">{}</a></p></section>"#,
-        esc(title),
-        esc(back),
-        esc(&c.text(lang, "book-back"))
-    );
-    (status, Html(page(lang, title, &body, ""))).into_response()
+    let body = html! {
+        section.card {
+            h1 { (title) }
+            p { a href=(back) { (c.text(lang, "book-back")) } }
+        }
+    };
+    let html = page(lang, title, body, html! {}, Refresh::Never);
+    (status, Html(html.into_string())).into_response()
+}
+
+fn respond(lang: &str, title: &str, body: Markup) -> Response {
+    Html(page(lang, title, body, html! {}, Refresh::Never).into_string()).into_response()
 }
 
 /// `/book`: the procedures that take bookings.
@@ -62,23 +67,20 @@ pub async fn services(
 ) -> Response {
     let c = catalogue();
     let lang = lang_of(q.lang.as_deref(), &headers);
-    let items: String = bookable(&app)
-        .iter()
-        .map(|s| {
-            format!(
-                r#"<li><a class="choice" href="/book/{id}?lang={lang}">{name}</a><br><span class="muted">{place}</span></li>"#,
-                id = esc(&s.id),
-                name = esc(localized(&s.name, lang)),
-                place = esc(localized(&s.location, lang)),
-            )
-        })
-        .collect();
-    let body = format!(
-        r#"<h1>{}</h1><p>{}</p><ul class="plain" id="services">{items}</ul>"#,
-        esc(&c.text(lang, "book-title")),
-        esc(&c.text(lang, "book-choose-service")),
-    );
-    Html(page(lang, &c.text(lang, "book-title"), &body, "")).into_response()
+    let body = html! {
+        h1 { (c.text(lang, "book-title")) }
+        p { (c.text(lang, "book-choose-service")) }
+        ul.plain #services {
+            @for s in bookable(&app) {
+                li {
+                    a.choice href={ "/book/" (s.id) "?lang=" (lang) } { (localized(&s.name, lang)) }
+                    br;
+                    span.muted { (localized(&s.location, lang)) }
+                }
+            }
+        }
+    };
+    respond(lang, &c.text(lang, "book-title"), body)
 }
 
 /// `/book/{service}`: a week of days with their times, free or full.
@@ -118,74 +120,64 @@ pub async fn slots(
             _ => days.push((d, vec![s])),
         }
     }
-    let mut body = format!(
-        r#"<h1>{name}</h1><p>{hint}</p><div id="days">"#,
-        name = esc(localized(&svc.name, lang)),
-        hint = esc(&c.text(lang, "book-choose-time")),
-    );
-    if days.is_empty() {
-        body.push_str(&format!(
-            r#"<p class="card">{}</p>"#,
-            esc(&c.text(lang, "book-no-days"))
-        ));
-    }
-    for (day, list) in &days {
-        body.push_str(&format!(
-            r#"<section class="card"><h2>{}</h2><ul class="slots">"#,
-            esc(&c.text_with(
-                lang,
-                "book-day",
-                &[
-                    ("date", Arg::Str(&day.format("%-m/%-d").to_string())),
-                    (
-                        "weekday",
-                        Arg::Str(&c.text(
-                            lang,
-                            &format!("book-wd-{}", day.format("%a").to_string().to_lowercase())
-                        ))
-                    ),
-                ]
-            ))
-        ));
-        for s in list {
-            let time = s.start.format("%H:%M").to_string();
-            if s.available > 0 {
-                body.push_str(&format!(
-                    r#"<li><a class="slot free" href="/book/{id}/form?start={start}&amp;lang={lang}">{time} <span>{free}</span></a></li>"#,
-                    id = esc(&svc.id),
-                    start = urlencode(&s.start.to_rfc3339()),
-                    free = esc(&c.text(lang, "book-free")),
-                ));
-            } else {
-                body.push_str(&format!(
-                    r#"<li><span class="slot full">{time} <span>{full}</span></span></li>"#,
-                    full = esc(&c.text(lang, "book-full")),
-                ));
-            }
-        }
-        body.push_str("</ul></section>");
-    }
-    body.push_str("</div>");
     let next = to + Duration::days(1);
     let horizon = today + Duration::days(app.office.booking.horizon_days);
-    body.push_str(r#"<p class="nav">"#);
-    if from > today {
-        let prev = (from - Duration::days(DAYS_PER_PAGE)).max(today);
-        body.push_str(&format!(
-            r#"<a href="/book/{}?from={prev}&amp;lang={lang}">← {}</a> "#,
-            esc(&svc.id),
-            esc(&c.text(lang, "book-earlier"))
-        ));
-    }
-    if next <= horizon {
-        body.push_str(&format!(
-            r#"<a href="/book/{}?from={next}&amp;lang={lang}" id="later">{} →</a>"#,
-            esc(&svc.id),
-            esc(&c.text(lang, "book-later"))
-        ));
-    }
-    body.push_str("</p>");
-    Html(page(lang, &c.text(lang, "book-title"), &body, "")).into_response()
+    let day_label = |day: &NaiveDate| {
+        c.text_with(
+            lang,
+            "book-day",
+            &[
+                ("date", Arg::Str(&day.format("%-m/%-d").to_string())),
+                (
+                    "weekday",
+                    Arg::Str(&c.text(
+                        lang,
+                        &format!("book-wd-{}", day.format("%a").to_string().to_lowercase()),
+                    )),
+                ),
+            ],
+        )
+    };
+    let body = html! {
+        h1 { (localized(&svc.name, lang)) }
+        p { (c.text(lang, "book-choose-time")) }
+        div #days {
+            @if days.is_empty() {
+                p.card { (c.text(lang, "book-no-days")) }
+            }
+            @for (day, list) in &days {
+                section.card {
+                    h2 { (day_label(day)) }
+                    ul.slots {
+                        @for s in list {
+                            @let time = s.start.format("%H:%M").to_string();
+                            li {
+                                @if s.available > 0 {
+                                    a.slot.free href={ "/book/" (svc.id) "/form?start=" (urlencode(&s.start.to_rfc3339())) "&lang=" (lang) } {
+                                        (time) " " span { (c.text(lang, "book-free")) }
+                                    }
+                                } @else {
+                                    span.slot.full { (time) " " span { (c.text(lang, "book-full")) } }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        p.nav {
+            @if from > today {
+                a href={ "/book/" (svc.id) "?from=" ((from - Duration::days(DAYS_PER_PAGE)).max(today)) "&lang=" (lang) } {
+                    "← " (c.text(lang, "book-earlier"))
+                }
+                " "
+            }
+            @if next <= horizon {
+                a #later href={ "/book/" (svc.id) "?from=" (next) "&lang=" (lang) } { (c.text(lang, "book-later")) " →" }
+            }
+        }
+    };
+    respond(lang, &c.text(lang, "book-title"), body)
 }
 
 fn urlencode(s: &str) -> String {
@@ -229,27 +221,20 @@ impl Entry {
         }
     }
 
-    fn hidden(&self) -> String {
-        let mut out = String::new();
-        for (k, v) in [
-            ("start", &self.start),
-            ("name", &self.name),
-            ("phone", &self.phone),
-            ("email", &self.email),
-        ] {
-            out.push_str(&format!(
-                r#"<input type="hidden" name="{k}" value="{}">"#,
-                esc(v)
-            ));
+    fn hidden(&self) -> Markup {
+        html! {
+            @for (k, v) in [
+                ("start", &self.start),
+                ("name", &self.name),
+                ("phone", &self.phone),
+                ("email", &self.email),
+            ] {
+                input type="hidden" name=(k) value=(v);
+            }
+            @for (k, v) in &self.answers {
+                input type="hidden" name={ "q_" (k) } value=(v);
+            }
         }
-        for (k, v) in &self.answers {
-            out.push_str(&format!(
-                r#"<input type="hidden" name="q_{}" value="{}">"#,
-                esc(k),
-                esc(v)
-            ));
-        }
-        out
     }
 
     fn answers_json(&self, questions: &[Question]) -> serde_json::Map<String, serde_json::Value> {
@@ -307,24 +292,17 @@ fn check(app: &App, svc: &crate::config::ServiceConfig, e: &Entry, lang: &str) -
     errors
 }
 
-fn field_error(errors: &Errors, key: &str) -> String {
-    errors
-        .get(key)
-        .map(|m| {
-            format!(
-                r#"<p class="field-error" id="err-{key}" role="alert">{}</p>"#,
-                esc(m)
-            )
-        })
-        .unwrap_or_default()
+fn field_error(errors: &Errors, key: &str) -> Markup {
+    html! {
+        @if let Some(m) = errors.get(key) {
+            p.field-error id={ "err-" (key) } role="alert" { (m) }
+        }
+    }
 }
 
-fn described(errors: &Errors, key: &str) -> String {
-    if errors.contains_key(key) {
-        format!(r#" aria-invalid="true" aria-describedby="err-{key}""#)
-    } else {
-        String::new()
-    }
+/// `aria-describedby` of a field with a problem (its reason's id).
+fn described(errors: &Errors, key: &str) -> Option<String> {
+    errors.contains_key(key).then(|| format!("err-{key}"))
 }
 
 fn slot_label(c: &Catalogue, lang: &str, start: DateTime<FixedOffset>, svc_name: &str) -> String {
@@ -347,7 +325,7 @@ fn render_form(
     errors: &Errors,
 ) -> Response {
     let c = catalogue();
-    let t = |id: &str| esc(&c.text(lang, id));
+    let t = |id: &str| c.text(lang, id);
     let Ok(start) = DateTime::parse_from_rfc3339(&e.start) else {
         return problem_page(
             lang,
@@ -357,99 +335,77 @@ fn render_form(
         );
     };
     let name = localized(&svc.name, lang);
-    let mut body = format!(
-        r#"<h1>{title}</h1><p class="card" id="when">{when}</p>"#,
-        title = t("book-form-title"),
-        when = esc(&slot_label(c, lang, start, name)),
-    );
-    if !errors.is_empty() {
-        body.push_str(&format!(
-            r#"<p class="error" role="alert">{}</p>"#,
-            t("book-err-summary")
-        ));
-    }
-    body.push_str(&format!(
-        r#"<form method="post" action="/book/{id}/confirm?lang={lang}" class="card stack" id="book-form" novalidate>
-<input type="hidden" name="start" value="{start}">
-<label for="name">{name_label}</label>
-<input id="name" name="name" value="{name}" maxlength="100" autocomplete="name"{name_d}>{name_e}
-<label for="phone">{phone_label}</label>
-<input id="phone" name="phone" value="{phone}" inputmode="tel" autocomplete="tel"{phone_d}>{phone_e}
-<label for="email">{email_label}</label>
-<input id="email" name="email" value="{email}" inputmode="email" autocomplete="email"{email_d}>{email_e}
-<p class="muted">{contact_hint}</p>"#,
-        id = esc(&svc.id),
-        start = esc(&e.start),
-        name_label = t("book-name"),
-        name = esc(&e.name),
-        name_d = described(errors, "name"),
-        name_e = field_error(errors, "name"),
-        phone_label = t("book-phone"),
-        phone = esc(&e.phone),
-        phone_d = described(errors, "phone"),
-        phone_e = field_error(errors, "phone"),
-        email_label = t("book-email"),
-        email = esc(&e.email),
-        email_d = described(errors, "email"),
-        email_e = field_error(errors, "email"),
-        contact_hint = t("book-contact-hint"),
-    ));
-    if svc.questionnaire {
-        body.push_str(&format!(
-            r#"<h2>{}</h2><p class="muted">{}</p>"#,
-            t("book-questions"),
-            t("book-questions-hint")
-        ));
-        for q in &app.office.questionnaire.questions {
-            let key = format!("q_{}", q.id);
-            let chosen = e.answers.get(&q.id).map(String::as_str).unwrap_or("");
-            let options: Vec<(String, String)> = match q.kind {
-                QuestionKind::YesNo => vec![
-                    ("yes".into(), c.text(lang, "prep-yes")),
-                    ("no".into(), c.text(lang, "prep-no")),
-                ],
-                QuestionKind::Choice => q
-                    .choices
-                    .iter()
-                    .map(|ch| (ch.id.clone(), localized(&ch.text, lang).to_string()))
-                    .collect(),
-            };
-            let optional = if q.required {
-                String::new()
-            } else {
-                format!(" <span class=\"muted\">({})</span>", t("book-optional"))
-            };
-            body.push_str(&format!(
-                r#"<fieldset id="{key}"{d}><legend>{text}{optional}</legend>"#,
-                d = described(errors, &key),
-                text = esc(localized(&q.text, lang)),
-            ));
-            for (value, label) in options {
-                let checked = if chosen == value { " checked" } else { "" };
-                body.push_str(&format!(
-                    r#"<label class="radio"><input type="radio" name="{key}" value="{v}"{checked}> {l}</label>"#,
-                    v = esc(&value),
-                    l = esc(&label),
-                ));
-            }
-            body.push_str(&field_error(errors, &key));
-            body.push_str("</fieldset>");
+    // A text field with its label and, when it has one, its problem.
+    let field = |key: &str, label: &str, value: &str, extra: (&str, &str, Option<&str>)| {
+        let (autocomplete, inputmode, maxlength) = extra;
+        html! {
+            label for=(key) { (label) }
+            input id=(key) name=(key) value=(value) autocomplete=(autocomplete)
+                inputmode=[(!inputmode.is_empty()).then_some(inputmode)]
+                maxlength=[maxlength]
+                aria-invalid=[described(errors, key).map(|_| "true")]
+                aria-describedby=[described(errors, key)];
+            (field_error(errors, key))
         }
-    }
-    body.push_str(&format!(
-        r#"<button type="submit" class="primary" id="to-confirm">{}</button></form>"#,
-        t("book-to-confirm")
-    ));
+    };
+    let body = html! {
+        h1 { (t("book-form-title")) }
+        p.card #when { (slot_label(c, lang, start, name)) }
+        @if !errors.is_empty() {
+            p.error role="alert" { (t("book-err-summary")) }
+        }
+        form.card.stack #book-form method="post" action={ "/book/" (svc.id) "/confirm?lang=" (lang) } novalidate {
+            input type="hidden" name="start" value=(e.start);
+            (field("name", &t("book-name"), &e.name, ("name", "", Some("100"))))
+            (field("phone", &t("book-phone"), &e.phone, ("tel", "tel", None)))
+            (field("email", &t("book-email"), &e.email, ("email", "email", None)))
+            p.muted { (t("book-contact-hint")) }
+            @if svc.questionnaire {
+                h2 { (t("book-questions")) }
+                p.muted { (t("book-questions-hint")) }
+                @for q in &app.office.questionnaire.questions {
+                    @let key = format!("q_{}", q.id);
+                    @let chosen = e.answers.get(&q.id).map(String::as_str).unwrap_or("");
+                    @let options: Vec<(String, String)> = match q.kind {
+                        QuestionKind::YesNo => vec![
+                            ("yes".into(), c.text(lang, "prep-yes")),
+                            ("no".into(), c.text(lang, "prep-no")),
+                        ],
+                        QuestionKind::Choice => q
+                            .choices
+                            .iter()
+                            .map(|ch| (ch.id.clone(), localized(&ch.text, lang).to_string()))
+                            .collect(),
+                    };
+                    fieldset id=(key)
+                        aria-invalid=[described(errors, &key).map(|_| "true")]
+                        aria-describedby=[described(errors, &key)] {
+                        legend {
+                            (localized(&q.text, lang))
+                            @if !q.required {
+                                " " span.muted { "(" (t("book-optional")) ")" }
+                            }
+                        }
+                        @for (value, label) in &options {
+                            label.radio {
+                                input type="radio" name=(key) value=(value) checked[chosen == value];
+                                " " (label)
+                            }
+                        }
+                        (field_error(errors, &key))
+                    }
+                }
+            }
+            button.primary #to-confirm type="submit" { (t("book-to-confirm")) }
+        }
+    };
     let status = if errors.is_empty() {
         StatusCode::OK
     } else {
         StatusCode::UNPROCESSABLE_ENTITY
     };
-    (
-        status,
-        Html(page(lang, &c.text(lang, "book-form-title"), &body, "")),
-    )
-        .into_response()
+    let html = page(lang, &t("book-form-title"), body, html! {}, Refresh::Never);
+    (status, Html(html.into_string())).into_response()
 }
 
 fn find_bookable<'a>(app: &'a App, id: &str) -> Option<&'a crate::config::ServiceConfig> {
@@ -500,7 +456,7 @@ pub async fn confirm(
 ) -> Response {
     let c = catalogue();
     let lang = lang_of(q.lang.as_deref(), &headers);
-    let t = |id: &str| esc(&c.text(lang, id));
+    let t = |id: &str| c.text(lang, id);
     let Some(svc) = find_bookable(&app, &service) else {
         return unknown_service(lang);
     };
@@ -518,61 +474,53 @@ pub async fn confirm(
         );
     };
     let questions = &app.office.questionnaire.questions;
-    let mut summary = format!(
-        r#"<dl class="answers"><dt>{}</dt><dd>{}</dd><dt>{}</dt><dd>{}</dd><dt>{}</dt><dd>{}</dd>"#,
-        t("book-name"),
-        esc(&entry.name),
-        t("book-phone"),
-        esc(if entry.phone.is_empty() {
-            "—"
+    let or_dash = |v: &str| {
+        if v.is_empty() {
+            "—".to_string()
         } else {
-            &entry.phone
-        }),
-        t("book-email"),
-        esc(if entry.email.is_empty() {
-            "—"
-        } else {
-            &entry.email
-        }),
-    );
-    if svc.questionnaire {
-        for q in questions {
-            let Some(a) = entry.answers.get(&q.id).filter(|a| !a.is_empty()) else {
-                continue;
-            };
-            let shown = match q.kind {
-                QuestionKind::YesNo => {
-                    c.text(lang, if a == "yes" { "prep-yes" } else { "prep-no" })
-                }
-                QuestionKind::Choice => q
-                    .choices
-                    .iter()
-                    .find(|ch| &ch.id == a)
-                    .map(|ch| localized(&ch.text, lang).to_string())
-                    .unwrap_or_default(),
-            };
-            summary.push_str(&format!(
-                "<dt>{}</dt><dd>{}</dd>",
-                esc(localized(&q.text, lang)),
-                esc(&shown)
-            ));
+            v.to_string()
         }
-    }
-    summary.push_str("</dl>");
+    };
+    let shown_answer = |q: &Question, a: &str| match q.kind {
+        QuestionKind::YesNo => c.text(lang, if a == "yes" { "prep-yes" } else { "prep-no" }),
+        QuestionKind::Choice => q
+            .choices
+            .iter()
+            .find(|ch| ch.id == a)
+            .map(|ch| localized(&ch.text, lang).to_string())
+            .unwrap_or_default(),
+    };
     let key = crate::tokens::new_token();
-    let body = format!(
-        r#"<h1>{title}</h1><p class="card" id="when">{when}</p><section class="card">{summary}</section>
-<form method="post" action="/book/{id}/submit?lang={lang}" class="stack">{hidden}<input type="hidden" name="form_key" value="{key}">
-<button type="submit" class="primary" id="book-it">{book}</button></form>
-<form method="post" action="/book/{id}/confirm?lang={lang}">{hidden}<input type="hidden" name="edit" value="1"><button type="submit" id="edit">{edit}</button></form>"#,
-        title = t("book-confirm-title"),
-        when = esc(&slot_label(c, lang, start, localized(&svc.name, lang))),
-        id = esc(&svc.id),
-        hidden = entry.hidden(),
-        book = t("book-book-it"),
-        edit = t("book-edit"),
-    );
-    Html(page(lang, &c.text(lang, "book-confirm-title"), &body, "")).into_response()
+    let hidden = entry.hidden();
+    let body = html! {
+        h1 { (t("book-confirm-title")) }
+        p.card #when { (slot_label(c, lang, start, localized(&svc.name, lang))) }
+        section.card {
+            dl.answers {
+                dt { (t("book-name")) } dd { (entry.name) }
+                dt { (t("book-phone")) } dd { (or_dash(&entry.phone)) }
+                dt { (t("book-email")) } dd { (or_dash(&entry.email)) }
+                @if svc.questionnaire {
+                    @for q in questions {
+                        @if let Some(a) = entry.answers.get(&q.id).filter(|a| !a.is_empty()) {
+                            dt { (localized(&q.text, lang)) } dd { (shown_answer(q, a)) }
+                        }
+                    }
+                }
+            }
+        }
+        form.stack method="post" action={ "/book/" (svc.id) "/submit?lang=" (lang) } {
+            (hidden)
+            input type="hidden" name="form_key" value=(key);
+            button.primary #book-it type="submit" { (t("book-book-it")) }
+        }
+        form method="post" action={ "/book/" (svc.id) "/confirm?lang=" (lang) } {
+            (hidden)
+            input type="hidden" name="edit" value="1";
+            button #edit type="submit" { (t("book-edit")) }
+        }
+    };
+    respond(lang, &t("book-confirm-title"), body)
 }
 
 /// POST `/book/{service}/submit`: makes the booking (once per form key)

@@ -8,60 +8,61 @@ pub mod reservation;
 pub mod status;
 
 use axum::http::{HeaderMap, header};
-
-use crate::http::pages::esc;
+use maud::{DOCTYPE, Markup, PreEscaped, html};
 
 pub(crate) use crate::http::pages::catalogue;
 
+/// Whether a page follows live events with a script (and so reloads itself
+/// every 30 s when scripts are off) or updates in place / not at all.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Refresh {
+    ReloadWithoutScript,
+    Never,
+}
+
 /// The page around a visitor page's body; `tail` goes before `</body>`
-/// (scripts). Pages that follow live events reload themselves every 30 s
-/// when scripts are off.
-pub(crate) fn page(lang: &str, title: &str, body: &str, tail: &str) -> String {
-    let refresh = if tail.contains("<script") {
-        r#"<noscript><meta http-equiv="refresh" content="30"></noscript>"#.to_string()
-    } else {
-        String::new()
-    };
-    shell(lang, title, body, tail, &refresh)
-}
-
-/// A page whose scripts update it in place (no reload without script).
-pub(crate) fn page_static(lang: &str, title: &str, body: &str, tail: &str) -> String {
-    shell(lang, title, body, tail, "")
-}
-
-fn shell(lang: &str, title: &str, body: &str, tail: &str, refresh: &str) -> String {
+/// (scripts). Templates are maud: checked at compile time, every
+/// interpolated value escaped.
+pub(crate) fn page(
+    lang: &str,
+    title: &str,
+    body: Markup,
+    tail: Markup,
+    refresh: Refresh,
+) -> Markup {
     let c = catalogue();
     let other = if lang == "ja" { "en" } else { "ja" };
-    format!(
-        r#"<!doctype html>
-<html lang="{lang}">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="robots" content="noindex">
-<meta name="referrer" content="no-referrer">
-<title>{title}</title>
-{refresh}
-<link rel="stylesheet" href="/visitor/visitor.css">
-</head>
-<body>
-<header><span>{site}</span><a href="?lang={other}" lang="{other}">{switch}</a></header>
-<main>
-{body}
-</main>
-{tail}
-</body>
-</html>
-"#,
-        title = esc(title),
-        site = esc(&localized_site(lang)),
-        switch = esc(&c.text(lang, "console-lang")),
-    )
+    html! {
+        (DOCTYPE)
+        html lang=(lang) {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                meta name="robots" content="noindex";
+                meta name="referrer" content="no-referrer";
+                title { (title) }
+                @if refresh == Refresh::ReloadWithoutScript {
+                    noscript { meta http-equiv="refresh" content="30"; }
+                }
+                link rel="stylesheet" href="/visitor/visitor.css";
+            }
+            body {
+                header {
+                    span { (c.text(lang, "visitor-site")) }
+                    a href={ "?lang=" (other) } lang=(other) { (c.text(lang, "console-lang")) }
+                }
+                main { (body) }
+                (tail)
+            }
+        }
+    }
 }
 
-fn localized_site(lang: &str) -> String {
-    catalogue().text(lang, "visitor-site")
+/// A small JSON document for a page script, safe inside `<script>`.
+pub(crate) fn script_json(id: &str, json: &str) -> Markup {
+    html! {
+        script id=(id) type="application/json" { (PreEscaped(json.replace("</", "<\\/"))) }
+    }
 }
 
 /// `?lang=en`, else the browser's first language if English, else Japanese.

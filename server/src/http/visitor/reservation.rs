@@ -12,9 +12,9 @@ use messages::Catalogue;
 use protocol::{ReservationState, localized};
 use serde::Deserialize;
 
-use super::{catalogue, page};
+use super::{Refresh, catalogue, page};
 use crate::app::App;
-use crate::http::pages::esc;
+use maud::html;
 
 #[derive(Debug, Deserialize)]
 pub struct ReservationQuery {
@@ -24,16 +24,20 @@ pub struct ReservationQuery {
 }
 
 fn not_found(c: &Catalogue, lang: &str) -> Response {
-    let body = format!(
-        r#"<section class="card"><h1>{}</h1><p>{}</p></section>"#,
-        esc(&c.text(lang, "resv-unknown")),
-        esc(&c.text(lang, "resv-unknown-hint"))
+    let body = html! {
+        section.card {
+            h1 { (c.text(lang, "resv-unknown")) }
+            p { (c.text(lang, "resv-unknown-hint")) }
+        }
+    };
+    let html = page(
+        lang,
+        &c.text(lang, "resv-unknown"),
+        body,
+        html! {},
+        Refresh::Never,
     );
-    (
-        StatusCode::NOT_FOUND,
-        Html(page(lang, &c.text(lang, "resv-unknown"), &body, "")),
-    )
-        .into_response()
+    (StatusCode::NOT_FOUND, Html(html.into_string())).into_response()
 }
 
 pub async fn show(
@@ -44,7 +48,7 @@ pub async fn show(
 ) -> Response {
     let c = catalogue();
     let lang = super::language(q.lang.as_deref(), &headers);
-    let t = |id: &str| esc(&c.text(lang, id));
+    let t = |id: &str| c.text(lang, id);
     let r = match app.reservation(&token).await {
         Ok(r) => r,
         Err(e) if e.status() == StatusCode::NOT_FOUND => return not_found(c, lang),
@@ -63,112 +67,72 @@ pub async fn show(
         r.start.format("%H:%M"),
         r.end.format("%H:%M")
     );
-    let state = c.text(lang, &format!("res-state-{}", r.state.as_str()));
-    let tok = esc(&token);
-    let mut body = String::new();
-    if q.new.is_some() && r.state == ReservationState::Booked {
-        body.push_str(&format!(
-            r#"<p class="banner" role="status">{}</p>"#,
-            t("resv-booked")
-        ));
-    }
-    body.push_str(&format!(
-        r#"<section class="card" id="reservation">
-<h1>{name}</h1>
-<p class="headline" id="when">{when}</p>
-<p id="place">{place}</p>
-<p id="reservation-number">{number_label}: <b>{number}</b></p>
-<p id="state"><span class="tag">{state}</span></p>"#,
-        number_label = t("res-number"),
-        number = esc(&crate::views::reservation_number(r.id)),
-        name = esc(&name),
-        when = esc(&when),
-        place = esc(&place),
-        state = esc(&state),
-    ));
-    if let Some(reason) = &r.change_reason {
-        body.push_str(&format!(
-            r#"<p id="reason">{}: {}</p>"#,
-            t("res-reason"),
-            esc(reason)
-        ));
-    }
-    if let Some(n) = &r.ticket_number {
-        body.push_str(&format!(
-            r#"<p>{}: <b>{}</b></p>"#,
-            t("kiosk-ticket-your-number"),
-            esc(n)
-        ));
-    }
-    body.push_str("</section>");
-    if r.state == ReservationState::Booked {
-        body.push_str(&format!(
-            r#"<section class="card qr"><h2>{qr_title}</h2>
-<img src="/api/v1/reservations/{tok}/qr.svg" alt="{qr_alt}" width="240" height="240">
-<p>{qr_hint}</p>
-<p><a href="/api/v1/reservations/{tok}/qr.png" download="madoguchi-qr.png">{png}</a></p>
-<p><a href="/api/v1/reservations/{tok}/calendar.ics" id="ics" download>{ics}</a></p></section>"#,
-            png = t("resv-qr-png"),
-            qr_title = t("resv-qr-title"),
-            qr_alt = t("resv-qr-alt"),
-            qr_hint = t("resv-qr-hint"),
-            ics = t("resv-ics"),
-        ));
-    }
+    let booked = r.state == ReservationState::Booked;
     let checklist = app.reservation_checklist(&r);
-    if !checklist.is_empty() {
-        body.push_str(&format!(
-            r#"<section class="card" id="checklist"><h2>{}</h2><ol>"#,
-            t("console-checklist")
-        ));
-        for p in &checklist {
-            let at = if p.at_original_department {
-                format!(
-                    r#"<br><span class="tag">{}</span>"#,
-                    t("prep-at-department")
-                )
-            } else {
-                String::new()
-            };
-            let deadline = p
-                .deadline
-                .as_ref()
-                .map(|d| format!("<br>{}: {}", t("prep-deadline"), esc(localized(d, lang))))
-                .unwrap_or_default();
-            body.push_str(&format!(
-                "<li><b>{}</b>{at}<br>{} — {}<br>{}: {}<br>{}: {}{deadline}</li>",
-                esc(localized(&p.title, lang)),
-                esc(&p.department),
-                esc(localized(&p.place, lang)),
-                t("prep-what"),
-                esc(localized(&p.what, lang)),
-                t("prep-how"),
-                esc(localized(&p.how, lang)),
-            ));
+    let api = format!("/api/v1/reservations/{token}");
+    let body = html! {
+        @if q.new.is_some() && booked {
+            p.banner role="status" { (t("resv-booked")) }
         }
-        body.push_str(&format!(
-            r#"</ol><p class="muted">{}</p></section>"#,
-            t("resv-checklist-note")
-        ));
-    }
-    if r.state == ReservationState::Booked {
-        if q.cancel.is_some() {
-            body.push_str(&format!(
-                r#"<section class="card" id="cancel-confirm"><h2>{ask}</h2>
-<form method="post" action="/r/{tok}/cancel"><button type="submit" class="warn" id="cancel-yes">{yes}</button></form>
-<p><a href="/r/{tok}">{no}</a></p></section>"#,
-                ask = t("resv-cancel-ask"),
-                yes = t("resv-cancel-yes"),
-                no = t("resv-cancel-no"),
-            ));
-        } else {
-            body.push_str(&format!(
-                r#"<p><a href="/r/{tok}?cancel=1" id="cancel">{}</a></p>"#,
-                t("resv-cancel")
-            ));
+        section.card #reservation {
+            h1 { (name) }
+            p.headline #when { (when) }
+            p #place { (place) }
+            p #reservation-number { (t("res-number")) ": " b { (crate::views::reservation_number(r.id)) } }
+            p #state { span.tag { (t(&format!("res-state-{}", r.state.as_str()))) } }
+            @if let Some(reason) = &r.change_reason {
+                p #reason { (t("res-reason")) ": " (reason) }
+            }
+            @if let Some(n) = &r.ticket_number {
+                p { (t("kiosk-ticket-your-number")) ": " b { (n) } }
+            }
         }
-    }
-    Html(page(lang, &name, &body, "")).into_response()
+        @if booked {
+            section.card.qr {
+                h2 { (t("resv-qr-title")) }
+                img src={ (api) "/qr.svg" } alt=(t("resv-qr-alt")) width="240" height="240";
+                p { (t("resv-qr-hint")) }
+                p { a href={ (api) "/qr.png" } download="madoguchi-qr.png" { (t("resv-qr-png")) } }
+                p { a #ics href={ (api) "/calendar.ics" } download { (t("resv-ics")) } }
+            }
+        }
+        @if !checklist.is_empty() {
+            section.card #checklist {
+                h2 { (t("console-checklist")) }
+                ol {
+                    @for p in &checklist {
+                        li {
+                            b { (localized(&p.title, lang)) }
+                            @if p.at_original_department {
+                                br; span.tag { (t("prep-at-department")) }
+                            }
+                            br; (p.department) " — " (localized(&p.place, lang))
+                            br; (t("prep-what")) ": " (localized(&p.what, lang))
+                            br; (t("prep-how")) ": " (localized(&p.how, lang))
+                            @if let Some(d) = &p.deadline {
+                                br; (t("prep-deadline")) ": " (localized(d, lang))
+                            }
+                        }
+                    }
+                }
+                p.muted { (t("resv-checklist-note")) }
+            }
+        }
+        @if booked {
+            @if q.cancel.is_some() {
+                section.card #cancel-confirm {
+                    h2 { (t("resv-cancel-ask")) }
+                    form method="post" action={ "/r/" (token) "/cancel" } {
+                        button.warn #cancel-yes type="submit" { (t("resv-cancel-yes")) }
+                    }
+                    p { a href={ "/r/" (token) } { (t("resv-cancel-no")) } }
+                }
+            } @else {
+                p { a #cancel href={ "/r/" (token) "?cancel=1" } { (t("resv-cancel")) } }
+            }
+        }
+    };
+    Html(page(lang, &name, body, html! {}, Refresh::Never).into_string()).into_response()
 }
 
 /// Cancels (the second step of cancelling) and shows the page again.
@@ -183,17 +147,21 @@ pub async fn cancel(
         Ok(_) => Redirect::to(&format!("/r/{token}")).into_response(),
         Err(e) if e.status() == StatusCode::NOT_FOUND => not_found(c, lang),
         Err(e) => {
-            let body = format!(
-                r#"<section class="card"><h1>{}</h1><p>{}</p><p><a href="/r/{}">←</a></p></section>"#,
-                esc(&c.text(lang, "resv-cancel-failed")),
-                esc(&c.text(lang, "kiosk-ask-staff")),
-                esc(&token)
+            let body = html! {
+                section.card {
+                    h1 { (c.text(lang, "resv-cancel-failed")) }
+                    p { (c.text(lang, "kiosk-ask-staff")) }
+                    p { a href={ "/r/" (token) } { "←" } }
+                }
+            };
+            let html = page(
+                lang,
+                &c.text(lang, "resv-cancel-failed"),
+                body,
+                html! {},
+                Refresh::Never,
             );
-            (
-                e.status(),
-                Html(page(lang, &c.text(lang, "resv-cancel-failed"), &body, "")),
-            )
-                .into_response()
+            (e.status(), Html(html.into_string())).into_response()
         }
     }
 }

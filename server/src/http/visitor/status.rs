@@ -12,12 +12,12 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use messages::{Arg, Catalogue};
 
-use super::{catalogue, page};
+use super::{Refresh, catalogue, page, script_json};
 use protocol::{TicketState, TicketStatus, localized};
 use serde::Deserialize;
 
 use crate::app::App;
-use crate::http::pages::esc;
+use maud::{Markup, html};
 
 #[derive(Debug, Deserialize)]
 pub struct LangQuery {
@@ -75,12 +75,11 @@ pub fn headline(c: &Catalogue, lang: &str, s: &TicketStatus) -> (String, String)
     }
 }
 
-fn live_script(token: &str, lang: &str) -> String {
-    format!(
-        r#"<script id="status-texts" type="application/json">{texts}</script><script src="/visitor/status.js" data-token="{token}"></script>"#,
-        token = esc(token),
-        texts = status_texts(lang).replace("</", "<\\/"),
-    )
+fn live_script(token: &str, lang: &str) -> Markup {
+    html! {
+        (script_json("status-texts", &status_texts(lang)))
+        script src="/visitor/status.js" data-token=(token) {}
+    }
 }
 
 fn status_texts(lang: &str) -> String {
@@ -130,83 +129,67 @@ pub async fn show(
 ) -> Response {
     let c = catalogue();
     let lang = super::language(q.lang.as_deref(), &headers);
+    let t = |id: &str| c.text(lang, id);
     let status = match app.ticket_status(&token).await {
         Ok(s) => s,
         Err(e) if e.status() == StatusCode::NOT_FOUND => {
-            let body = format!(
-                r#"<section class="card"><h1>{}</h1><p>{}</p></section>"#,
-                esc(&c.text(lang, "status-unknown")),
-                esc(&c.text(lang, "kiosk-ask-staff"))
-            );
-            return (
-                StatusCode::NOT_FOUND,
-                Html(page(lang, &c.text(lang, "status-unknown"), &body, "")),
-            )
-                .into_response();
+            let body = html! {
+                section.card {
+                    h1 { (t("status-unknown")) }
+                    p { (t("kiosk-ask-staff")) }
+                }
+            };
+            let html = page(lang, &t("status-unknown"), body, html! {}, Refresh::Never);
+            return (StatusCode::NOT_FOUND, Html(html.into_string())).into_response();
         }
         Err(e) => return e.into_response(),
     };
     let (head, detail) = headline(c, lang, &status);
-    let procedures: String = status
-        .services
-        .iter()
-        .enumerate()
-        .map(|(i, id)| {
-            let name = app
-                .office
-                .service(id)
-                .map(|s| localized(&s.name, lang).to_string())
-                .unwrap_or_else(|| id.clone());
-            let now = if i == status.step {
-                r#" class="now""#
-            } else {
-                ""
-            };
-            format!("<li{now}>{}</li>", esc(&name))
-        })
-        .collect();
-    let mut body = format!(
-        r#"<section class="card state-{state}" id="status" aria-live="polite">
-<p class="label">{your_number}</p>
-<p class="number" id="number">{number}</p>
-<p class="headline" id="headline">{head}</p>
-<p class="detail" id="detail">{detail}</p>
-</section>
-<section class="card">
-<h2>{place_label}</h2>
-<p id="place">{place}</p>
-<h2>{procedures_label}</h2>
-<ol id="procedures">{procedures}</ol>
-</section>
-<p class="muted" id="live">{live}</p>
-<p class="offline" id="offline" role="status" hidden></p>"#,
-        state = status.state.as_str(),
-        your_number = esc(&c.text(lang, "kiosk-ticket-your-number")),
-        number = esc(&status.number),
-        head = esc(&head),
-        detail = esc(&detail),
-        place_label = esc(&c.text(lang, "status-place")),
-        place = esc(localized(&status.location, lang)),
-        procedures_label = esc(&c.text(lang, "kiosk-ticket-procedures")),
-        live = esc(&c.text(lang, "status-live")),
-    );
-    if status.state == TicketState::Waiting {
+    let name_of = |id: &str| {
+        app.office
+            .service(id)
+            .map(|s| localized(&s.name, lang).to_string())
+            .unwrap_or_else(|| id.to_string())
+    };
+    let notify = if status.state == TicketState::Waiting {
         let registered = app.registration_for(&token).await;
-        body.push_str(&notify_form(
+        Some(notify_form(
             &app,
             lang,
             &token,
             registered.as_ref(),
             q.notify.as_deref(),
-        ));
-    }
+        ))
+    } else {
+        None
+    };
+    let body = html! {
+        section class={ "card state-" (status.state.as_str()) } #status aria-live="polite" {
+            p.label { (t("kiosk-ticket-your-number")) }
+            p.number #number { (status.number) }
+            p.headline #headline { (head) }
+            p.detail #detail { (detail) }
+        }
+        section.card {
+            h2 { (t("status-place")) }
+            p #place { (localized(&status.location, lang)) }
+            h2 { (t("kiosk-ticket-procedures")) }
+            ol #procedures {
+                @for (i, id) in status.services.iter().enumerate() {
+                    li class=[(i == status.step).then_some("now")] { (name_of(id)) }
+                }
+            }
+        }
+        p.muted #live { (t("status-live")) }
+        p.offline #offline role="status" hidden {}
+        @if let Some(form) = notify { (form) }
+    };
     let title = format!("{} {}", status.number, head);
-    let tail = format!(
-        r#"<noscript><p class="muted">{}</p></noscript>{}"#,
-        esc(&c.text(lang, "status-reload")),
-        live_script(&token, lang)
-    );
-    Html(page(lang, &title, &body, &tail)).into_response()
+    let tail = html! {
+        noscript { p.muted { (t("status-reload")) } }
+        (live_script(&token, lang))
+    };
+    Html(page(lang, &title, body, tail, Refresh::ReloadWithoutScript).into_string()).into_response()
 }
 
 /// "E-mail me when my turn is near": works without JavaScript (a form post
@@ -217,65 +200,44 @@ fn notify_form(
     token: &str,
     registered: Option<&crate::storage::Registration>,
     outcome: Option<&str>,
-) -> String {
+) -> Markup {
     let c = catalogue();
-    let t = |id: &str| esc(&c.text(lang, id));
+    let t = |id: &str| c.text(lang, id);
     let chosen = registered.map_or(app.office.mail.notify_ahead, |r| r.ahead);
-    let mut out = format!(
-        r#"<section class="card" id="notify"><h2>{}</h2>"#,
-        t("notify-title")
-    );
-    match (registered, outcome) {
-        (_, Some("bad-email")) => out.push_str(&format!(
-            r#"<p class="error" role="alert">{}</p>"#,
-            t("notify-bad-email")
-        )),
-        (_, Some("finished")) => out.push_str(&format!(
-            r#"<p class="error" role="alert">{}</p>"#,
-            t("notify-finished")
-        )),
-        (Some(r), _) => out.push_str(&format!(
-            r#"<p class="banner" role="status" id="notify-done">{}</p>"#,
-            esc(&c.text_with(
-                lang,
-                "notify-done",
-                &[
-                    ("count", Arg::Num(i64::from(r.ahead))),
-                    ("email", Arg::Str(&masked(&r.email))),
-                ]
-            ))
-        )),
-        _ => {}
+    html! {
+        section.card #notify {
+            h2 { (t("notify-title")) }
+            @match (registered, outcome) {
+                (_, Some("bad-email")) => p.error role="alert" { (t("notify-bad-email")) },
+                (_, Some("finished")) => p.error role="alert" { (t("notify-finished")) },
+                (Some(r), _) => p.banner role="status" #notify-done {
+                    (c.text_with(
+                        lang,
+                        "notify-done",
+                        &[
+                            ("count", Arg::Num(i64::from(r.ahead))),
+                            ("email", Arg::Str(&masked(&r.email))),
+                        ],
+                    ))
+                },
+                _ => {}
+            }
+            form.stack method="post" action={ "/t/" (token) "/notify" } {
+                input type="hidden" name="lang" value=(lang);
+                label for="notify-email" { (t("notify-email")) }
+                input #notify-email name="email" type="email" autocomplete="email" inputmode="email" required maxlength="254";
+                label for="notify-ahead" { (t("notify-ahead")) }
+                select #notify-ahead name="ahead" {
+                    @for n in AHEAD_CHOICES {
+                        option value=(n) selected[n == chosen] {
+                            (c.text_with(lang, "notify-ahead-option", &[("count", Arg::Num(i64::from(n)))]))
+                        }
+                    }
+                }
+                button.primary type="submit" { (t("notify-submit")) }
+            }
+        }
     }
-    let options: String = AHEAD_CHOICES
-        .iter()
-        .map(|n| {
-            format!(
-                r#"<option value="{n}"{sel}>{label}</option>"#,
-                sel = if *n == chosen { " selected" } else { "" },
-                label = esc(&c.text_with(
-                    lang,
-                    "notify-ahead-option",
-                    &[("count", Arg::Num(i64::from(*n)))]
-                )),
-            )
-        })
-        .collect();
-    out.push_str(&format!(
-        r#"<form method="post" action="/t/{tok}/notify" class="stack">
-<input type="hidden" name="lang" value="{lang}">
-<label for="notify-email">{email}</label>
-<input id="notify-email" name="email" type="email" autocomplete="email" inputmode="email" required maxlength="254">
-<label for="notify-ahead">{ahead}</label>
-<select id="notify-ahead" name="ahead">{options}</select>
-<button type="submit" class="primary">{submit}</button>
-</form></section>"#,
-        tok = esc(token),
-        email = t("notify-email"),
-        ahead = t("notify-ahead"),
-        submit = t("notify-submit"),
-    ));
-    out
 }
 
 /// `hanako@example.jp` → `ha***@example.jp`: enough to recognise, not to
