@@ -21,6 +21,8 @@ pub struct TestApp {
     pub board: Client,
     pub staff: Client,
     pub session: SessionInfo,
+    pub kiosk_token: String,
+    pub board_token: String,
     pub app: Arc<App>,
     /// The server's data directory (database, mail files).
     pub data: std::path::PathBuf,
@@ -105,8 +107,10 @@ pub async fn spawn_with(office: Office, clock: &str, data: Option<&Path>) -> Tes
     let session = public.login("sato", STAFF_PASSWORD).await.expect("login");
 
     TestApp {
-        kiosk: public.with_token(kiosk_token),
-        board: public.with_token(board_token),
+        kiosk: public.with_token(kiosk_token.clone()),
+        board: public.with_token(board_token.clone()),
+        kiosk_token,
+        board_token,
         staff: public.with_token(session.token.clone()),
         session,
         public,

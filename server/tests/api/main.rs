@@ -20,5 +20,6 @@ mod pages;
 mod privacy;
 mod public;
 mod schema_fuzz;
+mod security;
 mod staff;
 mod visitor;
