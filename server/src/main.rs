@@ -42,6 +42,10 @@ enum Command {
         /// Start the clock at this RFC 3339 instant (tests and demos only).
         #[arg(long, hide = true)]
         clock_start: Option<String>,
+        /// With --clock-start: run the clock this many times faster (the
+        /// day simulation).
+        #[arg(long, hide = true, default_value_t = 1.0)]
+        clock_rate: f64,
         /// Print the listening address as the first line on stdout.
         #[arg(long, hide = true)]
         print_addr: bool,
@@ -178,6 +182,7 @@ async fn main() -> anyhow::Result<()> {
             public_url,
             always_open,
             clock_start,
+            clock_rate,
             print_addr,
         } => {
             let mut office = load_office(config.as_deref())?;
@@ -192,10 +197,11 @@ async fn main() -> anyhow::Result<()> {
                 office.open_all_hours();
             }
             let clock = match clock_start {
-                Some(s) => Clock::starting_at(
+                Some(s) => Clock::starting_at_rate(
                     chrono::DateTime::parse_from_rfc3339(&s)
                         .with_context(|| format!("--clock-start {s:?}"))?
                         .with_timezone(&chrono::Utc),
+                    clock_rate,
                 ),
                 None => Clock::system(),
             };

@@ -21,5 +21,6 @@ mod privacy;
 mod public;
 mod schema_fuzz;
 mod security;
+mod sim;
 mod staff;
 mod visitor;

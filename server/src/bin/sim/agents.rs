@@ -1,0 +1,509 @@
+//! The people of the simulated day, each a task talking to the server over
+//! loopback with the `protocol` client: visitors at the kiosk, families with
+//! reservations, counter staff, the wall board and phones following events.
+//! Every acknowledged answer is written down for the final check. When the
+//! server is down (crash test) they retry or re-read the state, as the
+//! real kiosk and console do.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use protocol::{Client, ClientError, TicketState, WalkInRequest};
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+
+use crate::clock::SimClock;
+use crate::plan::{self, Visitor};
+
+/// A ticket the kiosk handed out, with the wait it showed.
+#[derive(Debug, Clone)]
+pub struct Issued {
+    pub ticket: i64,
+    pub walk_in: bool,
+    pub issued_at: DateTime<Utc>,
+    pub estimate: protocol::WaitEstimate,
+}
+
+/// Everything the server acknowledged (a 2xx answer).
+#[derive(Debug, Default)]
+pub struct Acks {
+    pub issued: Vec<Issued>,
+    pub bookings: Vec<i64>,
+    pub calls: Vec<(i64, String)>,
+    pub starts: Vec<i64>,
+    pub completes: Vec<i64>,
+    pub no_shows: Vec<i64>,
+    pub transfers: Vec<i64>,
+    pub recalls: Vec<i64>,
+    pub refused: HashMap<String, u32>,
+}
+
+/// How a called visitor will behave, by ticket id.
+#[derive(Debug, Clone, Default)]
+pub struct Behaviour {
+    pub absent: bool,
+    pub transfer_to: Option<String>,
+}
+
+pub struct Shared {
+    pub clock: SimClock,
+    pub acks: Mutex<Acks>,
+    pub behaviour: Mutex<HashMap<i64, Behaviour>>,
+    /// Every visitor has arrived (and got a ticket or a refusal).
+    pub arrivals_done: AtomicBool,
+    /// Requests that failed on the transport or with 5xx and were retried.
+    pub retries: AtomicU64,
+    pub stop: tokio::sync::watch::Sender<bool>,
+}
+
+impl Shared {
+    fn ack(&self, f: impl FnOnce(&mut Acks)) {
+        if let Ok(mut a) = self.acks.lock() {
+            f(&mut a);
+        }
+    }
+
+    fn refused(&self, code: &str) {
+        self.ack(|a| *a.refused.entry(code.to_string()).or_default() += 1);
+    }
+
+    fn behaviour_of(&self, ticket: i64) -> Behaviour {
+        self.behaviour
+            .lock()
+            .ok()
+            .and_then(|b| b.get(&ticket).cloned())
+            .unwrap_or_default()
+    }
+}
+
+/// A failure worth retrying: the server is down or restarting.
+fn transient(e: &ClientError) -> bool {
+    match e {
+        ClientError::Api { status, .. } => *status >= 500 || *status == 429,
+        _ => true,
+    }
+}
+
+fn api_code(e: &ClientError) -> Option<&str> {
+    match e {
+        ClientError::Api { body, .. } => Some(body.code.as_str()),
+        _ => None,
+    }
+}
+
+const PAUSE: Duration = Duration::from_millis(100);
+/// Retries of one request before the agent gives up on it.
+const MAX_TRIES: u32 = 600;
+
+/// A walk-in visitor: takes a ticket (the same one on every retry, by its
+/// idempotency key), then perhaps follows it on the phone for a while.
+pub async fn walk_in(shared: Arc<Shared>, kiosk: Client, phone: Client, v: Visitor) {
+    let req = WalkInRequest {
+        services: v.services.clone(),
+        priority: v.priority,
+        idempotency_key: v.key.clone(),
+    };
+    for _ in 0..MAX_TRIES {
+        match kiosk.walk_in(&req).await {
+            Ok(t) => {
+                if let Ok(mut b) = shared.behaviour.lock() {
+                    b.insert(
+                        t.id,
+                        Behaviour {
+                            absent: v.absent,
+                            transfer_to: v.transfer_to.clone(),
+                        },
+                    );
+                }
+                shared.ack(|a| {
+                    a.issued.push(Issued {
+                        ticket: t.id,
+                        walk_in: true,
+                        issued_at: t.issued_at.with_timezone(&Utc),
+                        estimate: t.estimated_wait,
+                    })
+                });
+                if let Some(minutes) = v.watches_minutes {
+                    tokio::spawn(phone_follows(shared.clone(), phone, minutes));
+                }
+                return;
+            }
+            Err(e) if transient(&e) => {
+                shared.retries.fetch_add(1, Ordering::Relaxed);
+                tokio::time::sleep(PAUSE).await;
+            }
+            Err(e) => {
+                shared.refused(api_code(&e).unwrap_or("other"));
+                return;
+            }
+        }
+    }
+    shared.refused("gave_up");
+}
+
+/// A family with a reservation scans its QR code at the kiosk.
+pub async fn reservation_visit(shared: Arc<Shared>, kiosk: Client, token: String) {
+    for _ in 0..MAX_TRIES {
+        match kiosk.checkin(&token).await {
+            Ok(t) => {
+                shared.ack(|a| {
+                    a.issued.push(Issued {
+                        ticket: t.id,
+                        walk_in: false,
+                        issued_at: t.issued_at.with_timezone(&Utc),
+                        estimate: t.estimated_wait,
+                    })
+                });
+                return;
+            }
+            Err(e) if transient(&e) => {
+                shared.retries.fetch_add(1, Ordering::Relaxed);
+                tokio::time::sleep(PAUSE).await;
+            }
+            Err(e) => {
+                shared.refused(api_code(&e).unwrap_or("other"));
+                return;
+            }
+        }
+    }
+    shared.refused("gave_up");
+}
+
+/// When a counter works: opens at `open`, pauses for lunch, closes when the
+/// day is over and nobody is left.
+#[derive(Debug, Clone)]
+pub struct Schedule {
+    pub open: DateTime<Utc>,
+    pub pause: Option<(DateTime<Utc>, DateTime<Utc>)>,
+    pub last_arrival: DateTime<Utc>,
+}
+
+/// What the counter is busy with.
+#[derive(Debug, Clone)]
+struct Current {
+    id: i64,
+    state: TicketState,
+    service: String,
+    step: usize,
+    call_count: u32,
+}
+
+impl From<&protocol::Ticket> for Current {
+    fn from(t: &protocol::Ticket) -> Current {
+        Current {
+            id: t.id,
+            state: t.state,
+            service: t.current_service.clone(),
+            step: t.step,
+            call_count: t.call_count,
+        }
+    }
+}
+
+/// One counter's staff member: opens, calls the next visitor, serves them
+/// (or marks them absent after a recall, or sends them on), pauses for
+/// lunch, closes at the end. After any failed request the counter re-reads
+/// its state from the server, like the console after a reload.
+pub async fn counter(
+    shared: Arc<Shared>,
+    staff: Client,
+    booth: String,
+    schedule: Schedule,
+    seed: u64,
+) {
+    let clock = shared.clock;
+    let mut rng = StdRng::seed_from_u64(seed);
+    clock.sleep_until(schedule.open).await;
+    let mut booth_state: Option<protocol::BoothState> = None;
+    let mut current: Option<Current> = None;
+    let mut transferred: std::collections::HashSet<i64> = Default::default();
+    let mut failures = 0u32;
+    loop {
+        if failures > MAX_TRIES {
+            shared.refused("counter_gave_up");
+            return;
+        }
+        let now = clock.now();
+        let in_pause = schedule.pause.is_some_and(|(a, b)| now >= a && now < b);
+        // Serve the visitor at the counter first.
+        if let Some(c) = current.clone() {
+            let step = serve_step(&shared, &staff, &c, &mut rng, &mut transferred).await;
+            match step {
+                Ok(next) => {
+                    current = next;
+                    failures = 0;
+                }
+                Err(()) => {
+                    failures += 1;
+                    shared.retries.fetch_add(1, Ordering::Relaxed);
+                    tokio::time::sleep(PAUSE).await;
+                    match reread(&staff, &booth).await {
+                        Some((state, cur)) => {
+                            booth_state = Some(state);
+                            current = cur;
+                        }
+                        None => continue,
+                    }
+                }
+            }
+            continue;
+        }
+        let wanted = if in_pause {
+            protocol::BoothState::Paused
+        } else {
+            protocol::BoothState::Open
+        };
+        if booth_state != Some(wanted) {
+            let action = if in_pause { "pause" } else { "open" };
+            match staff.booth_action(&booth, action).await {
+                Ok(b) => {
+                    booth_state = Some(b.state);
+                    failures = 0;
+                }
+                Err(_) => {
+                    failures += 1;
+                    shared.retries.fetch_add(1, Ordering::Relaxed);
+                    tokio::time::sleep(PAUSE).await;
+                    if let Some((state, cur)) = reread(&staff, &booth).await {
+                        booth_state = Some(state);
+                        current = cur;
+                    }
+                }
+            }
+            continue;
+        }
+        if in_pause {
+            clock.sleep_minutes(1.0).await;
+            continue;
+        }
+        match staff.call_next(&booth).await {
+            Ok(r) => {
+                failures = 0;
+                match r.ticket {
+                    Some(t) => {
+                        shared.ack(|a| a.calls.push((t.id, booth.clone())));
+                        current = Some(Current::from(&t));
+                    }
+                    None => {
+                        if now >= schedule.last_arrival
+                            && shared.arrivals_done.load(Ordering::SeqCst)
+                            && nobody_left(&staff).await
+                        {
+                            let _ = staff.booth_action(&booth, "close").await;
+                            return;
+                        }
+                        clock.sleep_minutes(0.5).await;
+                    }
+                }
+            }
+            Err(_) => {
+                failures += 1;
+                shared.retries.fetch_add(1, Ordering::Relaxed);
+                tokio::time::sleep(PAUSE).await;
+                if let Some((state, cur)) = reread(&staff, &booth).await {
+                    booth_state = Some(state);
+                    current = cur;
+                }
+            }
+        }
+    }
+}
+
+/// Whether no ticket is waiting, called or being served anywhere (a
+/// visitor sent on by another counter may still come to this one).
+async fn nobody_left(staff: &Client) -> bool {
+    staff.staff_queue().await.is_ok_and(|q| {
+        !q.tickets.iter().any(|t| {
+            matches!(
+                t.state,
+                TicketState::Waiting | TicketState::Called | TicketState::Serving
+            )
+        })
+    })
+}
+
+/// The counter's state and its visitor, as the server has them.
+async fn reread(staff: &Client, booth: &str) -> Option<(protocol::BoothState, Option<Current>)> {
+    let q = staff.staff_queue().await.ok()?;
+    let state = q.booths.iter().find(|b| b.id == booth)?.state;
+    let current = q
+        .tickets
+        .iter()
+        .find(|t| {
+            t.booth.as_deref() == Some(booth)
+                && matches!(t.state, TicketState::Called | TicketState::Serving)
+        })
+        .map(Current::from);
+    Some((state, current))
+}
+
+/// One step with the visitor at the counter; `Ok(None)` when they left.
+async fn serve_step(
+    shared: &Shared,
+    staff: &Client,
+    c: &Current,
+    rng: &mut StdRng,
+    transferred: &mut std::collections::HashSet<i64>,
+) -> Result<Option<Current>, ()> {
+    let clock = shared.clock;
+    let who = shared.behaviour_of(c.id);
+    match c.state {
+        TicketState::Called if who.absent && c.step == 0 => {
+            clock.sleep_minutes(1.0).await;
+            if c.call_count < 2 {
+                let t = staff.ticket_action(c.id, "recall").await.map_err(|_| ())?;
+                shared.ack(|a| a.recalls.push(c.id));
+                Ok(Some(Current::from(&t)))
+            } else {
+                staff.ticket_action(c.id, "no-show").await.map_err(|_| ())?;
+                shared.ack(|a| a.no_shows.push(c.id));
+                Ok(None)
+            }
+        }
+        TicketState::Called => {
+            clock.sleep_minutes(rng.random_range(0.2..0.8)).await;
+            let t = staff.ticket_action(c.id, "start").await.map_err(|_| ())?;
+            shared.ack(|a| a.starts.push(c.id));
+            Ok(Some(Current::from(&t)))
+        }
+        TicketState::Serving => {
+            clock
+                .sleep_minutes(plan::service_minutes(rng, &c.service))
+                .await;
+            match who.transfer_to {
+                Some(to) if c.step == 0 && transferred.insert(c.id) => {
+                    staff
+                        .transfer(c.id, &to, Some("転送（シミュレーション）"))
+                        .await
+                        .map_err(|_| ())?;
+                    shared.ack(|a| a.transfers.push(c.id));
+                }
+                _ => {
+                    staff
+                        .ticket_action(c.id, "complete")
+                        .await
+                        .map_err(|_| ())?;
+                    shared.ack(|a| a.completes.push(c.id));
+                }
+            }
+            Ok(None)
+        }
+        _ => Ok(None),
+    }
+}
+
+/// What one event subscriber received, in order.
+#[derive(Debug, Default, Clone)]
+pub struct Received {
+    pub name: String,
+    pub ids: Vec<i64>,
+    /// Followed from the first event of the day (a wall board).
+    pub whole_day: bool,
+}
+
+/// A wall board: follows every event from the start of the day; if
+/// `drop_every` is set it also hangs up now and then and comes back with
+/// `Last-Event-ID`, like a board whose network flaps.
+pub async fn board(
+    shared: Arc<Shared>,
+    client: Client,
+    name: String,
+    drop_every_minutes: Option<f64>,
+    progress: Arc<std::sync::atomic::AtomicI64>,
+    out: Arc<Mutex<Vec<Received>>>,
+) {
+    let mut got = Received {
+        name,
+        ids: Vec::new(),
+        whole_day: true,
+    };
+    let mut stop = shared.stop.subscribe();
+    let mut sub = client.events(Some(0));
+    let mut next_drop = drop_every_minutes.map(|m| shared.clock.real(m));
+    loop {
+        let hang_up = async {
+            match next_drop {
+                Some(d) => tokio::time::sleep(d).await,
+                None => std::future::pending().await,
+            }
+        };
+        tokio::select! {
+            ev = sub.next() => {
+                if let Ok(ev) = ev {
+                    got.ids.push(ev.id);
+                    progress.store(ev.id, Ordering::SeqCst);
+                }
+            }
+            _ = hang_up => {
+                let last = got.ids.last().copied().unwrap_or(0);
+                sub = client.events(Some(last));
+                next_drop = drop_every_minutes.map(|m| shared.clock.real(m));
+            }
+            _ = stop.changed() => break,
+        }
+    }
+    if let Ok(mut o) = out.lock() {
+        o.push(got);
+    }
+}
+
+/// Phones following a ticket: new events only, for a while, then gone.
+pub static PHONES: std::sync::OnceLock<Arc<Mutex<Vec<Received>>>> = std::sync::OnceLock::new();
+
+async fn phone_follows(shared: Arc<Shared>, client: Client, minutes: i64) {
+    let mut got = Received {
+        name: "phone".into(),
+        ids: Vec::new(),
+        whole_day: false,
+    };
+    let mut sub = client.events(None);
+    let mut stop = shared.stop.subscribe();
+    let until = tokio::time::sleep(shared.clock.real(minutes as f64));
+    tokio::pin!(until);
+    loop {
+        tokio::select! {
+            ev = sub.next() => {
+                if let Ok(ev) = ev {
+                    got.ids.push(ev.id);
+                }
+            }
+            _ = &mut until => break,
+            _ = stop.changed() => break,
+        }
+    }
+    if let Some(p) = PHONES.get()
+        && let Ok(mut p) = p.lock()
+    {
+        p.push(got);
+    }
+}
+
+/// Kills the server now and then and starts it again at the same
+/// simulated time, until the day is over. Returns how many crashes.
+pub async fn crasher(
+    shared: Arc<Shared>,
+    server: Arc<tokio::sync::Mutex<crate::server::ServerProcess>>,
+    every: (f64, f64),
+    seed: u64,
+    mut stop: tokio::sync::watch::Receiver<bool>,
+) -> u32 {
+    let mut rng = StdRng::seed_from_u64(seed ^ 0xC0FFEE);
+    let mut crashes = 0;
+    loop {
+        let wait = Duration::from_secs_f64(rng.random_range(every.0..=every.1));
+        tokio::select! {
+            _ = tokio::time::sleep(wait) => {}
+            _ = stop.changed() => return crashes,
+        }
+        let mut s = server.lock().await;
+        s.kill();
+        crashes += 1;
+        tokio::time::sleep(Duration::from_millis(rng.random_range(50..400))).await;
+        if let Err(e) = s.start(shared.clock.now()).await {
+            eprintln!("restart after crash {crashes} failed: {e:#}");
+        }
+    }
+}

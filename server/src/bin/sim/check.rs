@@ -1,0 +1,254 @@
+//! The end-of-day check, from the database the server wrote and what the
+//! agents were told: every ticket finished, nobody called twice or out of
+//! turn, every acknowledged action on record, the event log without gaps,
+//! every subscriber's stream complete — and how good the wait estimates
+//! shown at the kiosk were.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::Path;
+use std::str::FromStr;
+
+use chrono::{DateTime, Utc};
+use madoguchi_server::config::Office;
+use sqlx::Row;
+use sqlx::sqlite::{SqliteConnectOptions, SqlitePool};
+
+use crate::agents::{Acks, Received};
+
+#[derive(Debug, Default)]
+pub struct Report {
+    pub tickets: usize,
+    pub events: usize,
+    pub calls: usize,
+    pub violations: Vec<String>,
+    /// Walk-in tickets with a shown estimate and a real wait.
+    pub estimated: usize,
+    pub mean_abs_error: f64,
+    pub within_range: f64,
+    pub mean_wait: f64,
+    pub max_wait: f64,
+    pub subscribers: usize,
+}
+
+struct TicketRow {
+    state: String,
+    priority: bool,
+    slot_start: Option<DateTime<Utc>>,
+    issued_at: DateTime<Utc>,
+}
+
+fn ts(s: &str) -> anyhow::Result<DateTime<Utc>> {
+    Ok(DateTime::parse_from_rfc3339(s)?.with_timezone(&Utc))
+}
+
+/// The call-next order of DESIGN.md, written out again here (not taken from
+/// the engine) so that the check is independent of the code it checks.
+fn order_key(
+    t: &TicketRow,
+    id: i64,
+    now: DateTime<Utc>,
+) -> (u8, DateTime<Utc>, DateTime<Utc>, i64) {
+    match t.slot_start {
+        Some(slot) if slot <= now => (0, slot, t.issued_at, id),
+        _ => (if t.priority { 1 } else { 2 }, t.issued_at, t.issued_at, id),
+    }
+}
+
+pub async fn check(
+    data: &Path,
+    office: &Office,
+    acks: &Acks,
+    received: &[Received],
+) -> anyhow::Result<Report> {
+    let opts = SqliteConnectOptions::from_str("sqlite://madoguchi.db")?
+        .filename(data.join("madoguchi.db"))
+        .read_only(true);
+    let pool = SqlitePool::connect_with(opts).await?;
+    let mut r = Report::default();
+    let mut v = Vec::new();
+
+    let mut tickets = HashMap::new();
+    for row in sqlx::query("SELECT id, state, priority, slot_start, issued_at FROM tickets")
+        .fetch_all(&pool)
+        .await?
+    {
+        let slot: Option<String> = row.try_get("slot_start")?;
+        tickets.insert(
+            row.try_get::<i64, _>("id")?,
+            TicketRow {
+                state: row.try_get("state")?,
+                priority: row.try_get::<i64, _>("priority")? != 0,
+                slot_start: slot.as_deref().map(ts).transpose()?,
+                issued_at: ts(&row.try_get::<String, _>("issued_at")?)?,
+            },
+        );
+    }
+    r.tickets = tickets.len();
+    for (id, t) in &tickets {
+        if !matches!(t.state.as_str(), "done" | "no_show" | "cancelled") {
+            v.push(format!("ticket {id} ends the day {}", t.state));
+        }
+    }
+
+    // The event log: dense ids, then replayed against the ordering rules.
+    let events = sqlx::query("SELECT id, kind, at, data FROM events ORDER BY id")
+        .fetch_all(&pool)
+        .await?;
+    r.events = events.len();
+    let booths: HashMap<&str, HashSet<&str>> = office
+        .booths
+        .iter()
+        .map(|b| {
+            (
+                b.id.as_str(),
+                b.services.iter().map(String::as_str).collect(),
+            )
+        })
+        .collect();
+    // Waiting tickets → the service they wait for.
+    let mut waiting: BTreeMap<i64, String> = BTreeMap::new();
+    let mut first_call: HashMap<i64, DateTime<Utc>> = HashMap::new();
+    let mut kinds: HashMap<(String, i64), usize> = HashMap::new();
+    let mut called_at_booth: HashSet<(i64, String)> = HashSet::new();
+    let mut expected_id = 1;
+    for e in &events {
+        let id: i64 = e.try_get("id")?;
+        if id != expected_id {
+            v.push(format!("event ids jump from {} to {id}", expected_id - 1));
+        }
+        expected_id = id + 1;
+        let kind: String = e.try_get("kind")?;
+        let at = ts(&e.try_get::<String, _>("at")?)?;
+        let data: protocol::EventData = serde_json::from_str(&e.try_get::<String, _>("data")?)?;
+        let Some(ticket) = data.ticket_id else {
+            continue;
+        };
+        *kinds.entry((kind.clone(), ticket)).or_default() += 1;
+        match kind.as_str() {
+            "ticket.issued" | "ticket.transferred" | "ticket.reactivated" => {
+                if let Some(s) = data.service.clone() {
+                    waiting.insert(ticket, s);
+                }
+            }
+            "ticket.called" => {
+                r.calls += 1;
+                let booth = data.booth.clone().unwrap_or_default();
+                called_at_booth.insert((ticket, booth.clone()));
+                first_call.entry(ticket).or_insert(at);
+                if waiting.remove(&ticket).is_none() {
+                    v.push(format!(
+                        "ticket {ticket} called at {booth} while not waiting (called twice?)"
+                    ));
+                    continue;
+                }
+                let (Some(serves), Some(me)) = (booths.get(booth.as_str()), tickets.get(&ticket))
+                else {
+                    v.push(format!("call of ticket {ticket} at unknown booth {booth}"));
+                    continue;
+                };
+                let mine = order_key(me, ticket, at);
+                for (other, service) in &waiting {
+                    if !serves.contains(service.as_str()) {
+                        continue;
+                    }
+                    if let Some(o) = tickets.get(other)
+                        && order_key(o, *other, at) < mine
+                    {
+                        v.push(format!(
+                            "ticket {other} ({service}) was skipped when {booth} called {ticket}"
+                        ));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    if !waiting.is_empty() {
+        v.push(format!(
+            "{} tickets still waiting at the end of the log",
+            waiting.len()
+        ));
+    }
+
+    // What the server acknowledged is on record.
+    let has = |kind: &str, t: i64| kinds.get(&(kind.to_string(), t)).copied().unwrap_or(0) > 0;
+    for i in &acks.issued {
+        if !tickets.contains_key(&i.ticket) || !has("ticket.issued", i.ticket) {
+            v.push(format!("acknowledged ticket {} is missing", i.ticket));
+        }
+    }
+    for (t, booth) in &acks.calls {
+        if !called_at_booth.contains(&(*t, booth.clone())) {
+            v.push(format!("acknowledged call of {t} at {booth} is missing"));
+        }
+    }
+    for (list, kind) in [
+        (&acks.completes, "ticket.done"),
+        (&acks.no_shows, "ticket.no_show"),
+        (&acks.transfers, "ticket.transferred"),
+        (&acks.recalls, "ticket.recalled"),
+        (&acks.starts, "ticket.serving"),
+    ] {
+        for t in list {
+            if !has(kind, *t) {
+                v.push(format!("acknowledged {kind} of ticket {t} is missing"));
+            }
+        }
+    }
+    for b in &acks.bookings {
+        let found: Option<i64> = sqlx::query_scalar("SELECT id FROM reservations WHERE id = ?")
+            .bind(b)
+            .fetch_optional(&pool)
+            .await?;
+        if found.is_none() {
+            v.push(format!("acknowledged reservation {b} is missing"));
+        }
+    }
+
+    // Every subscriber got each event once, in order, without gaps.
+    let last = events.len() as i64;
+    for s in received {
+        r.subscribers += 1;
+        if s.ids.windows(2).any(|w| w[1] != w[0] + 1) {
+            let gap = s.ids.windows(2).find(|w| w[1] != w[0] + 1);
+            v.push(format!(
+                "{} skipped or repeated events around {gap:?}",
+                s.name
+            ));
+        }
+        if s.whole_day && (s.ids.first() != Some(&1) || s.ids.last() != Some(&last)) {
+            v.push(format!(
+                "{} saw events {:?}..{:?} of 1..{last}",
+                s.name,
+                s.ids.first(),
+                s.ids.last()
+            ));
+        }
+    }
+
+    // The waits shown at the kiosk against the real ones.
+    let mut errors = Vec::new();
+    let mut within = 0;
+    let mut waits = Vec::new();
+    for i in acks.issued.iter().filter(|i| i.walk_in) {
+        let Some(called) = first_call.get(&i.ticket) else {
+            continue;
+        };
+        let real = (*called - i.issued_at).num_milliseconds() as f64 / 60_000.0;
+        waits.push(real);
+        errors.push((real - f64::from(i.estimate.minutes)).abs());
+        if real >= f64::from(i.estimate.low) - 0.5 && real <= f64::from(i.estimate.high) + 0.5 {
+            within += 1;
+        }
+    }
+    r.estimated = errors.len();
+    if !errors.is_empty() {
+        r.mean_abs_error = errors.iter().sum::<f64>() / errors.len() as f64;
+        r.within_range = within as f64 / errors.len() as f64;
+        r.mean_wait = waits.iter().sum::<f64>() / waits.len() as f64;
+        r.max_wait = waits.iter().copied().fold(0.0, f64::max);
+    }
+    r.violations = v;
+    pool.close().await;
+    Ok(r)
+}

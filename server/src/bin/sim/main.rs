@@ -1,0 +1,352 @@
+//! `madoguchi-sim`: a whole office day against the real server on loopback,
+//! at many times real speed, then a check of what must hold and a report of
+//! how good the wait estimates were. With `--crash-every` the server is
+//! killed with SIGKILL at random moments and restarted (the crash test).
+//!
+//!   madoguchi-sim                                  # 2,000 visitors, 08:30–17:00, 100×
+//!   madoguchi-sim --visitors 300 --until 10:30 --speed 200 --crash-every 2-5
+//!
+//! Exit status 1 when an invariant is broken. Only 127.0.0.1 is contacted;
+//! every loop is bounded and the run stops by itself.
+
+mod agents;
+mod check;
+mod clock;
+mod plan;
+mod server;
+
+use std::path::PathBuf;
+use std::sync::atomic::Ordering;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, bail};
+use chrono::{NaiveDate, NaiveTime, TimeZone, Utc};
+use clap::Parser;
+use madoguchi_server::config::Office;
+use protocol::{Client, CreateReservation};
+
+use crate::agents::{Acks, Received, Schedule, Shared};
+use crate::clock::SimClock;
+use crate::server::ServerProcess;
+
+#[derive(Parser)]
+#[command(
+    name = "madoguchi-sim",
+    about = "Simulate an office day against the real server and check it"
+)]
+struct Cli {
+    /// Walk-in visitors over the day.
+    #[arg(long, default_value_t = 2000)]
+    visitors: usize,
+    /// Simulated seconds per real second.
+    #[arg(long, default_value_t = 100.0)]
+    speed: f64,
+    /// Last walk-in arrival (HH:MM, office time); counters then serve who is left.
+    #[arg(long, default_value = "17:00")]
+    until: String,
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// Kill -9 and restart the server every MIN-MAX real seconds (e.g. 2-6).
+    #[arg(long)]
+    crash_every: Option<String>,
+    /// The server binary (default: next to this one).
+    #[arg(long)]
+    server: Option<PathBuf>,
+    /// Data directory to use (default: a fresh temporary one, removed after).
+    #[arg(long)]
+    data: Option<PathBuf>,
+}
+
+const DAY: (i32, u32, u32) = (2026, 12, 1); // a Tuesday, no holiday
+
+fn hhmm(s: &str) -> anyhow::Result<NaiveTime> {
+    NaiveTime::parse_from_str(s, "%H:%M").with_context(|| format!("{s:?} is not HH:MM"))
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    anyhow::ensure!(cli.speed >= 1.0 && cli.speed <= 2000.0, "--speed 1..=2000");
+    anyhow::ensure!(cli.visitors <= 20_000, "--visitors at most 20,000");
+    let crash_every = match &cli.crash_every {
+        None => None,
+        Some(s) => {
+            let (a, b) = s.split_once('-').context("--crash-every MIN-MAX")?;
+            let (a, b): (f64, f64) = (a.parse()?, b.parse()?);
+            anyhow::ensure!(a >= 0.5 && b >= a, "--crash-every: 0.5 <= MIN <= MAX");
+            Some((a, b))
+        }
+    };
+    let tmp = tempfile::tempdir()?;
+    let data = cli.data.clone().unwrap_or_else(|| tmp.path().join("data"));
+    std::fs::create_dir_all(&data)?;
+    let bin = match &cli.server {
+        Some(p) => p.clone(),
+        None => std::env::current_exe()?
+            .parent()
+            .context("no directory")?
+            .join("madoguchi-server"),
+    };
+    let config = server::write_office(&data)?;
+    let office = Office::parse(&server::office_toml()).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let tz = office.time_zone;
+    let day = NaiveDate::from_ymd_opt(DAY.0, DAY.1, DAY.2).context("day")?;
+    let local = |t: NaiveTime| {
+        tz.from_local_datetime(&day.and_time(t))
+            .single()
+            .map(|d| d.with_timezone(&Utc))
+            .context("local time")
+    };
+    let open_time = hhmm("08:30")?;
+    let until = hhmm(&cli.until)?;
+    anyhow::ensure!(until > open_time, "--until after 08:30");
+    let day_plan = plan::plan(&plan::PlanSettings {
+        seed: cli.seed,
+        visitors: cli.visitors,
+        day,
+        tz,
+        open: open_time,
+        until,
+        okuyami_slots: ["09:00", "10:30", "13:30", "15:00"]
+            .iter()
+            .map(|s| hhmm(s))
+            .collect::<anyhow::Result<_>>()?,
+        okuyami_capacity: office.booths_serving("okuyami"),
+    });
+
+    let mut srv = ServerProcess::new(bin, data.clone(), config, cli.speed)?;
+    let booth_ids: Vec<String> = office.booths.iter().map(|b| b.id.clone()).collect();
+    let kiosk_token = srv.set_up(&booth_ids)?;
+    let clock = SimClock::new(local(hhmm("08:20")?)?, cli.speed);
+    srv.start(clock.now()).await?;
+    let base = srv.base();
+    let public = Client::new(&base)?;
+    let kiosk = public.with_token(kiosk_token);
+    let (stop, _) = tokio::sync::watch::channel(false);
+    let shared = Arc::new(Shared {
+        clock,
+        acks: Mutex::new(Acks::default()),
+        behaviour: Mutex::new(Default::default()),
+        arrivals_done: Default::default(),
+        retries: Default::default(),
+        stop,
+    });
+    let started = Instant::now();
+    println!(
+        "madoguchi-sim: {} visitors, {} reservations, {} counters, {}× ({} real s per simulated hour){}",
+        day_plan.visitors.len(),
+        day_plan.bookings.len(),
+        booth_ids.len(),
+        cli.speed,
+        3600.0 / cli.speed,
+        crash_every.map_or(String::new(), |(a, b)| format!(", kill -9 every {a}–{b} s"))
+    );
+
+    // Reservations, booked before the doors open.
+    let mut booking_tokens = Vec::new();
+    for b in &day_plan.bookings {
+        let created = public
+            .create_reservation(&CreateReservation {
+                service: "okuyami".into(),
+                start: b.slot.with_timezone(&tz).fixed_offset(),
+                name: Some("シミュ 花子".into()),
+                email: None,
+                phone: Some("090-0000-0000".into()),
+                answers: None,
+            })
+            .await
+            .context("booking a reservation")?;
+        if let Ok(mut a) = shared.acks.lock() {
+            a.bookings.push(created.id);
+        }
+        booking_tokens.push((b.arrive, created.token));
+    }
+
+    let server = Arc::new(tokio::sync::Mutex::new(srv));
+    // Subscribers: two steady wall boards and one whose network flaps.
+    let boards: Arc<Mutex<Vec<Received>>> = Arc::default();
+    let phones: Arc<Mutex<Vec<Received>>> = Arc::default();
+    let _ = agents::PHONES.set(phones.clone());
+    let mut board_tasks = Vec::new();
+    let mut progress = Vec::new();
+    for (name, drop_every) in [
+        ("board-1", None),
+        ("board-2", None),
+        ("board-flapping", Some(20.0)),
+    ] {
+        let p = Arc::new(std::sync::atomic::AtomicI64::new(0));
+        progress.push(p.clone());
+        board_tasks.push(tokio::spawn(agents::board(
+            shared.clone(),
+            public.clone(),
+            name.into(),
+            drop_every,
+            p,
+            boards.clone(),
+        )));
+    }
+
+    // Counters: two open late, a third pause before and a third after the
+    // middle of the day; the おくやみ rooms do not pause.
+    let open = local(open_time)?;
+    let last_arrival = local(until)?;
+    let mid = open + (last_arrival - open) / 2;
+    let mut counters = Vec::new();
+    for (i, b) in booth_ids.iter().enumerate() {
+        let staff = public
+            .login(&format!("staff-{b}"), server::PASSWORD)
+            .await
+            .context("staff login")?;
+        let okuyami = b.starts_with("okuyami");
+        let pause = match (okuyami, i % 3) {
+            (false, 0) => Some((mid - chrono::Duration::minutes(40), mid)),
+            (false, 1) => Some((mid, mid + chrono::Duration::minutes(40))),
+            _ => None,
+        };
+        let schedule = Schedule {
+            open: if i % 5 == 4 {
+                open + chrono::Duration::minutes(30)
+            } else {
+                open
+            },
+            pause,
+            last_arrival,
+        };
+        counters.push(tokio::spawn(agents::counter(
+            shared.clone(),
+            public.with_token(staff.token),
+            b.clone(),
+            schedule,
+            cli.seed.wrapping_add(i as u64 * 7919),
+        )));
+    }
+
+    // The crash test starts once everyone is logged in.
+    let (stop_crashing, crash_stop) = tokio::sync::watch::channel(false);
+    let crasher = crash_every.map(|every| {
+        tokio::spawn(agents::crasher(
+            shared.clone(),
+            server.clone(),
+            every,
+            cli.seed,
+            crash_stop,
+        ))
+    });
+
+    // Arrivals: walk-ins in time order, families at their reservation.
+    let mut arrivals = Vec::new();
+    for (arrive, token) in booking_tokens {
+        let Some(at) = arrive else { continue };
+        let (shared, kiosk) = (shared.clone(), kiosk.clone());
+        arrivals.push(tokio::spawn(async move {
+            shared.clock.sleep_until(at).await;
+            agents::reservation_visit(shared, kiosk, token).await;
+        }));
+    }
+    for v in day_plan.visitors.clone() {
+        shared.clock.sleep_until(v.arrive).await;
+        arrivals.push(tokio::spawn(agents::walk_in(
+            shared.clone(),
+            kiosk.clone(),
+            public.clone(),
+            v,
+        )));
+    }
+    for a in arrivals {
+        let _ = a.await;
+    }
+    shared.arrivals_done.store(true, Ordering::SeqCst);
+
+    // The counters finish the day (bounded: three times the planned length).
+    let bound = clock.real(((last_arrival - clock.now()).num_minutes().max(0) + 180) as f64) * 3
+        + Duration::from_secs(60);
+    let finished = tokio::time::timeout(bound, async {
+        for c in counters {
+            let _ = c.await;
+        }
+    })
+    .await;
+    if finished.is_err() {
+        bail!("the counters did not finish within {bound:?}: queue stuck?");
+    }
+    // Stop crashing, let every board catch up with the last event, stop.
+    let _ = stop_crashing.send(true);
+    let crashes = match crasher {
+        Some(c) => c.await.unwrap_or(0),
+        None => 0,
+    };
+    let mut last_id = 0;
+    for _ in 0..300 {
+        if let Ok(b) = public.board().await {
+            last_id = b.last_event_id;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while Instant::now() < deadline && progress.iter().any(|p| p.load(Ordering::SeqCst) < last_id) {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let _ = shared.stop.send(true);
+    for t in board_tasks {
+        let _ = t.await;
+    }
+    server.lock().await.stop();
+
+    let acks = std::mem::take(&mut *shared.acks.lock().map_err(|_| anyhow::anyhow!("acks"))?);
+    let mut received = boards
+        .lock()
+        .map_err(|_| anyhow::anyhow!("boards"))?
+        .clone();
+    received.extend(
+        phones
+            .lock()
+            .map_err(|_| anyhow::anyhow!("phones"))?
+            .iter()
+            .cloned(),
+    );
+    let report = check::check(&data, &office, &acks, &received).await?;
+    let real = started.elapsed().as_secs_f64();
+    println!(
+        "simulated day finished in {real:.0} s real ({:.1} simulated h)",
+        real * cli.speed / 3600.0
+    );
+    println!(
+        "tickets {}  calls {}  events {}  subscribers {}  crashes {}  retried requests {}",
+        report.tickets,
+        report.calls,
+        report.events,
+        report.subscribers,
+        crashes,
+        shared.retries.load(Ordering::Relaxed)
+    );
+    println!(
+        "acknowledged: {} tickets, {} calls, {} completed, {} absent, {} transfers, {} bookings; refused {:?}",
+        acks.issued.len(),
+        acks.calls.len(),
+        acks.completes.len(),
+        acks.no_shows.len(),
+        acks.transfers.len(),
+        acks.bookings.len(),
+        acks.refused
+    );
+    println!(
+        "wait estimates at the kiosk ({} walk-ins): mean absolute error {:.1} min, {:.0} % within the range shown; real wait mean {:.1} min, max {:.0} min",
+        report.estimated,
+        report.mean_abs_error,
+        report.within_range * 100.0,
+        report.mean_wait,
+        report.max_wait
+    );
+    if report.violations.is_empty() {
+        println!("invariants: all hold");
+        Ok(())
+    } else {
+        println!("invariants: {} broken", report.violations.len());
+        for v in report.violations.iter().take(50) {
+            println!("  - {v}");
+        }
+        std::process::exit(1);
+    }
+}

@@ -1,0 +1,165 @@
+//! The real server as a child process on a fixed loopback port: set up
+//! (staff users, a kiosk device), started with a fast clock, killed with
+//! SIGKILL and restarted on the same data directory.
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, bail};
+use chrono::{DateTime, Utc};
+
+pub const PASSWORD: &str = "simulation-pass-1";
+
+pub struct ServerProcess {
+    pub bin: PathBuf,
+    pub data: PathBuf,
+    pub config: PathBuf,
+    pub port: u16,
+    pub speed: f64,
+    child: Option<Child>,
+}
+
+impl ServerProcess {
+    pub fn new(bin: PathBuf, data: PathBuf, config: PathBuf, speed: f64) -> anyhow::Result<Self> {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")?
+            .local_addr()?
+            .port();
+        Ok(ServerProcess {
+            bin,
+            data,
+            config,
+            port,
+            speed,
+            child: None,
+        })
+    }
+
+    pub fn base(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+
+    fn cli(&self, args: &[&str]) -> anyhow::Result<String> {
+        let out = Command::new(&self.bin)
+            .args(args)
+            .arg("--data")
+            .arg(&self.data)
+            .env("MADOGUCHI_PASSWORD", PASSWORD)
+            .stdin(Stdio::null())
+            .output()
+            .with_context(|| format!("running {}", self.bin.display()))?;
+        if !out.status.success() {
+            bail!("{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        }
+        Ok(String::from_utf8_lossy(&out.stdout).trim().to_string())
+    }
+
+    /// One staff user per booth and a kiosk device; returns the kiosk token.
+    pub fn set_up(&self, booths: &[String]) -> anyhow::Result<String> {
+        for b in booths {
+            self.cli(&["user", "add", &format!("staff-{b}")])?;
+        }
+        self.cli(&["device", "add", "sim-kiosk", "--role", "kiosk"])
+    }
+
+    /// Starts the server with its clock at `now` running `speed` times
+    /// faster, and waits until it answers.
+    pub async fn start(&mut self, now: DateTime<Utc>) -> anyhow::Result<()> {
+        let log = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(self.data.join("server.log"))?;
+        let child = Command::new(&self.bin)
+            .arg("serve")
+            .args(["--listen", &format!("127.0.0.1:{}", self.port)])
+            .arg("--data")
+            .arg(&self.data)
+            .arg("--config")
+            .arg(&self.config)
+            .args(["--clock-start", &now.to_rfc3339()])
+            .args(["--clock-rate", &self.speed.to_string()])
+            .env("RUST_LOG", "warn")
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(log)
+            .spawn()
+            .with_context(|| format!("starting {}", self.bin.display()))?;
+        self.child = Some(child);
+        let client = protocol::Client::new(&self.base())?;
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while client.health().await.is_err() {
+            if Instant::now() > deadline {
+                bail!(
+                    "the server did not answer within 30 s (see {})",
+                    self.data.join("server.log").display()
+                );
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        Ok(())
+    }
+
+    /// `kill -9`: no shutdown, no flush beyond what was committed.
+    pub fn kill(&mut self) {
+        if let Some(mut c) = self.child.take() {
+            let _ = c.kill();
+            let _ = c.wait();
+        }
+    }
+
+    /// A clean stop (SIGTERM), as at the end of the day.
+    pub fn stop(&mut self) {
+        if let Some(mut c) = self.child.take() {
+            let _ = Command::new("kill")
+                .args(["-TERM", &c.id().to_string()])
+                .status();
+            let deadline = Instant::now() + Duration::from_secs(10);
+            while Instant::now() < deadline {
+                if let Ok(Some(_)) = c.try_wait() {
+                    return;
+                }
+                std::thread::sleep(Duration::from_millis(20));
+            }
+            let _ = c.kill();
+            let _ = c.wait();
+        }
+    }
+}
+
+impl Drop for ServerProcess {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
+
+/// The simulated office: the demo office with twelve counters, service
+/// times of a busy 市民課, walk-ins all day and no daily limits that a
+/// simulated day would trip over.
+pub fn office_toml() -> String {
+    let mut toml = madoguchi_server::config::DEMO_OFFICE_TOML
+        .replace("average_minutes = 12", "average_minutes = 4")
+        .replace("average_minutes = 6", "average_minutes = 2")
+        .replace("average_minutes = 15", "average_minutes = 4")
+        .replace("average_minutes = 60", "average_minutes = 45")
+        .replace("lead_working_days = 2", "lead_working_days = 0");
+    let general = [
+        ("6", "[\"shomei\", \"juminido\"]"),
+        ("7", "[\"shomei\", \"juminido\", \"mynumber\"]"),
+        ("8", "[\"shomei\", \"kokuho\"]"),
+        ("9", "[\"shomei\", \"mynumber\", \"kokuho\"]"),
+        ("10", "[\"shomei\", \"juminido\", \"kokuho\", \"mynumber\"]"),
+    ];
+    for (id, services) in general {
+        toml.push_str(&format!(
+            "\n[[booths]]\nid = \"{id}\"\nlabel = {{ ja = \"{id}番窓口\", en = \"Counter {id}\" }}\nlocation = {{ ja = \"1階 市民課\", en = \"1F Citizens Division\" }}\nservices = {services}\n"
+        ));
+    }
+    toml.push_str("\n[security]\nsession_hours = 72\nkiosk_requests_per_minute = 1000000\n");
+    toml
+}
+
+pub fn write_office(dir: &Path) -> anyhow::Result<PathBuf> {
+    let path = dir.join("sim-office.toml");
+    std::fs::write(&path, office_toml())?;
+    Ok(path)
+}
