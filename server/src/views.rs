@@ -141,7 +141,7 @@ pub fn service_waits(office: &Office, floor: &Floor, now: DateTime<Utc>) -> Vec<
             ServiceWait {
                 service: s.id.clone(),
                 waiting,
-                estimated_wait: floor.estimate(&s.id, waiting),
+                estimated_wait: floor.estimate(&s.id, now),
                 open_booths: floor.open_booths(&s.id),
             }
         })

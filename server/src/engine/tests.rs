@@ -406,6 +406,50 @@ fn estimate_uses_people_ahead_service_time_and_open_booths() {
 }
 
 #[test]
+fn a_shared_counter_spends_time_on_the_other_procedure_too() {
+    // Counter 1 serves a and b; counter 3 serves b (and o). Three people
+    // wait for b, then one for a: counter 1 takes about half of the b
+    // queue (one of its two open counters), so the a visitor waits for it.
+    let mut f = floor();
+    for i in 0..3 {
+        run(&mut f, |f| {
+            f.issue(walk_in(&["b"], false), t0() + Duration::seconds(i))
+        });
+    }
+    let mine = run(&mut f, |f| {
+        f.issue(walk_in(&["a"], false), t0() + Duration::seconds(9))
+    });
+    open(&mut f, "1");
+    open(&mut f, "3");
+    let (ahead, e) = f.estimate_for(&mine, t0() + Duration::seconds(10));
+    assert_eq!(ahead, 0, "nobody ahead for the same procedure");
+    assert_eq!(
+        e.minutes, 15,
+        "3 × 10 min × 1/2 of b's counters, at 1 counter"
+    );
+    // A second counter for a halves it.
+    open(&mut f, "2");
+    assert_eq!(f.estimate_for(&mine, t0()).1.minutes, 8, "15 ÷ 2, rounded");
+}
+
+#[test]
+fn a_busy_counter_first_finishes_its_visitor() {
+    let mut f = floor();
+    run(&mut f, |f| f.issue(walk_in(&["a"], false), t0()));
+    let mine = run(&mut f, |f| {
+        f.issue(walk_in(&["a"], false), t0() + Duration::seconds(1))
+    });
+    open(&mut f, "2");
+    call_next(&mut f, "2", t0());
+    let (ahead, e) = f.estimate_for(&mine, t0());
+    assert_eq!(ahead, 0);
+    assert_eq!(e.minutes, 5, "half of a 10-minute visit left on average");
+    assert!(e.low <= 5 && e.high >= 5);
+    // A newcomer waits for the one ahead of them as well.
+    assert_eq!(f.estimate("a", t0()).minutes, 15);
+}
+
+#[test]
 fn service_time_average_follows_completed_visits() {
     let mut f = floor();
     let t = run(&mut f, |f| f.issue(walk_in(&["a"], false), t0()));

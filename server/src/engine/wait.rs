@@ -28,7 +28,13 @@ impl Ewma {
 /// "About N minutes" with a ±25 % range (rounded outward), never false precision.
 pub fn estimate(people_ahead: u32, service_minutes: f64, open_booths: u32) -> WaitEstimate {
     let booths = f64::from(open_booths.max(1));
-    let m = f64::from(people_ahead) * service_minutes / booths;
+    range(f64::from(people_ahead) * service_minutes / booths)
+}
+
+/// Expected minutes → "about N minutes" with a ±25 % range (rounded
+/// outward), never false precision.
+pub fn range(minutes: f64) -> WaitEstimate {
+    let m = minutes.max(0.0);
     WaitEstimate {
         minutes: m.round() as u32,
         low: (m * 0.75).floor() as u32,

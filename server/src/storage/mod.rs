@@ -115,14 +115,27 @@ impl Store {
         let max: Option<i64> = sqlx::query_scalar("SELECT MAX(id) FROM tickets")
             .fetch_one(&self.pool)
             .await?;
-        let samples =
-            sqlx::query("SELECT service, minutes FROM service_times WHERE day = ? ORDER BY id")
-                .bind(day.to_string())
-                .fetch_all(&self.pool)
-                .await?
-                .iter()
-                .map(|r| Ok((r.try_get("service")?, r.try_get("minutes")?)))
-                .collect::<Result<Vec<_>, StoreError>>()?;
+        // The estimate's samples are counter times (call → done), as the
+        // engine measures them; `minutes` (start → done) is for statistics.
+        let samples = sqlx::query(
+            "SELECT service, minutes, called_at, done_at FROM service_times WHERE day = ? ORDER BY id",
+        )
+        .bind(day.to_string())
+        .fetch_all(&self.pool)
+        .await?
+        .iter()
+        .map(|r| {
+            let called: Option<String> = r.try_get("called_at")?;
+            let minutes = match called {
+                Some(c) => {
+                    let done = parse_ts(&r.try_get::<String, _>("done_at")?)?;
+                    (done - parse_ts(&c)?).num_milliseconds() as f64 / 60_000.0
+                }
+                None => r.try_get("minutes")?,
+            };
+            Ok((r.try_get("service")?, minutes))
+        })
+        .collect::<Result<Vec<_>, StoreError>>()?;
         Ok(DayState {
             tickets,
             booths,
