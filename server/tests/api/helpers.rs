@@ -176,6 +176,18 @@ impl TestApp {
             .await
     }
 
+    /// The server's `/openapi.json`.
+    pub async fn openapi(&self) -> serde_json::Value {
+        self.http()
+            .get(self.url("/openapi.json"))
+            .send()
+            .await
+            .expect("doc")
+            .json()
+            .await
+            .expect("json")
+    }
+
     pub fn http(&self) -> reqwest::Client {
         reqwest::Client::new()
     }

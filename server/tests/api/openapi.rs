@@ -37,15 +37,7 @@ const CONTRACT: &[(&str, &str)] = &[
 #[tokio::test]
 async fn the_document_covers_the_contract_and_every_documented_route_answers() {
     let t = spawn_app().await;
-    let doc: Value = t
-        .http()
-        .get(t.url("/openapi.json"))
-        .send()
-        .await
-        .expect("doc")
-        .json()
-        .await
-        .expect("json");
+    let doc: Value = t.openapi().await;
     assert!(doc["openapi"].as_str().is_some_and(|v| v.starts_with("3.")));
     let paths = doc["paths"].as_object().expect("paths");
     for (method, path) in CONTRACT {

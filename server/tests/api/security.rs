@@ -46,15 +46,7 @@ fn concrete(path: &str) -> String {
 #[tokio::test]
 async fn every_route_refuses_missing_and_wrong_credentials() {
     let t = spawn_app().await;
-    let doc: Value = t
-        .http()
-        .get(t.url("/openapi.json"))
-        .send()
-        .await
-        .expect("doc")
-        .json()
-        .await
-        .expect("json");
+    let doc: Value = t.openapi().await;
     // An admin and the other roles' tokens.
     let admin_token = {
         let hash = madoguchi_server::auth::hash_password(STAFF_PASSWORD).expect("hash");

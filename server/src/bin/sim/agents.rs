@@ -98,6 +98,41 @@ const PAUSE: Duration = Duration::from_millis(100);
 /// Retries of one request before the agent gives up on it.
 const MAX_TRIES: u32 = 600;
 
+/// Sends a kiosk request until the server answers: transport failures and
+/// 5xx are retried (the server may be restarting), a refusal is counted.
+async fn at_the_kiosk<F, Fut>(shared: &Shared, mut send: F) -> Option<protocol::IssuedTicket>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<protocol::IssuedTicket, ClientError>>,
+{
+    for _ in 0..MAX_TRIES {
+        match send().await {
+            Ok(t) => return Some(t),
+            Err(e) if transient(&e) => {
+                shared.retries.fetch_add(1, Ordering::Relaxed);
+                tokio::time::sleep(PAUSE).await;
+            }
+            Err(e) => {
+                shared.refused(api_code(&e).unwrap_or("other"));
+                return None;
+            }
+        }
+    }
+    shared.refused("gave_up");
+    None
+}
+
+fn record_issued(shared: &Shared, t: &protocol::IssuedTicket, walk_in: bool) {
+    shared.ack(|a| {
+        a.issued.push(Issued {
+            ticket: t.id,
+            walk_in,
+            issued_at: t.issued_at.with_timezone(&Utc),
+            estimate: t.estimated_wait,
+        })
+    });
+}
+
 /// A walk-in visitor: takes a ticket (the same one on every retry, by its
 /// idempotency key), then perhaps follows it on the phone for a while.
 pub async fn walk_in(shared: Arc<Shared>, kiosk: Client, phone: Client, v: Visitor) {
@@ -106,70 +141,29 @@ pub async fn walk_in(shared: Arc<Shared>, kiosk: Client, phone: Client, v: Visit
         priority: v.priority,
         idempotency_key: v.key.clone(),
     };
-    for _ in 0..MAX_TRIES {
-        match kiosk.walk_in(&req).await {
-            Ok(t) => {
-                if let Ok(mut b) = shared.behaviour.lock() {
-                    b.insert(
-                        t.id,
-                        Behaviour {
-                            absent: v.absent,
-                            transfer_to: v.transfer_to.clone(),
-                        },
-                    );
-                }
-                shared.ack(|a| {
-                    a.issued.push(Issued {
-                        ticket: t.id,
-                        walk_in: true,
-                        issued_at: t.issued_at.with_timezone(&Utc),
-                        estimate: t.estimated_wait,
-                    })
-                });
-                if let Some(minutes) = v.watches_minutes {
-                    tokio::spawn(phone_follows(shared.clone(), phone, minutes));
-                }
-                return;
-            }
-            Err(e) if transient(&e) => {
-                shared.retries.fetch_add(1, Ordering::Relaxed);
-                tokio::time::sleep(PAUSE).await;
-            }
-            Err(e) => {
-                shared.refused(api_code(&e).unwrap_or("other"));
-                return;
-            }
-        }
+    let Some(t) = at_the_kiosk(&shared, || kiosk.walk_in(&req)).await else {
+        return;
+    };
+    if let Ok(mut b) = shared.behaviour.lock() {
+        b.insert(
+            t.id,
+            Behaviour {
+                absent: v.absent,
+                transfer_to: v.transfer_to.clone(),
+            },
+        );
     }
-    shared.refused("gave_up");
+    record_issued(&shared, &t, true);
+    if let Some(minutes) = v.watches_minutes {
+        tokio::spawn(phone_follows(shared.clone(), phone, minutes));
+    }
 }
 
 /// A family with a reservation scans its QR code at the kiosk.
 pub async fn reservation_visit(shared: Arc<Shared>, kiosk: Client, token: String) {
-    for _ in 0..MAX_TRIES {
-        match kiosk.checkin(&token).await {
-            Ok(t) => {
-                shared.ack(|a| {
-                    a.issued.push(Issued {
-                        ticket: t.id,
-                        walk_in: false,
-                        issued_at: t.issued_at.with_timezone(&Utc),
-                        estimate: t.estimated_wait,
-                    })
-                });
-                return;
-            }
-            Err(e) if transient(&e) => {
-                shared.retries.fetch_add(1, Ordering::Relaxed);
-                tokio::time::sleep(PAUSE).await;
-            }
-            Err(e) => {
-                shared.refused(api_code(&e).unwrap_or("other"));
-                return;
-            }
-        }
+    if let Some(t) = at_the_kiosk(&shared, || kiosk.checkin(&token)).await {
+        record_issued(&shared, &t, false);
     }
-    shared.refused("gave_up");
 }
 
 /// When a counter works: opens at `open`, pauses for lunch, closes when the
