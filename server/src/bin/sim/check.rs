@@ -252,3 +252,151 @@ pub async fn check(
     pool.close().await;
     Ok(r)
 }
+
+#[cfg(test)]
+mod tests {
+    //! The checker must catch what it is there to catch: a log written by
+    //! hand with a ticket skipped, a ticket called twice, a gap in the
+    //! event ids, an unfinished ticket and a subscriber that missed one.
+
+    use super::*;
+    use crate::agents::Received;
+
+    const T0: &str = "2026-12-01T00:00:00.000000Z";
+
+    async fn write(dir: &Path, tickets: &[(i64, &str, &str)], events: &[(i64, &str, &str, &str)]) {
+        let store = madoguchi_server::storage::Store::open(dir)
+            .await
+            .expect("db");
+        for (id, state, issued) in tickets {
+            sqlx::query(
+                "INSERT INTO tickets (id, day, number, prefix, seq, services, step, source, priority, state,
+                   issued_at, queued_at, call_count, notes, status_token)
+                 VALUES (?, '2026-12-01', ?, 'B', ?, '[\"shomei\"]', 0, 'walk_in', 0, ?, ?, ?, 0, '[]', ?)",
+            )
+            .bind(id)
+            .bind(format!("B{id:03}"))
+            .bind(id)
+            .bind(state)
+            .bind(issued)
+            .bind(issued)
+            .bind(format!("token-{id}"))
+            .execute(store.pool())
+            .await
+            .expect("ticket");
+        }
+        for (id, kind, at, data) in events {
+            sqlx::query(
+                "INSERT INTO events (id, kind, at, data, actor) VALUES (?, ?, ?, ?, 'test')",
+            )
+            .bind(id)
+            .bind(kind)
+            .bind(at)
+            .bind(data)
+            .execute(store.pool())
+            .await
+            .expect("event");
+        }
+        store.pool().close().await;
+    }
+
+    fn office() -> Office {
+        Office::parse(&crate::server::office_toml()).expect("office")
+    }
+
+    #[tokio::test]
+    async fn a_clean_day_passes() {
+        let dir = tempfile::tempdir().expect("dir");
+        write(
+            dir.path(),
+            &[(1, "done", T0)],
+            &[
+                (
+                    1,
+                    "ticket.issued",
+                    T0,
+                    r#"{"ticket_id":1,"service":"shomei"}"#,
+                ),
+                (
+                    2,
+                    "ticket.called",
+                    T0,
+                    r#"{"ticket_id":1,"service":"shomei","booth":"1"}"#,
+                ),
+                (3, "ticket.done", T0, r#"{"ticket_id":1}"#),
+            ],
+        )
+        .await;
+        let seen = Received {
+            name: "board".into(),
+            ids: vec![1, 2, 3],
+            whole_day: true,
+        };
+        let r = check(dir.path(), &office(), &Acks::default(), &[seen])
+            .await
+            .expect("check");
+        assert!(r.violations.is_empty(), "{:?}", r.violations);
+    }
+
+    #[tokio::test]
+    async fn skipped_twice_called_unfinished_and_gaps_are_all_caught() {
+        let dir = tempfile::tempdir().expect("dir");
+        let later = "2026-12-01T00:01:00.000000Z";
+        write(
+            dir.path(),
+            &[(1, "waiting", T0), (2, "done", later)],
+            &[
+                (
+                    1,
+                    "ticket.issued",
+                    T0,
+                    r#"{"ticket_id":1,"service":"shomei"}"#,
+                ),
+                (
+                    2,
+                    "ticket.issued",
+                    later,
+                    r#"{"ticket_id":2,"service":"shomei"}"#,
+                ),
+                // Booth 1 serves shomei: calling 2 before 1 skips 1.
+                (
+                    3,
+                    "ticket.called",
+                    later,
+                    r#"{"ticket_id":2,"service":"shomei","booth":"1"}"#,
+                ),
+                (
+                    4,
+                    "ticket.called",
+                    later,
+                    r#"{"ticket_id":2,"service":"shomei","booth":"2"}"#,
+                ),
+                (6, "ticket.done", later, r#"{"ticket_id":2}"#),
+            ],
+        )
+        .await;
+        let acks = Acks {
+            calls: vec![(1, "3".into())],
+            ..Acks::default()
+        };
+        let seen = Received {
+            name: "board".into(),
+            ids: vec![1, 2, 4],
+            whole_day: true,
+        };
+        let r = check(dir.path(), &office(), &acks, &[seen])
+            .await
+            .expect("check");
+        let all = r.violations.join("\n");
+        for expected in [
+            "ticket 1 (shomei) was skipped when 1 called 2",
+            "ticket 2 called at 2 while not waiting",
+            "ticket 1 ends the day waiting",
+            "event ids jump from 4 to 6",
+            "acknowledged call of 1 at 3 is missing",
+            "board skipped or repeated events",
+        ] {
+            assert!(all.contains(expected), "missing {expected:?} in:\n{all}");
+        }
+    }
+}
