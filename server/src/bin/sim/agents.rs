@@ -358,7 +358,7 @@ async fn serve_step(
             }
         }
         TicketState::Called => {
-            clock.sleep_minutes(rng.random_range(0.2..0.8)).await;
+            clock.sleep_minutes(rng.random_range(0.2..0.4)).await;
             let t = staff.ticket_action(c.id, "start").await.map_err(|_| ())?;
             shared.ack(|a| a.starts.push(c.id));
             Ok(Some(Current::from(&t)))

@@ -67,6 +67,28 @@ fn hhmm(s: &str) -> anyhow::Result<NaiveTime> {
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
+    // Ctrl-C or SIGTERM: take the server down too, then stop.
+    tokio::spawn(async {
+        let mut term =
+            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok();
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => {}
+            _ = async { match term.as_mut() { Some(t) => { t.recv().await; } None => std::future::pending().await } } => {}
+        }
+        server::kill_child();
+        if let Some(dir) = TEMP_DIR.get() {
+            let _ = std::fs::remove_dir_all(dir);
+        }
+        eprintln!("madoguchi-sim: stopped");
+        std::process::exit(130);
+    });
+    run(cli).await
+}
+
+/// The temporary data directory, removed by the signal handler too.
+static TEMP_DIR: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+
+async fn run(cli: Cli) -> anyhow::Result<()> {
     anyhow::ensure!(cli.speed >= 1.0 && cli.speed <= 2000.0, "--speed 1..=2000");
     anyhow::ensure!(cli.visitors <= 20_000, "--visitors at most 20,000");
     let crash_every = match &cli.crash_every {
@@ -79,6 +101,7 @@ async fn main() -> anyhow::Result<()> {
         }
     };
     let tmp = tempfile::tempdir()?;
+    let _ = TEMP_DIR.set(tmp.path().to_path_buf());
     let data = cli.data.clone().unwrap_or_else(|| tmp.path().join("data"));
     std::fs::create_dir_all(&data)?;
     let bin = match &cli.server {
@@ -346,7 +369,7 @@ async fn main() -> anyhow::Result<()> {
         "sim"
     };
     println!(
-        "FIGURE|{section}|{} walk-ins + {} reservations, 12 counters, {}× speed{}: every ticket finished, nobody called twice or out of turn, every acknowledged action on record, event ids dense, every subscriber stream complete|{}|all hold|{}",
+        "FIGURE|{section}|{} walk-ins + {} reservations, 12 counters + 2 おくやみ rooms, {}× speed{}: every ticket finished, nobody called twice or out of turn, every acknowledged action on record, event ids dense, every subscriber stream complete|{}|all hold|{}",
         day_plan.visitors.len(),
         day_plan.bookings.len(),
         cli.speed,

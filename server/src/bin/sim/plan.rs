@@ -7,12 +7,14 @@ use chrono_tz::Tz;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
-/// Walk-in procedures: (service, share of first procedures, mean minutes).
+/// Walk-in procedures: (service, share of first procedures, mean minutes
+/// at the counter). With 12 counters and 2,000 visitors a day the counters
+/// are busy ~95 % of the time: queues build at the peaks and drain after.
 pub const PROCEDURES: [(&str, f64, f64); 4] = [
-    ("shomei", 0.55, 2.0),
-    ("juminido", 0.20, 4.0),
-    ("kokuho", 0.13, 3.5),
-    ("mynumber", 0.12, 4.0),
+    ("shomei", 0.55, 1.2),
+    ("juminido", 0.20, 3.0),
+    ("kokuho", 0.13, 2.5),
+    ("mynumber", 0.12, 2.5),
 ];
 
 /// Mean minutes of an おくやみ appointment.
@@ -250,6 +252,6 @@ mod tests {
             .map(|_| service_minutes(&mut rng, "shomei"))
             .sum::<f64>()
             / n as f64;
-        assert!((1.8..2.2).contains(&mean), "{mean}");
+        assert!((1.08..1.32).contains(&mean), "{mean}");
     }
 }

@@ -11,6 +11,20 @@ use chrono::{DateTime, Utc};
 
 pub const PASSWORD: &str = "simulation-pass-1";
 
+/// The running server's pid, for the Ctrl-C / SIGTERM handler: a stopped
+/// simulation must not leave its server behind.
+pub static CHILD: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+
+/// Kills the server child at once (signal handler path).
+pub fn kill_child() {
+    let pid = CHILD.swap(0, std::sync::atomic::Ordering::SeqCst);
+    if pid != 0 {
+        let _ = Command::new("kill")
+            .args(["-KILL", &pid.to_string()])
+            .status();
+    }
+}
+
 pub struct ServerProcess {
     pub bin: PathBuf,
     pub data: PathBuf,
@@ -84,6 +98,7 @@ impl ServerProcess {
             .stderr(log)
             .spawn()
             .with_context(|| format!("starting {}", self.bin.display()))?;
+        CHILD.store(child.id(), std::sync::atomic::Ordering::SeqCst);
         self.child = Some(child);
         let client = protocol::Client::new(&self.base())?;
         let deadline = Instant::now() + Duration::from_secs(30);
@@ -101,6 +116,7 @@ impl ServerProcess {
 
     /// `kill -9`: no shutdown, no flush beyond what was committed.
     pub fn kill(&mut self) {
+        CHILD.store(0, std::sync::atomic::Ordering::SeqCst);
         if let Some(mut c) = self.child.take() {
             let _ = c.kill();
             let _ = c.wait();
@@ -109,6 +125,7 @@ impl ServerProcess {
 
     /// A clean stop (SIGTERM), as at the end of the day.
     pub fn stop(&mut self) {
+        CHILD.store(0, std::sync::atomic::Ordering::SeqCst);
         if let Some(mut c) = self.child.take() {
             let _ = Command::new("kill")
                 .args(["-TERM", &c.id().to_string()])
@@ -132,14 +149,15 @@ impl Drop for ServerProcess {
     }
 }
 
-/// The simulated office: the demo office with twelve counters, service
+/// The simulated office: the demo office with twelve counters for walk-in
+/// procedures (and its two おくやみ rooms), service
 /// times of a busy 市民課, walk-ins all day and no daily limits that a
 /// simulated day would trip over.
 pub fn office_toml() -> String {
     let mut toml = madoguchi_server::config::DEMO_OFFICE_TOML
-        .replace("average_minutes = 12", "average_minutes = 4")
-        .replace("average_minutes = 6", "average_minutes = 2")
-        .replace("average_minutes = 15", "average_minutes = 4")
+        .replace("average_minutes = 12", "average_minutes = 3")
+        .replace("average_minutes = 6", "average_minutes = 1")
+        .replace("average_minutes = 15", "average_minutes = 3")
         .replace("average_minutes = 60", "average_minutes = 45")
         .replace("lead_working_days = 2", "lead_working_days = 0");
     let general = [
@@ -148,6 +166,8 @@ pub fn office_toml() -> String {
         ("8", "[\"shomei\", \"kokuho\"]"),
         ("9", "[\"shomei\", \"mynumber\", \"kokuho\"]"),
         ("10", "[\"shomei\", \"juminido\", \"kokuho\", \"mynumber\"]"),
+        ("11", "[\"shomei\", \"juminido\"]"),
+        ("12", "[\"shomei\", \"kokuho\", \"mynumber\"]"),
     ];
     for (id, services) in general {
         toml.push_str(&format!(
