@@ -588,21 +588,27 @@ impl bevy::render::extract_resource::ExtractResource for DrawnNumber {
 struct LatencyLog {
     file: std::fs::File,
     logged: Option<String>,
+    /// `MADOGUCHI_LOG_FRAMES=1`: also log every presented frame.
+    every_frame: bool,
 }
 
 /// Runs after the frame was rendered and presented (render world, Cleanup).
 fn log_presented_number(drawn: Option<Res<DrawnNumber>>, mut log: ResMut<LatencyLog>) {
     use std::io::Write;
+    let micros = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_micros())
+        .unwrap_or(0);
+    // Idle-cost diagnosis: one line per presented frame.
+    if log.every_frame {
+        let _ = writeln!(log.file, "frame\t{micros}");
+    }
     let Some(number) = drawn.and_then(|d| d.0.clone()) else {
         return;
     };
     if log.logged.as_ref() == Some(&number) {
         return;
     }
-    let micros = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_micros())
-        .unwrap_or(0);
     let _ = writeln!(log.file, "{number}\t{micros}");
     log.logged = Some(number);
 }
@@ -772,7 +778,10 @@ pub fn run(settings: BoardSettings) -> AppExit {
                 // word-segmentation model; lines are kept short instead.
                 filter: "info,wgpu=error,naga=warn,icu_provider=error,icu_segmenter=error".into(),
                 ..default()
-            }),
+            })
+            // No gamepads here: gilrs polls for them on its own thread
+            // every few milliseconds (a third of the idle board's CPU).
+            .disable::<bevy::gilrs::GilrsPlugin>(),
     )
     .insert_resource(if settings.screenshot.is_some() {
         WinitSettings::game()
@@ -798,7 +807,11 @@ pub fn run(settings: BoardSettings) -> AppExit {
             bevy::render::extract_resource::ExtractResourcePlugin::<DrawnNumber>::default(),
         );
         app.sub_app_mut(RenderApp)
-            .insert_resource(LatencyLog { file, logged: None })
+            .insert_resource(LatencyLog {
+                file,
+                logged: None,
+                every_frame: std::env::var_os("MADOGUCHI_LOG_FRAMES").is_some(),
+            })
             .add_systems(Render, log_presented_number.in_set(RenderSystems::Cleanup));
     }
     if let Some(path) = settings.screenshot.clone() {
