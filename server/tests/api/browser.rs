@@ -72,8 +72,12 @@ pub async fn save_screenshot(c: &fantoccini::Client, folder: &str, name: &str) {
     eprintln!("screenshot: {}", path.display());
 }
 
+/// The text of the element with `id`, waiting (up to 10 s) for it to
+/// appear: after a click that submits a form the next page may still load.
 pub async fn text_of(c: &fantoccini::Client, id: &str) -> String {
-    c.find(Locator::Id(id))
+    c.wait()
+        .at_most(std::time::Duration::from_secs(10))
+        .for_element(Locator::Id(id))
         .await
         .expect("element")
         .text()

@@ -326,13 +326,9 @@ fn render_form(
 ) -> Response {
     let c = catalogue();
     let t = |id: &str| c.text(lang, id);
-    let Ok(start) = DateTime::parse_from_rfc3339(&e.start) else {
-        return problem_page(
-            lang,
-            StatusCode::BAD_REQUEST,
-            &c.text(lang, "book-bad-time"),
-            &format!("/book/{}", svc.id),
-        );
+    let start = match chosen_time(&e.start, svc, lang) {
+        Ok(t) => t,
+        Err(page) => return *page,
     };
     let name = localized(&svc.name, lang);
     // A text field with its label and, when it has one, its problem.
@@ -408,6 +404,23 @@ fn render_form(
     (status, Html(html.into_string())).into_response()
 }
 
+/// The slot time carried by the forms, or the page that says it cannot be
+/// booked (a form edited by hand).
+fn chosen_time(
+    start: &str,
+    svc: &crate::config::ServiceConfig,
+    lang: &str,
+) -> Result<DateTime<FixedOffset>, Box<Response>> {
+    DateTime::parse_from_rfc3339(start).map_err(|_| {
+        Box::new(problem_page(
+            lang,
+            StatusCode::BAD_REQUEST,
+            &catalogue().text(lang, "book-bad-time"),
+            &format!("/book/{}", svc.id),
+        ))
+    })
+}
+
 fn find_bookable<'a>(app: &'a App, id: &str) -> Option<&'a crate::config::ServiceConfig> {
     bookable(app).into_iter().find(|s| s.id == id)
 }
@@ -465,13 +478,9 @@ pub async fn confirm(
     if !errors.is_empty() || form.contains_key("edit") {
         return render_form(&app, svc, lang, &entry, &errors);
     }
-    let Ok(start) = DateTime::parse_from_rfc3339(&entry.start) else {
-        return problem_page(
-            lang,
-            StatusCode::BAD_REQUEST,
-            &c.text(lang, "book-bad-time"),
-            &format!("/book/{}", svc.id),
-        );
+    let start = match chosen_time(&entry.start, svc, lang) {
+        Ok(t) => t,
+        Err(page) => return *page,
     };
     let questions = &app.office.questionnaire.questions;
     let or_dash = |v: &str| {
@@ -546,13 +555,9 @@ pub async fn submit(
     if !errors.is_empty() {
         return render_form(&app, svc, lang, &entry, &errors);
     }
-    let Ok(start) = DateTime::parse_from_rfc3339(&entry.start) else {
-        return problem_page(
-            lang,
-            StatusCode::BAD_REQUEST,
-            &c.text(lang, "book-bad-time"),
-            &format!("/book/{}", svc.id),
-        );
+    let start = match chosen_time(&entry.start, svc, lang) {
+        Ok(t) => t,
+        Err(page) => return *page,
     };
     let answers = svc
         .questionnaire
