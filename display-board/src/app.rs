@@ -207,6 +207,21 @@ struct Fonts {
     vietnamese: Handle<Font>,
 }
 
+const REGULAR_FONT: &str = "fonts/BIZUDPGothic-Regular.ttf";
+
+/// The font file (under `assets/`) of the guidance line in `lang`. BIZ UD
+/// has no Hangul and lacks some simplified Chinese and Vietnamese letters;
+/// the Chinese font is cut down to the line's characters
+/// (`scripts/subset-fonts`), which the board's tests check.
+pub fn guidance_font_file(lang: &str) -> &'static str {
+    match lang {
+        "ko" => "fonts/NanumGothic.ttf",
+        "zh" => "fonts/DroidSansFallback-guidance.ttf",
+        "vi" => "fonts/DejaVuSans.ttf",
+        _ => REGULAR_FONT,
+    }
+}
+
 impl Fonts {
     fn for_language(&self, lang: &str) -> &Handle<Font> {
         match lang {
@@ -220,6 +235,7 @@ impl Fonts {
 
 const BG: Color = Color::srgb(0.05, 0.09, 0.16);
 const PANEL: Color = Color::srgb(0.10, 0.16, 0.27);
+const RULE: Color = Color::srgb(0.30, 0.38, 0.52);
 const ACCENT: Color = Color::srgb(1.0, 0.84, 0.25);
 const FLASH: Color = Color::srgb(0.85, 0.25, 0.15);
 const TEXT: Color = Color::srgb(0.96, 0.97, 1.0);
@@ -254,33 +270,41 @@ fn font(handle: &Handle<Font>, vh: f32) -> TextFont {
 
 fn setup_screen(mut commands: Commands, assets: Res<AssetServer>, settings: Res<BoardSettings>) {
     let fonts = Fonts {
-        regular: assets.load("fonts/BIZUDPGothic-Regular.ttf"),
+        regular: assets.load(REGULAR_FONT),
         bold: assets.load("fonts/BIZUDPGothic-Bold.ttf"),
-        korean: assets.load("fonts/NanumGothic.ttf"),
-        chinese: assets.load("fonts/DroidSansFallbackFull.ttf"),
-        vietnamese: assets.load("fonts/DejaVuSans.ttf"),
+        korean: assets.load(guidance_font_file("ko")),
+        chinese: assets.load(guidance_font_file("zh")),
+        vietnamese: assets.load(guidance_font_file("vi")),
     };
     commands.insert_resource(fonts.clone());
     // Flat UI: no multisampling (4× MSAA costs memory and software-render
-    // time for nothing on text and rectangles).
-    commands.spawn((Camera2d, Msaa::Off));
+    // time for nothing on text and rectangles). The page colour is the
+    // camera's clear colour, not a full-screen node: every UI node runs
+    // Bevy's rounded-box fragment shader over each of its pixels, and on a
+    // software renderer large filled nodes were most of an idle frame's
+    // cost (see BENCHMARKS.md). Areas are set apart by thin rules instead.
+    commands.spawn((
+        Camera2d,
+        Msaa::Off,
+        Camera {
+            clear_color: ClearColorConfig::Custom(BG),
+            ..default()
+        },
+    ));
     let main_direction = if settings.portrait {
         FlexDirection::Column
     } else {
         FlexDirection::Row
     };
     commands
-        .spawn((
-            Node {
-                width: Val::Percent(100.0),
-                height: Val::Percent(100.0),
-                flex_direction: FlexDirection::Column,
-                padding: UiRect::all(Val::VMin(1.5)),
-                row_gap: Val::VMin(1.2),
-                ..default()
-            },
-            BackgroundColor(BG),
-        ))
+        .spawn((Node {
+            width: Val::Percent(100.0),
+            height: Val::Percent(100.0),
+            flex_direction: FlexDirection::Column,
+            padding: UiRect::all(Val::VMin(1.5)),
+            row_gap: Val::VMin(1.2),
+            ..default()
+        },))
         .with_children(|root| {
             // Header: office name, date and clock.
             root.spawn(Node {
@@ -303,6 +327,7 @@ fn setup_screen(mut commands: Commands, assets: Res<AssetServer>, settings: Res<
                     ClockText,
                 ));
             });
+            root.spawn(rule(true));
             // Main: now calling (big) and the recent calls.
             root.spawn(Node {
                 width: Val::Percent(100.0),
@@ -323,7 +348,8 @@ fn setup_screen(mut commands: Commands, assets: Res<AssetServer>, settings: Res<
                         padding: UiRect::all(Val::VMin(2.0)),
                         ..default()
                     },
-                    BackgroundColor(PANEL),
+                    // Filled only while a new call flashes.
+                    BackgroundColor(Color::NONE),
                     NowPanel,
                 ))
                 .with_children(|p| {
@@ -346,6 +372,7 @@ fn setup_screen(mut commands: Commands, assets: Res<AssetServer>, settings: Res<
                         NowBooth,
                     ));
                 });
+                m.spawn(rule(settings.portrait));
                 m.spawn((
                     Node {
                         flex_grow: 2.0,
@@ -355,10 +382,10 @@ fn setup_screen(mut commands: Commands, assets: Res<AssetServer>, settings: Res<
                         row_gap: Val::VMin(0.6),
                         ..default()
                     },
-                    BackgroundColor(PANEL),
                     HistoryList,
                 ));
             });
+            root.spawn(rule(true));
             // Waits per procedure.
             root.spawn((
                 Node {
@@ -405,6 +432,24 @@ fn setup_screen(mut commands: Commands, assets: Res<AssetServer>, settings: Res<
 
 #[derive(Component)]
 struct NowHeading;
+
+/// A thin line between areas (horizontal across the screen, or vertical).
+fn rule(horizontal: bool) -> impl Bundle {
+    let (width, height) = if horizontal {
+        (Val::Percent(100.0), Val::VMin(0.3))
+    } else {
+        (Val::VMin(0.3), Val::Auto)
+    };
+    (
+        Node {
+            width,
+            height,
+            flex_shrink: 0.0,
+            ..default()
+        },
+        BackgroundColor(RULE),
+    )
+}
 
 fn two(texts: &Catalogue, id: &str) -> String {
     format!("{} / {}", texts.text("ja", id), texts.text("en", id))
@@ -661,7 +706,7 @@ fn update_now_calling(
     let flashing = board.0.flashing(now).is_some();
     let on = flashing && (now * 2.0) as i64 % 2 == 0;
     for mut bg in &mut panel {
-        let want = if on { FLASH } else { PANEL };
+        let want = if on { FLASH } else { Color::NONE };
         if bg.0 != want {
             bg.0 = want;
         }

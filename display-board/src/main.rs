@@ -52,6 +52,7 @@ struct Cli {
 }
 
 fn main() -> bevy::app::AppExit {
+    madoguchi_board::memory::tune_allocator();
     let cli = Cli::parse();
     run(BoardSettings {
         server: cli.server,

@@ -1,0 +1,39 @@
+//! Every character of every guidance line has a glyph in the font the board
+//! draws it with. The Chinese font is cut down to that line's characters
+//! (`scripts/subset-fonts`); a changed text without a new subset would show
+//! empty boxes on the wall, so it fails here instead.
+
+use madoguchi_board::app::guidance_font_file;
+use messages::{Catalogue, LANGUAGES};
+
+#[test]
+fn each_guidance_line_can_be_drawn_with_its_font() {
+    let texts = Catalogue::new();
+    let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../assets/");
+    for lang in LANGUAGES {
+        let path = format!("{root}{}", guidance_font_file(lang));
+        let data = std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+        let face = ttf_parser::Face::parse(&data, 0).unwrap_or_else(|e| panic!("{path}: {e}"));
+        let line = texts.text(lang, "board-guidance");
+        let missing: String = line
+            .chars()
+            .filter(|c| !c.is_whitespace() && face.glyph_index(*c).is_none())
+            .collect();
+        assert!(
+            missing.is_empty(),
+            "{lang}: {path} has no glyph for {missing:?} (run scripts/subset-fonts)"
+        );
+    }
+}
+
+#[test]
+fn the_check_notices_a_character_the_subset_lacks() {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../assets/fonts/DroidSansFallback-guidance.ttf"
+    );
+    let data = std::fs::read(path).expect("subset font");
+    let face = ttf_parser::Face::parse(&data, 0).expect("parses");
+    assert!(face.glyph_index('号').is_some(), "a character of the line");
+    assert!(face.glyph_index('龍').is_none(), "a character outside it");
+}
