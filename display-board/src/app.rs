@@ -554,29 +554,51 @@ fn rebuild_lists(
                         &[("minutes", Arg::Num(i64::from(w.estimated_wait.minutes)))],
                     )
                 };
-                l.spawn((
-                    Node {
-                        flex_direction: FlexDirection::Column,
-                        padding: UiRect::all(Val::VMin(0.8)),
-                        border: UiRect::left(Val::VMin(0.8)),
-                        min_width: Val::Percent(18.0),
-                        ..default()
-                    },
-                    BackgroundColor(PANEL),
-                    BorderColor::all(lamp(w.estimated_wait.minutes)),
-                ))
-                .with_children(|card| {
-                    card.spawn((Text::new(name), font(&fonts.regular, 2.6), TextColor(MUTED)));
-                    card.spawn((
-                        Text::new(t.text_with(
-                            "ja",
-                            "board-waiting",
-                            &[("count", Arg::Num(i64::from(w.waiting)))],
-                        )),
-                        font(&fonts.bold, 3.6),
-                        TextColor(TEXT),
+                // The lamp is a strip of its own: a border would make Bevy
+                // shade the whole card a second time.
+                l.spawn(Node {
+                    min_width: Val::Percent(18.0),
+                    ..default()
+                })
+                .with_children(|lamp_and_card| {
+                    lamp_and_card.spawn((
+                        Node {
+                            width: Val::VMin(0.8),
+                            ..default()
+                        },
+                        BackgroundColor(lamp(w.estimated_wait.minutes)),
                     ));
-                    card.spawn((Text::new(wait), font(&fonts.regular, 2.6), TextColor(TEXT)));
+                    lamp_and_card
+                        .spawn((
+                            Node {
+                                flex_direction: FlexDirection::Column,
+                                flex_grow: 1.0,
+                                padding: UiRect::all(Val::VMin(0.8)),
+                                ..default()
+                            },
+                            BackgroundColor(PANEL),
+                        ))
+                        .with_children(|card| {
+                            card.spawn((
+                                Text::new(name),
+                                font(&fonts.regular, 2.6),
+                                TextColor(MUTED),
+                            ));
+                            card.spawn((
+                                Text::new(t.text_with(
+                                    "ja",
+                                    "board-waiting",
+                                    &[("count", Arg::Num(i64::from(w.waiting)))],
+                                )),
+                                font(&fonts.bold, 3.6),
+                                TextColor(TEXT),
+                            ));
+                            card.spawn((
+                                Text::new(wait),
+                                font(&fonts.regular, 2.6),
+                                TextColor(TEXT),
+                            ));
+                        });
                 });
             }
         });
@@ -729,6 +751,8 @@ fn update_clock(
     for mut c in &mut clock {
         if **c != shown {
             **c = shown.clone();
+            // Once a minute: give back what the last minute freed.
+            crate::memory::return_free_memory();
         }
     }
     // The guidance line changes language with the minute (no extra wake-ups).
