@@ -201,10 +201,8 @@ struct ReconnectMark;
 struct Fonts {
     regular: Handle<Font>,
     bold: Handle<Font>,
-    /// Fonts for guidance lines in scripts BIZ UD does not cover.
-    korean: Handle<Font>,
-    chinese: Handle<Font>,
-    vietnamese: Handle<Font>,
+    /// The guidance line's font per language (`guidance_font_file`).
+    guidance: Vec<(&'static str, Handle<Font>)>,
 }
 
 const REGULAR_FONT: &str = "fonts/BIZUDPGothic-Regular.ttf";
@@ -224,12 +222,10 @@ pub fn guidance_font_file(lang: &str) -> &'static str {
 
 impl Fonts {
     fn for_language(&self, lang: &str) -> &Handle<Font> {
-        match lang {
-            "ko" => &self.korean,
-            "zh" => &self.chinese,
-            "vi" => &self.vietnamese,
-            _ => &self.regular,
-        }
+        self.guidance
+            .iter()
+            .find(|(l, _)| *l == lang)
+            .map_or(&self.regular, |(_, handle)| handle)
     }
 }
 
@@ -272,9 +268,12 @@ fn setup_screen(mut commands: Commands, assets: Res<AssetServer>, settings: Res<
     let fonts = Fonts {
         regular: assets.load(REGULAR_FONT),
         bold: assets.load("fonts/BIZUDPGothic-Bold.ttf"),
-        korean: assets.load(guidance_font_file("ko")),
-        chinese: assets.load(guidance_font_file("zh")),
-        vietnamese: assets.load(guidance_font_file("vi")),
+        // The asset server loads each file once: languages that use the
+        // regular font share its handle.
+        guidance: LANGUAGES
+            .iter()
+            .map(|lang| (*lang, assets.load(guidance_font_file(lang))))
+            .collect(),
     };
     commands.insert_resource(fonts.clone());
     // Flat UI: no multisampling (4× MSAA costs memory and software-render
@@ -297,14 +296,14 @@ fn setup_screen(mut commands: Commands, assets: Res<AssetServer>, settings: Res<
         FlexDirection::Row
     };
     commands
-        .spawn((Node {
+        .spawn(Node {
             width: Val::Percent(100.0),
             height: Val::Percent(100.0),
             flex_direction: FlexDirection::Column,
             padding: UiRect::all(Val::VMin(1.5)),
             row_gap: Val::VMin(1.2),
             ..default()
-        },))
+        })
         .with_children(|root| {
             // Header: office name, date and clock.
             root.spawn(Node {
