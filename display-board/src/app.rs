@@ -846,10 +846,7 @@ pub fn run(settings: BoardSettings) -> AppExit {
                 // word-segmentation model; lines are kept short instead.
                 filter: "info,wgpu=error,naga=warn,icu_provider=error,icu_segmenter=error".into(),
                 ..default()
-            })
-            // No gamepads here: gilrs polls for them on its own thread
-            // every few milliseconds (a third of the idle board's CPU).
-            .disable::<bevy::gilrs::GilrsPlugin>(),
+            }),
     )
     .insert_resource(if settings.screenshot.is_some() {
         WinitSettings::game()

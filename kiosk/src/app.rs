@@ -269,10 +269,7 @@ pub fn run(settings: KioskSettings) -> AppExit {
             .set(bevy::log::LogPlugin {
                 filter: "info,wgpu=error,naga=warn,icu_provider=error,icu_segmenter=error".into(),
                 ..default()
-            })
-            // No gamepads here: gilrs polls for them on its own thread
-            // every few milliseconds (a third of the idle board's CPU).
-            .disable::<bevy::gilrs::GilrsPlugin>(),
+            }),
     )
     // Reactive: input and network replies wake the loop; a 1 s tick runs
     // the idle timer.
