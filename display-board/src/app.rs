@@ -243,12 +243,7 @@ impl Plugin for BoardScreenPlugin {
     fn build(&self, app: &mut App) {
         app.add_systems(Startup, setup_screen).add_systems(
             Update,
-            (
-                rebuild_lists,
-                update_now_calling,
-                update_clock,
-                keep_low_power,
-            )
+            (rebuild_lists, update_now_calling, update_clock)
                 .chain()
                 .after(drain_inbox),
         );
@@ -771,37 +766,6 @@ fn update_clock(
     }
 }
 
-/// Sleep until the shown minute changes unless something else wakes us.
-/// The runner keeps a fixed tick schedule (events do not shift it) but
-/// redraws whenever the update mode changes, so the mode is set twice only:
-/// a first wait up to the next minute, then a steady 60 s.
-fn keep_low_power(
-    board: Res<BoardSettings>,
-    settings: Option<ResMut<WinitSettings>>,
-    mut aligned: Local<Option<i64>>,
-) {
-    let Some(mut settings) = settings else { return };
-    if board.screenshot.is_some() {
-        return; // screenshot mode runs continuously on purpose
-    }
-    let now_ms = chrono::Utc::now().timestamp_millis();
-    let wait = match *aligned {
-        None => {
-            let boundary = now_ms - now_ms.rem_euclid(60_000) + 60_000;
-            *aligned = Some(boundary);
-            Duration::from_millis((boundary - now_ms) as u64 + 20)
-        }
-        Some(boundary) if boundary > 0 && now_ms >= boundary => {
-            *aligned = Some(0); // steady from here on
-            Duration::from_secs(60)
-        }
-        Some(_) => return,
-    };
-    let mode = UpdateMode::reactive_low_power(wait);
-    settings.focused_mode = mode;
-    settings.unfocused_mode = mode;
-}
-
 // ---------------------------------------------------------------- runtime
 
 #[derive(Resource)]
@@ -851,7 +815,11 @@ pub fn run(settings: BoardSettings) -> AppExit {
     .insert_resource(if settings.screenshot.is_some() {
         WinitSettings::game()
     } else {
-        WinitSettings::desktop_app()
+        let asleep = UpdateMode::reactive_low_power(SAFETY_WAKE);
+        WinitSettings {
+            focused_mode: asleep,
+            unfocused_mode: asleep,
+        }
     })
     .add_plugins(BoardLogicPlugin {
         settings: settings.clone(),
@@ -860,7 +828,7 @@ pub fn run(settings: BoardSettings) -> AppExit {
     .add_plugins(BoardScreenPlugin)
     .insert_resource(Speaker(crate::sound::spawn(settings.sound.clone())))
     .insert_resource(PendingNet(Some(tx)))
-    .add_systems(Startup, start_network);
+    .add_systems(Startup, (start_network, start_minute_ticker));
     if let Some(path) = &settings.latency_log
         && let Ok(file) = std::fs::OpenOptions::new()
             .create(true)
@@ -908,6 +876,38 @@ fn start_network(
             let _ = proxy.send_event(WinitUserEvent::WakeUp);
         },
     );
+}
+
+/// The board sleeps until something wakes it: the network thread (an event
+/// from the server) or the minute ticker (the clock). Bevy's own reactive
+/// timer is only a safety net. Measured with it as the clock (a wait up to
+/// the minute boundary, then 60 s): every minute drew two frames back to
+/// back, the second prompted by a window event (with window events ignored
+/// there was one), which on a software renderer doubled the idle board's
+/// CPU. A wake-up event from the ticker draws one frame.
+const SAFETY_WAKE: Duration = Duration::from_secs(3600);
+
+/// Wakes the event loop just after each minute boundary, so the clock turns
+/// on time and the board draws once a minute while idle.
+fn start_minute_ticker(proxy: Res<EventLoopProxyWrapper>) {
+    let proxy = (**proxy).clone();
+    let spawned = std::thread::Builder::new()
+        .name("minute-ticker".into())
+        .spawn(move || {
+            loop {
+                let now_ms = chrono::Utc::now().timestamp_millis();
+                // 20 ms past the boundary, so the minute has turned when the
+                // clock is read.
+                let until_next = 60_000 - now_ms.rem_euclid(60_000) + 20;
+                std::thread::sleep(Duration::from_millis(until_next.unsigned_abs()));
+                if proxy.send_event(WinitUserEvent::WakeUp).is_err() {
+                    return; // the event loop has ended
+                }
+            }
+        });
+    if let Err(e) = spawned {
+        error!("minute ticker not started ({e}): the clock turns at most hourly");
+    }
 }
 
 fn screenshot_then_exit(

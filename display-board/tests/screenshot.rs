@@ -143,3 +143,64 @@ fn ctrl_c_ends_an_idle_board_at_once() {
     }
     eprintln!("exited {} ms after Ctrl-C", sent.elapsed().as_millis());
 }
+
+/// An idle board draws one frame a minute, just after the minute turns, so
+/// its clock is right and it costs almost nothing. (With Bevy's reactive
+/// timer as the clock, the board drew two frames every minute.)
+#[test]
+fn an_idle_board_draws_once_a_minute_when_the_clock_turns() {
+    let floor = Floor::start();
+    let x = Xvfb::start(102);
+    let log = shots_dir().join("idle-frames.tsv");
+    let _ = std::fs::remove_file(&log);
+    let mut board = Command::new(env!("CARGO_BIN_EXE_madoguchi-board"))
+        .env("DISPLAY", &x.display)
+        .env(
+            "BEVY_ASSET_ROOT",
+            concat!(env!("CARGO_MANIFEST_DIR"), "/.."),
+        )
+        .env("RUST_LOG", "warn")
+        .env("MADOGUCHI_LOG_FRAMES", "1")
+        .args(["--server", &floor.base, "--windowed", "--tts", ""])
+        .arg("--latency-log")
+        .arg(&log)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("board runs");
+    let now_ms = || {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .expect("clock after 1970")
+            .as_millis() as i64
+    };
+    // Let start-up (window, fonts, first snapshot) finish, then watch from
+    // here to a few seconds past the next minute boundary.
+    std::thread::sleep(Duration::from_secs(8));
+    let watch_from = now_ms();
+    let boundary = watch_from - watch_from % 60_000 + 60_000;
+    let watch_to = boundary + 4_000;
+    std::thread::sleep(Duration::from_millis((watch_to - now_ms()).max(0) as u64));
+    let frames: Vec<i64> = std::fs::read_to_string(&log)
+        .expect("frame log written")
+        .lines()
+        .filter_map(|l| l.strip_prefix("frame\t"))
+        .filter_map(|micros| micros.parse::<i64>().ok())
+        .map(|micros| micros / 1000)
+        .filter(|ms| (watch_from..watch_to).contains(ms))
+        .collect();
+    let _ = board.kill();
+    let _ = board.wait();
+    let late: Vec<i64> = frames.iter().map(|ms| ms - boundary).collect();
+    eprintln!("frames relative to the minute boundary (ms): {late:?}");
+    assert_eq!(
+        frames.len(),
+        1,
+        "one frame for the minute, none while idle: {late:?}"
+    );
+    assert!(
+        (0..2_000).contains(&late[0]),
+        "the clock turns with the minute, not {} ms late",
+        late[0]
+    );
+}
