@@ -38,6 +38,22 @@ fn shoot(x: &Xvfb, server: &str, name: &str, extra: &[&str]) -> image::RgbaImage
     image::open(&out).expect("a PNG was written").to_rgba8()
 }
 
+/// The board in a window on `x`, quiet, ready to spawn.
+fn windowed_board(x: &Xvfb, server: &str) -> Command {
+    let mut board = Command::new(env!("CARGO_BIN_EXE_madoguchi-board"));
+    board
+        .env("DISPLAY", &x.display)
+        .env(
+            "BEVY_ASSET_ROOT",
+            concat!(env!("CARGO_MANIFEST_DIR"), "/.."),
+        )
+        .env("RUST_LOG", "warn")
+        .args(["--server", server, "--windowed", "--tts", ""])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null());
+    board
+}
+
 /// The colour of the big called number (ACCENT in app.rs).
 const ACCENT: [u8; 3] = [255, 214, 64];
 
@@ -105,18 +121,7 @@ fn without_a_server_the_board_says_it_is_reconnecting() {
 fn ctrl_c_ends_an_idle_board_at_once() {
     let floor = Floor::start();
     let x = Xvfb::start(101);
-    let mut board = Command::new(env!("CARGO_BIN_EXE_madoguchi-board"))
-        .env("DISPLAY", &x.display)
-        .env(
-            "BEVY_ASSET_ROOT",
-            concat!(env!("CARGO_MANIFEST_DIR"), "/.."),
-        )
-        .env("RUST_LOG", "warn")
-        .args(["--server", &floor.base, "--windowed", "--tts", ""])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("board runs");
+    let mut board = windowed_board(&x, &floor.base).spawn().expect("board runs");
     // Let it settle into its low-power wait (it sleeps until the next minute).
     std::thread::sleep(Duration::from_secs(6));
     assert!(board.try_wait().expect("status").is_none(), "still running");
@@ -153,19 +158,10 @@ fn an_idle_board_draws_once_a_minute_when_the_clock_turns() {
     let x = Xvfb::start(102);
     let log = shots_dir().join("idle-frames.tsv");
     let _ = std::fs::remove_file(&log);
-    let mut board = Command::new(env!("CARGO_BIN_EXE_madoguchi-board"))
-        .env("DISPLAY", &x.display)
-        .env(
-            "BEVY_ASSET_ROOT",
-            concat!(env!("CARGO_MANIFEST_DIR"), "/.."),
-        )
-        .env("RUST_LOG", "warn")
+    let mut board = windowed_board(&x, &floor.base)
         .env("MADOGUCHI_LOG_FRAMES", "1")
-        .args(["--server", &floor.base, "--windowed", "--tts", ""])
         .arg("--latency-log")
         .arg(&log)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
         .spawn()
         .expect("board runs");
     let now_ms = || {
