@@ -18,19 +18,11 @@ fn shots_dir() -> PathBuf {
 fn shoot(x: &Xvfb, server: &str, name: &str, extra: &[&str]) -> image::RgbaImage {
     let out = shots_dir().join(format!("{name}.png"));
     let _ = std::fs::remove_file(&out);
-    let status = Command::new(env!("CARGO_BIN_EXE_madoguchi-board"))
-        .env("DISPLAY", &x.display)
-        .env(
-            "BEVY_ASSET_ROOT",
-            concat!(env!("CARGO_MANIFEST_DIR"), "/.."),
-        )
-        .env("RUST_LOG", "warn")
-        .args(["--server", server, "--tts", "", "--screenshot"])
+    let status = board(x, server)
+        .arg("--screenshot")
         .arg(&out)
         .args(["--screenshot-after", "4", "--guidance-language", "ja"])
         .args(extra)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
         .status()
         .expect("board runs");
     assert!(status.success(), "board exited with {status}");
@@ -38,8 +30,8 @@ fn shoot(x: &Xvfb, server: &str, name: &str, extra: &[&str]) -> image::RgbaImage
     image::open(&out).expect("a PNG was written").to_rgba8()
 }
 
-/// The board in a window on `x`, quiet, ready to spawn.
-fn windowed_board(x: &Xvfb, server: &str) -> Command {
+/// The board on `x` following `server`, silent and quiet, ready to run.
+fn board(x: &Xvfb, server: &str) -> Command {
     let mut board = Command::new(env!("CARGO_BIN_EXE_madoguchi-board"));
     board
         .env("DISPLAY", &x.display)
@@ -48,9 +40,16 @@ fn windowed_board(x: &Xvfb, server: &str) -> Command {
             concat!(env!("CARGO_MANIFEST_DIR"), "/.."),
         )
         .env("RUST_LOG", "warn")
-        .args(["--server", server, "--windowed", "--tts", ""])
+        .args(["--server", server, "--tts", ""])
         .stdout(Stdio::null())
         .stderr(Stdio::null());
+    board
+}
+
+/// The board in a window (not fullscreen), as the idle tests run it.
+fn windowed_board(x: &Xvfb, server: &str) -> Command {
+    let mut board = board(x, server);
+    board.arg("--windowed");
     board
 }
 
