@@ -102,6 +102,15 @@ impl Plugin for BoardLogicPlugin {
     }
 }
 
+/// Seconds since start-up, read when called. Not `Time<Real>::elapsed`:
+/// Bevy takes that from the end of the previous frame, so the first update
+/// after a sleep sees the moment the board fell asleep, and a call after a
+/// quiet spell flashed for a quarter second instead of `flash_secs`
+/// (test `a_call_after_a_quiet_spell_flashes_for_the_configured_time`).
+fn seconds_now(time: &Time<Real>) -> f64 {
+    time.startup().elapsed().as_secs_f64()
+}
+
 fn drain_inbox(
     inbox: Res<Inbox>,
     mut board: ResMut<Board>,
@@ -111,7 +120,7 @@ fn drain_inbox(
     mut dirty: ResMut<Dirty>,
     mut exit: MessageWriter<AppExit>,
 ) {
-    let now = time.elapsed_secs_f64();
+    let now = seconds_now(&time);
     for msg in inbox.0.try_iter() {
         match msg {
             NetMsg::Snapshot(s) => {
@@ -684,7 +693,7 @@ fn update_now_calling(
     mut panel: Query<&mut BackgroundColor, With<NowPanel>>,
     mut redraw: MessageWriter<RequestRedraw>,
 ) {
-    let now = time.elapsed_secs_f64();
+    let now = seconds_now(&time);
     let latest = board.0.calls.first();
     let mut latency = latency;
     for mut n in &mut number {

@@ -53,6 +53,26 @@ fn windowed_board(x: &Xvfb, server: &str) -> Command {
     board
 }
 
+fn unix_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .expect("clock after 1970")
+        .as_millis() as i64
+}
+
+/// Frames the board presented from `from_ms` to `to_ms` (unix ms), from its
+/// `--latency-log` with `MADOGUCHI_LOG_FRAMES=1`.
+fn frames_logged(log: &Path, from_ms: i64, to_ms: i64) -> Vec<i64> {
+    std::fs::read_to_string(log)
+        .unwrap_or_default()
+        .lines()
+        .filter_map(|l| l.strip_prefix("frame\t"))
+        .filter_map(|micros| micros.parse::<i64>().ok())
+        .map(|micros| micros / 1000)
+        .filter(|ms| (from_ms..to_ms).contains(ms))
+        .collect()
+}
+
 /// The colour of the big called number (ACCENT in app.rs).
 const ACCENT: [u8; 3] = [255, 214, 64];
 
@@ -163,27 +183,14 @@ fn an_idle_board_draws_once_a_minute_when_the_clock_turns() {
         .arg(&log)
         .spawn()
         .expect("board runs");
-    let now_ms = || {
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .expect("clock after 1970")
-            .as_millis() as i64
-    };
     // Let start-up (window, fonts, first snapshot) finish, then watch from
     // here to a few seconds past the next minute boundary.
     std::thread::sleep(Duration::from_secs(8));
-    let watch_from = now_ms();
+    let watch_from = unix_ms();
     let boundary = watch_from - watch_from % 60_000 + 60_000;
     let watch_to = boundary + 4_000;
-    std::thread::sleep(Duration::from_millis((watch_to - now_ms()).max(0) as u64));
-    let frames: Vec<i64> = std::fs::read_to_string(&log)
-        .expect("frame log written")
-        .lines()
-        .filter_map(|l| l.strip_prefix("frame\t"))
-        .filter_map(|micros| micros.parse::<i64>().ok())
-        .map(|micros| micros / 1000)
-        .filter(|ms| (watch_from..watch_to).contains(ms))
-        .collect();
+    std::thread::sleep(Duration::from_millis((watch_to - unix_ms()).max(0) as u64));
+    let frames = frames_logged(&log, watch_from, watch_to);
     let _ = board.kill();
     let _ = board.wait();
     let late: Vec<i64> = frames.iter().map(|ms| ms - boundary).collect();
@@ -197,5 +204,42 @@ fn an_idle_board_draws_once_a_minute_when_the_clock_turns() {
         (0..2_000).contains(&late[0]),
         "the clock turns with the minute, not {} ms late",
         late[0]
+    );
+}
+
+#[test]
+fn a_call_after_a_quiet_spell_flashes_for_the_configured_time() {
+    let floor = Floor::start();
+    floor.walk_in("shomei", "v1");
+    floor.open("1");
+    let x = Xvfb::start(103);
+    let log = shots_dir().join("flash-frames.tsv");
+    let _ = std::fs::remove_file(&log);
+    let mut board = windowed_board(&x, &floor.base)
+        .env("MADOGUCHI_LOG_FRAMES", "1")
+        .args(["--flash-secs", "3", "--latency-log"])
+        .arg(&log)
+        .spawn()
+        .expect("board runs");
+    // Start-up, then a quiet spell: the board sleeps between frames.
+    std::thread::sleep(Duration::from_secs(15));
+    let called = unix_ms();
+    let (_, number) = floor.call_next("1");
+    std::thread::sleep(Duration::from_secs(6));
+    let frames = frames_logged(&log, called, called + 6_000);
+    let _ = board.kill();
+    let _ = board.wait();
+    let first = frames.first().copied().unwrap_or(called);
+    let last = frames.last().copied().unwrap_or(called);
+    eprintln!(
+        "{number}: {} frames from {} ms to {} ms after the call",
+        frames.len(),
+        first - called,
+        last - called
+    );
+    assert!(
+        last - first >= 2_500,
+        "{number} flashes for about the 3 s configured, not {} ms",
+        last - first
     );
 }
