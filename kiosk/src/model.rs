@@ -489,10 +489,16 @@ impl KioskModel {
         }
     }
 
-    /// Returns to welcome after `idle_secs` without input (never while a
-    /// request is in flight: its answer must be seen).
+    /// Whether this screen returns to welcome by itself after `idle_secs`
+    /// (so the clock must keep ticking). Welcome stays; a request in flight
+    /// waits for its answer, which must be seen.
+    pub fn times_out(&self) -> bool {
+        !matches!(self.screen, Screen::Welcome | Screen::Busy { .. })
+    }
+
+    /// Returns to welcome after `idle_secs` without input.
     pub fn tick(&mut self, now: f64) {
-        if matches!(self.screen, Screen::Welcome | Screen::Busy { .. }) {
+        if !self.times_out() {
             return;
         }
         if now - self.last_input >= self.idle_secs {

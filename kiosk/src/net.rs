@@ -177,6 +177,8 @@ pub async fn perform(
 async fn watch(client: Client, send: impl Fn(NetMsg), recheck: &tokio::sync::Notify) {
     let mut up: Option<bool> = None;
     let mut services_at: Option<Instant> = None;
+    // An unchanged list would only wake the screen to draw the same frame.
+    let mut services_sent: Option<Vec<protocol::Service>> = None;
     loop {
         let ok = matches!(
             timeout(Duration::from_secs(5), client.health()).await,
@@ -191,7 +193,10 @@ async fn watch(client: Client, send: impl Fn(NetMsg), recheck: &tokio::sync::Not
             && let Ok(Ok(list)) = timeout(Duration::from_secs(5), client.services()).await
         {
             services_at = Some(Instant::now());
-            send(NetMsg::Services(list));
+            if services_sent.as_ref() != Some(&list) {
+                services_sent = Some(list.clone());
+                send(NetMsg::Services(list));
+            }
         }
         let every = if ok {
             HEALTH_EVERY_UP

@@ -523,6 +523,8 @@ fn problem(body: &mut ChildSpawnerCommands, d: &Draw, p: Problem) {
 struct PresentedLog {
     file: Option<std::fs::File>,
     logged: Option<String>,
+    /// `MADOGUCHI_LOG_FRAMES=1`: also log every presented frame.
+    every_frame: bool,
 }
 
 /// Benchmarks: the render world logs when the first frame showing a new
@@ -533,12 +535,22 @@ pub fn log_presented_numbers(app: &mut App, file: Option<std::fs::File>) {
         ShownNumber,
     >::default());
     app.sub_app_mut(RenderApp)
-        .insert_resource(PresentedLog { file, logged: None })
+        .insert_resource(PresentedLog {
+            file,
+            logged: None,
+            every_frame: std::env::var_os("MADOGUCHI_LOG_FRAMES").is_some(),
+        })
         .add_systems(Render, presented.in_set(RenderSystems::Cleanup));
 }
 
 fn presented(shown: Option<Res<ShownNumber>>, mut log: ResMut<PresentedLog>) {
     use std::io::Write;
+    // Idle-cost check (tests): one line per presented frame.
+    if log.every_frame
+        && let Some(f) = log.file.as_mut()
+    {
+        let _ = writeln!(f, "frame\t{}", crate::app::unix_micros());
+    }
     let number = shown.and_then(|s| s.0.clone());
     if log.logged == number {
         return;

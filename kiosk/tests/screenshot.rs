@@ -198,3 +198,80 @@ fn a_real_mouse_click_on_the_walk_in_button_opens_the_walk_in_screen() {
     let cards = count(&img, (0, 200, 1920, 1080), near([255, 255, 255], 3));
     assert!(cards > 100_000, "the procedure cards are shown: {cards}");
 }
+
+/// Presented frames logged by the kiosk (`MADOGUCHI_LOG_FRAMES`), in unix ms.
+fn frames_between(log: &Path, from_ms: i64, to_ms: i64) -> Vec<i64> {
+    std::fs::read_to_string(log)
+        .unwrap_or_default()
+        .lines()
+        .filter_map(|l| l.strip_prefix("frame\t"))
+        .filter_map(|micros| micros.parse::<i64>().ok())
+        .map(|micros| micros / 1000)
+        .filter(|ms| (from_ms..to_ms).contains(ms))
+        .collect()
+}
+
+fn unix_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .expect("clock after 1970")
+        .as_millis() as i64
+}
+
+#[test]
+fn an_idle_kiosk_draws_nothing_until_touched_and_sleeps_again_after_returning() {
+    use std::time::Duration;
+    let floor = Floor::start();
+    let x = Xvfb::start(262);
+    let log = shots_dir().join("idle-frames.tsv");
+    let _ = std::fs::remove_file(&log);
+    // A real window without a script: the kiosk paces itself as on the floor.
+    let mut kiosk = Command::new(env!("CARGO_BIN_EXE_madoguchi-kiosk"))
+        .env("DISPLAY", &x.display)
+        .env(
+            "BEVY_ASSET_ROOT",
+            concat!(env!("CARGO_MANIFEST_DIR"), "/.."),
+        )
+        .env("RUST_LOG", "warn")
+        .env("MADOGUCHI_LOG_FRAMES", "1")
+        .args(["--server", &floor.base, "--token", &floor.kiosk_token])
+        .args(["--windowed", "--idle-secs", "5", "--latency-log"])
+        .arg(&log)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("kiosk runs");
+    std::thread::sleep(Duration::from_secs(8));
+    let idle_from = unix_ms();
+    std::thread::sleep(Duration::from_secs(5));
+    let welcome = frames_between(&log, idle_from, unix_ms());
+    let touched = unix_ms();
+    let clicked = Command::new("xdotool")
+        .env("DISPLAY", &x.display)
+        .args(["mousemove", "960", "800", "click", "1"])
+        .status()
+        .expect("xdotool (Debian package xdotool; scripts/setup.sh installs it)");
+    std::thread::sleep(Duration::from_secs(12));
+    let walk_in = frames_between(&log, touched, touched + 4_000);
+    let back_home = frames_between(&log, touched + 8_000, touched + 12_000);
+    let still_running = matches!(kiosk.try_wait(), Ok(None));
+    let _ = kiosk.kill();
+    let _ = kiosk.wait();
+    assert!(clicked.success());
+    assert!(still_running, "the kiosk keeps running");
+    assert!(
+        welcome.is_empty(),
+        "the welcome screen is drawn once, not redrawn while nobody comes: {} frames in 5 s",
+        welcome.len()
+    );
+    assert!(
+        walk_in.len() >= 3,
+        "the touch opens the walk-in screen and its idle clock ticks: {} frames",
+        walk_in.len()
+    );
+    assert!(
+        back_home.is_empty(),
+        "after 5 s untouched the kiosk is back at welcome and asleep: {} frames",
+        back_home.len()
+    );
+}

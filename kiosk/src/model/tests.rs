@@ -244,6 +244,27 @@ fn idle_screens_return_to_welcome_but_a_request_in_flight_waits() {
 }
 
 #[test]
+fn only_screens_that_time_out_keep_the_idle_clock_running() {
+    // The kiosk sleeps without a tick while this is false (welcome: all day).
+    let mut k = kiosk();
+    assert!(!k.times_out(), "welcome stays");
+    k.act(Action::StartWalkIn, 1.0);
+    assert!(k.times_out(), "walk-in choice returns to welcome");
+    k.tick(40.0);
+    assert!(!k.times_out());
+    let req = scan(&mut k, "abcdefghijkl", 50.0).expect("request");
+    assert!(!k.times_out(), "an answer on its way is waited for");
+    k.reply(
+        Reply::Ticket {
+            id: req.id(),
+            ticket: ticket("O001"),
+        },
+        51.0,
+    );
+    assert!(k.times_out(), "the ticket screen returns to welcome");
+}
+
+#[test]
 fn the_language_button_switches_and_the_version_moves() {
     let mut k = kiosk();
     let v = k.version;
