@@ -5,10 +5,10 @@
 //!
 //! Loopback only; every loop is bounded.
 
-use std::collections::HashMap;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
+use madoguchi_testkit::usage::cpu_and_memory;
 use madoguchi_testkit::{Floor, Xvfb};
 
 const CALLS: usize = 30;
@@ -37,39 +37,6 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
     sorted[(((sorted.len() - 1) as f64) * p).round() as usize]
 }
 
-/// CPU time of every thread of these processes, in nanoseconds, by
-/// (pid, thread id). The scheduler's own count (`schedstat`): exact, where
-/// `/proc/PID/stat` truncates to 10 ms ticks — an idle board uses a few
-/// ticks a minute, so one tick more or less moved its ratio by a tenth.
-fn cpu_ns_by_thread(pids: &[u32]) -> HashMap<(u32, u32), u64> {
-    let mut out = HashMap::new();
-    for pid in pids {
-        let tasks = std::fs::read_dir(format!("/proc/{pid}/task")).into_iter();
-        for task in tasks.flatten().flatten() {
-            let Ok(tid) = task.file_name().to_string_lossy().parse::<u32>() else {
-                continue;
-            };
-            let ns = std::fs::read_to_string(task.path().join("schedstat"))
-                .ok()
-                .and_then(|s| s.split_whitespace().next()?.parse::<u64>().ok());
-            if let Some(ns) = ns {
-                out.insert((*pid, tid), ns);
-            }
-        }
-    }
-    out
-}
-
-fn pss_kib(pid: u32) -> u64 {
-    std::fs::read_to_string(format!("/proc/{pid}/smaps_rollup"))
-        .unwrap_or_default()
-        .lines()
-        .find(|l| l.starts_with("Pss:"))
-        .and_then(|l| l.split_whitespace().nth(1))
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(0)
-}
-
 /// All processes whose command line mentions `marker` (Chromium's helpers).
 fn pids_with(marker: &str) -> Vec<u32> {
     let mut out = Vec::new();
@@ -83,23 +50,6 @@ fn pids_with(marker: &str) -> Vec<u32> {
         }
     }
     out
-}
-
-/// CPU share of one core and summed PSS over `secs`, for a set of processes.
-/// A thread that starts meanwhile counts in full; one that ends meanwhile
-/// is missed (an idle Chromium or board keeps its threads).
-fn measure(pids: &dyn Fn() -> Vec<u32>, secs: u64) -> (f64, f64) {
-    let before = cpu_ns_by_thread(&pids());
-    let start = Instant::now();
-    std::thread::sleep(Duration::from_secs(secs));
-    let after = cpu_ns_by_thread(&pids());
-    let elapsed = start.elapsed().as_secs_f64();
-    let used_ns: u64 = after
-        .iter()
-        .map(|(id, ns)| ns.saturating_sub(before.get(id).copied().unwrap_or(0)))
-        .sum();
-    let pss: u64 = pids().iter().map(|p| pss_kib(*p)).sum();
-    (used_ns as f64 / 1e9 / elapsed * 100.0, pss as f64 / 1024.0)
 }
 
 fn main() {
@@ -194,7 +144,7 @@ fn main() {
 
     std::thread::sleep(Duration::from_secs(3));
     let board_pid = board.0.id();
-    let (board_cpu, board_pss) = measure(&|| vec![board_pid], IDLE_SECS);
+    let (board_cpu, board_pss) = cpu_and_memory(&|| vec![board_pid], IDLE_SECS);
     drop(board);
 
     let profile = tempfile::tempdir().expect("profile");
@@ -220,7 +170,7 @@ fn main() {
             .expect("chromium"),
     );
     std::thread::sleep(Duration::from_secs(15));
-    let (chrome_cpu, chrome_pss) = measure(&|| pids_with(&marker), IDLE_SECS);
+    let (chrome_cpu, chrome_pss) = cpu_and_memory(&|| pids_with(&marker), IDLE_SECS);
     drop(chromium);
     println!(
         "idle over {IDLE_SECS} s, same data and Xvfb: Bevy board {board_cpu:.3} % of a core, PSS {board_pss:.0} MB; Chromium kiosk /board {chrome_cpu:.3} % of a core, PSS {chrome_pss:.0} MB (all its processes)   [goal: board ≤ 1/3 of Chromium's CPU and ≤ 1/2 of its memory]"

@@ -2,14 +2,19 @@
 //! on screen. A release kiosk on Xvfb gets real X key events from xdotool
 //! (as a USB scanner types), checks reservations in at a local server and
 //! logs when Enter arrived and when the first frame showing the new number
-//! was presented. Loopback only; every loop is bounded.
+//! was presented. Then the kiosk's idle CPU and memory on the welcome
+//! screen between visitors. Loopback only; every loop is bounded.
 
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use madoguchi_testkit::usage::cpu_and_memory;
 use madoguchi_testkit::{Floor, Office, TUESDAY_1005, Xvfb};
 
 const SCANS: usize = 40;
+/// The kiosk returns to welcome this long after the last ticket.
+const IDLE_RETURN_SECS: u64 = 5;
+const IDLE_SECS: u64 = 30;
 
 struct Kill(Child);
 
@@ -72,7 +77,7 @@ fn main() {
     let x = Xvfb::with_size(251, 1920, 1080);
     let dir = tempfile::tempdir().expect("dir");
     let log = dir.path().join("latency.tsv");
-    let _kiosk = Kill(
+    let kiosk = Kill(
         Command::new(env!("CARGO_BIN_EXE_madoguchi-kiosk"))
             .env("DISPLAY", &x.display)
             .env(
@@ -81,7 +86,8 @@ fn main() {
             )
             .env("RUST_LOG", "error")
             .args(["--server", &floor.base, "--token", &floor.kiosk_token])
-            .args(["--windowed", "--latency-log"])
+            .args(["--windowed", "--idle-secs", &IDLE_RETURN_SECS.to_string()])
+            .arg("--latency-log")
             .arg(&log)
             .stdout(Stdio::null())
             .stderr(Stdio::null())
@@ -119,6 +125,11 @@ fn main() {
         }
         std::thread::sleep(Duration::from_millis(300));
     }
+    // Back at welcome, nobody there: what the kiosk costs between visitors.
+    std::thread::sleep(Duration::from_secs(IDLE_RETURN_SECS + 2));
+    let kiosk_pid = kiosk.0.id();
+    let (idle_cpu, idle_pss) = cpu_and_memory(&|| vec![kiosk_pid], IDLE_SECS);
+    drop(kiosk);
     // Enter (as the app received it) → presented frame with the number.
     let mut in_app = Vec::new();
     let mut enter: Option<f64> = None;
@@ -162,5 +173,11 @@ fn main() {
         "FIGURE|kiosk|`xdotool key Return` started → number in the kiosk's log|p50 {:.1} ms, p99 {:.1} ms||",
         percentile(&from_key, 0.5),
         percentile(&from_key, 0.99)
+    );
+    println!(
+        "  idle on the welcome screen over {IDLE_SECS} s: {idle_cpu:.3} % of a core, PSS {idle_pss:.0} MB"
+    );
+    println!(
+        "FIGURE|kiosk|idle on the welcome screen between visitors, over {IDLE_SECS} s (release, Xvfb + lavapipe)|CPU {idle_cpu:.3} % of a core, PSS {idle_pss:.0} MB||"
     );
 }

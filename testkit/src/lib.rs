@@ -1,10 +1,12 @@
 //! Test support shared by the kiosk and board tests: a real server
 //! (in-process, port 0, temporary data dir), a TCP proxy the test can cut
-//! to simulate a broken network, and an Xvfb display for screenshots.
+//! to simulate a broken network, an Xvfb display for screenshots, and CPU
+//! and memory readings of running apps for the idle benchmarks.
 //! Test code: failures panic with what was being set up.
 #![allow(clippy::unwrap_used)]
 
 pub mod pixels;
+pub mod usage;
 mod xvfb;
 
 pub use madoguchi_server::config::Office;
