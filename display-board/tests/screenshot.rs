@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+use madoguchi_testkit::frame_log::{frames_between, unix_ms};
 use madoguchi_testkit::pixels::{count, near};
 use madoguchi_testkit::{Floor, Xvfb};
 
@@ -51,26 +52,6 @@ fn windowed_board(x: &Xvfb, server: &str) -> Command {
     let mut board = board(x, server);
     board.arg("--windowed");
     board
-}
-
-fn unix_ms() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .expect("clock after 1970")
-        .as_millis() as i64
-}
-
-/// Frames the board presented from `from_ms` to `to_ms` (unix ms), from its
-/// `--latency-log` with `MADOGUCHI_LOG_FRAMES=1`.
-fn frames_logged(log: &Path, from_ms: i64, to_ms: i64) -> Vec<i64> {
-    std::fs::read_to_string(log)
-        .unwrap_or_default()
-        .lines()
-        .filter_map(|l| l.strip_prefix("frame\t"))
-        .filter_map(|micros| micros.parse::<i64>().ok())
-        .map(|micros| micros / 1000)
-        .filter(|ms| (from_ms..to_ms).contains(ms))
-        .collect()
 }
 
 /// The colour of the big called number (ACCENT in app.rs).
@@ -190,7 +171,7 @@ fn an_idle_board_draws_once_a_minute_when_the_clock_turns() {
     let boundary = watch_from - watch_from % 60_000 + 60_000;
     let watch_to = boundary + 4_000;
     std::thread::sleep(Duration::from_millis((watch_to - unix_ms()).max(0) as u64));
-    let frames = frames_logged(&log, watch_from, watch_to);
+    let frames = frames_between(&log, watch_from, watch_to);
     let _ = board.kill();
     let _ = board.wait();
     let late: Vec<i64> = frames.iter().map(|ms| ms - boundary).collect();
@@ -226,7 +207,7 @@ fn a_call_after_a_quiet_spell_flashes_for_the_configured_time() {
     let called = unix_ms();
     let (_, number) = floor.call_next("1");
     std::thread::sleep(Duration::from_secs(6));
-    let frames = frames_logged(&log, called, called + 6_000);
+    let frames = frames_between(&log, called, called + 6_000);
     let _ = board.kill();
     let _ = board.wait();
     let first = frames.first().copied().unwrap_or(called);

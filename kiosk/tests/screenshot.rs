@@ -6,6 +6,7 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
+use madoguchi_testkit::frame_log::{frames_between, unix_ms};
 use madoguchi_testkit::pixels::{count, near};
 use madoguchi_testkit::{Floor, Xvfb};
 
@@ -197,25 +198,6 @@ fn a_real_mouse_click_on_the_walk_in_button_opens_the_walk_in_screen() {
     let img = open("clicked-walkin");
     let cards = count(&img, (0, 200, 1920, 1080), near([255, 255, 255], 3));
     assert!(cards > 100_000, "the procedure cards are shown: {cards}");
-}
-
-/// Presented frames logged by the kiosk (`MADOGUCHI_LOG_FRAMES`), in unix ms.
-fn frames_between(log: &Path, from_ms: i64, to_ms: i64) -> Vec<i64> {
-    std::fs::read_to_string(log)
-        .unwrap_or_default()
-        .lines()
-        .filter_map(|l| l.strip_prefix("frame\t"))
-        .filter_map(|micros| micros.parse::<i64>().ok())
-        .map(|micros| micros / 1000)
-        .filter(|ms| (from_ms..to_ms).contains(ms))
-        .collect()
-}
-
-fn unix_ms() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .expect("clock after 1970")
-        .as_millis() as i64
 }
 
 #[test]

@@ -5,6 +5,7 @@
 //! Test code: failures panic with what was being set up.
 #![allow(clippy::unwrap_used)]
 
+pub mod frame_log;
 pub mod pixels;
 pub mod usage;
 mod xvfb;
