@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 /// (pid, thread id). The scheduler's own count (`schedstat`): exact, where
 /// `/proc/PID/stat` truncates to 10 ms ticks — an idle board uses a few
 /// ticks a minute, so one tick more or less moved its ratio by a fifth.
-pub fn cpu_ns_by_thread(pids: &[u32]) -> HashMap<(u32, u32), u64> {
+fn cpu_ns_by_thread(pids: &[u32]) -> HashMap<(u32, u32), u64> {
     let mut out = HashMap::new();
     for pid in pids {
         let tasks = std::fs::read_dir(format!("/proc/{pid}/task")).into_iter();
@@ -29,7 +29,7 @@ pub fn cpu_ns_by_thread(pids: &[u32]) -> HashMap<(u32, u32), u64> {
 
 /// Proportional set size of a process in KiB (shared pages split between
 /// the processes that map them).
-pub fn pss_kib(pid: u32) -> u64 {
+fn pss_kib(pid: u32) -> u64 {
     std::fs::read_to_string(format!("/proc/{pid}/smaps_rollup"))
         .unwrap_or_default()
         .lines()
