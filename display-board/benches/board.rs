@@ -73,12 +73,7 @@ fn main() {
     let dir = tempfile::tempdir().expect("dir");
     let log = dir.path().join("drawn.tsv");
     let board = Kill(
-        Command::new(env!("CARGO_BIN_EXE_madoguchi-board"))
-            .env("DISPLAY", &display)
-            .env(
-                "BEVY_ASSET_ROOT",
-                concat!(env!("CARGO_MANIFEST_DIR"), "/.."),
-            )
+        x.app(env!("CARGO_BIN_EXE_madoguchi-board"))
             .env("RUST_LOG", "error")
             .args([
                 "--server",
@@ -91,8 +86,6 @@ fn main() {
                 "--latency-log",
             ])
             .arg(&log)
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
             .spawn()
             .expect("board"),
     );

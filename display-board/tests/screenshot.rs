@@ -3,7 +3,7 @@
 //! `$CARGO_TARGET_TMPDIR/board-screens/` as test artefacts.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 use madoguchi_testkit::frame_log::{frames_between, unix_ms};
@@ -33,17 +33,8 @@ fn shoot(x: &Xvfb, server: &str, name: &str, extra: &[&str]) -> image::RgbaImage
 
 /// The board on `x` following `server`, silent and quiet, ready to run.
 fn board(x: &Xvfb, server: &str) -> Command {
-    let mut board = Command::new(env!("CARGO_BIN_EXE_madoguchi-board"));
-    board
-        .env("DISPLAY", &x.display)
-        .env(
-            "BEVY_ASSET_ROOT",
-            concat!(env!("CARGO_MANIFEST_DIR"), "/.."),
-        )
-        .env("RUST_LOG", "warn")
-        .args(["--server", server, "--tts", ""])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null());
+    let mut board = x.app(env!("CARGO_BIN_EXE_madoguchi-board"));
+    board.args(["--server", server, "--tts", ""]);
     board
 }
 
@@ -52,6 +43,19 @@ fn windowed_board(x: &Xvfb, server: &str) -> Command {
     let mut board = board(x, server);
     board.arg("--windowed");
     board
+}
+
+/// A windowed board that logs every presented frame to `NAME.tsv` among
+/// the artefacts (read with `frames_between`).
+fn frame_logging_board(x: &Xvfb, server: &str, name: &str) -> (Command, PathBuf) {
+    let log = shots_dir().join(format!("{name}.tsv"));
+    let _ = std::fs::remove_file(&log);
+    let mut board = windowed_board(x, server);
+    board
+        .env("MADOGUCHI_LOG_FRAMES", "1")
+        .arg("--latency-log")
+        .arg(&log);
+    (board, log)
 }
 
 /// The colour of the big called number (ACCENT in app.rs).
@@ -156,14 +160,8 @@ fn ctrl_c_ends_an_idle_board_at_once() {
 fn an_idle_board_draws_once_a_minute_when_the_clock_turns() {
     let floor = Floor::start();
     let x = Xvfb::start(102);
-    let log = shots_dir().join("idle-frames.tsv");
-    let _ = std::fs::remove_file(&log);
-    let mut board = windowed_board(&x, &floor.base)
-        .env("MADOGUCHI_LOG_FRAMES", "1")
-        .arg("--latency-log")
-        .arg(&log)
-        .spawn()
-        .expect("board runs");
+    let (mut board, log) = frame_logging_board(&x, &floor.base, "idle-frames");
+    let mut board = board.spawn().expect("board runs");
     // Let start-up (window, fonts, first snapshot) finish, then watch from
     // here to a few seconds past the next minute boundary.
     std::thread::sleep(Duration::from_secs(8));
@@ -194,12 +192,9 @@ fn a_call_after_a_quiet_spell_flashes_for_the_configured_time() {
     floor.walk_in("shomei", "v1");
     floor.open("1");
     let x = Xvfb::start(103);
-    let log = shots_dir().join("flash-frames.tsv");
-    let _ = std::fs::remove_file(&log);
-    let mut board = windowed_board(&x, &floor.base)
-        .env("MADOGUCHI_LOG_FRAMES", "1")
-        .args(["--flash-secs", "3", "--latency-log"])
-        .arg(&log)
+    let (mut board, log) = frame_logging_board(&x, &floor.base, "flash-frames");
+    let mut board = board
+        .args(["--flash-secs", "3"])
         .spawn()
         .expect("board runs");
     // Start-up, then a quiet spell: the board sleeps between frames.

@@ -78,19 +78,12 @@ fn main() {
     let dir = tempfile::tempdir().expect("dir");
     let log = dir.path().join("latency.tsv");
     let kiosk = Kill(
-        Command::new(env!("CARGO_BIN_EXE_madoguchi-kiosk"))
-            .env("DISPLAY", &x.display)
-            .env(
-                "BEVY_ASSET_ROOT",
-                concat!(env!("CARGO_MANIFEST_DIR"), "/.."),
-            )
+        x.app(env!("CARGO_BIN_EXE_madoguchi-kiosk"))
             .env("RUST_LOG", "error")
             .args(["--server", &floor.base, "--token", &floor.kiosk_token])
             .args(["--windowed", "--idle-secs", &IDLE_RETURN_SECS.to_string()])
             .arg("--latency-log")
             .arg(&log)
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
             .spawn()
             .expect("kiosk runs"),
     );

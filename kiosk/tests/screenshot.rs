@@ -4,7 +4,7 @@
 //! visitor looks at; the PNGs stay in `$CARGO_TARGET_TMPDIR/kiosk-screens/`.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Command;
 
 use madoguchi_testkit::frame_log::{frames_between, unix_ms};
 use madoguchi_testkit::pixels::{count, near};
@@ -36,21 +36,30 @@ fn run(x: &Xvfb, server: &str, token: &str, steps: &str, extra: &[&str]) {
             None => s.to_string(),
         })
         .collect();
-    let status = Command::new(env!("CARGO_BIN_EXE_madoguchi-kiosk"))
-        .env("DISPLAY", &x.display)
-        .env(
-            "BEVY_ASSET_ROOT",
-            concat!(env!("CARGO_MANIFEST_DIR"), "/.."),
-        )
-        .env("RUST_LOG", "warn")
-        .args(["--server", server, "--token", token, "--script"])
+    let status = kiosk(x, server, token)
+        .arg("--script")
         .arg(steps.join(";"))
         .args(extra)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
         .status()
         .expect("kiosk runs");
     assert!(status.success(), "kiosk script failed: {status}");
+}
+
+/// The kiosk on `x` checking in at `server`, quiet, ready to run.
+fn kiosk(x: &Xvfb, server: &str, token: &str) -> Command {
+    let mut kiosk = x.app(env!("CARGO_BIN_EXE_madoguchi-kiosk"));
+    kiosk.args(["--server", server, "--token", token]);
+    kiosk
+}
+
+/// A real mouse click on the welcome screen's walk-in button (x 960,
+/// y ~800 at 1080p), as a visitor's finger or mouse would.
+fn click_walk_in(display: &str) -> std::process::ExitStatus {
+    Command::new("xdotool")
+        .env("DISPLAY", display)
+        .args(["mousemove", "960", "800", "click", "1"])
+        .status()
+        .expect("xdotool (Debian package xdotool; scripts/setup.sh installs it)")
 }
 
 fn open(name: &str) -> image::RgbaImage {
@@ -177,15 +186,10 @@ fn a_real_mouse_click_on_the_walk_in_button_opens_the_walk_in_screen() {
     let floor = Floor::start();
     let x = Xvfb::start(261);
     let display = x.display.clone();
-    // Click the middle of the welcome screen's button (x 960, y ~800 at
-    // 1080p) once the window is up, as a visitor's finger or mouse would.
+    // Click once the window is up.
     let clicker = std::thread::spawn(move || {
         std::thread::sleep(std::time::Duration::from_secs(5));
-        Command::new("xdotool")
-            .env("DISPLAY", &display)
-            .args(["mousemove", "960", "800", "click", "1"])
-            .status()
-            .expect("xdotool (Debian package xdotool; scripts/setup.sh installs it)")
+        click_walk_in(&display)
     });
     run(
         &x,
@@ -208,19 +212,10 @@ fn an_idle_kiosk_draws_nothing_until_touched_and_sleeps_again_after_returning() 
     let log = shots_dir().join("idle-frames.tsv");
     let _ = std::fs::remove_file(&log);
     // A real window without a script: the kiosk paces itself as on the floor.
-    let mut kiosk = Command::new(env!("CARGO_BIN_EXE_madoguchi-kiosk"))
-        .env("DISPLAY", &x.display)
-        .env(
-            "BEVY_ASSET_ROOT",
-            concat!(env!("CARGO_MANIFEST_DIR"), "/.."),
-        )
-        .env("RUST_LOG", "warn")
+    let mut kiosk = kiosk(&x, &floor.base, &floor.kiosk_token)
         .env("MADOGUCHI_LOG_FRAMES", "1")
-        .args(["--server", &floor.base, "--token", &floor.kiosk_token])
         .args(["--windowed", "--idle-secs", "5", "--latency-log"])
         .arg(&log)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
         .spawn()
         .expect("kiosk runs");
     std::thread::sleep(Duration::from_secs(8));
@@ -228,11 +223,7 @@ fn an_idle_kiosk_draws_nothing_until_touched_and_sleeps_again_after_returning() 
     std::thread::sleep(Duration::from_secs(5));
     let welcome = frames_between(&log, idle_from, unix_ms());
     let touched = unix_ms();
-    let clicked = Command::new("xdotool")
-        .env("DISPLAY", &x.display)
-        .args(["mousemove", "960", "800", "click", "1"])
-        .status()
-        .expect("xdotool (Debian package xdotool; scripts/setup.sh installs it)");
+    let clicked = click_walk_in(&x.display);
     std::thread::sleep(Duration::from_secs(12));
     let walk_in = frames_between(&log, touched, touched + 4_000);
     let back_home = frames_between(&log, touched + 8_000, touched + 12_000);

@@ -51,6 +51,21 @@ fn taken(n: u32) -> bool {
 }
 
 impl Xvfb {
+    /// A board or kiosk binary ready to run on this display: the project's
+    /// assets, warnings only, output discarded.
+    pub fn app(&self, binary: &str) -> Command {
+        let mut app = Command::new(binary);
+        app.env("DISPLAY", &self.display)
+            .env(
+                "BEVY_ASSET_ROOT",
+                concat!(env!("CARGO_MANIFEST_DIR"), "/.."),
+            )
+            .env("RUST_LOG", "warn")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null());
+        app
+    }
+
     /// Starts a 1920×1920 screen (room for landscape and portrait windows),
     /// searching free display numbers from `first`.
     pub fn start(first: u32) -> Xvfb {
