@@ -9,7 +9,12 @@
 #     rodio (kiosk, board) build against them.
 #   xvfb, mesa-vulkan-drivers, libvulkan1 and the X11 client libraries: real
 #     windows without a display or GPU (screenshot tests, headless demo).
-#   espeak-ng: the board's default text-to-speech voice.
+#   open-jtalk, open-jtalk-mecab-naist-jdic: the Japanese voice of board
+#     and kiosk (with the HTS voice shipped in assets/voices).
+#   espeak-ng: the voice of English, Korean, Vietnamese and Portuguese.
+#   pulseaudio, pulseaudio-utils, libasound2-plugins: a real audio path in
+#     the sound test (a null sink whose monitor is recorded).
+#   tesseract-ocr, tesseract-ocr-jpn: read screenshots back in the tests.
 #   xdotool: the kiosk benchmark types into the kiosk like a USB scanner.
 #   python3-venv: schemathesis (PyPI) fuzzes the HTTP API from its OpenAPI.
 #   python3-aiosmtpd: the real SMTP server the e-mail tests send to.
@@ -18,7 +23,8 @@ MADOGUCHI_DEBIAN_PACKAGES=(
   gcc pkg-config ca-certificates
   libasound2-dev libudev-dev libwayland-dev libxkbcommon-dev
   xvfb mesa-vulkan-drivers libvulkan1 libx11-6 libxcursor1 libxrandr2 libxi6 libxkbcommon-x11-0
-  espeak-ng xdotool chromium chromium-driver python3-venv python3-aiosmtpd
+  open-jtalk open-jtalk-mecab-naist-jdic espeak-ng pulseaudio pulseaudio-utils libasound2-plugins
+  tesseract-ocr tesseract-ocr-jpn xdotool chromium chromium-driver python3-venv python3-aiosmtpd
 )
 
 madoguchi_missing_packages() {

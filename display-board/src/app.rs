@@ -12,9 +12,9 @@ use crossbeam_channel::{Receiver, Sender};
 use messages::{Arg, Catalogue, LANGUAGES};
 use protocol::{BoothState, Lamp, localized};
 
+use crate::announce;
 use crate::model::{Announcement, BoardModel};
 use crate::net::NetMsg;
-use crate::sound::Spoken;
 
 /// Board options (from the command line).
 #[derive(Resource, Debug, Clone)]
@@ -30,7 +30,8 @@ pub struct BoardSettings {
     /// Save a screenshot here after `screenshot_after` seconds, then exit.
     pub screenshot: Option<std::path::PathBuf>,
     pub screenshot_after: f64,
-    pub sound: crate::sound::SoundConfig,
+    /// Voices per language, volume, and (benchmarks) the sound log.
+    pub voice: voice::player::PlayerSettings,
     /// Fix the guidance line to one language (screenshots); else it rotates.
     pub guidance_language: Option<String>,
     /// Benchmarks: append "number<TAB>unix µs" when a new number has been
@@ -50,7 +51,11 @@ impl Default for BoardSettings {
             history: 8,
             screenshot: None,
             screenshot_after: 3.0,
-            sound: crate::sound::SoundConfig::default(),
+            voice: voice::player::PlayerSettings {
+                voices: voice::Voices::defaults(voices_dir()),
+                volume: 0.8,
+                sound_log: None,
+            },
             guidance_language: None,
             latency_log: None,
         }
@@ -66,9 +71,17 @@ pub struct Board(pub BoardModel);
 #[derive(Resource)]
 pub struct Texts(pub Catalogue);
 
-/// Where announcements go (the sound thread); absent in logic tests.
+/// Where announcements go (the audio thread); absent in logic tests.
 #[derive(Resource)]
-pub struct Speaker(pub Sender<Spoken>);
+pub struct Speaker(pub voice::Player);
+
+/// The lines of the latest call, shown while it is the latest (the third
+/// line, in the visitor's language, appears only for such a call).
+#[derive(Resource, Default)]
+pub struct Announcing {
+    pub number: String,
+    pub lines: Vec<announce::Line>,
+}
 
 /// A call to announce, in arrival order.
 #[derive(Message, Debug, Clone)]
@@ -97,6 +110,7 @@ impl Plugin for BoardLogicPlugin {
             .insert_resource(Board(BoardModel::new(self.settings.history)))
             .insert_resource(Texts(Catalogue::new()))
             .init_resource::<Dirty>()
+            .init_resource::<Announcing>()
             .add_message::<Announce>()
             .add_systems(Update, (drain_inbox, speak).chain());
     }
@@ -150,37 +164,37 @@ fn drain_inbox(
     }
 }
 
-/// The spoken lines of a call: Japanese, then English.
-pub fn spoken_lines(texts: &Catalogue, a: &Announcement) -> Vec<(String, String)> {
-    let id = if a.recall {
-        "announce-recall"
-    } else {
-        "announce-call"
-    };
-    ["ja", "en"]
-        .iter()
-        .map(|lang| {
-            let booth = localized(&a.booth_label, lang);
-            (
-                (*lang).to_string(),
-                texts.text_with(
-                    lang,
-                    id,
-                    &[("number", Arg::Str(&a.number)), ("booth", Arg::Str(booth))],
-                ),
-            )
-        })
-        .collect()
+/// Each call: its lines are shown and handed to the audio thread at once.
+fn speak(
+    mut calls: MessageReader<Announce>,
+    speaker: Option<Res<Speaker>>,
+    texts: Res<Texts>,
+    mut announcing: ResMut<Announcing>,
+    mut dirty: ResMut<Dirty>,
+) {
+    for Announce(a) in calls.read() {
+        let lines = announce::lines(&texts.0, a);
+        if let Some(s) = &speaker {
+            s.0.say(announce::utterance(&lines));
+        }
+        *announcing = Announcing {
+            number: a.number.clone(),
+            lines,
+        };
+        dirty.0 = true;
+    }
 }
 
-fn speak(mut calls: MessageReader<Announce>, speaker: Option<Res<Speaker>>, texts: Res<Texts>) {
-    for Announce(a) in calls.read() {
-        if let Some(s) = &speaker {
-            let _ = s.0.send(Spoken {
-                lines: spoken_lines(&texts.0, a),
-            });
-        }
-    }
+/// `{asset root}/assets`: `BEVY_ASSET_ROOT`, else the source tree.
+pub fn assets_dir() -> String {
+    let root = std::env::var("BEVY_ASSET_ROOT")
+        .unwrap_or_else(|_| concat!(env!("CARGO_MANIFEST_DIR"), "/..").to_string());
+    format!("{root}/assets")
+}
+
+/// The shipped voice files (`assets/voices`).
+pub fn voices_dir() -> String {
+    format!("{}/voices", assets_dir())
 }
 
 // ---------------------------------------------------------------- screen
@@ -195,6 +209,9 @@ struct NowPanel;
 struct NowNumber;
 #[derive(Component)]
 struct NowBooth;
+/// The announcement in the visitor's own language (a third language).
+#[derive(Component)]
+struct NowVisitorLine;
 #[derive(Component)]
 struct HistoryList;
 #[derive(Component)]
@@ -373,6 +390,12 @@ fn setup_screen(mut commands: Commands, assets: Res<AssetServer>, settings: Res<
                         font(&fonts.bold, 6.0),
                         TextColor(TEXT),
                         NowBooth,
+                    ));
+                    p.spawn((
+                        Text::new(""),
+                        font(&fonts.regular, 3.6),
+                        TextColor(TEXT),
+                        NowVisitorLine,
                     ));
                 });
                 m.spawn(rule(settings.portrait));
@@ -690,6 +713,13 @@ fn update_now_calling(
     texts: Res<Texts>,
     mut number: Query<&mut Text, With<NowNumber>>,
     mut booth: Query<&mut Text, (With<NowBooth>, Without<NowNumber>)>,
+    mut visitor_line: Query<
+        (&mut Text, &mut TextFont),
+        (With<NowVisitorLine>, Without<NowBooth>, Without<NowNumber>),
+    >,
+    announcing: Res<Announcing>,
+    fonts: Option<Res<Fonts>>,
+    assets: Res<AssetServer>,
     mut panel: Query<&mut BackgroundColor, With<NowPanel>>,
     mut redraw: MessageWriter<RequestRedraw>,
 ) {
@@ -713,12 +743,12 @@ fn update_now_calling(
                 let ja = texts.0.text_with(
                     "ja",
                     "board-go-to",
-                    &[("booth", Arg::Str(localized(&c.booth_label, "ja")))],
+                    &[("booth", Arg::Str(&localized(&c.booth_label, "ja")))],
                 );
                 let en = texts.0.text_with(
                     "en",
                     "board-go-to",
-                    &[("booth", Arg::Str(localized(&c.booth_label, "en")))],
+                    &[("booth", Arg::Str(&localized(&c.booth_label, "en")))],
                 );
                 format!("{ja}\n{en}")
             }
@@ -726,6 +756,29 @@ fn update_now_calling(
         };
         if **b != want {
             **b = want;
+        }
+    }
+    // Shown from the moment it is spoken, while that call is the latest.
+    let third = announcing
+        .lines
+        .get(2)
+        .filter(|_| latest.is_some_and(|c| c.number == announcing.number));
+    for (mut t, mut f) in &mut visitor_line {
+        let want = third.map(|l| l.shown.clone()).unwrap_or_default();
+        if **t != want {
+            **t = want;
+            if let (Some(line), Some(fonts)) = (third, &fonts) {
+                // The guidance font of Chinese holds only that line's
+                // characters: a Chinese call loads the full face, once,
+                // when the first one comes (4 MB the board rarely needs).
+                f.font = if line.lang == "zh" {
+                    assets
+                        .load::<Font>("fonts/DroidSansFallbackFull.ttf")
+                        .into()
+                } else {
+                    fonts.for_language(&line.lang).clone().into()
+                };
+            }
         }
     }
     let flashing = board.0.flashing(now).is_some();
@@ -794,8 +847,6 @@ pub fn run(settings: BoardSettings) -> AppExit {
     } else {
         WindowMode::BorderlessFullscreen(bevy::window::MonitorSelection::Primary)
     };
-    let asset_root = std::env::var("BEVY_ASSET_ROOT")
-        .unwrap_or_else(|_| concat!(env!("CARGO_MANIFEST_DIR"), "/..").to_string());
     app.add_plugins(
         DefaultPlugins
             .set(WindowPlugin {
@@ -811,7 +862,7 @@ pub fn run(settings: BoardSettings) -> AppExit {
                 ..default()
             })
             .set(AssetPlugin {
-                file_path: format!("{asset_root}/assets"),
+                file_path: assets_dir(),
                 ..default()
             })
             .set(bevy::log::LogPlugin {
@@ -835,7 +886,7 @@ pub fn run(settings: BoardSettings) -> AppExit {
         inbox: rx,
     })
     .add_plugins(BoardScreenPlugin)
-    .insert_resource(Speaker(crate::sound::spawn(settings.sound.clone())))
+    .insert_resource(Speaker(voice::Player::spawn(settings.voice.clone())))
     .insert_resource(PendingNet(Some(tx)))
     .add_systems(Startup, (start_network, start_minute_ticker));
     if let Some(path) = &settings.latency_log

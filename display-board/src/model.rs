@@ -10,6 +10,8 @@ pub struct Announcement {
     pub number: String,
     pub booth_label: Localized,
     pub recall: bool,
+    /// The visitor's own language, when it is neither Japanese nor English.
+    pub language: Option<String>,
 }
 
 /// What applying an event asks of the app.
@@ -131,6 +133,7 @@ impl BoardModel {
                         number,
                         booth_label: label,
                         recall: e.kind == EventKind::TicketRecalled,
+                        language: d.language.clone(),
                     }),
                     refresh: true,
                     redraw: true,

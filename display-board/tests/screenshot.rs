@@ -34,7 +34,7 @@ fn shoot(x: &Xvfb, server: &str, name: &str, extra: &[&str]) -> image::RgbaImage
 /// The board on `x` following `server`, silent and quiet, ready to run.
 fn board(x: &Xvfb, server: &str) -> Command {
     let mut board = x.app(env!("CARGO_BIN_EXE_madoguchi-board"));
-    board.args(["--server", server, "--tts", ""]);
+    board.args(["--server", server, "--no-voice"]);
     board
 }
 

@@ -32,6 +32,8 @@ pub struct KioskSettings {
     pub script: Option<String>,
     /// Benchmarks: log Enter and the presented frame with the number.
     pub latency_log: Option<std::path::PathBuf>,
+    /// Voices of the 音声案内 button (the board's engine and defaults).
+    pub voices: voice::Voices,
 }
 
 impl Default for KioskSettings {
@@ -46,6 +48,7 @@ impl Default for KioskSettings {
             patience: Patience::default(),
             script: None,
             latency_log: None,
+            voices: voice::Voices::defaults(format!("{}/voices", assets_dir())),
         }
     }
 }
@@ -100,6 +103,7 @@ impl Plugin for KioskLogicPlugin {
             .insert_resource(Kiosk(KioskModel::new(key_prefix, self.settings.idle_secs)))
             .insert_resource(Texts(Catalogue::new()))
             .add_message::<KioskAction>()
+            .init_resource::<LastSpoken>()
             .add_systems(
                 Update,
                 (read_keyboard, read_actions, drain_inbox, idle)
@@ -177,14 +181,40 @@ fn seconds_now(time: &Time<Real>) -> f64 {
     time.startup().elapsed().as_secs_f64()
 }
 
+/// The 音声案内 voice; absent in logic tests.
+#[derive(Resource)]
+pub struct Speaker(pub voice::Player);
+
+/// What the voice button said last (tests read it).
+#[derive(Resource, Default)]
+pub struct LastSpoken(pub Option<(String, String)>);
+
 fn read_actions(
     mut actions: MessageReader<KioskAction>,
     mut kiosk: ResMut<Kiosk>,
     outbox: Res<Outbox>,
     time: Res<Time<Real>>,
+    texts: Res<Texts>,
+    speaker: Option<Res<Speaker>>,
+    mut last_spoken: ResMut<LastSpoken>,
 ) {
     let now = seconds_now(&time);
     for KioskAction(a) in actions.read() {
+        if *a == Action::Speak {
+            let lang = kiosk.0.lang.to_string();
+            let text = crate::speech::for_screen(&kiosk.0, &texts.0);
+            if let Some(s) = &speaker {
+                s.0.say(voice::Utterance {
+                    chime: false,
+                    lines: vec![voice::player::Line {
+                        lang: lang.clone(),
+                        text: text.clone(),
+                    }],
+                    interrupt: true,
+                });
+            }
+            last_spoken.0 = Some((lang, text));
+        }
         let req = kiosk.0.act(a.clone(), now);
         send(&outbox, req);
     }
@@ -237,6 +267,13 @@ fn idle(mut kiosk: ResMut<Kiosk>, time: Res<Time<Real>>) {
 
 // ---------------------------------------------------------------- runtime
 
+/// `{asset root}/assets`: `BEVY_ASSET_ROOT`, else the source tree.
+pub fn assets_dir() -> String {
+    let root = std::env::var("BEVY_ASSET_ROOT")
+        .unwrap_or_else(|_| concat!(env!("CARGO_MANIFEST_DIR"), "/..").to_string());
+    format!("{root}/assets")
+}
+
 /// Runs the kiosk in a window until the staff combination (or a signal).
 pub fn run(settings: KioskSettings) -> AppExit {
     let (net_tx, net_rx) = crossbeam_channel::unbounded();
@@ -254,8 +291,6 @@ pub fn run(settings: KioskSettings) -> AppExit {
         WindowMode::BorderlessFullscreen(bevy::window::MonitorSelection::Primary)
     };
     let locked = !settings.windowed;
-    let asset_root = std::env::var("BEVY_ASSET_ROOT")
-        .unwrap_or_else(|_| concat!(env!("CARGO_MANIFEST_DIR"), "/..").to_string());
     app.add_plugins(
         DefaultPlugins
             .set(WindowPlugin {
@@ -272,7 +307,7 @@ pub fn run(settings: KioskSettings) -> AppExit {
                 ..default()
             })
             .set(AssetPlugin {
-                file_path: format!("{asset_root}/assets"),
+                file_path: assets_dir(),
                 ..default()
             })
             .set(bevy::log::LogPlugin {
@@ -296,6 +331,13 @@ pub fn run(settings: KioskSettings) -> AppExit {
         outbox: req_tx,
     })
     .add_plugins(crate::screen::KioskScreenPlugin)
+    .insert_resource(Speaker(voice::Player::spawn(
+        voice::player::PlayerSettings {
+            voices: settings.voices.clone(),
+            volume: 0.9,
+            sound_log: None,
+        },
+    )))
     .insert_resource(PendingNet(Some((net_tx, req_rx))))
     .add_systems(Startup, start_threads);
     if let Some(steps) = &settings.script {

@@ -9,3 +9,4 @@ pub mod printer;
 pub mod qr;
 pub mod screen;
 pub mod script;
+pub mod speech;

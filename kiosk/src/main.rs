@@ -48,6 +48,10 @@ struct Cli {
     /// Benchmarks: log Enter and the presented frame with the number.
     #[arg(long, hide = true)]
     latency_log: Option<PathBuf>,
+    /// A language's voice for 音声案内, `LANG=COMMAND` (as on the board;
+    /// repeatable, or MADOGUCHI_VOICES separated by `;`).
+    #[arg(long = "voice", env = "MADOGUCHI_VOICES", value_delimiter = ';')]
+    voices: Vec<String>,
 }
 
 #[derive(Deserialize, Default)]
@@ -58,6 +62,9 @@ struct FileConfig {
     idle_secs: Option<f64>,
     portrait: Option<bool>,
     printer: Option<String>,
+    /// `[voices] ja = "COMMAND"`: a language's voice for 音声案内.
+    #[serde(default)]
+    voices: std::collections::BTreeMap<String, String>,
 }
 
 fn settings(cli: Cli) -> Result<KioskSettings, String> {
@@ -81,7 +88,17 @@ fn settings(cli: Cli) -> Result<KioskSettings, String> {
         Some(p) => Some(p.parse::<PrinterTarget>()?),
         None => None,
     };
+    let mut voices = defaults.voices.clone();
+    let settings = file
+        .voices
+        .iter()
+        .map(|(lang, command)| format!("{lang}={command}"))
+        .chain(cli.voices.iter().filter(|s| !s.trim().is_empty()).cloned());
+    for setting in settings {
+        voices.set(&setting).map_err(|e| e.to_string())?;
+    }
     Ok(KioskSettings {
+        voices,
         server: cli.server.or(file.server).unwrap_or(defaults.server),
         token: cli.token.or(file.token),
         windowed: cli.windowed,

@@ -4,8 +4,8 @@
 
 use protocol::{IssuedTicket, Service, WalkInRequest};
 
-/// Languages the kiosk switches between with its language button.
-pub const LANGUAGES: [&str; 2] = ["ja", "en"];
+/// Languages the kiosk offers (its language buttons), Japanese first.
+pub use messages::LANGUAGES;
 
 /// A scanner types a whole code within milliseconds; a pause longer than
 /// this means the characters before it were stray keys.
@@ -96,8 +96,16 @@ impl Problem {
 /// What the kiosk asks the server. `id` matches the reply to the request.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Request {
-    Checkin { id: u64, code: String },
-    WalkIn { id: u64, req: WalkInRequest },
+    /// `language`: the visitor chose one on the kiosk (else the booking's).
+    Checkin {
+        id: u64,
+        code: String,
+        language: Option<String>,
+    },
+    WalkIn {
+        id: u64,
+        req: WalkInRequest,
+    },
 }
 
 impl Request {
@@ -109,9 +117,10 @@ impl Request {
 
     fn with_id(&self, id: u64) -> Request {
         match self {
-            Request::Checkin { code, .. } => Request::Checkin {
+            Request::Checkin { code, language, .. } => Request::Checkin {
                 id,
                 code: code.clone(),
+                language: language.clone(),
             },
             Request::WalkIn { req, .. } => Request::WalkIn {
                 id,
@@ -155,7 +164,13 @@ pub enum Action {
     /// Back to the welcome screen (back, close, start over).
     Home,
     Retry,
+    /// The next language (a keyboard shortcut; the screen lists them all).
     SwitchLanguage,
+    ChooseLanguage(&'static str),
+    /// Read the screen out (音声案内); the app speaks, the model notes nothing.
+    Speak,
+    /// Large print on and off (low vision).
+    ToggleLargeText,
 }
 
 /// Collects keyboard-wedge input: characters, then Enter.
@@ -216,6 +231,11 @@ impl ScanBuffer {
 pub struct KioskModel {
     pub screen: Screen,
     pub lang: &'static str,
+    /// The visitor chose `lang` (it goes with their ticket); reset when
+    /// the kiosk returns to welcome for the next visitor.
+    pub language_chosen: bool,
+    /// Large print for low vision, until the next visitor.
+    pub large_text: bool,
     pub connected: bool,
     pub services: Vec<Service>,
     /// Walk-in choice, in the order of `services`.
@@ -246,6 +266,8 @@ impl KioskModel {
         KioskModel {
             screen: Screen::Welcome,
             lang: LANGUAGES[0],
+            language_chosen: false,
+            large_text: false,
             connected: false,
             services: Vec::new(),
             selected: Vec::new(),
@@ -287,6 +309,19 @@ impl KioskModel {
         id
     }
 
+    fn choose_language(&mut self, lang: &'static str) {
+        if let Some(known) = LANGUAGES.iter().find(|l| **l == lang) {
+            self.lang = known;
+            self.language_chosen = true;
+            self.changed();
+        }
+    }
+
+    /// The language to send with a request: only one the visitor chose.
+    fn chosen_language(&self) -> Option<String> {
+        self.language_chosen.then(|| self.lang.to_string())
+    }
+
     fn go_home(&mut self) {
         self.screen = Screen::Welcome;
         self.selected.clear();
@@ -324,7 +359,8 @@ impl KioskModel {
                 self.walk_in_key = None;
                 self.print_failed = false;
                 let id = self.new_id();
-                self.send(Request::Checkin { id, code })
+                let language = self.chosen_language();
+                self.send(Request::Checkin { id, code, language })
             }
         }
     }
@@ -334,10 +370,19 @@ impl KioskModel {
         match action {
             Action::SwitchLanguage => {
                 let i = LANGUAGES.iter().position(|l| *l == self.lang).unwrap_or(0);
-                self.lang = LANGUAGES[(i + 1) % LANGUAGES.len()];
+                self.choose_language(LANGUAGES[(i + 1) % LANGUAGES.len()]);
+                None
+            }
+            Action::ChooseLanguage(lang) => {
+                self.choose_language(lang);
+                None
+            }
+            Action::ToggleLargeText => {
+                self.large_text = !self.large_text;
                 self.changed();
                 None
             }
+            Action::Speak => None,
             _ if self.busy() => None,
             Action::StartWalkIn => {
                 self.go_home();
@@ -396,6 +441,7 @@ impl KioskModel {
                     services: self.selected.clone(),
                     priority: self.priority,
                     idempotency_key: key,
+                    language: self.chosen_language(),
                 };
                 self.send(Request::WalkIn { id, req })
             }
@@ -493,7 +539,12 @@ impl KioskModel {
     /// (so the clock must keep ticking). Welcome stays; a request in flight
     /// waits for its answer, which must be seen.
     pub fn times_out(&self) -> bool {
-        !matches!(self.screen, Screen::Welcome | Screen::Busy { .. })
+        match self.screen {
+            Screen::Busy { .. } => false,
+            // Welcome times out only to undo a visitor's own settings.
+            Screen::Welcome => self.language_chosen || self.large_text,
+            _ => true,
+        }
     }
 
     /// Returns to welcome after `idle_secs` without input.
@@ -502,6 +553,10 @@ impl KioskModel {
             return;
         }
         if now - self.last_input >= self.idle_secs {
+            // The next visitor starts in Japanese, normal print.
+            self.lang = LANGUAGES[0];
+            self.language_chosen = false;
+            self.large_text = false;
             self.go_home();
         }
     }

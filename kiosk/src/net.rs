@@ -134,7 +134,9 @@ pub async fn perform(
     loop {
         let attempt = timeout(patience.attempt, async {
             match req {
-                Request::Checkin { code, .. } => client.checkin(code).await,
+                Request::Checkin { code, language, .. } => {
+                    client.checkin_in(code, language.as_deref()).await
+                }
                 Request::WalkIn { req, .. } => client.walk_in(req).await,
             }
         })

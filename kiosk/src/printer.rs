@@ -118,7 +118,7 @@ pub fn receipt(
             &texts.text_with(
                 lang,
                 "kiosk-ticket-where",
-                &[("place", Arg::Str(localized(&ticket.location, lang)))],
+                &[("place", Arg::Str(&localized(&ticket.location, lang)))],
             ),
         );
     }

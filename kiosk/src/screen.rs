@@ -7,7 +7,7 @@ use messages::{Arg, Catalogue};
 use protocol::localized;
 
 use crate::app::{Kiosk, KioskAction, KioskLogic, KioskSettings, Texts};
-use crate::model::{Action, KioskModel, Problem, Screen};
+use crate::model::{Action, KioskModel, LANGUAGES, Problem, Screen};
 
 pub const BG: Color = Color::srgb(0.957, 0.965, 0.976);
 pub const PANEL: Color = Color::WHITE;
@@ -28,8 +28,37 @@ pub struct ActionButton(pub Action);
 
 #[derive(Resource, Clone)]
 struct Fonts {
-    regular: Handle<Font>,
-    bold: Handle<Font>,
+    /// Regular and bold face per language (`font_files`).
+    by_lang: Vec<(&'static str, Handle<Font>, Handle<Font>)>,
+}
+
+impl Fonts {
+    fn for_language(&self, lang: &str) -> (&Handle<Font>, &Handle<Font>) {
+        self.by_lang
+            .iter()
+            .find(|(l, _, _)| *l == lang)
+            .or_else(|| self.by_lang.first())
+            .map(|(_, r, b)| (r, b))
+            .expect("the Japanese fonts are always loaded")
+    }
+}
+
+/// Regular and bold font files (under `assets/`) for `lang`. BIZ UD has
+/// no Hangul and lacks simplified-only Chinese characters and some
+/// Vietnamese letters, so those languages use a face that has them.
+pub fn font_files(lang: &str) -> (&'static str, &'static str) {
+    match lang {
+        "ko" => ("fonts/NanumGothic.ttf", "fonts/NanumGothic.ttf"),
+        "zh" => (
+            "fonts/DroidSansFallbackFull.ttf",
+            "fonts/DroidSansFallbackFull.ttf",
+        ),
+        "vi" => ("fonts/DejaVuSans.ttf", "fonts/DejaVuSans.ttf"),
+        _ => (
+            "fonts/BIZUDPGothic-Regular.ttf",
+            "fonts/BIZUDPGothic-Bold.ttf",
+        ),
+    }
 }
 
 pub struct KioskScreenPlugin;
@@ -44,9 +73,16 @@ impl Plugin for KioskScreenPlugin {
 }
 
 fn setup(mut commands: Commands, assets: Res<AssetServer>) {
+    // The asset server loads each file once; languages sharing a face
+    // share its handles.
     commands.insert_resource(Fonts {
-        regular: assets.load("fonts/BIZUDPGothic-Regular.ttf"),
-        bold: assets.load("fonts/BIZUDPGothic-Bold.ttf"),
+        by_lang: LANGUAGES
+            .iter()
+            .map(|lang| {
+                let (regular, bold) = font_files(lang);
+                (*lang, assets.load(regular), assets.load(bold))
+            })
+            .collect(),
     });
     commands.spawn((Camera2d, Msaa::Off));
     commands.spawn((
@@ -92,16 +128,25 @@ impl bevy::render::extract_resource::ExtractResource for ShownNumber {
     }
 }
 
+#[derive(Clone, Copy)]
 struct Draw<'a> {
     fonts: &'a Fonts,
     t: &'a Catalogue,
     lang: &'a str,
     portrait: bool,
+    /// 1.0, or larger for large print.
+    scale: f32,
 }
 
 impl Draw<'_> {
     fn text(&self, id: &str) -> String {
         self.t.text(self.lang, id)
+    }
+
+    /// The screen language's face at `size` (scaled for large print).
+    fn font(&self, bold: bool, size: f32) -> TextFont {
+        let (regular, heavy) = self.fonts.for_language(self.lang);
+        font(if bold { heavy } else { regular }, size * self.scale)
     }
 
     fn label(
@@ -112,14 +157,9 @@ impl Draw<'_> {
         bold: bool,
         color: Color,
     ) {
-        let f = if bold {
-            &self.fonts.bold
-        } else {
-            &self.fonts.regular
-        };
         p.spawn((
             Text::new(text),
-            font(f, size),
+            self.font(bold, size),
             TextColor(color),
             TextLayout::justify(Justify::Center),
         ));
@@ -149,7 +189,7 @@ impl Draw<'_> {
             ActionButton(action),
         ))
         .with_children(|b| {
-            b.spawn((Text::new(text), font(&self.fonts.bold, size), TextColor(fg)));
+            b.spawn((Text::new(text), self.font(true, size), TextColor(fg)));
         });
     }
 }
@@ -192,6 +232,7 @@ fn rebuild(
         t: &texts.0,
         lang: model.lang,
         portrait: settings.portrait,
+        scale: if model.large_text { 1.25 } else { 1.0 },
     };
     let number = match &model.screen {
         Screen::Ticket(t) => Some(t.number.clone()),
@@ -247,17 +288,37 @@ fn header(r: &mut ChildSpawnerCommands, d: &Draw, model: &KioskModel) {
     .with_children(|h| {
         h.spawn((
             Text::new(d.text("kiosk-title")),
-            font(&d.fonts.bold, 4.0),
+            d.font(true, 4.0),
             TextColor(Color::WHITE),
         ));
-        d.button(
-            h,
-            d.text("kiosk-language-button"),
-            Action::SwitchLanguage,
-            PANEL,
-            PRIMARY,
-            3.2,
-        );
+        h.spawn(Node {
+            column_gap: Val::VMin(1.0),
+            align_items: AlignItems::Center,
+            ..default()
+        })
+        .with_children(|tools| {
+            d.button(
+                tools,
+                d.text("kiosk-speak"),
+                Action::Speak,
+                PANEL,
+                PRIMARY,
+                2.8,
+            );
+            let large = if model.large_text {
+                "kiosk-normal-text"
+            } else {
+                "kiosk-large-text"
+            };
+            d.button(
+                tools,
+                d.text(large),
+                Action::ToggleLargeText,
+                PANEL,
+                PRIMARY,
+                2.8,
+            );
+        });
     });
     if !model.connected {
         r.spawn((
@@ -272,11 +333,51 @@ fn header(r: &mut ChildSpawnerCommands, d: &Draw, model: &KioskModel) {
         .with_children(|b| {
             b.spawn((
                 Text::new(d.text("kiosk-offline-banner")),
-                font(&d.fonts.bold, 3.0),
+                d.font(true, 3.0),
                 TextColor(Color::WHITE),
             ));
         });
     }
+    // The language is chosen at the start; later screens need the room.
+    if model.screen == Screen::Welcome {
+        language_row(r, d);
+    }
+}
+
+/// Every language, each named in itself and in its own face.
+fn language_row(r: &mut ChildSpawnerCommands, d: &Draw) {
+    r.spawn(Node {
+        width: Val::Percent(100.0),
+        justify_content: JustifyContent::Center,
+        flex_wrap: FlexWrap::Wrap,
+        column_gap: Val::VMin(1.0),
+        row_gap: Val::VMin(0.8),
+        padding: UiRect::axes(Val::VMin(2.0), Val::VMin(1.0)),
+        ..default()
+    })
+    .with_children(|langs| {
+        for lang in LANGUAGES {
+            let chosen = *lang == d.lang;
+            let (bg, fg) = if chosen {
+                (PRIMARY, Color::WHITE)
+            } else {
+                (PANEL, PRIMARY)
+            };
+            let own = Draw {
+                lang,
+                scale: 1.0,
+                ..*d
+            };
+            own.button(
+                langs,
+                d.t.text(lang, "language-name"),
+                Action::ChooseLanguage(lang),
+                bg,
+                fg,
+                2.6,
+            );
+        }
+    });
 }
 
 fn welcome(body: &mut ChildSpawnerCommands, d: &Draw) {
@@ -338,10 +439,10 @@ fn walk_in(body: &mut ChildSpawnerCommands, d: &Draw, model: &KioskModel) {
                 ActionButton(Action::ToggleService(s.id.clone())),
             ))
             .with_children(|b| {
-                b.spawn((Text::new(name), font(&d.fonts.bold, 3.6), TextColor(fg)));
+                b.spawn((Text::new(name), d.font(true, 3.6), TextColor(fg)));
                 b.spawn((
                     Text::new(localized(&s.location, d.lang).to_string()),
-                    font(&d.fonts.regular, 2.4),
+                    d.font(false, 2.4),
                     TextColor(fg),
                 ));
             });
@@ -416,7 +517,7 @@ fn ticket(
                 d.t.text_with(
                     d.lang,
                     "kiosk-ticket-where",
-                    &[("place", Arg::Str(localized(&t.location, d.lang)))],
+                    &[("place", Arg::Str(&localized(&t.location, d.lang)))],
                 ),
                 3.6,
                 true,

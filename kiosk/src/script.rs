@@ -2,8 +2,8 @@
 //! separated by `;` that types into the same keyboard path a scanner uses
 //! and presses the same actions as the buttons.
 //!
-//! Steps: `scan:CODE`, `tap:walkin|lang|priority|confirm|home|retry`,
-//! `tap:service:ID`, `wait:SECONDS`, `until:welcome|walkin|busy|retrying|
+//! Steps: `scan:CODE`, `tap:walkin|lang|priority|confirm|home|retry|
+//! large|speak`, `tap:lang:CODE`, `tap:service:ID`, `wait:SECONDS`, `until:welcome|walkin|busy|retrying|
 //! ticket|problem` (30 s at most, else exit with an error), `shot:PATH`,
 //! `exit`.
 
@@ -43,6 +43,16 @@ pub fn parse(steps: &str) -> Result<Vec<Step>, String> {
                 ("tap", "confirm") => Step::Tap(Action::Confirm),
                 ("tap", "home") => Step::Tap(Action::Home),
                 ("tap", "retry") => Step::Tap(Action::Retry),
+                ("tap", "large") => Step::Tap(Action::ToggleLargeText),
+                ("tap", "speak") => Step::Tap(Action::Speak),
+                ("tap", other) if other.starts_with("lang:") => {
+                    let code = &other["lang:".len()..];
+                    let lang = crate::model::LANGUAGES
+                        .iter()
+                        .find(|l| **l == code)
+                        .ok_or_else(|| format!("unknown language: {s}"))?;
+                    Step::Tap(Action::ChooseLanguage(lang))
+                }
                 ("tap", other) if other.starts_with("service:") => {
                     Step::Tap(Action::ToggleService(other["service:".len()..].to_string()))
                 }

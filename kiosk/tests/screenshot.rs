@@ -138,6 +138,72 @@ fn every_screen_in_japanese_and_english_shows_what_a_visitor_needs() {
     }
 }
 
+/// Text on a screenshot, read back by tesseract (Debian tesseract-ocr).
+fn ocr(name: &str, langs: &str) -> String {
+    let path = shots_dir().join(format!("{name}.png"));
+    let out = Command::new("tesseract")
+        .arg(&path)
+        .args(["-", "-l", langs, "--psm", "11"])
+        .output()
+        .expect("tesseract (Debian tesseract-ocr, tesseract-ocr-jpn)");
+    String::from_utf8_lossy(&out.stdout).replace([' ', '\n'], "")
+}
+
+#[test]
+fn the_kiosk_speaks_every_visitor_language_and_prints_large() {
+    let floor = Floor::start();
+    let x = Xvfb::start(241);
+    let langs = messages::LANGUAGES;
+    for lang in langs {
+        run(
+            &x,
+            &floor.base,
+            &floor.kiosk_token,
+            &format!(
+                "wait:1;tap:lang:{lang};wait:1;shot:welcome-all-{lang};\
+                 tap:walkin;tap:service:shomei;tap:confirm;until:ticket;shot:ticket-all-{lang};exit"
+            ),
+            &[],
+        );
+    }
+    // Every language draws its own screens (and its own script's glyphs:
+    // a missing glyph would draw the same empty boxes in two languages).
+    for (i, a) in langs.iter().enumerate() {
+        for b in &langs[i + 1..] {
+            for screen in ["welcome-all", "ticket-all"] {
+                let (x, y) = (
+                    open(&format!("{screen}-{a}")),
+                    open(&format!("{screen}-{b}")),
+                );
+                assert!(differ(&x, &y) > 10_000, "{screen}: {a} and {b} look alike");
+            }
+        }
+    }
+    // Read back: the words a visitor looks for are there.
+    let ja = ocr("ticket-all-ja", "jpn");
+    assert!(ja.contains("あなたの番号"), "{ja}");
+    let en = ocr("ticket-all-en", "eng");
+    assert!(en.contains("Yournumber"), "{en}");
+    let pt = ocr("ticket-all-pt", "eng");
+    assert!(pt.contains("senha") || pt.contains("Senha"), "{pt}");
+
+    // Large print: the same ticket, bigger text (more ink), nothing cut off.
+    run(
+        &x,
+        &floor.base,
+        &floor.kiosk_token,
+        "wait:1;tap:large;tap:walkin;tap:service:shomei;tap:confirm;until:ticket;shot:ticket-large;exit",
+        &[],
+    );
+    let (normal, large) = (open("ticket-all-ja"), open("ticket-large"));
+    assert!(
+        ink(&large) > ink(&normal) * 11 / 10,
+        "large print: {} vs {}",
+        ink(&large),
+        ink(&normal)
+    );
+}
+
 #[test]
 fn portrait_shows_the_ticket_and_a_dead_server_is_said_calmly() {
     let floor = Floor::start();
@@ -175,8 +241,8 @@ fn portrait_shows_the_ticket_and_a_dead_server_is_said_calmly() {
     let retrying = open("retrying");
     assert!(ink(&retrying) > 3_000, "it says it is waiting");
     let problem = open("offline-problem");
-    // Above the buttons: no big blue number.
-    let number = count(&problem, (0, 200, 1920, 730), near(PRIMARY, 30));
+    // Between the language row and the buttons: no big blue number.
+    let number = count(&problem, (0, 300, 1920, 730), near(PRIMARY, 30));
     assert!(number < 3_000, "no number is invented: {number}");
     assert!(count(&problem, (0, 200, 1920, 1000), near(WARN, 20)) > 3_000);
 }

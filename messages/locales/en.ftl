@@ -22,7 +22,6 @@ kiosk-title = Reception
 kiosk-welcome-scan = Please hold your reservation QR code to the reader
 kiosk-welcome-scan-hint = Show the QR code from your confirmation e-mail or phone to the reader below
 kiosk-welcome-walkin = No reservation? Touch here
-kiosk-language-button = 日本語
 kiosk-checking = Checking…
 kiosk-retrying = Waiting for the reception system. Please wait a moment…
 kiosk-offline-banner = Not connected to the reception system. Please ask a member of staff
@@ -299,3 +298,19 @@ notify-done = Registered. We will e-mail { $email } when { $count ->
 } ahead and when you are called.
 notify-bad-email = This e-mail address does not look right
 notify-finished = This ticket's procedures are already over
+
+# Languages: each catalogue names itself (language choosers on kiosk and pages)
+language-name = English
+language-choose = Language
+# What the voice says; { $number } arrives already spelled for speech (A012 → A 12).
+voice-call = Number { $number }, please go to { $booth }.
+voice-recall = Calling again: number { $number }, please go to { $booth }.
+# Kiosk voice guidance and large print
+kiosk-speak = Read aloud
+kiosk-large-text = Large text
+kiosk-normal-text = Normal text
+kiosk-say-welcome = If you have a reservation, hold its QR code to the reader below. If not, touch "No reservation? Touch here" on the screen.
+kiosk-say-walkin = Choose your procedures, then touch "Get a ticket". You can choose more than one.
+kiosk-say-ticket = Your number is { $number }. Procedures: { $procedures }. Please wait at { $place }.
+kiosk-say-checking = Checking. Please wait a moment.
+kiosk-say-error = We could not check you in. { $reason }.

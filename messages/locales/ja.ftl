@@ -20,7 +20,6 @@ kiosk-title = 受付
 kiosk-welcome-scan = 予約の QR コードをかざしてください
 kiosk-welcome-scan-hint = 予約確認メールや画面の QR コードを、下の読取機に向けてください
 kiosk-welcome-walkin = 予約のない方はこちら
-kiosk-language-button = English
 kiosk-checking = 確認しています…
 kiosk-retrying = 受付システムの応答を待っています。そのままお待ちください…
 kiosk-offline-banner = 受付システムに接続できません。職員にお声がけください
@@ -282,3 +281,21 @@ notify-submit = 登録する
 notify-done = 登録しました。前に{ $count }人になったときと、お呼びしたときにメールをお送りします（{ $email }）
 notify-bad-email = メールアドレスの形式が正しくありません
 notify-finished = この番号札の手続きは終わっています
+
+# Languages: each catalogue names itself (language choosers on kiosk and pages)
+language-name = 日本語
+language-choose = 言語
+# What the voice says (may differ from the shown text so that the
+# synthesiser reads it as a clerk would: 方 → かた). { $number } arrives
+# already spelled for speech (A012 → エー、12).
+voice-call = { $number }番のかた、{ $booth }へお越しください。
+voice-recall = もう一度、{ $number }番のかた、{ $booth }へお越しください。
+# Kiosk voice guidance (音声案内) and large print
+kiosk-speak = 音声案内
+kiosk-large-text = 大きな文字
+kiosk-normal-text = ふつうの文字
+kiosk-say-welcome = 予約のあるかたは、予約のQRコードを、下の読取機にかざしてください。予約のないかたは、画面の「予約のない方はこちら」を押してください。
+kiosk-say-walkin = 手続きを選んでから、「発券する」を押してください。いくつでも選べます。
+kiosk-say-ticket = あなたの番号は、{ $number }番です。手続きは、{ $procedures }です。{ $place }でお待ちください。
+kiosk-say-checking = 確認しています。そのままお待ちください。
+kiosk-say-error = 受付できませんでした。{ $reason }。

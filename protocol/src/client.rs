@@ -157,10 +157,20 @@ impl Client {
     // ---- kiosk ----
 
     pub async fn checkin(&self, code: &str) -> Result<IssuedTicket, ClientError> {
+        self.checkin_in(code, None).await
+    }
+
+    /// Check-in with the language the visitor chose on the kiosk.
+    pub async fn checkin_in(
+        &self,
+        code: &str,
+        language: Option<&str>,
+    ) -> Result<IssuedTicket, ClientError> {
         self.post(
             "/api/v1/kiosk/checkin",
             &CheckinRequest {
                 code: code.to_string(),
+                language: language.map(str::to_string),
             },
         )
         .await

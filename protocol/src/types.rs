@@ -6,12 +6,20 @@ use chrono::{DateTime, FixedOffset, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 /// Text in several languages, keyed by language tag (`ja`, `en`, …).
+/// Configured texts may carry furigana (`messages::ruby`).
 pub type Localized = BTreeMap<String, String>;
 
-/// Picks the text for `lang`, falling back to Japanese, then to any language.
-pub fn localized<'a>(text: &'a Localized, lang: &str) -> &'a str {
-    text.get(lang)
-        .or_else(|| text.get("ja"))
+/// The text for `lang` as shown on a screen (furigana dropped), falling
+/// back as the catalogue does, then to any language.
+pub fn localized(text: &Localized, lang: &str) -> String {
+    messages::ruby::plain(localized_marked(text, lang))
+}
+
+/// The text for `lang` with its ruby marks, for pages that render them.
+pub fn localized_marked<'a>(text: &'a Localized, lang: &str) -> &'a str {
+    std::iter::once(lang)
+        .chain(messages::language::fallbacks(lang).iter().copied())
+        .find_map(|l| text.get(l))
         .or_else(|| text.values().next())
         .map(String::as_str)
         .unwrap_or("")
@@ -20,7 +28,7 @@ pub fn localized<'a>(text: &'a Localized, lang: &str) -> &'a str {
 /// A procedure name shortened for narrow cards and boards: the Japanese
 /// name up to its first bracket (「住民異動（転入・転出）」→「住民異動」).
 pub fn short_name(name: &Localized) -> &str {
-    let ja = localized(name, "ja");
+    let ja = localized_marked(name, "ja");
     ja.split(['（', '(']).next().unwrap_or(ja).trim()
 }
 
@@ -188,6 +196,10 @@ pub struct CreateReservation {
     #[serde(default)]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>))]
     pub answers: Option<serde_json::Map<String, serde_json::Value>>,
+    /// The visitor's language (ja, en, zh, ko, vi, pt, ja-x-easy): their
+    /// ticket's announcements, pages and mails follow it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub language: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, Hash)]
@@ -390,6 +402,10 @@ pub struct TicketStatus {
 pub struct CheckinRequest {
     /// What the scanner read: `{public_url}/r/{token}` or the bare token.
     pub code: String,
+    /// The language the visitor chose on the kiosk, if they chose one
+    /// (else the reservation's is kept).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub language: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
@@ -401,6 +417,10 @@ pub struct WalkInRequest {
     pub priority: bool,
     /// Chosen by the kiosk per visitor; a retry with the same key returns the same ticket.
     pub idempotency_key: String,
+    /// The language the visitor chose on the kiosk (ja, en, zh, ko, vi,
+    /// pt, ja-x-easy); calls are announced in it too.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub language: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -586,6 +606,11 @@ pub struct EventData {
     pub reservation_id: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub slot_start: Option<DateTime<FixedOffset>>,
+    /// Calls: the language the visitor chose at the kiosk or when booking,
+    /// when it is neither Japanese nor English (the board announces in
+    /// Japanese, English, then this one).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub language: Option<String>,
 }
 
 /// One entry of the append-only event log, as sent over SSE.

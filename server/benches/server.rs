@@ -295,6 +295,7 @@ async fn fan_out() {
                 services: vec!["shomei".into()],
                 priority: false,
                 idempotency_key: format!("f{i}"),
+                language: None,
             })
             .await
             .expect("ticket");
@@ -388,6 +389,7 @@ async fn kiosk_latency() {
                         email: None,
                         phone: None,
                         answers: None,
+                        language: None,
                     })
                     .await
                     .expect("booking");
@@ -421,6 +423,7 @@ async fn kiosk_latency() {
                         services: vec!["shomei".into()],
                         priority: false,
                         idempotency_key: format!("w{i}"),
+                        language: None,
                     })
                     .await
                     .is_ok(),

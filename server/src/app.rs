@@ -7,8 +7,9 @@
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use protocol::{
-    BoardSnapshot, BoothState, CreateReservation, EventData, EventKind, IssuedTicket,
-    ReservationCreated, ReservationState, StaffQueue, TicketSource, TicketState, WalkInRequest,
+    BoardSnapshot, BoothState, CheckinRequest, CreateReservation, EventData, EventKind,
+    IssuedTicket, ReservationCreated, ReservationState, StaffQueue, TicketSource, TicketState,
+    WalkInRequest,
 };
 use tokio::sync::{Mutex, MutexGuard};
 
@@ -23,6 +24,20 @@ use crate::hub::EventHub;
 use crate::limiter::Limiter;
 use crate::storage::{NewReservation, ReservationRow, Store};
 use crate::{tokens, views};
+
+/// A visitor's language from a request: one of the catalogue's codes
+/// (`zh-CN` → `zh`), or 400 `invalid_language`.
+pub(crate) fn visitor_language(raw: Option<&str>) -> Result<Option<&'static str>> {
+    match raw {
+        None => Ok(None),
+        Some(tag) => messages::language::parse(tag).map(Some).ok_or_else(|| {
+            Error::invalid(
+                "invalid_language",
+                format!("language: one of {}", messages::LANGUAGES.join(", ")),
+            )
+        }),
+    }
+}
 
 mod mail;
 pub use mail::PurgeSummary;
@@ -181,9 +196,10 @@ impl App {
         &self,
         device: &Actor,
         device_id: i64,
-        code: &str,
+        req: &CheckinRequest,
     ) -> Result<(bool, IssuedTicket)> {
-        let token = match booking::parse_scanned_code(code) {
+        let chosen = visitor_language(req.language.as_deref())?;
+        let token = match booking::parse_scanned_code(&req.code) {
             Some(ScannedCode::Reservation(t)) => t,
             Some(ScannedCode::TicketStatus) => {
                 return Err(Error::invalid(
@@ -201,11 +217,15 @@ impl App {
         let hash = tokens::hash(&token);
         let (mut floor, now) = self.lock().await;
         // Read under the lock: a cancellation cannot slip in between.
-        let res = self
+        let mut res = self
             .store
             .reservation_by_token_hash(&hash)
             .await?
             .ok_or_else(|| Error::not_found("unknown_code", "no reservation has this code"))?;
+        // A language chosen at the kiosk wins over the booking's.
+        if let Some(lang) = chosen {
+            res.language = Some(lang.to_string());
+        }
         self.check_in_locked(&mut floor, res, device, Some(device_id), true, now)
             .await
     }
@@ -280,6 +300,7 @@ impl App {
             status_token: tokens::new_token(),
             device_id,
             idempotency_key: None,
+            language: res.language.clone(),
         };
         Ok((true, self.issue(floor, req, actor, now).await?))
     }
@@ -324,6 +345,7 @@ impl App {
             status_token: tokens::new_token(),
             device_id: Some(device_id),
             idempotency_key: Some(key.to_string()),
+            language: visitor_language(req.language.as_deref())?.map(str::to_string),
         };
         Ok((true, self.issue(&mut floor, ticket, device, now).await?))
     }
@@ -769,6 +791,7 @@ impl App {
             Error::invalid("unknown_service", format!("no service {:?}", req.service))
         })?;
         validate_contact(req)?;
+        let language = visitor_language(req.language.as_deref())?;
         let start = req.start.with_timezone(&Utc);
         let slot = booking::find_slot(&self.office, &service.id, start).ok_or_else(|| {
             Error::invalid(
@@ -818,6 +841,7 @@ impl App {
                 email: clean(&req.email),
                 phone: clean(&req.phone),
                 answers: req.answers.as_ref(),
+                language,
             },
             now,
         )

@@ -127,6 +127,7 @@ impl Floor {
                     answers: serde_json::json!({"relationship": "長女"})
                         .as_object()
                         .cloned(),
+                    language: None,
                 }),
             )
             .expect("book")
@@ -146,6 +147,7 @@ impl Floor {
                 services: vec![service.into()],
                 priority: false,
                 idempotency_key: key.into(),
+                language: None,
             }))
             .expect("walk-in")
             .number

@@ -265,14 +265,44 @@ fn only_screens_that_time_out_keep_the_idle_clock_running() {
 }
 
 #[test]
-fn the_language_button_switches_and_the_version_moves() {
+fn every_language_can_be_chosen_goes_with_the_request_and_the_next_visitor_starts_in_japanese() {
     let mut k = kiosk();
     let v = k.version;
     k.act(Action::SwitchLanguage, 1.0);
     assert_eq!(k.lang, "en");
     assert!(k.version > v);
-    k.act(Action::SwitchLanguage, 2.0);
-    assert_eq!(k.lang, "ja");
+    for _ in 1..LANGUAGES.len() {
+        k.act(Action::SwitchLanguage, 1.5);
+    }
+    assert_eq!(k.lang, "ja", "the seven languages cycle");
+    k.act(Action::ChooseLanguage("ko"), 2.0);
+    k.act(Action::ToggleLargeText, 2.0);
+    assert!(k.large_text);
+    let req = scan(&mut k, "abcdefghijkl", 3.0).expect("request");
+    assert!(
+        matches!(&req, Request::Checkin { language: Some(l), .. } if l == "ko"),
+        "{req:?}"
+    );
+    // The ticket, then nobody touches the kiosk: the next visitor gets
+    // Japanese and normal print again.
+    k.reply(
+        Reply::Ticket {
+            id: req.id(),
+            ticket: ticket("O001"),
+        },
+        3.1,
+    );
+    k.tick(100.0);
+    assert_eq!(k.screen, Screen::Welcome);
+    assert_eq!(
+        (k.lang, k.language_chosen, k.large_text),
+        ("ja", false, false)
+    );
+    let req = scan(&mut k, "abcdefghijkl", 101.0).expect("request");
+    assert!(
+        matches!(&req, Request::Checkin { language: None, .. }),
+        "{req:?}"
+    );
 }
 
 #[test]
@@ -290,4 +320,27 @@ fn a_print_failure_is_noted_on_the_matching_ticket_only() {
     assert!(!k.print_failed);
     k.print_failed("O001");
     assert!(k.print_failed);
+}
+
+#[test]
+fn the_voice_button_reads_the_ticket_with_its_number_as_a_clerk_says_it() {
+    let mut k = kiosk();
+    let texts = messages::Catalogue::new();
+    assert!(crate::speech::for_screen(&k, &texts).starts_with("予約のあるかたは"));
+    let req = scan(&mut k, "abcdefghijkl", 1.0).expect("request");
+    k.reply(
+        Reply::Ticket {
+            id: req.id(),
+            ticket: ticket("O001"),
+        },
+        1.1,
+    );
+    let said = crate::speech::for_screen(&k, &texts);
+    assert!(
+        said.starts_with("あなたの番号は、オー、1番です。"),
+        "{said}"
+    );
+    k.act(Action::ChooseLanguage("en"), 2.0);
+    let said = crate::speech::for_screen(&k, &texts);
+    assert!(said.starts_with("Your number is O 1."), "{said}");
 }

@@ -18,9 +18,6 @@ use crate::mail::{MailError, Outgoing};
 use crate::storage::{PurgeReport, Registration, Store};
 use crate::{tokens, views};
 
-/// Languages mails are written in.
-const MAIL_LANGUAGES: [&str; 2] = ["ja", "en"];
-
 /// What a purge erased, and the mail files it removed.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct PurgeSummary {
@@ -84,13 +81,7 @@ impl App {
                 format!("ahead: 1–{MAX_NOTIFY_AHEAD} people"),
             ));
         }
-        let lang = req.lang.as_deref().unwrap_or("ja");
-        if !MAIL_LANGUAGES.contains(&lang) {
-            return Err(Error::invalid(
-                "invalid_language",
-                format!("lang: one of {}", MAIL_LANGUAGES.join(", ")),
-            ));
-        }
+        let lang = super::visitor_language(req.lang.as_deref())?.unwrap_or("ja");
         let unknown = || Error::not_found("unknown_ticket", "no ticket has this status code");
         if !tokens::looks_like_token(status_token) {
             return Err(unknown());
@@ -242,12 +233,12 @@ impl App {
                 &self.office,
                 &reg.email,
                 &turn,
-                status
+                &status
                     .booth_label
                     .as_ref()
                     .map(|l| localized(l, &reg.lang))
-                    .unwrap_or(""),
-                localized(&status.location, &reg.lang),
+                    .unwrap_or_default(),
+                &localized(&status.location, &reg.lang),
                 now,
             ),
         }

@@ -106,6 +106,7 @@ pub struct NewTicket {
     pub status_token: String,
     pub device_id: Option<i64>,
     pub idempotency_key: Option<String>,
+    pub language: Option<String>,
 }
 
 /// The result of a command: records to store, then apply.
@@ -147,6 +148,15 @@ fn ticket_event(t: &Ticket) -> EventData {
         state: Some(t.state.as_str().to_string()),
         call_count: Some(t.call_count),
         ..EventData::default()
+    }
+}
+
+/// A call's event also names the visitor's language when the board must
+/// add it to Japanese and English (nothing else about the visitor).
+fn call_event(t: &Ticket) -> EventData {
+    EventData {
+        language: t.language.clone().filter(|l| l != "ja" && l != "en"),
+        ..ticket_event(t)
     }
 }
 
@@ -370,6 +380,7 @@ impl Floor {
             status_token: req.status_token,
             device_id: req.device_id,
             idempotency_key: req.idempotency_key,
+            language: req.language,
         };
         let mut events = vec![(EventKind::TicketIssued, ticket_event(&ticket))];
         let reservation = ticket.reservation_id.map(|r| {
@@ -489,7 +500,7 @@ impl Floor {
         t.call_count = 1;
         status.current = Some(t.id);
         Ok(Outcome {
-            events: vec![(EventKind::TicketCalled, ticket_event(&t))],
+            events: vec![(EventKind::TicketCalled, call_event(&t))],
             tickets: vec![t],
             booths: vec![(booth.to_string(), status)],
             ..Outcome::default()
@@ -507,7 +518,7 @@ impl Floor {
         t.call_count += 1;
         t.called_at = Some(now);
         Ok(Outcome {
-            events: vec![(EventKind::TicketRecalled, ticket_event(&t))],
+            events: vec![(EventKind::TicketRecalled, call_event(&t))],
             tickets: vec![t],
             ..Outcome::default()
         })

@@ -47,6 +47,7 @@ fn walk_in(services: &[&str], priority: bool) -> NewTicket {
         status_token: format!("tok-{}", services.join("-")),
         device_id: None,
         idempotency_key: None,
+        language: None,
     }
 }
 
@@ -60,6 +61,7 @@ fn reservation(id: i64, slot: DateTime<Utc>) -> NewTicket {
         status_token: format!("res-{id}"),
         device_id: None,
         idempotency_key: None,
+        language: None,
     }
 }
 

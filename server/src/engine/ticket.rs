@@ -43,6 +43,8 @@ pub struct Ticket {
     pub status_token: String,
     pub device_id: Option<i64>,
     pub idempotency_key: Option<String>,
+    /// The visitor's chosen language (a supported code), if any.
+    pub language: Option<String>,
 }
 
 impl Ticket {

@@ -25,7 +25,7 @@ pub async fn checkin(
     kiosk: Kiosk,
     ApiJson(req): ApiJson<CheckinRequest>,
 ) -> Result<(StatusCode, Json<IssuedTicket>)> {
-    let (created, ticket) = app.checkin(&kiosk.actor(), kiosk.id, &req.code).await?;
+    let (created, ticket) = app.checkin(&kiosk.actor(), kiosk.id, &req).await?;
     Ok((
         if created {
             StatusCode::CREATED

@@ -62,12 +62,12 @@ pub fn render_board(app: &App, snap: &BoardSnapshot) -> String {
             esc(&c.text_with(
                 "ja",
                 "board-go-to",
-                &[("booth", Arg::Str(localized(&l.booth_label, "ja")))]
+                &[("booth", Arg::Str(&localized(&l.booth_label, "ja")))]
             )),
             esc(&c.text_with(
                 "en",
                 "board-go-to",
-                &[("booth", Arg::Str(localized(&l.booth_label, "en")))]
+                &[("booth", Arg::Str(&localized(&l.booth_label, "en")))]
             ))
         ),
         None => esc(&c.text("ja", "board-no-calls")),
@@ -80,7 +80,7 @@ pub fn render_board(app: &App, snap: &BoardSnapshot) -> String {
             format!(
                 "<li><span class=\"n\">{}</span><span>{}</span></li>",
                 esc(&l.number),
-                esc(localized(&l.booth_label, "ja"))
+                esc(&localized(&l.booth_label, "ja"))
             )
         })
         .collect();
@@ -121,7 +121,7 @@ pub fn render_board(app: &App, snap: &BoardSnapshot) -> String {
             format!(
                 "<div class=\"booth {}\"><b>{}</b><span>{} {}</span></div>",
                 b.state.as_str(),
-                esc(localized(&b.label, "ja")),
+                esc(&localized(&b.label, "ja")),
                 esc(&state_text(b.state)),
                 esc(b.current_number.as_deref().unwrap_or(""))
             )
@@ -169,7 +169,7 @@ pub fn render_board(app: &App, snap: &BoardSnapshot) -> String {
 </body>
 </html>
 "#,
-        office = esc(office),
+        office = esc(&office),
         title = esc(&c.text("ja", "board-now-calling")),
         css = BOARD_CSS,
         now_calling = esc(&two(c, "board-now-calling")),

@@ -115,12 +115,12 @@ pub fn booking(
         c.text_with(
             "ja",
             "mail-booking-subject",
-            &[("office", Arg::Str(localized(&office.name, "ja")))]
+            &[("office", Arg::Str(&localized(&office.name, "ja")))]
         ),
         c.text_with(
             "en",
             "mail-booking-subject",
-            &[("office", Arg::Str(localized(&office.name, "en")))]
+            &[("office", Arg::Str(&localized(&office.name, "en")))]
         )
     );
     let text = format!(
@@ -156,7 +156,7 @@ pub fn ahead(
         lang,
         "mail-ahead-subject",
         &[
-            ("office", Arg::Str(localized(&office.name, lang))),
+            ("office", Arg::Str(&localized(&office.name, lang))),
             ("number", Arg::Str(turn.number)),
         ],
     );
@@ -190,7 +190,7 @@ pub fn called(
         lang,
         "mail-called-subject",
         &[
-            ("office", Arg::Str(localized(&office.name, lang))),
+            ("office", Arg::Str(&localized(&office.name, lang))),
             ("number", Arg::Str(turn.number)),
         ],
     );

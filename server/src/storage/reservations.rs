@@ -21,6 +21,9 @@ pub struct ReservationRow {
     pub ticket_id: Option<i64>,
     /// Why staff cancelled or moved it (staff pages, the visitor's page).
     pub change_reason: Option<String>,
+    /// The language it was booked in (its ticket's, unless the visitor
+    /// chooses another at the kiosk).
+    pub language: Option<String>,
 }
 
 pub struct NewReservation<'a> {
@@ -32,6 +35,7 @@ pub struct NewReservation<'a> {
     pub email: Option<&'a str>,
     pub phone: Option<&'a str>,
     pub answers: Option<&'a serde_json::Map<String, serde_json::Value>>,
+    pub language: Option<&'a str>,
 }
 
 fn state(s: &str) -> Result<ReservationState, StoreError> {
@@ -62,6 +66,7 @@ fn from_row(row: &SqliteRow) -> Result<ReservationRow, StoreError> {
             .map_err(|e| StoreError::Corrupt(format!("answers: {e}")))?,
         ticket_id: row.try_get("ticket_id")?,
         change_reason: row.try_get("change_reason")?,
+        language: row.try_get("language")?,
     })
 }
 
@@ -121,8 +126,8 @@ impl Store {
             .transpose()
             .map_err(|e| StoreError::Corrupt(e.to_string()))?;
         Ok(sqlx::query_scalar(
-            "INSERT INTO reservations (token_hash, service, slot_start, slot_end, state, name, email, phone, answers, created_at, updated_at)
-             VALUES (?, ?, ?, ?, 'booked', ?, ?, ?, ?, ?, ?) RETURNING id",
+            "INSERT INTO reservations (token_hash, service, slot_start, slot_end, state, name, email, phone, answers, language, created_at, updated_at)
+             VALUES (?, ?, ?, ?, 'booked', ?, ?, ?, ?, ?, ?, ?) RETURNING id",
         )
         .bind(r.token_hash)
         .bind(r.service)
@@ -132,6 +137,7 @@ impl Store {
         .bind(r.email)
         .bind(r.phone)
         .bind(answers)
+        .bind(r.language)
         .bind(ts(now))
         .bind(ts(now))
         .fetch_one(tx)

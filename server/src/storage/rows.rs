@@ -74,6 +74,7 @@ pub(crate) fn ticket_from_row(row: &SqliteRow) -> Result<Ticket, StoreError> {
         status_token: row.try_get("status_token")?,
         device_id: row.try_get("device_id")?,
         idempotency_key: row.try_get("idempotency_key")?,
+        language: row.try_get("language")?,
     })
 }
 
@@ -84,8 +85,8 @@ pub(crate) async fn upsert_ticket(tx: &mut SqliteConnection, t: &Ticket) -> Resu
     sqlx::query(
         "INSERT INTO tickets (id, day, number, prefix, seq, services, step, source, reservation_id,
             slot_start, priority, state, booth, issued_at, queued_at, called_at, call_count,
-            started_at, done_at, notes, status_token, device_id, idempotency_key)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            started_at, done_at, notes, status_token, device_id, idempotency_key, language)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (id) DO UPDATE SET
             services = excluded.services, step = excluded.step, state = excluded.state,
             booth = excluded.booth, queued_at = excluded.queued_at, called_at = excluded.called_at,
@@ -115,6 +116,7 @@ pub(crate) async fn upsert_ticket(tx: &mut SqliteConnection, t: &Ticket) -> Resu
     .bind(&t.status_token)
     .bind(t.device_id)
     .bind(&t.idempotency_key)
+    .bind(&t.language)
     .execute(tx)
     .await?;
     Ok(())

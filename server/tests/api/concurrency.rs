@@ -70,6 +70,7 @@ async fn concurrent_bookings_never_exceed_capacity() {
                     email: None,
                     phone: None,
                     answers: None,
+                    language: None,
                 })
                 .await
         }));
@@ -102,6 +103,7 @@ async fn a_kiosk_retrying_at_once_gets_one_ticket() {
                     services: vec!["shomei".into()],
                     priority: false,
                     idempotency_key: "same-visitor".into(),
+                    language: None,
                 })
                 .await
                 .expect("walk-in")

@@ -599,6 +599,7 @@ async fn an_admin_manages_users_and_devices_and_changes_take_effect_at_once() {
         services: vec!["shomei".into()],
         priority: false,
         idempotency_key: "admin-test".into(),
+        language: None,
     };
     kiosk.walk_in(&walk_in).await.expect("the new token works");
     shot(&c, "admin").await;

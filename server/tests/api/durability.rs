@@ -94,6 +94,7 @@ async fn acknowledged_tickets_and_bookings_survive_kill_9() {
                 services: vec!["shomei".into()],
                 priority: false,
                 idempotency_key: format!("round-{round}"),
+                language: None,
             })
             .await
             .expect("walk-in acknowledged");
@@ -109,6 +110,7 @@ async fn acknowledged_tickets_and_bookings_survive_kill_9() {
                     email: None,
                     phone: None,
                     answers: None,
+                    language: None,
                 })
                 .await
                 .expect("booking acknowledged");
@@ -184,6 +186,7 @@ async fn an_event_subscription_resumes_across_a_server_crash() {
                     services: vec!["shomei".into()],
                     priority: false,
                     idempotency_key: key,
+                    language: None,
                 })
                 .await
                 .expect("walk-in")

@@ -186,6 +186,7 @@ async fn an_idle_subscription_stays_connected_on_heartbeats_alone() {
                 services: vec!["shomei".into()],
                 priority: false,
                 idempotency_key: "late".into(),
+                language: None,
             })
             .await
             .expect("walk-in");

@@ -138,6 +138,7 @@ impl TestApp {
                 answers: serde_json::json!({"relationship": "長女", "pension": true})
                     .as_object()
                     .cloned(),
+                language: None,
             })
             .await
     }
@@ -157,6 +158,7 @@ impl TestApp {
                 email: None,
                 phone: Some("090-0000-1111".into()),
                 answers: answers.as_object().cloned(),
+                language: None,
             })
             .await
             .expect("book")
@@ -172,6 +174,7 @@ impl TestApp {
                 services: services.iter().map(|s| s.to_string()).collect(),
                 priority: false,
                 idempotency_key: key.into(),
+                language: None,
             })
             .await
     }

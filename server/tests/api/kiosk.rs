@@ -149,6 +149,7 @@ async fn walk_in_tickets_are_numbered_per_prefix_and_idempotent() {
             services: vec!["shomei".into()],
             priority: true,
             idempotency_key: "visitor-4".into(),
+            language: None,
         })
         .await
         .expect("priority");

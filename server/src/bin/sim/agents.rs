@@ -140,6 +140,7 @@ pub async fn walk_in(shared: Arc<Shared>, kiosk: Client, phone: Client, v: Visit
         services: v.services.clone(),
         priority: v.priority,
         idempotency_key: v.key.clone(),
+        language: None,
     };
     let Some(t) = at_the_kiosk(&shared, || kiosk.walk_in(&req)).await else {
         return;

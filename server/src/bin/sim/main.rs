@@ -177,6 +177,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 email: None,
                 phone: Some("090-0000-0000".into()),
                 answers: None,
+                language: None,
             })
             .await
             .context("booking a reservation")?;

@@ -50,7 +50,7 @@ fn config_html(app: &App, lang: &str) -> String {
         out.push_str(&format!(
             "<tr><td>{}</td><td>{}{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
             esc(&s.id),
-            esc(localized(&s.name, lang)),
+            esc(&localized(&s.name, lang)),
             if s.reservation_only {
                 format!(" ({})", t("kiosk-reservation-only-tag"))
             } else {
@@ -59,7 +59,7 @@ fn config_html(app: &App, lang: &str) -> String {
             esc(&s.prefix),
             s.average_minutes,
             esc(&s.department),
-            esc(localized(&s.location, lang)),
+            esc(&localized(&s.location, lang)),
         ));
     }
     out.push_str(&format!(
@@ -72,8 +72,8 @@ fn config_html(app: &App, lang: &str) -> String {
         out.push_str(&format!(
             "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
             esc(&b.id),
-            esc(localized(&b.label, lang)),
-            esc(localized(&b.location, lang)),
+            esc(&localized(&b.label, lang)),
+            esc(&localized(&b.location, lang)),
             esc(&b.services.join(", ")),
         ));
     }

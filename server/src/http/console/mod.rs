@@ -178,7 +178,7 @@ fn render(app: &App, s: Shell) -> String {
 "#,
         lang = s.lang,
         title = esc(&s.title),
-        office = esc(office),
+        office = esc(&office),
         page = s.page,
         data = s.data,
         console = t("console-title"),
@@ -252,8 +252,8 @@ pub async fn home(
                 r#"<li><a class="booth-link {state_class}" href="/staff/booths/{id}" id="booth-{id}"><b>{label}</b><span>{location}</span><span>{state}</span></a></li>"#,
                 id = esc(&b.id),
                 state_class = b.state.as_str(),
-                label = esc(localized(&b.label, lang)),
-                location = esc(localized(&b.location, lang)),
+                label = esc(&localized(&b.label, lang)),
+                location = esc(&localized(&b.location, lang)),
                 state = esc(&state),
             )
         })

@@ -123,12 +123,12 @@ pub async fn page(
             };
             body.push_str(&format!(
                 "<tr><td>{}{mark}</td><td>{}<div class=\"muted\">{}</div></td><td>{}</td><td>{}</td><td>{}</td></tr>",
-                esc(localized(&p.title, lang)),
+                esc(&localized(&p.title, lang)),
                 esc(&p.department),
-                esc(localized(&p.place, lang)),
-                esc(localized(&p.what, lang)),
-                esc(localized(&p.how, lang)),
-                esc(p.deadline.as_ref().map(|d| localized(d, lang)).unwrap_or("—")),
+                esc(&localized(&p.place, lang)),
+                esc(&localized(&p.what, lang)),
+                esc(&localized(&p.how, lang)),
+                esc(&p.deadline.as_ref().map_or("—".to_string(), |d| localized(d, lang))),
             ));
         }
         body.push_str("</tbody></table>");

@@ -48,7 +48,7 @@ fn problem_page(lang: &str, status: StatusCode, title: &str, back: &str) -> Resp
     let body = html! {
         section.card {
             h1 { (title) }
-            p { a href=(back) { (c.text(lang, "book-back")) } }
+            p { a href=(back) { (c.marked(lang, "book-back", &[])) } }
         }
     };
     let html = page(lang, title, body, html! {}, Refresh::Never);
@@ -68,8 +68,8 @@ pub async fn services(
     let c = catalogue();
     let lang = lang_of(q.lang.as_deref(), &headers);
     let body = html! {
-        h1 { (c.text(lang, "book-title")) }
-        p { (c.text(lang, "book-choose-service")) }
+        h1 { (c.marked(lang, "book-title", &[])) }
+        p { (c.marked(lang, "book-choose-service", &[])) }
         ul.plain #services {
             @for s in bookable(&app) {
                 li {
@@ -80,7 +80,7 @@ pub async fn services(
             }
         }
     };
-    respond(lang, &c.text(lang, "book-title"), body)
+    respond(lang, &c.marked(lang, "book-title", &[]), body)
 }
 
 /// `/book/{service}`: a week of days with their times, free or full.
@@ -96,7 +96,7 @@ pub async fn slots(
         return problem_page(
             lang,
             StatusCode::NOT_FOUND,
-            &c.text(lang, "book-unknown-service"),
+            &c.marked(lang, "book-unknown-service", &[]),
             "/book",
         );
     };
@@ -123,7 +123,7 @@ pub async fn slots(
     let next = to + Duration::days(1);
     let horizon = today + Duration::days(app.office.booking.horizon_days);
     let day_label = |day: &NaiveDate| {
-        c.text_with(
+        c.marked(
             lang,
             "book-day",
             &[
@@ -140,10 +140,10 @@ pub async fn slots(
     };
     let body = html! {
         h1 { (localized(&svc.name, lang)) }
-        p { (c.text(lang, "book-choose-time")) }
+        p { (c.marked(lang, "book-choose-time", &[])) }
         div #days {
             @if days.is_empty() {
-                p.card { (c.text(lang, "book-no-days")) }
+                p.card { (c.marked(lang, "book-no-days", &[])) }
             }
             @for (day, list) in &days {
                 section.card {
@@ -154,10 +154,10 @@ pub async fn slots(
                             li {
                                 @if s.available > 0 {
                                     a.slot.free href={ "/book/" (svc.id) "/form?start=" (urlencode(&s.start.to_rfc3339())) "&lang=" (lang) } {
-                                        (time) " " span { (c.text(lang, "book-free")) }
+                                        (time) " " span { (c.marked(lang, "book-free", &[])) }
                                     }
                                 } @else {
-                                    span.slot.full { (time) " " span { (c.text(lang, "book-full")) } }
+                                    span.slot.full { (time) " " span { (c.marked(lang, "book-full", &[])) } }
                                 }
                             }
                         }
@@ -168,16 +168,16 @@ pub async fn slots(
         p.nav {
             @if from > today {
                 a href={ "/book/" (svc.id) "?from=" ((from - Duration::days(DAYS_PER_PAGE)).max(today)) "&lang=" (lang) } {
-                    "← " (c.text(lang, "book-earlier"))
+                    "← " (c.marked(lang, "book-earlier", &[]))
                 }
                 " "
             }
             @if next <= horizon {
-                a #later href={ "/book/" (svc.id) "?from=" (next) "&lang=" (lang) } { (c.text(lang, "book-later")) " →" }
+                a #later href={ "/book/" (svc.id) "?from=" (next) "&lang=" (lang) } { (c.marked(lang, "book-later", &[])) " →" }
             }
         }
     };
-    respond(lang, &c.text(lang, "book-title"), body)
+    respond(lang, &c.marked(lang, "book-title", &[]), body)
 }
 
 fn urlencode(s: &str) -> String {
@@ -264,28 +264,34 @@ fn check(app: &App, svc: &crate::config::ServiceConfig, e: &Entry, lang: &str) -
     let mut errors = Errors::new();
     // The same rules as the booking API, with the reason next to the field.
     if e.name.is_empty() {
-        errors.insert("name".into(), c.text(lang, "book-err-name"));
+        errors.insert("name".into(), c.marked(lang, "book-err-name", &[]));
     } else if !crate::app::valid_name(&e.name) {
-        errors.insert("name".into(), c.text(lang, "book-err-name-long"));
+        errors.insert("name".into(), c.marked(lang, "book-err-name-long", &[]));
     }
     if e.phone.is_empty() && e.email.is_empty() {
-        errors.insert("phone".into(), c.text(lang, "book-err-contact"));
+        errors.insert("phone".into(), c.marked(lang, "book-err-contact", &[]));
     }
     if !e.phone.is_empty() && !crate::app::valid_phone(&e.phone) {
-        errors.insert("phone".into(), c.text(lang, "book-err-phone"));
+        errors.insert("phone".into(), c.marked(lang, "book-err-phone", &[]));
     }
     if !e.email.is_empty() && !crate::app::valid_email(&e.email) {
-        errors.insert("email".into(), c.text(lang, "book-err-email"));
+        errors.insert("email".into(), c.marked(lang, "book-err-email", &[]));
     }
     if svc.questionnaire {
         for q in &app.office.questionnaire.questions {
             let answer = e.answers.get(&q.id).map(String::as_str).unwrap_or("");
             if answer.is_empty() {
                 if q.required {
-                    errors.insert(format!("q_{}", q.id), c.text(lang, "book-err-answer"));
+                    errors.insert(
+                        format!("q_{}", q.id),
+                        c.marked(lang, "book-err-answer", &[]),
+                    );
                 }
             } else if !crate::config::possible(q, answer) {
-                errors.insert(format!("q_{}", q.id), c.text(lang, "book-err-answer"));
+                errors.insert(
+                    format!("q_{}", q.id),
+                    c.marked(lang, "book-err-answer", &[]),
+                );
             }
         }
     }
@@ -306,7 +312,7 @@ fn described(errors: &Errors, key: &str) -> Option<String> {
 }
 
 fn slot_label(c: &Catalogue, lang: &str, start: DateTime<FixedOffset>, svc_name: &str) -> String {
-    c.text_with(
+    c.marked(
         lang,
         "book-when",
         &[
@@ -325,7 +331,7 @@ fn render_form(
     errors: &Errors,
 ) -> Response {
     let c = catalogue();
-    let t = |id: &str| c.text(lang, id);
+    let t = |id: &str| c.marked(lang, id, &[]);
     let start = match chosen_time(&e.start, svc, lang) {
         Ok(t) => t,
         Err(page) => return *page,
@@ -346,7 +352,7 @@ fn render_form(
     };
     let body = html! {
         h1 { (t("book-form-title")) }
-        p.card #when { (slot_label(c, lang, start, name)) }
+        p.card #when { (slot_label(c, lang, start, &name)) }
         @if !errors.is_empty() {
             p.error role="alert" { (t("book-err-summary")) }
         }
@@ -364,8 +370,8 @@ fn render_form(
                     @let chosen = e.answers.get(&q.id).map(String::as_str).unwrap_or("");
                     @let options: Vec<(String, String)> = match q.kind {
                         QuestionKind::YesNo => vec![
-                            ("yes".into(), c.text(lang, "prep-yes")),
-                            ("no".into(), c.text(lang, "prep-no")),
+                            ("yes".into(), c.marked(lang, "prep-yes", &[])),
+                            ("no".into(), c.marked(lang, "prep-no", &[])),
                         ],
                         QuestionKind::Choice => q
                             .choices
@@ -469,7 +475,7 @@ pub async fn confirm(
 ) -> Response {
     let c = catalogue();
     let lang = lang_of(q.lang.as_deref(), &headers);
-    let t = |id: &str| c.text(lang, id);
+    let t = |id: &str| c.marked(lang, id, &[]);
     let Some(svc) = find_bookable(&app, &service) else {
         return unknown_service(lang);
     };
@@ -491,7 +497,7 @@ pub async fn confirm(
         }
     };
     let shown_answer = |q: &Question, a: &str| match q.kind {
-        QuestionKind::YesNo => c.text(lang, if a == "yes" { "prep-yes" } else { "prep-no" }),
+        QuestionKind::YesNo => c.marked(lang, if a == "yes" { "prep-yes" } else { "prep-no" }, &[]),
         QuestionKind::Choice => q
             .choices
             .iter()
@@ -503,7 +509,7 @@ pub async fn confirm(
     let hidden = entry.hidden();
     let body = html! {
         h1 { (t("book-confirm-title")) }
-        p.card #when { (slot_label(c, lang, start, localized(&svc.name, lang))) }
+        p.card #when { (slot_label(c, lang, start, &localized(&svc.name, lang))) }
         section.card {
             dl.answers {
                 dt { (t("book-name")) } dd { (entry.name) }
@@ -570,6 +576,7 @@ pub async fn submit(
         email: opt(&entry.email),
         phone: opt(&entry.phone),
         answers,
+        language: Some(lang.to_string()),
     };
     match app.book(&req).await {
         Ok(created) => {
@@ -585,11 +592,11 @@ pub async fn submit(
         }
         Err(e) => {
             let message = match e.code() {
-                "slot_full" => c.text(lang, "book-err-full"),
+                "slot_full" => c.marked(lang, "book-err-full", &[]),
                 "too_late_to_book" | "too_far_ahead" | "unknown_slot" => {
-                    c.text(lang, "book-bad-time")
+                    c.marked(lang, "book-bad-time", &[])
                 }
-                _ => c.text(lang, "book-err-other"),
+                _ => c.marked(lang, "book-err-other", &[]),
             };
             problem_page(
                 lang,

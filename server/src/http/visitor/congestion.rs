@@ -51,12 +51,12 @@ pub async fn show(
 ) -> Response {
     let c = catalogue();
     let lang = super::language(q.lang.as_deref(), &headers);
-    let t = |id: &str| c.text(lang, id);
+    let t = |id: &str| c.marked(lang, id, &[]);
     let data = match app.congestion().await {
         Ok(d) => d,
         Err(e) => return e.into_response(),
     };
-    let updated = c.text_with(
+    let updated = c.marked(
         lang,
         "cong-updated",
         &[(
@@ -71,9 +71,9 @@ pub async fn show(
             @for s in &data.services {
                 @let name = localized(&s.name, lang);
                 @let wait = if s.waiting == 0 {
-                    c.text(lang, "board-wait-none")
+                    c.marked(lang, "board-wait-none", &[])
                 } else {
-                    c.text_with(
+                    c.marked(
                         lang,
                         "kiosk-ticket-wait",
                         &[
@@ -87,11 +87,11 @@ pub async fn show(
                     p {
                         span.lamp aria-hidden="true" {}
                         b { (t(&format!("cong-lamp-{}", s.lamp))) }
-                        "　" (c.text_with(lang, "board-waiting", &[("count", Arg::Num(i64::from(s.waiting)))]))
+                        "　" (c.marked(lang, "board-waiting", &[("count", Arg::Num(i64::from(s.waiting)))]))
                     }
                     p { (wait) }
                     @if !s.by_hour.is_empty() {
-                        @let title = c.text_with(
+                        @let title = c.marked(
                             lang,
                             "cong-usual",
                             &[("weeks", Arg::Num(i64::from(data.history_weeks)))],

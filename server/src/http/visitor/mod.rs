@@ -5,6 +5,7 @@
 pub mod booking;
 pub mod congestion;
 pub mod reservation;
+mod ruby;
 pub mod status;
 
 use axum::http::{HeaderMap, header};
@@ -31,8 +32,7 @@ pub(crate) fn page(
     refresh: Refresh,
 ) -> Markup {
     let c = catalogue();
-    let other = if lang == "ja" { "en" } else { "ja" };
-    html! {
+    let page = html! {
         (DOCTYPE)
         html lang=(lang) {
             head {
@@ -48,14 +48,23 @@ pub(crate) fn page(
             }
             body {
                 header {
-                    span { (c.text(lang, "visitor-site")) }
-                    a href={ "?lang=" (other) } lang=(other) { (c.text(lang, "console-lang")) }
+                    span { (c.marked(lang, "visitor-site", &[])) }
+                    nav.languages aria-label=(c.marked(lang, "language-choose", &[])) {
+                        @for code in messages::LANGUAGES {
+                            @if *code == lang {
+                                span lang=(code) aria-current="true" { (c.marked(code, "language-name", &[])) }
+                            } @else {
+                                a href={ "?lang=" (code) } lang=(code) hreflang=(code) { (c.marked(code, "language-name", &[])) }
+                            }
+                        }
+                    }
                 }
                 main { (body) }
                 (tail)
             }
         }
-    }
+    };
+    PreEscaped(ruby::resolve(&page.into_string()))
 }
 
 /// A small JSON document for a page script, safe inside `<script>`.
@@ -65,23 +74,18 @@ pub(crate) fn script_json(id: &str, json: &str) -> Markup {
     }
 }
 
-/// `?lang=en`, else the browser's first language if English, else Japanese.
+/// `?lang=` (any supported code), else the browser's preferred supported
+/// language (`Accept-Language`), else Japanese.
 pub fn language(query: Option<&str>, headers: &HeaderMap) -> &'static str {
-    match query {
-        Some("en") => return "en",
-        Some("ja") => return "ja",
-        _ => {}
-    }
-    let preferred = headers
-        .get(header::ACCEPT_LANGUAGE)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split(',').next())
-        .unwrap_or("");
-    if preferred.trim().starts_with("en") {
-        "en"
-    } else {
-        "ja"
-    }
+    query
+        .and_then(messages::language::parse)
+        .or_else(|| {
+            headers
+                .get(header::ACCEPT_LANGUAGE)
+                .and_then(|v| v.to_str().ok())
+                .and_then(messages::language::negotiate)
+        })
+        .unwrap_or("ja")
 }
 
 #[cfg(test)]
@@ -99,5 +103,12 @@ mod tests {
         assert_eq!(language(None, &h), "en");
         assert_eq!(language(Some("ja"), &h), "ja");
         assert_eq!(language(Some("xx"), &HeaderMap::new()), "ja");
+        assert_eq!(language(Some("ko"), &h), "ko");
+        assert_eq!(language(Some("ja-x-easy"), &h), "ja-x-easy");
+        h.insert(
+            header::ACCEPT_LANGUAGE,
+            "pt-BR,pt;q=0.9,en;q=0.5".parse().expect("h"),
+        );
+        assert_eq!(language(None, &h), "pt");
     }
 }

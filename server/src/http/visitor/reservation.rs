@@ -26,13 +26,13 @@ pub struct ReservationQuery {
 fn not_found(c: &Catalogue, lang: &str) -> Response {
     let body = html! {
         section.card {
-            h1 { (c.text(lang, "resv-unknown")) }
-            p { (c.text(lang, "resv-unknown-hint")) }
+            h1 { (c.marked(lang, "resv-unknown", &[])) }
+            p { (c.marked(lang, "resv-unknown-hint", &[])) }
         }
     };
     let html = page(
         lang,
-        &c.text(lang, "resv-unknown"),
+        &c.marked(lang, "resv-unknown", &[]),
         body,
         html! {},
         Refresh::Never,
@@ -48,7 +48,7 @@ pub async fn show(
 ) -> Response {
     let c = catalogue();
     let lang = super::language(q.lang.as_deref(), &headers);
-    let t = |id: &str| c.text(lang, id);
+    let t = |id: &str| c.marked(lang, id, &[]);
     let r = match app.reservation(&token).await {
         Ok(r) => r,
         Err(e) if e.status() == StatusCode::NOT_FOUND => return not_found(c, lang),
@@ -149,14 +149,14 @@ pub async fn cancel(
         Err(e) => {
             let body = html! {
                 section.card {
-                    h1 { (c.text(lang, "resv-cancel-failed")) }
-                    p { (c.text(lang, "kiosk-ask-staff")) }
+                    h1 { (c.marked(lang, "resv-cancel-failed", &[])) }
+                    p { (c.marked(lang, "kiosk-ask-staff", &[])) }
                     p { a href={ "/r/" (token) } { "←" } }
                 }
             };
             let html = page(
                 lang,
-                &c.text(lang, "resv-cancel-failed"),
+                &c.marked(lang, "resv-cancel-failed", &[]),
                 body,
                 html! {},
                 Refresh::Never,

@@ -36,12 +36,12 @@ pub fn headline(c: &Catalogue, lang: &str, s: &TicketStatus) -> (String, String)
             let detail = match &s.estimated_wait {
                 Some(w) if s.people_ahead > 0 => format!(
                     "{}　{}",
-                    c.text_with(
+                    c.marked(
                         lang,
                         "status-ahead",
                         &[("count", Arg::Num(i64::from(s.people_ahead)))]
                     ),
-                    c.text_with(
+                    c.marked(
                         lang,
                         "status-wait",
                         &[
@@ -50,28 +50,28 @@ pub fn headline(c: &Catalogue, lang: &str, s: &TicketStatus) -> (String, String)
                         ]
                     )
                 ),
-                _ => c.text(lang, "status-next"),
+                _ => c.marked(lang, "status-next", &[]),
             };
-            (c.text(lang, "status-waiting"), detail)
+            (c.marked(lang, "status-waiting", &[]), detail)
         }
         TicketState::Called => {
             let booth = s
                 .booth_label
                 .as_ref()
                 .map(|l| localized(l, lang))
-                .unwrap_or("");
+                .unwrap_or_default();
             (
-                c.text(lang, "status-called"),
-                c.text_with(lang, "status-go", &[("booth", Arg::Str(booth))]),
+                c.marked(lang, "status-called", &[]),
+                c.marked(lang, "status-go", &[("booth", Arg::Str(&booth))]),
             )
         }
-        TicketState::Serving => (c.text(lang, "status-serving"), String::new()),
-        TicketState::Done => (c.text(lang, "status-done"), String::new()),
+        TicketState::Serving => (c.marked(lang, "status-serving", &[]), String::new()),
+        TicketState::Done => (c.marked(lang, "status-done", &[]), String::new()),
         TicketState::NoShow => (
-            c.text(lang, "status-no-show"),
-            c.text(lang, "kiosk-ask-staff"),
+            c.marked(lang, "status-no-show", &[]),
+            c.marked(lang, "kiosk-ask-staff", &[]),
         ),
-        TicketState::Cancelled => (c.text(lang, "status-cancelled"), String::new()),
+        TicketState::Cancelled => (c.marked(lang, "status-cancelled", &[]), String::new()),
     }
 }
 
@@ -96,16 +96,16 @@ fn status_texts(lang: &str) -> String {
         "kiosk-ask-staff",
         "status-offline",
     ] {
-        m.insert(id.into(), c.text(lang, id).into());
+        m.insert(id.into(), c.marked(lang, id, &[]).into());
     }
     m.insert(
         "status-ahead".into(),
-        c.text_with(lang, "status-ahead", &[("count", Arg::Str("{count}"))])
+        c.marked(lang, "status-ahead", &[("count", Arg::Str("{count}"))])
             .into(),
     );
     m.insert(
         "status-wait".into(),
-        c.text_with(
+        c.marked(
             lang,
             "status-wait",
             &[("low", Arg::Str("{low}")), ("high", Arg::Str("{high}"))],
@@ -114,7 +114,7 @@ fn status_texts(lang: &str) -> String {
     );
     m.insert(
         "status-go".into(),
-        c.text_with(lang, "status-go", &[("booth", Arg::Str("{booth}"))])
+        c.marked(lang, "status-go", &[("booth", Arg::Str("{booth}"))])
             .into(),
     );
     m.insert("lang".into(), lang.into());
@@ -129,7 +129,7 @@ pub async fn show(
 ) -> Response {
     let c = catalogue();
     let lang = super::language(q.lang.as_deref(), &headers);
-    let t = |id: &str| c.text(lang, id);
+    let t = |id: &str| c.marked(lang, id, &[]);
     let status = match app.ticket_status(&token).await {
         Ok(s) => s,
         Err(e) if e.status() == StatusCode::NOT_FOUND => {
@@ -202,7 +202,7 @@ fn notify_form(
     outcome: Option<&str>,
 ) -> Markup {
     let c = catalogue();
-    let t = |id: &str| c.text(lang, id);
+    let t = |id: &str| c.marked(lang, id, &[]);
     let chosen = registered.map_or(app.office.mail.notify_ahead, |r| r.ahead);
     html! {
         section.card #notify {
@@ -211,7 +211,7 @@ fn notify_form(
                 (_, Some("bad-email")) => p.error role="alert" { (t("notify-bad-email")) },
                 (_, Some("finished")) => p.error role="alert" { (t("notify-finished")) },
                 (Some(r), _) => p.banner role="status" #notify-done {
-                    (c.text_with(
+                    (c.marked(
                         lang,
                         "notify-done",
                         &[
@@ -230,7 +230,7 @@ fn notify_form(
                 select #notify-ahead name="ahead" {
                     @for n in AHEAD_CHOICES {
                         option value=(n) selected[n == chosen] {
-                            (c.text_with(lang, "notify-ahead-option", &[("count", Arg::Num(i64::from(n)))]))
+                            (c.marked(lang, "notify-ahead-option", &[("count", Arg::Num(i64::from(n)))]))
                         }
                     }
                 }

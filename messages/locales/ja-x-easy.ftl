@@ -1,0 +1,191 @@
+# やさしい にほんご (Easy Japanese) — visitor messages only. Every kanji run
+# carries its reading as ｜漢字《かんじ》 (ruby on pages, reading for speech).
+
+# Office and display board
+office-demo-note = これは デモです。ほんとうの ｜市役所《しやくしょ》では ありません
+board-now-calling = いま よんでいる ｜番号《ばんごう》
+board-recent = よんだ ｜番号《ばんごう》
+board-services = ｜待《ま》っている ｜人《ひと》
+board-waiting = { $count }｜人《にん》 ｜待《ま》っています
+board-wait = だいたい { $minutes }｜分《ふん》
+board-wait-none = すぐに よびます
+board-booths = ｜窓口《まどぐち》
+booth-open = あいています
+booth-paused = ｜休《やす》んでいます
+booth-closed = ｜閉《し》まっています
+board-reconnecting = つなぎなおしています…
+board-no-calls = ｜番号《ばんごう》で よびます。すわって ｜待《ま》ってください。
+board-go-to = { $booth }へ
+board-guidance = ｜名前《なまえ》では よびません。｜番号《ばんごう》で よびます。｜画面《がめん》と ｜声《こえ》で おしえます。
+announce-call = { $number }｜番《ばん》の ｜人《ひと》、{ $booth }へ ｜来《き》てください。
+announce-recall = もう ｜一度《いちど》 よびます。{ $number }｜番《ばん》の ｜人《ひと》、{ $booth }へ ｜来《き》てください。
+
+# Kiosk (受付機)
+kiosk-title = ｜受付《うけつけ》
+kiosk-welcome-scan = ｜予約《よやく》の QR コードを みせてください
+kiosk-welcome-scan-hint = ｜予約《よやく》の メールの QR コードを、｜下《した》の きかいに むけてください。スマートフォンの ｜画面《がめん》でも いいです
+kiosk-welcome-walkin = ｜予約《よやく》が ない ｜人《ひと》は ここ
+kiosk-checking = たしかめています…
+kiosk-retrying = ｜受付《うけつけ》の システムを ｜待《ま》っています。このまま ｜待《ま》ってください…
+kiosk-offline-banner = ｜受付《うけつけ》の システムに つながりません。｜係《かかり》の ｜人《ひと》に ｜聞《き》いてください
+kiosk-walkin-title = ｜手続《てつづ》きを えらんでください（いくつでも いいです）
+kiosk-reservation-only-tag = ｜予約《よやく》が ひつよう
+kiosk-priority = ｜先《さき》に ｜受付《うけつけ》（おなかに ｜赤《あか》ちゃんが いる ｜人《ひと》、お｜年寄《としよ》り、｜障《しょう》がいが ある ｜人《ひと》）
+kiosk-confirm = ｜番号《ばんごう》の ｜紙《かみ》を もらう
+kiosk-back = もどる
+kiosk-ticket-your-number = あなたの ｜番号《ばんごう》
+kiosk-ticket-procedures = ｜手続《てつづ》き
+kiosk-ticket-where = { $place }で ｜待《ま》ってください
+kiosk-ticket-ahead = ｜前《まえ》に { $count }｜人《にん》 います
+kiosk-ticket-wait = ｜待《ま》つ ｜時間《じかん》は だいたい { $low }〜{ $high }｜分《ふん》です
+kiosk-ticket-no-wait = もうすぐ よびます
+kiosk-ticket-phone = スマートフォンで よみとると、あなたの ｜順番《じゅんばん》が わかります
+kiosk-ticket-called = ｜画面《がめん》と ｜声《こえ》で ｜番号《ばんごう》を よびます
+kiosk-ticket-done = とじる
+kiosk-ticket-print-failed = ｜番号《ばんごう》の ｜紙《かみ》が でませんでした。｜画面《がめん》の ｜番号《ばんごう》を メモしてください
+kiosk-ask-staff = ｜係《かかり》の ｜人《ひと》に ｜聞《き》いてください
+kiosk-error-title = ｜受付《うけつけ》が できませんでした
+kiosk-error-unknown_code = この QR コードの ｜予約《よやく》が ありません
+kiosk-error-malformed_code = QR コードが よめませんでした。もう ｜一度《いちど》 みせてください
+kiosk-error-cancelled = この ｜予約《よやく》は キャンセルされました
+kiosk-error-too_early = まだ ｜受付《うけつけ》の ｜時間《じかん》では ありません。｜予約《よやく》の ｜時間《じかん》の すこし ｜前《まえ》に、もう ｜一度《いちど》 みせてください
+kiosk-error-too_late = ｜予約《よやく》の ｜時間《じかん》が すぎています
+kiosk-error-wrong_day = これは ほかの ｜日《ひ》の ｜予約《よやく》です
+kiosk-error-already_used = この ｜予約《よやく》は もう ｜受付《うけつけ》を しました
+kiosk-error-reservation_only = この ｜手続《てつづ》きは ｜予約《よやく》が ひつようです
+kiosk-error-office_closed = いまは ｜受付《うけつけ》の ｜時間《じかん》では ありません
+kiosk-error-unauthorized = この きかいは ｜登録《とうろく》されていません
+kiosk-error-offline = ｜受付《うけつけ》の システムに つながりません。｜番号《ばんごう》の ｜紙《かみ》を だせませんでした
+kiosk-error-other = この きかいでは ｜受付《うけつけ》が できませんでした
+kiosk-retry = もう ｜一度《いちど》
+kiosk-start-over = はじめの ｜画面《がめん》へ
+kiosk-select-one = ｜手続《てつづ》きを 1つ いじょう えらんでください
+
+# Phone status page (順番のご案内)
+status-title = あなたの ｜順番《じゅんばん》
+status-waiting = ｜待《ま》ってください
+status-next = もうすぐ よびます
+status-ahead = ｜前《まえ》に { $count }｜人《にん》 います
+status-wait = ｜待《ま》つ ｜時間《じかん》は だいたい { $low }〜{ $high }｜分《ふん》です
+status-called = あなたを よんでいます
+status-go = { $booth }へ ｜行《い》ってください
+status-serving = いま ｜手続《てつづ》きを しています
+status-done = ｜手続《てつづ》きは おわりました。ありがとうございました
+status-no-show = よびましたが、いませんでした
+status-cancelled = この ｜番号《ばんごう》の ｜紙《かみ》は キャンセルされました
+status-place = ｜場所《ばしょ》
+status-unknown = この ｜番号《ばんごう》の ｜紙《かみ》は みつかりません
+status-live = この ページは ｜自動《じどう》で あたらしく なります
+status-offline = つながりが きれました。つなぎなおしています…
+status-reload = この ページは 30｜秒《びょう》ごとに あたらしく なります
+
+# Reservation page
+resv-unknown = この ｜予約《よやく》は みつかりません
+resv-unknown-hint = QR コードや リンクを もう ｜一度《いちど》 たしかめてください。｜電話《でんわ》でも ｜予約《よやく》を かえることが できます
+resv-qr-title = ｜受付《うけつけ》で つかう QR コード
+resv-qr-alt = ｜受付《うけつけ》の きかいに みせる QR コード
+resv-qr-hint = ｜市役所《しやくしょ》に ｜来《き》たら、｜入口《いりぐち》の ｜受付《うけつけ》の きかいに この QR コードを みせてください
+resv-ics = カレンダーに いれる（.ics）
+resv-checklist-note = あなたの こたえから つくりました。｜予約《よやく》の ｜日《ひ》に ｜係《かかり》の ｜人《ひと》が せつめいします
+resv-cancel = ｜予約《よやく》を キャンセルする
+resv-cancel-ask = この ｜予約《よやく》を キャンセルしますか
+resv-cancel-yes = キャンセルする
+resv-cancel-no = キャンセルしない
+resv-cancel-failed = この ｜予約《よやく》は キャンセル できませんでした
+
+# Congestion page (混雑状況)
+cong-title = ｜窓口《まどぐち》の こみぐあい
+cong-updated = { $time }の ようす
+cong-lamp-blue = すいています
+cong-lamp-yellow = すこし こんでいます
+cong-lamp-red = こんでいます
+cong-usual = ｜時間《じかん》ごとの いつもの ｜待《ま》つ ｜時間《じかん》（｜分《ふん》、さいきんの { $weeks }｜週間《しゅうかん》）
+cong-note = ｜月曜日《げつようび》、｜祝日《しゅくじつ》の つぎの ｜日《ひ》、3〜4｜月《がつ》、11｜時《じ》〜14｜時《じ》は こみます。この ｜画面《がめん》は 1｜分《ぷん》ごとに あたらしく なります
+cong-refresh = あたらしく する
+
+# Web booking (事前Web予約)
+visitor-site = ｜市役所《しやくしょ》の ｜窓口《まどぐち》の あんない
+book-title = インターネットで ｜予約《よやく》
+book-choose-service = ｜手続《てつづ》きを えらんでください
+book-unknown-service = その ｜手続《てつづ》きは ｜予約《よやく》が できません
+book-back = もどる
+book-choose-time = ｜日《ひ》と ｜時間《じかん》を えらんでください
+book-no-days = この あいだに ｜予約《よやく》が できる ｜日《ひ》は ありません
+book-day = { $date }（{ $weekday }）
+book-wd-mon = ｜月《げつ》
+book-wd-tue = ｜火《か》
+book-wd-wed = ｜水《すい》
+book-wd-thu = ｜木《もく》
+book-wd-fri = ｜金《きん》
+book-wd-sat = ｜土《ど》
+book-wd-sun = ｜日《にち》
+book-free = あいています
+book-full = いっぱいです
+book-earlier = ｜前《まえ》の ｜週《しゅう》
+book-later = つぎの ｜週《しゅう》
+book-form-title = ｜予約《よやく》の ｜内容《ないよう》
+book-when = { $service }　{ $date } { $time }から
+book-name = ｜名前《なまえ》
+book-phone = ｜電話番号《でんわばんごう》
+book-email = メールアドレス
+book-contact-hint = ｜電話番号《でんわばんごう》か メールアドレスを かいてください。どちらか 1つで いいです
+book-questions = ｜市役所《しやくしょ》に ｜来《く》る ｜前《まえ》の しつもん
+book-questions-hint = あなたの こたえを みて、ひつような ｜手続《てつづ》きと ｜持《も》って くる ものを おしえます
+book-optional = かかなくても いいです
+book-to-confirm = たしかめる ｜画面《がめん》へ
+book-confirm-title = ｜内容《ないよう》を たしかめてください
+book-book-it = これで ｜予約《よやく》する
+book-edit = なおす
+book-bad-time = その ｜時間《じかん》は ｜予約《よやく》が できません。ほかの ｜時間《じかん》を えらんでください
+book-err-summary = かいた ことを たしかめてください
+book-err-name = ｜名前《なまえ》を かいてください
+book-err-name-long = ｜名前《なまえ》は 100｜文字《もじ》までで かいてください
+book-err-contact = ｜電話番号《でんわばんごう》か メールアドレスを かいてください
+book-err-phone = ｜電話番号《でんわばんごう》が まちがっています
+book-err-email = メールアドレスが まちがっています
+book-err-answer = この しつもんに こたえてください
+book-err-full = すみません。その ｜時間《じかん》は いっぱいに なりました
+book-err-other = ｜予約《よやく》が できませんでした
+resv-booked = ｜予約《よやく》を うけつけました
+resv-qr-png = QR コードを ｜画像《がぞう》で ほぞんする
+
+# E-mail (順番お知らせメール, booking confirmation)
+mail-booking-subject = 【{ $office }】｜予約《よやく》を うけつけました
+mail-booking-intro = ｜予約《よやく》を ありがとうございます。つぎの ｜内容《ないよう》で うけつけました。
+mail-field-service = ｜手続《てつづ》き
+mail-field-when = ｜日《ひ》と ｜時間《じかん》
+mail-field-where = ｜場所《ばしょ》
+mail-booking-qr = ｜市役所《しやくしょ》に ｜来《き》たら、｜入口《いりぐち》の ｜受付《うけつけ》の きかいに QR コードを みせてください。QR コードは この メールに ついています。｜下《した》の リンクの ページを みせても いいです。
+mail-booking-manage = ｜予約《よやく》を みる・キャンセルする・｜手続《てつづ》きの リスト
+mail-ahead-subject = 【{ $office }】もうすぐ あなたの ｜順番《じゅんばん》です（{ $number }）
+mail-ahead-body = ｜番号《ばんごう》 { $number } の ｜前《まえ》に ｜待《ま》っている ｜人《ひと》が { $count }｜人《にん》に なりました。｜窓口《まどぐち》の ちかくで ｜待《ま》ってください。
+mail-next-body = つぎに ｜番号《ばんごう》 { $number } を よびます。｜窓口《まどぐち》の ちかくで ｜待《ま》ってください。
+mail-called-subject = 【{ $office }】｜番号《ばんごう》 { $number } を よんでいます
+mail-called-body = ｜番号《ばんごう》 { $number } を よんでいます。{ $booth }（{ $place }）へ ｜行《い》ってください。
+mail-status-link = いまの ｜順番《じゅんばん》
+mail-footer = この メールに ｜返事《へんじ》は できません。あなたに ｜関係《かんけい》が ない メールの ときは、けしてください。
+# The phone status page's e-mail form
+notify-title = ｜順番《じゅんばん》が ちかく なったら、メールで しらせます
+notify-email = メールアドレス
+notify-ahead = ｜前《まえ》の ｜人《ひと》が この ｜人数《にんずう》に なったら
+notify-ahead-option = { $count }｜人《にん》
+notify-submit = ｜登録《とうろく》する
+notify-done = ｜登録《とうろく》しました。｜前《まえ》の ｜人《ひと》が { $count }｜人《にん》に なったら、メールを おくります。よんだ ときも メールを おくります（{ $email }）
+notify-bad-email = メールアドレスが まちがっています
+notify-finished = この ｜番号《ばんごう》の ｜手続《てつづ》きは もう おわりました
+
+# Languages: each catalogue names itself
+language-name = やさしい にほんご
+language-choose = ことば
+# What the voice says (Open JTalk); { $number } arrives spelled for speech.
+voice-call = { $number }ばんの ひと、{ $booth }へ きてください。
+voice-recall = もう いちど、{ $number }ばんの ひと、{ $booth }へ きてください。
+# Kiosk voice guidance (音声案内) and large print
+kiosk-speak = ｜声《こえ》で あんない
+kiosk-large-text = ｜大《おお》きい ｜字《じ》
+kiosk-normal-text = ふつうの ｜字《じ》
+kiosk-say-welcome = ｜予約《よやく》が ある ｜人《ひと》は、｜予約《よやく》の QR コードを ｜下《した》の きかいに みせてください。｜予約《よやく》が ない ｜人《ひと》は、｜画面《がめん》の 「｜予約《よやく》が ない ｜人《ひと》は ここ」を おしてください。
+kiosk-say-walkin = ｜手続《てつづ》きを えらんでください。いくつでも えらべます。それから、「｜番号《ばんごう》の ｜紙《かみ》を もらう」を おしてください。
+kiosk-say-ticket = あなたの ｜番号《ばんごう》は { $number }｜番《ばん》です。｜手続《てつづ》きは { $procedures }です。{ $place }で ｜待《ま》ってください。
+kiosk-say-checking = たしかめています。このまま ｜待《ま》ってください。
+kiosk-say-error = ｜受付《うけつけ》が できませんでした。{ $reason }。
