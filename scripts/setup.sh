@@ -15,6 +15,7 @@
 #   pulseaudio, pulseaudio-utils, libasound2-plugins: a real audio path in
 #     the sound test (a null sink whose monitor is recorded).
 #   tesseract-ocr, tesseract-ocr-jpn: read screenshots back in the tests.
+#   fonts-nanum: Hangul for the test browser (phones bring their own).
 #   xdotool: the kiosk benchmark types into the kiosk like a USB scanner.
 #   python3-venv: schemathesis (PyPI) fuzzes the HTTP API from its OpenAPI.
 #   python3-aiosmtpd: the real SMTP server the e-mail tests send to.
@@ -24,7 +25,7 @@ MADOGUCHI_DEBIAN_PACKAGES=(
   libasound2-dev libudev-dev libwayland-dev libxkbcommon-dev
   xvfb mesa-vulkan-drivers libvulkan1 libx11-6 libxcursor1 libxrandr2 libxi6 libxkbcommon-x11-0
   open-jtalk open-jtalk-mecab-naist-jdic espeak-ng pulseaudio pulseaudio-utils libasound2-plugins
-  tesseract-ocr tesseract-ocr-jpn xdotool chromium chromium-driver python3-venv python3-aiosmtpd
+  tesseract-ocr tesseract-ocr-jpn fonts-nanum xdotool chromium chromium-driver python3-venv python3-aiosmtpd
 )
 
 madoguchi_missing_packages() {

@@ -227,7 +227,7 @@ book-unknown-service = This procedure cannot be booked
 book-back = Back
 book-choose-time = Choose a day and time
 book-no-days = No bookable days in this period
-book-day = { $weekday } { $date }
+book-day = { $weekday } { $month }/{ $day }
 book-wd-mon = Mon
 book-wd-tue = Tue
 book-wd-wed = Wed
@@ -268,6 +268,7 @@ resv-qr-png = Save the QR code as an image
 # E-mail (turn notification, booking confirmation)
 mail-booking-subject = [{ $office }] Your visit is booked
 mail-booking-intro = Thank you. Your visit is booked as follows.
+mail-field-number = Reservation number
 mail-field-service = Procedure
 mail-field-when = When
 mail-field-where = Where

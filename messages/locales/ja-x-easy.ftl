@@ -111,7 +111,7 @@ book-unknown-service = その ｜手続《てつづ》きは ｜予約《よや�
 book-back = もどる
 book-choose-time = ｜日《ひ》と ｜時間《じかん》を えらんでください
 book-no-days = この あいだに ｜予約《よやく》が できる ｜日《ひ》は ありません
-book-day = { $date }（{ $weekday }）
+book-day = { $month }/{ $day }（{ $weekday }）
 book-wd-mon = ｜月《げつ》
 book-wd-tue = ｜火《か》
 book-wd-wed = ｜水《すい》
@@ -152,6 +152,7 @@ resv-qr-png = QR コードを ｜画像《がぞう》で ほぞんする
 # E-mail (順番お知らせメール, booking confirmation)
 mail-booking-subject = 【{ $office }】｜予約《よやく》を うけつけました
 mail-booking-intro = ｜予約《よやく》を ありがとうございます。つぎの ｜内容《ないよう》で うけつけました。
+mail-field-number = ｜予約《よやく》の ｜番号《ばんごう》
 mail-field-service = ｜手続《てつづ》き
 mail-field-when = ｜日《ひ》と ｜時間《じかん》
 mail-field-where = ｜場所《ばしょ》

@@ -219,7 +219,8 @@ book-unknown-service = その手続きは予約できません
 book-back = もどる
 book-choose-time = ご希望の日時を選んでください
 book-no-days = この期間に予約できる日はありません
-book-day = { $date }（{ $weekday }）
+# A day in the booking calendar: month and day in the order the language writes them.
+book-day = { $month }/{ $day }（{ $weekday }）
 book-wd-mon = 月
 book-wd-tue = 火
 book-wd-wed = 水
@@ -260,6 +261,7 @@ resv-qr-png = QR コードを画像で保存
 # E-mail (順番お知らせメール, booking confirmation)
 mail-booking-subject = 【{ $office }】ご予約を承りました
 mail-booking-intro = ご予約ありがとうございます。次の内容で承りました。
+mail-field-number = 予約番号
 mail-field-service = 手続き
 mail-field-when = 日時
 mail-field-where = 場所

@@ -106,7 +106,7 @@ book-unknown-service = 예약할 수 없는 업무입니다
 book-back = 뒤로
 book-choose-time = 원하시는 날짜와 시간을 선택해 주세요
 book-no-days = 이 기간에는 예약할 수 있는 날이 없습니다
-book-day = { $date } ({ $weekday })
+book-day = { $month }/{ $day } ({ $weekday })
 book-wd-mon = 월
 book-wd-tue = 화
 book-wd-wed = 수
@@ -147,6 +147,7 @@ resv-qr-png = QR 코드를 이미지로 저장
 # E-mail (turn notification, booking confirmation)
 mail-booking-subject = 【{ $office }】예약이 완료되었습니다
 mail-booking-intro = 예약해 주셔서 감사합니다. 다음 내용으로 예약되었습니다.
+mail-field-number = 예약 번호
 mail-field-service = 업무
 mail-field-when = 일시
 mail-field-where = 장소

@@ -117,7 +117,7 @@ book-unknown-service = Este procedimento não pode ser agendado
 book-back = Voltar
 book-choose-time = Escolha o dia e o horário
 book-no-days = Não há dias disponíveis para agendamento neste período
-book-day = { $weekday }, { $date }
+book-day = { $weekday }, { $day }/{ $month }
 book-wd-mon = seg
 book-wd-tue = ter
 book-wd-wed = qua
@@ -158,6 +158,7 @@ resv-qr-png = Salvar o código QR como imagem
 # E-mail (turn notification, booking confirmation)
 mail-booking-subject = [{ $office }] Seu agendamento foi confirmado
 mail-booking-intro = Agradecemos o seu agendamento. Ele foi confirmado com os dados abaixo.
+mail-field-number = Número do agendamento
 mail-field-service = Procedimento
 mail-field-when = Data e horário
 mail-field-where = Local

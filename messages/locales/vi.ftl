@@ -104,7 +104,7 @@ book-unknown-service = Không thể đặt lịch cho thủ tục này
 book-back = Quay lại
 book-choose-time = Vui lòng chọn ngày và giờ mong muốn
 book-no-days = Không có ngày nào đặt lịch được trong khoảng thời gian này
-book-day = { $weekday }, { $date }
+book-day = { $weekday }, { $day }/{ $month }
 book-wd-mon = T2
 book-wd-tue = T3
 book-wd-wed = T4
@@ -145,6 +145,7 @@ resv-qr-png = Lưu mã QR dưới dạng hình ảnh
 # E-mail (turn notification, booking confirmation)
 mail-booking-subject = [{ $office }] Lịch hẹn của quý vị đã được xác nhận
 mail-booking-intro = Cảm ơn quý vị đã đặt lịch. Lịch hẹn đã được xác nhận với nội dung sau.
+mail-field-number = Mã đặt lịch
 mail-field-service = Thủ tục
 mail-field-when = Thời gian
 mail-field-where = Địa điểm

@@ -107,7 +107,7 @@ book-unknown-service = 该手续无法预约
 book-back = 返回
 book-choose-time = 请选择您希望的日期和时间
 book-no-days = 此期间没有可预约的日期
-book-day = { $date }（{ $weekday }）
+book-day = { $month }/{ $day }（{ $weekday }）
 book-wd-mon = 周一
 book-wd-tue = 周二
 book-wd-wed = 周三
@@ -148,6 +148,7 @@ resv-qr-png = 将二维码保存为图片
 # E-mail (turn notification, booking confirmation)
 mail-booking-subject = 【{ $office }】预约成功
 mail-booking-intro = 感谢您的预约。您的预约内容如下。
+mail-field-number = 预约号码
 mail-field-service = 手续
 mail-field-when = 日期时间
 mail-field-where = 地点

@@ -848,7 +848,8 @@ impl App {
         .await?;
         let manage_url = format!("{}/r/{}", self.office.public_url, token);
         if let Some(email) = clean(&req.email) {
-            let mail = self.booking_mail(id, email, service, &slot, &manage_url, now)?;
+            let to = (email, language.unwrap_or("ja"));
+            let mail = self.booking_mail(id, to, service, &slot, &manage_url, now)?;
             Store::enqueue_mail(
                 &mut tx,
                 mail.kind.as_str(),

@@ -32,11 +32,12 @@ fn catalogue() -> &'static messages::Catalogue {
 }
 
 impl App {
-    /// The booking confirmation, for the booking's transaction.
+    /// The booking confirmation, for the booking's transaction, to
+    /// `(address, language it was booked in)`.
     pub(super) fn booking_mail(
         &self,
         id: i64,
-        to: &str,
+        (to, lang): (&str, &str),
         service: &ServiceConfig,
         slot: &SlotTime,
         manage_url: &str,
@@ -54,6 +55,7 @@ impl App {
                 end: views::local(&self.office, slot.end),
                 manage_url,
                 qr_png,
+                lang,
             },
             now,
         )?)

@@ -252,6 +252,10 @@ pub fn router(app: Arc<App>) -> axum::Router {
             "/assets/fonts/BIZUDPGothic-Regular.ttf",
             axum::routing::get(pages::font),
         )
+        .route(
+            "/assets/fonts/DroidSansFallbackFull.ttf",
+            axum::routing::get(pages::cjk_font),
+        )
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(extract::BODY_LIMIT))

@@ -17,6 +17,12 @@ const BOARD_JS: &str = include_str!("web/board.js");
 /// BIZ UDPGothic (SIL OFL 1.1, see assets/fonts/OFL.txt), embedded so pages
 /// render Japanese the same everywhere.
 const FONT: &[u8] = include_bytes!("../../../assets/fonts/BIZUDPGothic-Regular.ttf");
+/// The fallback face for the simplified hanzi BIZ UD lacks (请, 办 …):
+/// Droid Sans Fallback (Apache 2.0), fetched by a browser only for
+/// characters the earlier fonts have no glyph for (visitor.css). Hangul
+/// comes from the device's own fonts: Droid has none, and Chromium's font
+/// sanitiser refuses Debian's Nanum Gothic (which the kiosk draws with).
+const CJK_FONT: &[u8] = include_bytes!("../../../assets/fonts/DroidSansFallbackFull.ttf");
 
 /// The message catalogue, loaded once for every page.
 pub(crate) fn catalogue() -> &'static Catalogue {
@@ -240,12 +246,20 @@ pub fn asset_routes(mut router: axum::Router<Arc<App>>) -> axum::Router<Arc<App>
 }
 
 pub async fn font() -> Response {
+    font_response(FONT)
+}
+
+pub async fn cjk_font() -> Response {
+    font_response(CJK_FONT)
+}
+
+fn font_response(bytes: &'static [u8]) -> Response {
     (
         [
             (header::CONTENT_TYPE, "font/ttf"),
             (header::CACHE_CONTROL, "public, max-age=604800, immutable"),
         ],
-        FONT,
+        bytes,
     )
         .into_response()
 }

@@ -46,6 +46,20 @@ pub struct Booking<'a> {
     pub manage_url: &'a str,
     /// The reservation's QR code (PNG) to show at the kiosk.
     pub qr_png: Vec<u8>,
+    /// The language it was booked in; the mail is in it, then in
+    /// Japanese and English.
+    pub lang: &'a str,
+}
+
+/// The visitor's language first, then Japanese and English, each once.
+fn booking_languages(lang: &str) -> Vec<&str> {
+    let mut langs = vec![lang];
+    for l in ["ja", "en"] {
+        if !langs.contains(&l) {
+            langs.push(l);
+        }
+    }
+    langs
 }
 
 /// A turn notification's facts.
@@ -95,7 +109,7 @@ pub fn booking(
         format!(
             "{intro}\n\n{l_number}: {number}\n{l_service}: {service}\n{l_when}: {date} {from}–{to}\n{l_where}: {place}\n\n{qr}\n\n{manage}:\n{url}\n",
             intro = t("mail-booking-intro"),
-            l_number = t("res-number"),
+            l_number = t("mail-field-number"),
             number = b.number,
             l_service = t("mail-field-service"),
             service = localized(&b.service.name, lang),
@@ -110,25 +124,25 @@ pub fn booking(
             url = b.manage_url,
         )
     };
-    let subject = format!(
-        "{} / {}",
-        c.text_with(
-            "ja",
-            "mail-booking-subject",
-            &[("office", Arg::Str(&localized(&office.name, "ja")))]
-        ),
-        c.text_with(
-            "en",
-            "mail-booking-subject",
-            &[("office", Arg::Str(&localized(&office.name, "en")))]
-        )
-    );
+    let langs = booking_languages(b.lang);
+    // The subject in the first two languages: a third would be cut off.
+    let subject = langs[..2]
+        .iter()
+        .map(|lang| {
+            c.text_with(
+                lang,
+                "mail-booking-subject",
+                &[("office", Arg::Str(&localized(&office.name, lang)))],
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(" / ");
+    let sections: Vec<String> = langs.iter().map(|l| section(l)).collect();
+    let footers: Vec<String> = langs.iter().map(|l| c.text(l, "mail-footer")).collect();
     let text = format!(
-        "{}\n--\n\n{}\n--\n{}\n{}\n",
-        section("ja"),
-        section("en"),
-        c.text("ja", "mail-footer"),
-        c.text("en", "mail-footer")
+        "{}\n--\n{}\n",
+        sections.join("\n--\n\n"),
+        footers.join("\n")
     );
     let png = ContentType::parse("image/png").map_err(|e| MailError::Build(e.to_string()))?;
     let body = MultiPart::mixed()
@@ -256,6 +270,51 @@ mod tests {
     }
 
     #[test]
+    fn a_booking_made_in_vietnamese_is_confirmed_in_vietnamese_then_japanese_and_english() {
+        let office = Office::demo();
+        let service = office
+            .services
+            .iter()
+            .find(|s| s.id == "okuyami")
+            .expect("demo okuyami");
+        let start = chrono_tz::Asia::Tokyo
+            .with_ymd_and_hms(2026, 12, 1, 10, 0, 0)
+            .single()
+            .expect("test value")
+            .fixed_offset();
+        let mail = booking(
+            &catalogue(),
+            &office,
+            "lan@example.vn",
+            &Booking {
+                number: "000043",
+                service,
+                start,
+                end: start + chrono::Duration::minutes(60),
+                manage_url: "http://127.0.0.1:8080/r/abc",
+                qr_png: vec![0x89, b'P', b'N', b'G'],
+                lang: "vi",
+            },
+            Utc::now(),
+        )
+        .expect("composed");
+        let body = text_of(&mail.message);
+        let c = catalogue();
+        let at = |lang: &str| {
+            let label = c.text(lang, "mail-field-number");
+            body.find(&format!("{label}: 000043"))
+                .unwrap_or_else(|| panic!("{lang} section missing: {body}"))
+        };
+        assert!(at("vi") < at("ja") && at("ja") < at("en"), "{body}");
+        assert_eq!(body.matches("000043").count(), 3, "each language once");
+        // The Vietnamese name of the corner from the demo office.
+        assert!(
+            body.contains(&protocol::localized(&service.name, "vi")),
+            "{body}"
+        );
+    }
+
+    #[test]
     fn booking_mail_has_both_languages_the_time_and_the_qr() {
         let office = Office::demo();
         let service = office
@@ -283,6 +342,7 @@ mod tests {
                 end: start + chrono::Duration::minutes(60),
                 manage_url: "http://127.0.0.1:8080/r/abc",
                 qr_png: vec![0x89, b'P', b'N', b'G'],
+                lang: "ja",
             },
             now,
         )

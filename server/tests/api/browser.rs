@@ -64,6 +64,11 @@ pub async fn browser_sized(
 
 /// Saves the page as `$CARGO_TARGET_TMPDIR/{folder}/{name}.png` (a test artefact).
 pub async fn save_screenshot(c: &fantoccini::Client, folder: &str, name: &str) {
+    // Web fonts load after the first paint (font-display: swap): wait for
+    // them, or the picture shows the fallback (boxes, for Hangul here).
+    c.execute("return document.fonts.ready.then(() => true)", vec![])
+        .await
+        .expect("fonts load");
     let png = c.screenshot().await.expect("screenshot");
     let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join(folder);
     std::fs::create_dir_all(&dir).expect("dir");

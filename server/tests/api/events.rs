@@ -197,3 +197,93 @@ async fn an_idle_subscription_stays_connected_on_heartbeats_alone() {
     let event = first.expect("no reconnect in between: the first result is the event itself");
     assert_eq!(event.kind, EventKind::TicketIssued);
 }
+
+/// The visitor's language rides with the ticket: booked in Korean (or
+/// chosen at the kiosk), the call event names it so the board adds it to
+/// Japanese and English; Japanese and English are never named.
+#[tokio::test]
+async fn a_call_names_the_visitors_own_language_from_the_booking_or_the_kiosk() {
+    let t = spawn_app().await;
+    let booked = t
+        .public
+        .create_reservation(&protocol::CreateReservation {
+            service: "okuyami".into(),
+            start: chrono::DateTime::parse_from_rfc3339("2026-12-01T10:30:00+09:00").expect("t"),
+            name: Some("김 민지".into()),
+            email: None,
+            phone: Some("090-2222-3333".into()),
+            answers: None,
+            language: Some("ko-KR".into()),
+        })
+        .await
+        .expect("book");
+    let bad = t
+        .public
+        .create_reservation(&protocol::CreateReservation {
+            service: "okuyami".into(),
+            start: chrono::DateTime::parse_from_rfc3339("2026-12-01T11:30:00+09:00").expect("t"),
+            name: Some("x".into()),
+            email: None,
+            phone: Some("090-2222-3333".into()),
+            answers: None,
+            language: Some("klingon".into()),
+        })
+        .await;
+    assert_eq!(code(bad), (400, "invalid_language".into()));
+    // Checked in without a choice at the kiosk: the booking's language.
+    t.kiosk.checkin(&booked.manage_url).await.expect("check in");
+    // A walk-in who chose Vietnamese, one who chose English, one who chose nothing.
+    for (key, language) in [("v1", Some("vi")), ("v2", Some("en")), ("v3", None)] {
+        t.kiosk
+            .walk_in(&protocol::WalkInRequest {
+                services: vec!["shomei".into()],
+                priority: false,
+                idempotency_key: key.into(),
+                language: language.map(str::to_string),
+            })
+            .await
+            .expect("walk-in");
+    }
+    assert_eq!(
+        code(
+            t.kiosk
+                .walk_in(&protocol::WalkInRequest {
+                    services: vec!["shomei".into()],
+                    priority: false,
+                    idempotency_key: "v4".into(),
+                    language: Some("x".repeat(300)),
+                })
+                .await
+        ),
+        (400, "invalid_language".into())
+    );
+    let start = t.public.board().await.expect("board").last_event_id;
+    let mut sub = t.public.events(Some(start));
+    let booths = ["okuyami-1", "1", "2", "3"];
+    for booth in booths {
+        t.staff.booth_action(booth, "open").await.expect("open");
+    }
+    let mut called = Vec::new();
+    for booth in booths {
+        t.staff.call_next(booth).await.expect("call");
+    }
+    while called.len() < 4 {
+        let e = next(&mut sub).await;
+        if e.kind == EventKind::TicketCalled {
+            called.push((
+                e.data.number.clone().unwrap_or_default(),
+                e.data.language.clone(),
+            ));
+        }
+    }
+    called.sort();
+    assert_eq!(
+        called,
+        [
+            ("B001".to_string(), Some("vi".to_string())),
+            ("B002".to_string(), None),
+            ("B003".to_string(), None),
+            ("O001".to_string(), Some("ko".to_string())),
+        ]
+    );
+}

@@ -40,4 +40,21 @@ async fn the_web_board_renders_the_current_calls_without_javascript() {
         .expect("font");
     assert_eq!(font.status(), 200);
     assert!(font.bytes().await.expect("bytes").len() > 1_000_000);
+    // The fallback face for simplified hanzi (visitor.css).
+    let bytes = t
+        .http()
+        .get(t.url("/assets/fonts/DroidSansFallbackFull.ttf"))
+        .send()
+        .await
+        .expect("font")
+        .bytes()
+        .await
+        .expect("bytes");
+    let face = ttf_parser::Face::parse(&bytes, 0).expect("a font");
+    for glyph in ['请', '办', '号'] {
+        assert!(
+            face.glyph_index(glyph).is_some(),
+            "the fallback draws {glyph}"
+        );
+    }
 }

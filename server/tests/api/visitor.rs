@@ -619,3 +619,76 @@ async fn okuyami_is_booked_two_working_days_ahead() {
         }
     }
 }
+
+/// The phone status page in Korean and in やさしい日本語 (furigana as
+/// <ruby>), following the browser's language, and the live line's plural
+/// in English once the visitor ahead is called ("1 person ahead", not
+/// "1 people ahead" as the page script wrote before).
+#[tokio::test]
+async fn the_status_page_speaks_korean_and_easy_japanese_with_furigana() {
+    let t = spawn_app().await;
+    let texts = messages::Catalogue::new();
+    t.walk_in(&["shomei"], "first").await.expect("ticket");
+    t.walk_in(&["shomei"], "second").await.expect("ticket");
+    let mine = t.walk_in(&["shomei"], "mine").await.expect("ticket");
+    let (c, _driver, _profile) = browser_sized(390, 844).await;
+    let page = t.url(&format!("/t/{}", mine.status_token));
+
+    c.goto(&format!("{page}?lang=ko")).await.expect("page");
+    assert_eq!(
+        text_of(&c, "headline").await,
+        texts.text("ko", "status-waiting")
+    );
+    let ahead = texts.text_with("ko", "status-ahead", &[("count", messages::Arg::Num(2))]);
+    assert!(text_of(&c, "detail").await.contains(&ahead), "{ahead}");
+    save_screenshot(&c, "web-screens", "phone-status-ko").await;
+
+    c.goto(&format!("{page}?lang=ja-x-easy"))
+        .await
+        .expect("page");
+    let lang = c
+        .find(Locator::Css("html"))
+        .await
+        .expect("html")
+        .attr("lang")
+        .await
+        .expect("attr");
+    assert_eq!(lang.as_deref(), Some("ja-x-easy"));
+    let readings = c
+        .find_all(Locator::Css("main ruby rt"))
+        .await
+        .expect("ruby");
+    assert!(
+        readings.len() >= 5,
+        "furigana over the kanji: {}",
+        readings.len()
+    );
+    let first = readings[0].text().await.expect("text");
+    assert!(
+        first.chars().all(|ch| ('ぁ'..='ゟ').contains(&ch)),
+        "readings are hiragana: {first}"
+    );
+    let title = c.title().await.expect("title");
+    assert!(!title.contains('｜') && !title.contains('《'), "{title}");
+    save_screenshot(&c, "web-screens", "phone-status-easy").await;
+
+    // English, live: the first visitor is called, the page says 1 person.
+    c.goto(&format!("{page}?lang=en")).await.expect("page");
+    assert!(text_of(&c, "detail").await.contains("2 people ahead"));
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    t.staff.booth_action("3", "open").await.expect("open");
+    t.staff.call_next("3").await.expect("call");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !text_of(&c, "detail").await.contains("ahead")
+        || text_of(&c, "detail").await.contains("2 people")
+    {
+        assert!(
+            Instant::now() < deadline,
+            "the call did not reach the phone"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let detail = text_of(&c, "detail").await;
+    assert!(detail.contains("1 person ahead"), "{detail}");
+    c.close().await.expect("close");
+}

@@ -12,7 +12,7 @@ use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use chrono::{DateTime, Duration, FixedOffset, NaiveDate};
+use chrono::{DateTime, Datelike, Duration, FixedOffset, NaiveDate};
 use messages::{Arg, Catalogue};
 use protocol::{CreateReservation, Question, QuestionKind, localized};
 use serde::Deserialize;
@@ -127,7 +127,8 @@ pub async fn slots(
             lang,
             "book-day",
             &[
-                ("date", Arg::Str(&day.format("%-m/%-d").to_string())),
+                ("month", Arg::Num(i64::from(day.month()))),
+                ("day", Arg::Num(i64::from(day.day()))),
                 (
                     "weekday",
                     Arg::Str(&c.text(

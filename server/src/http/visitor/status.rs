@@ -82,6 +82,9 @@ fn live_script(token: &str, lang: &str) -> Markup {
     }
 }
 
+/// A count no text contains, replaced by `{count}` for the page script.
+const PLACEHOLDER: i64 = 987_654_321;
+
 fn status_texts(lang: &str) -> String {
     let c = catalogue();
     let mut m = serde_json::Map::new();
@@ -98,9 +101,18 @@ fn status_texts(lang: &str) -> String {
     ] {
         m.insert(id.into(), c.marked(lang, id, &[]).into());
     }
+    // Plural forms are chosen by the catalogue: one person ahead has its
+    // own text; for more, a number stands in for the placeholder (a
+    // string argument would always pick the plural).
+    m.insert(
+        "status-ahead-1".into(),
+        c.marked(lang, "status-ahead", &[("count", Arg::Num(1))])
+            .into(),
+    );
     m.insert(
         "status-ahead".into(),
-        c.marked(lang, "status-ahead", &[("count", Arg::Str("{count}"))])
+        c.marked(lang, "status-ahead", &[("count", Arg::Num(PLACEHOLDER))])
+            .replace(&PLACEHOLDER.to_string(), "{count}")
             .into(),
     );
     m.insert(

@@ -6,7 +6,10 @@
   const T = JSON.parse(document.getElementById("status-texts").textContent);
   const $ = (id) => document.getElementById(id);
   const fmt = (s, vars) => String(s).replace(/\{(\w+)\}/g, (_, k) => vars[k]);
-  const txt = (l) => (l && (l[T.lang] || l.ja)) || "";
+  // Configured names may carry furigana marks (｜漢字《かんじ》): the base only.
+  const plain = (s) => String(s).replace(/｜([^｜《]+)《[^》]*》/g, "$1");
+  const txt = (l) => plain((l && (l[T.lang] || (T.lang.startsWith("ja") ? l.ja : l.en) || l.ja)) || "");
+  const ahead = (n) => (n === 1 ? T["status-ahead-1"] : fmt(T["status-ahead"], { count: n }));
   let last = null;
 
   function show(s) {
@@ -15,7 +18,7 @@
       case "waiting":
         head = T["status-waiting"];
         detail = s.estimated_wait && s.people_ahead > 0
-          ? fmt(T["status-ahead"], { count: s.people_ahead }) + "　" + fmt(T["status-wait"], { low: s.estimated_wait.low, high: s.estimated_wait.high })
+          ? ahead(s.people_ahead) + "　" + fmt(T["status-wait"], { low: s.estimated_wait.low, high: s.estimated_wait.high })
           : T["status-next"];
         break;
       case "called":
