@@ -4,10 +4,10 @@
 //! the chime first (its 880 Hz tone), then the voice, and neither is
 //! silence. Every other test runs the board without an audio device.
 
-use std::path::Path;
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Child;
+use std::time::Duration;
 
+use madoguchi_testkit::pulse::PulseAudio;
 use madoguchi_testkit::{Floor, Xvfb};
 use voice::Pcm;
 
@@ -19,43 +19,6 @@ impl Drop for Stop {
         let _ = self.0.kill();
         let _ = self.0.wait();
     }
-}
-
-/// A user-mode PulseAudio with one null sink, in its own runtime dir.
-fn pulseaudio(dir: &Path) -> Stop {
-    let daemon = Command::new("pulseaudio")
-        .env("XDG_RUNTIME_DIR", dir)
-        .env("HOME", dir)
-        .args([
-            "--daemonize=no",
-            "--exit-idle-time=-1",
-            "-n",
-            "--load=module-native-protocol-unix",
-            "--load=module-null-sink sink_name=madoguchi",
-            "--load=module-always-sink",
-        ])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("pulseaudio starts (Debian pulseaudio)");
-    let daemon = Stop(daemon);
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while !Command::new("pactl")
-        .env("XDG_RUNTIME_DIR", dir)
-        .args(["set-default-sink", "madoguchi"])
-        .status()
-        .is_ok_and(|s| s.success())
-    {
-        assert!(Instant::now() < deadline, "pulseaudio did not come up");
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    // ALSA's default device goes to PulseAudio (libasound2-plugins).
-    std::fs::write(
-        dir.join(".asoundrc"),
-        "pcm.!default { type pulse }\nctl.!default { type pulse }\n",
-    )
-    .expect("asoundrc");
-    daemon
 }
 
 /// Energy of `freq` in `samples` (Goertzel), relative to their total.
@@ -74,30 +37,13 @@ fn share_of_tone(samples: &[f32], rate: u32, freq: f32) -> f32 {
 
 #[test]
 fn a_call_plays_the_chime_then_the_voice_through_a_real_audio_device() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let _pulse = pulseaudio(dir.path());
-    let recording = dir.path().join("hall.wav");
-    let recorder = Stop(
-        Command::new("parec")
-            .env("XDG_RUNTIME_DIR", dir.path())
-            .args([
-                "-d",
-                "madoguchi.monitor",
-                "--channels=1",
-                "--rate=48000",
-                "--format=s16le",
-                "--file-format=wav",
-            ])
-            .arg(&recording)
-            .spawn()
-            .expect("parec records"),
-    );
+    let pulse = PulseAudio::start();
+    let recorder = pulse.record("hall.wav");
     let floor = Floor::start();
     let x = Xvfb::start(111);
     let _board = Stop(
-        x.app(env!("CARGO_BIN_EXE_madoguchi-board"))
-            .env("XDG_RUNTIME_DIR", dir.path())
-            .env("HOME", dir.path())
+        pulse
+            .env(&mut x.app(env!("CARGO_BIN_EXE_madoguchi-board")))
             .args(["--server", &floor.base, "--windowed"])
             .spawn()
             .expect("board"),
@@ -109,12 +55,7 @@ fn a_call_plays_the_chime_then_the_voice_through_a_real_audio_device() {
     floor.call_next("2");
     // Chime (1.35 s) + Japanese (~5 s) + English (~3 s).
     std::thread::sleep(Duration::from_secs(14));
-    // SIGTERM, so that parec finishes the WAV header (a kill leaves it empty).
-    let _ = Command::new("kill")
-        .args(["-TERM", &recorder.0.id().to_string()])
-        .status();
-    std::thread::sleep(Duration::from_millis(500));
-    drop(recorder);
+    let recording = recorder.finish();
     let pcm = Pcm::read(&recording).expect("a WAV was recorded");
     let loud: Vec<usize> = pcm
         .samples

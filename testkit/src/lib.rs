@@ -7,6 +7,7 @@
 
 pub mod frame_log;
 pub mod pixels;
+pub mod pulse;
 pub mod usage;
 mod xvfb;
 
