@@ -86,11 +86,17 @@ fn main() {
             assert!(Instant::now() < deadline, "call {i} was not spoken");
             std::thread::sleep(Duration::from_millis(20));
         }
+        let voice_at = logged(&log, "voice")[i];
         chime.push((logged(&log, "chime")[i] - sent) as f64);
-        voice.push((logged(&log, "voice")[i] - sent) as f64);
+        voice.push((voice_at - sent) as f64);
         floor.act(id, "complete");
-        // Let the line finish before the next call (no queueing).
-        std::thread::sleep(Duration::from_millis(5_500));
+        // The voice entry is logged when the line is queued, with the time
+        // it will start; let it end (a call line is under 6 s) before the
+        // next call, so no call waits behind the previous announcement.
+        let ends = voice_at + 6_500;
+        while now_ms() < ends {
+            std::thread::sleep(Duration::from_millis(50));
+        }
     }
     let mut gap: Vec<f64> = voice.iter().zip(&chime).map(|(v, c)| v - c).collect();
     chime.sort_by(f64::total_cmp);

@@ -246,6 +246,18 @@ pub fn guidance_font_file(lang: &str) -> &'static str {
     }
 }
 
+/// The font file of a call's line in the visitor's language: the
+/// guidance face, except for Chinese, whose guidance face holds only that
+/// line's characters; a Chinese call loads WenQuanYi Micro Hei (hanzi and
+/// the number's Latin letters and digits, 5 MB the board needs only when
+/// such a call comes).
+pub fn announcement_font_file(lang: &str) -> &'static str {
+    match lang {
+        "zh" => "fonts/wqy-microhei.ttc",
+        _ => guidance_font_file(lang),
+    }
+}
+
 impl Fonts {
     fn for_language(&self, lang: &str) -> &Handle<Font> {
         self.guidance
@@ -718,7 +730,6 @@ fn update_now_calling(
         (With<NowVisitorLine>, Without<NowBooth>, Without<NowNumber>),
     >,
     announcing: Res<Announcing>,
-    fonts: Option<Res<Fonts>>,
     assets: Res<AssetServer>,
     mut panel: Query<&mut BackgroundColor, With<NowPanel>>,
     mut redraw: MessageWriter<RequestRedraw>,
@@ -767,17 +778,12 @@ fn update_now_calling(
         let want = third.map(|l| l.shown.clone()).unwrap_or_default();
         if **t != want {
             **t = want;
-            if let (Some(line), Some(fonts)) = (third, &fonts) {
-                // The guidance font of Chinese holds only that line's
-                // characters: a Chinese call loads the full face, once,
-                // when the first one comes (4 MB the board rarely needs).
-                f.font = if line.lang == "zh" {
-                    assets
-                        .load::<Font>("fonts/DroidSansFallbackFull.ttf")
-                        .into()
-                } else {
-                    fonts.for_language(&line.lang).clone().into()
-                };
+            if let Some(line) = third {
+                // Loaded when the first call in that language comes (the
+                // asset server keeps one handle per file).
+                f.font = assets
+                    .load::<Font>(announcement_font_file(&line.lang))
+                    .into();
             }
         }
     }

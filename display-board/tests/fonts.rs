@@ -3,7 +3,9 @@
 //! (`scripts/subset-fonts`); a changed text without a new subset would show
 //! empty boxes on the wall, so it fails here instead.
 
-use madoguchi_board::app::guidance_font_file;
+use madoguchi_board::announce;
+use madoguchi_board::app::{announcement_font_file, guidance_font_file};
+use madoguchi_board::model::Announcement;
 use messages::{Catalogue, LANGUAGES};
 
 #[test]
@@ -36,4 +38,38 @@ fn the_check_notices_a_character_the_subset_lacks() {
     let face = ttf_parser::Face::parse(&data, 0).expect("parses");
     assert!(face.glyph_index('号').is_some(), "a character of the line");
     assert!(face.glyph_index('龍').is_none(), "a character outside it");
+}
+
+/// A call's line in each visitor language, with the demo office's counter
+/// labels, can be drawn with the font the board shows it in.
+#[test]
+fn each_language_s_call_line_can_be_drawn_with_its_font() {
+    let texts = Catalogue::new();
+    let office = madoguchi_testkit::Office::demo();
+    let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../assets/");
+    for lang in LANGUAGES {
+        let path = format!("{root}{}", announcement_font_file(lang));
+        let data = std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+        let face = ttf_parser::Face::parse(&data, 0).unwrap_or_else(|e| panic!("{path}: {e}"));
+        for booth in &office.booths {
+            for recall in [false, true] {
+                let call = Announcement {
+                    number: "O012".into(),
+                    booth_label: booth.label.clone(),
+                    recall,
+                    language: Some(lang.to_string()),
+                };
+                let lines = announce::lines(&texts, &call);
+                let line = &lines.iter().find(|l| l.lang == *lang).expect("line").shown;
+                let missing: String = line
+                    .chars()
+                    .filter(|c| !c.is_whitespace() && face.glyph_index(*c).is_none())
+                    .collect();
+                assert!(
+                    missing.is_empty(),
+                    "{lang}: {path} has no glyph for {missing:?} in {line}"
+                );
+            }
+        }
+    }
 }

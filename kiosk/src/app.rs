@@ -181,6 +181,31 @@ fn seconds_now(time: &Time<Real>) -> f64 {
     time.startup().elapsed().as_secs_f64()
 }
 
+/// The fonts the receipt draws non-Japanese lines with, read from the
+/// assets the first time a visitor of that language prints.
+#[derive(Default)]
+pub struct ReceiptFonts(std::collections::HashMap<&'static str, Option<std::sync::Arc<Vec<u8>>>>);
+
+impl ReceiptFonts {
+    /// The font of `lang`, when `needed` (only languages the receipt
+    /// draws as an image need one).
+    fn get(&mut self, lang: &'static str, needed: bool) -> Option<std::sync::Arc<Vec<u8>>> {
+        if !needed {
+            return None;
+        }
+        self.0
+            .entry(lang)
+            .or_insert_with(|| {
+                let file = format!("{}/{}", assets_dir(), crate::screen::font_files(lang).0);
+                std::fs::read(&file)
+                    .inspect_err(|e| tracing::warn!(error = %e, file, "receipt font"))
+                    .ok()
+                    .map(std::sync::Arc::new)
+            })
+            .clone()
+    }
+}
+
 /// The 音声案内 voice; absent in logic tests.
 #[derive(Resource)]
 pub struct Speaker(pub voice::Player);
@@ -226,6 +251,7 @@ fn drain_inbox(
     time: Res<Time<Real>>,
     printer: Option<Res<Printer>>,
     texts: Res<Texts>,
+    mut receipt_fonts: Local<ReceiptFonts>,
     mut exit: MessageWriter<AppExit>,
 ) {
     let now = seconds_now(&time);
@@ -234,13 +260,24 @@ fn drain_inbox(
             NetMsg::Reply(r) => {
                 kiosk.0.reply(r, now);
                 if let (Screen::Ticket(t), Some(p)) = (&kiosk.0.screen, &printer) {
-                    let names: Vec<(String, String)> = kiosk
-                        .0
-                        .services
-                        .iter()
-                        .map(|s| (s.id.clone(), protocol::localized(&s.name, "ja").to_string()))
-                        .collect();
-                    let bytes = crate::printer::receipt(t, &names, &texts.0);
+                    let names_in = |lang: &str| -> Vec<(String, String)> {
+                        kiosk
+                            .0
+                            .services
+                            .iter()
+                            .map(|s| (s.id.clone(), protocol::localized(&s.name, lang)))
+                            .collect()
+                    };
+                    let lang = kiosk.0.lang;
+                    let visitor_names = names_in(lang);
+                    let font = receipt_fonts.get(lang, crate::printer::draws(lang));
+                    let visitor = crate::printer::Visitor {
+                        lang,
+                        font: font.as_deref().map(Vec::as_slice),
+                        service_names: &visitor_names,
+                    };
+                    let bytes =
+                        crate::printer::receipt(t, &names_in("ja"), &texts.0, Some(&visitor));
                     let _ = p.jobs.send(Job {
                         number: t.number.clone(),
                         bytes,

@@ -7,6 +7,7 @@ pub mod model;
 pub mod net;
 pub mod printer;
 pub mod qr;
+pub mod raster;
 pub mod screen;
 pub mod script;
 pub mod speech;

@@ -322,6 +322,14 @@ impl KioskModel {
         self.language_chosen.then(|| self.lang.to_string())
     }
 
+    /// The next visitor starts in Japanese, normal print.
+    fn next_visitor(&mut self) {
+        self.lang = LANGUAGES[0];
+        self.language_chosen = false;
+        self.large_text = false;
+        self.changed();
+    }
+
     fn go_home(&mut self) {
         self.screen = Screen::Welcome;
         self.selected.clear();
@@ -355,6 +363,10 @@ impl KioskModel {
                 None
             }
             Scan::Code(code) => {
+                // A scan on a ticket screen is the next visitor's.
+                if matches!(self.screen, Screen::Ticket(_)) {
+                    self.next_visitor();
+                }
                 self.last_input = now;
                 self.walk_in_key = None;
                 self.print_failed = false;
@@ -446,6 +458,10 @@ impl KioskModel {
                 self.send(Request::WalkIn { id, req })
             }
             Action::Home => {
+                // Closing a ticket or a refusal ends that visitor's turn.
+                if matches!(self.screen, Screen::Ticket(_) | Screen::Problem(_)) {
+                    self.next_visitor();
+                }
                 self.go_home();
                 None
             }
@@ -553,10 +569,7 @@ impl KioskModel {
             return;
         }
         if now - self.last_input >= self.idle_secs {
-            // The next visitor starts in Japanese, normal print.
-            self.lang = LANGUAGES[0];
-            self.language_chosen = false;
-            self.large_text = false;
+            self.next_visitor();
             self.go_home();
         }
     }

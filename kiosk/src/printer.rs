@@ -78,12 +78,68 @@ fn qr(out: &mut Vec<u8>, data: &str) {
     out.extend_from_slice(&[GS, b'(', b'k', 3, 0, 0x31, 0x51, 0x30]);
 }
 
-/// The receipt for a ticket, in Japanese and English. No personal data:
-/// number, procedures, place, time, and the status page's QR code.
+/// The visitor's own language on the receipt, after Japanese and English.
+pub struct Visitor<'a> {
+    pub lang: &'a str,
+    /// The screen's font for `lang`: lines the printer's Shift_JIS text
+    /// mode cannot print are drawn with it (`raster`).
+    pub font: Option<&'a [u8]>,
+    /// Procedure names in `lang`, by service id.
+    pub service_names: &'a [(String, String)],
+}
+
+/// Whether the receipt draws `lang`'s block as an image (a script
+/// Shift_JIS lacks): not Japanese, its easy register or English.
+pub fn draws(lang: &str) -> bool {
+    lang != "en" && !messages::language::is_japanese(lang)
+}
+
+/// The visitor's block: number label, procedures, place, phone hint.
+fn visitor_block(out: &mut Vec<u8>, ticket: &IssuedTicket, texts: &Catalogue, v: &Visitor<'_>) {
+    let mut lines = vec![texts.text(v.lang, "kiosk-ticket-your-number")];
+    for id in &ticket.services {
+        lines.push(
+            v.service_names
+                .iter()
+                .find(|(s, _)| s == id)
+                .map_or(id.clone(), |(_, n)| n.clone()),
+        );
+    }
+    lines.push(texts.text_with(
+        v.lang,
+        "kiosk-ticket-where",
+        &[("place", Arg::Str(&localized(&ticket.location, v.lang)))],
+    ));
+    lines.push(texts.text(v.lang, "kiosk-ticket-phone"));
+    if !draws(v.lang) {
+        // やさしい日本語 is Japanese: the printer's own kanji mode.
+        lines.iter().for_each(|l| sjis(out, l));
+        return;
+    }
+    let drawn = v.font.and_then(|font| {
+        let raster: Vec<crate::raster::Line<'_>> = lines
+            .iter()
+            .map(|text| crate::raster::Line { text, px: 30.0 })
+            .collect();
+        crate::raster::draw(font, &raster)
+    });
+    match drawn {
+        Some(bitmap) => out.extend_from_slice(&bitmap.escpos()),
+        None => tracing::warn!(
+            lang = v.lang,
+            "no receipt font: the visitor's lines are left out"
+        ),
+    }
+}
+
+/// The receipt for a ticket, in Japanese and English, then the visitor's
+/// own language when it is another. No personal data: number,
+/// procedures, place, time, and the status page's QR code.
 pub fn receipt(
     ticket: &IssuedTicket,
     service_names: &[(String, String)],
     texts: &Catalogue,
+    visitor: Option<&Visitor<'_>>,
 ) -> Vec<u8> {
     let mut out = vec![ESC, b'@', FS, b'C', 1, FS, b'&', ESC, b'a', 1];
     sjis(
@@ -121,6 +177,9 @@ pub fn receipt(
                 &[("place", Arg::Str(&localized(&ticket.location, lang)))],
             ),
         );
+    }
+    if let Some(v) = visitor.filter(|v| v.lang != "ja" && v.lang != "en") {
+        visitor_block(&mut out, ticket, texts, v);
     }
     sjis(
         &mut out,
@@ -229,7 +288,7 @@ mod tests {
     fn a_receipt_has_the_number_the_place_the_qr_and_a_cut() {
         let texts = Catalogue::new();
         let names = vec![("shomei".to_string(), "証明書の発行".to_string())];
-        let bytes = receipt(&ticket(), &names, &texts);
+        let bytes = receipt(&ticket(), &names, &texts, None);
         assert_eq!(&bytes[..2], &[ESC, b'@'], "starts by resetting the printer");
         assert!(find(&bytes, b"A012").is_some(), "the number");
         let (place, _, _) = encoding_rs::SHIFT_JIS.encode("1階 待合");
@@ -246,6 +305,50 @@ mod tests {
             "ends with a cut"
         );
         assert!(find(&bytes, "山田".as_bytes()).is_none());
+    }
+
+    #[test]
+    fn a_korean_visitor_gets_korean_lines_drawn_and_an_easy_japanese_one_text() {
+        let texts = Catalogue::new();
+        let names = vec![("shomei".to_string(), "証明書の発行".to_string())];
+        let nanum = std::fs::read(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../assets/fonts/NanumGothic.ttf"
+        ))
+        .expect("font");
+        let ko_names = vec![("shomei".to_string(), "증명서".to_string())];
+        let korean = Visitor {
+            lang: "ko",
+            font: Some(&nanum),
+            service_names: &ko_names,
+        };
+        let bytes = receipt(&ticket(), &names, &texts, Some(&korean));
+        let at = find(&bytes, &[GS, b'v', b'0', 0]).expect("a raster image");
+        let rows = usize::from(bytes[at + 6]);
+        assert!(rows > 4 * 30, "four lines at least: {rows} rows");
+        let before = receipt(&ticket(), &names, &texts, None);
+        assert!(
+            bytes.len() > before.len() + 72 * rows,
+            "added to the Japanese receipt"
+        );
+        assert!(
+            find(&bytes, b"http://hall.example/t/tok").is_some(),
+            "QR still there"
+        );
+
+        let easy_names = vec![("shomei".to_string(), "しょうめいしょ".to_string())];
+        let easy = Visitor {
+            lang: "ja-x-easy",
+            font: None,
+            service_names: &easy_names,
+        };
+        let bytes = receipt(&ticket(), &names, &texts, Some(&easy));
+        assert!(
+            find(&bytes, &[GS, b'v', b'0', 0]).is_none(),
+            "no image for Japanese"
+        );
+        let (line, _, _) = encoding_rs::SHIFT_JIS.encode("しょうめいしょ");
+        assert!(find(&bytes, &line).is_some(), "the easy line in Shift_JIS");
     }
 
     #[test]

@@ -49,10 +49,9 @@ impl Fonts {
 pub fn font_files(lang: &str) -> (&'static str, &'static str) {
     match lang {
         "ko" => ("fonts/NanumGothic.ttf", "fonts/NanumGothic.ttf"),
-        "zh" => (
-            "fonts/DroidSansFallbackFull.ttf",
-            "fonts/DroidSansFallbackFull.ttf",
-        ),
+        // Droid Sans Fallback has no Latin letters or digits (the ticket
+        // number would be boxes); WenQuanYi Micro Hei has both.
+        "zh" => ("fonts/wqy-microhei.ttc", "fonts/wqy-microhei.ttc"),
         "vi" => ("fonts/DejaVuSans.ttf", "fonts/DejaVuSans.ttf"),
         _ => (
             "fonts/BIZUDPGothic-Regular.ttf",
@@ -243,7 +242,7 @@ fn rebuild(
     }
     commands.entity(root).despawn_related::<Children>();
     commands.entity(root).with_children(|r| {
-        header(r, &d, model);
+        header(r, &d, model, settings.voices.voice(model.lang).is_some());
         r.spawn(Node {
             flex_grow: 1.0,
             flex_direction: FlexDirection::Column,
@@ -274,7 +273,7 @@ fn rebuild(
     });
 }
 
-fn header(r: &mut ChildSpawnerCommands, d: &Draw, model: &KioskModel) {
+fn header(r: &mut ChildSpawnerCommands, d: &Draw, model: &KioskModel, speaks: bool) {
     r.spawn((
         Node {
             width: Val::Percent(100.0),
@@ -297,14 +296,18 @@ fn header(r: &mut ChildSpawnerCommands, d: &Draw, model: &KioskModel) {
             ..default()
         })
         .with_children(|tools| {
-            d.button(
-                tools,
-                d.text("kiosk-speak"),
-                Action::Speak,
-                PANEL,
-                PRIMARY,
-                2.8,
-            );
+            // No button that does nothing: a language without a voice
+            // (Chinese by default) has none.
+            if speaks {
+                d.button(
+                    tools,
+                    d.text("kiosk-speak"),
+                    Action::Speak,
+                    PANEL,
+                    PRIMARY,
+                    2.8,
+                );
+            }
             let large = if model.large_text {
                 "kiosk-normal-text"
             } else {

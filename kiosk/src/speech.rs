@@ -9,6 +9,15 @@ use protocol::localized_marked;
 
 use crate::model::{KioskModel, Screen};
 
+/// Between the procedures of a ticket, as each language writes a list.
+fn list_separator(lang: &str) -> &'static str {
+    if messages::language::is_japanese(lang) {
+        "、"
+    } else {
+        ", "
+    }
+}
+
 /// The speech for the screen on show.
 pub fn for_screen(model: &KioskModel, t: &Catalogue) -> String {
     let lang = model.lang;
@@ -44,7 +53,10 @@ pub fn for_screen(model: &KioskModel, t: &Catalogue) -> String {
                         "number",
                         Arg::Str(&voice::spoken_number(lang, &ticket.number)),
                     ),
-                    ("procedures", Arg::Str(&procedures.join("、"))),
+                    (
+                        "procedures",
+                        Arg::Str(&procedures.join(list_separator(lang))),
+                    ),
                     ("place", Arg::Str(&place)),
                 ],
             );
@@ -54,7 +66,7 @@ pub fn for_screen(model: &KioskModel, t: &Catalogue) -> String {
             } else {
                 t.spoken(
                     lang,
-                    "kiosk-ticket-wait",
+                    "kiosk-say-wait",
                     &[
                         ("low", Arg::Num(i64::from(wait.low))),
                         ("high", Arg::Num(i64::from(wait.high))),

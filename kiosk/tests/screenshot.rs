@@ -79,13 +79,15 @@ fn differ(a: &image::RgbaImage, b: &image::RgbaImage) -> usize {
     a.pixels().zip(b.pixels()).filter(|(p, q)| p != q).count()
 }
 
+/// Every screen in `lang`; closing the ticket starts the next visitor (in
+/// Japanese), who chooses the language again.
 fn screens(lang: &str) -> String {
     let switch = if lang == "en" { "tap:lang;" } else { "" };
     format!(
         "{switch}wait:2;shot:welcome-{lang};\
          tap:walkin;tap:service:shomei;tap:service:juminido;tap:priority;wait:0.5;shot:walkin-{lang};\
          tap:confirm;until:ticket;shot:ticket-{lang};\
-         tap:home;scan:{unknown};until:problem;shot:problem-{lang};exit",
+         tap:home;{switch}scan:{unknown};until:problem;shot:problem-{lang};exit",
         unknown = "A".repeat(43)
     )
 }

@@ -313,5 +313,22 @@ kiosk-normal-text = Normal text
 kiosk-say-welcome = If you have a reservation, hold its QR code to the reader below. If not, touch "No reservation? Touch here" on the screen.
 kiosk-say-walkin = Choose your procedures, then touch "Get a ticket". You can choose more than one.
 kiosk-say-ticket = Your number is { $number }. Procedures: { $procedures }. Please wait at { $place }.
+kiosk-say-wait = The estimated wait is { $low } to { $high } minutes.
 kiosk-say-checking = Checking. Please wait a moment.
 kiosk-say-error = We could not check you in. { $reason }.
+
+# The reservation page (visitor's view of the booking and its checklist)
+resv-number = Reservation number
+resv-reason = Reason
+resv-state-booked = Booked
+resv-state-cancelled = Cancelled
+resv-state-checked_in = Checked in
+resv-state-completed = Completed
+resv-state-no_show = Did not come
+resv-checklist = Checklist of procedures
+resv-form = Form
+resv-how = What to bring, what happens
+resv-deadline = Deadline
+resv-at-department = At the department
+book-yes = Yes
+book-no = No

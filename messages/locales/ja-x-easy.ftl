@@ -188,5 +188,23 @@ kiosk-normal-text = ふつうの ｜字《じ》
 kiosk-say-welcome = ｜予約《よやく》が ある ｜人《ひと》は、｜予約《よやく》の QR コードを ｜下《した》の きかいに みせてください。｜予約《よやく》が ない ｜人《ひと》は、｜画面《がめん》の 「｜予約《よやく》が ない ｜人《ひと》は ここ」を おしてください。
 kiosk-say-walkin = ｜手続《てつづ》きを えらんでください。いくつでも えらべます。それから、「｜番号《ばんごう》の ｜紙《かみ》を もらう」を おしてください。
 kiosk-say-ticket = あなたの ｜番号《ばんごう》は { $number }｜番《ばん》です。｜手続《てつづ》きは { $procedures }です。{ $place }で ｜待《ま》ってください。
+# 分 has no reading here: it changes with the number (ふん/ぷん) and the voice reads it right.
+kiosk-say-wait = まつ ｜時間《じかん》は だいたい { $low }分から { $high }分です。
 kiosk-say-checking = たしかめています。このまま ｜待《ま》ってください。
 kiosk-say-error = ｜受付《うけつけ》が できませんでした。{ $reason }。
+
+# The reservation page (visitor's view of the booking and its checklist)
+resv-number = ｜予約《よやく》の ｜番号《ばんごう》
+resv-reason = わけ
+resv-state-booked = ｜予約《よやく》して います
+resv-state-cancelled = キャンセルされました
+resv-state-checked_in = ｜受付《うけつけ》を しました
+resv-state-completed = ｜手続《てつづ》きは おわりました
+resv-state-no_show = ｜来《き》ませんでした
+resv-checklist = ｜手続《てつづ》きの リスト
+resv-form = ｜書類《しょるい》
+resv-how = ｜持《も》って くる もの・すること
+resv-deadline = いつまで
+resv-at-department = ｜担当《たんとう》の ｜窓口《まどぐち》で
+book-yes = はい
+book-no = いいえ

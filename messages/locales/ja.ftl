@@ -299,5 +299,22 @@ kiosk-normal-text = ふつうの文字
 kiosk-say-welcome = 予約のあるかたは、予約のQRコードを、下の読取機にかざしてください。予約のないかたは、画面の「予約のない方はこちら」を押してください。
 kiosk-say-walkin = 手続きを選んでから、「発券する」を押してください。いくつでも選べます。
 kiosk-say-ticket = あなたの番号は、{ $number }番です。手続きは、{ $procedures }です。{ $place }でお待ちください。
+kiosk-say-wait = 待ち時間の目安は、{ $low }分から{ $high }分です。
 kiosk-say-checking = 確認しています。そのままお待ちください。
 kiosk-say-error = 受付できませんでした。{ $reason }。
+
+# The reservation page (visitor's view of the booking and its checklist)
+resv-number = 予約番号
+resv-reason = 理由
+resv-state-booked = 予約済み
+resv-state-cancelled = 取り消し済み
+resv-state-checked_in = 受付済み
+resv-state-completed = 手続き済み
+resv-state-no_show = ご来庁なし
+resv-checklist = 手続きのチェックリスト
+resv-form = 書類
+resv-how = 持ち物・内容
+resv-deadline = 期限
+resv-at-department = 担当課で
+book-yes = はい
+book-no = いいえ

@@ -184,5 +184,22 @@ kiosk-normal-text = 보통 글자
 kiosk-say-welcome = 예약하신 분은 예약 QR 코드를 아래 리더기에 대 주세요. 예약이 없으신 분은 화면의 "예약 없이 오신 분" 버튼을 눌러 주세요.
 kiosk-say-walkin = 업무를 선택한 다음 "번호표 받기"를 눌러 주세요. 여러 개를 선택할 수 있습니다.
 kiosk-say-ticket = 고객님의 번호는 { $number }번입니다. 업무는 { $procedures }입니다. { $place }에서 기다려 주세요.
+kiosk-say-wait = 예상 대기 시간은 { $low }분에서 { $high }분입니다.
 kiosk-say-checking = 확인하고 있습니다. 잠시만 기다려 주세요.
 kiosk-say-error = 접수하지 못했습니다. { $reason }.
+
+# The reservation page (visitor's view of the booking and its checklist)
+resv-number = 예약 번호
+resv-reason = 사유
+resv-state-booked = 예약 완료
+resv-state-cancelled = 취소됨
+resv-state-checked_in = 접수 완료
+resv-state-completed = 업무 완료
+resv-state-no_show = 방문하지 않음
+resv-checklist = 업무 체크리스트
+resv-form = 서류
+resv-how = 준비물·내용
+resv-deadline = 기한
+resv-at-department = 담당 부서에서
+book-yes = 예
+book-no = 아니요

@@ -204,5 +204,22 @@ kiosk-normal-text = Letra normal
 kiosk-say-welcome = Se você tem agendamento, aproxime o código QR do leitor abaixo. Se não tem, toque em “Sem agendamento? Toque aqui” na tela.
 kiosk-say-walkin = Escolha os procedimentos e toque em “Retirar senha”. Você pode escolher mais de um.
 kiosk-say-ticket = Sua senha é { $number }. Procedimentos: { $procedures }. Aguarde em { $place }.
+kiosk-say-wait = A espera estimada é de { $low } a { $high } minutos.
 kiosk-say-checking = Verificando. Aguarde um momento, por favor.
 kiosk-say-error = Não foi possível registrar sua chegada. { $reason }.
+
+# The reservation page (visitor's view of the booking and its checklist)
+resv-number = Número do agendamento
+resv-reason = Motivo
+resv-state-booked = Agendado
+resv-state-cancelled = Cancelado
+resv-state-checked_in = Chegada registrada
+resv-state-completed = Atendimento concluído
+resv-state-no_show = Não compareceu
+resv-checklist = Lista de procedimentos
+resv-form = Formulário
+resv-how = O que levar e como funciona
+resv-deadline = Prazo
+resv-at-department = No setor responsável
+book-yes = Sim
+book-no = Não

@@ -181,5 +181,22 @@ kiosk-normal-text = Chữ thường
 kiosk-say-welcome = Nếu đã đặt lịch, vui lòng đưa mã QR vào máy đọc bên dưới. Nếu chưa đặt lịch, vui lòng chạm vào “Chưa đặt lịch? Chạm vào đây” trên màn hình.
 kiosk-say-walkin = Vui lòng chọn thủ tục, rồi chạm vào “Lấy số”. Có thể chọn nhiều thủ tục.
 kiosk-say-ticket = Số của quý vị là { $number }. Thủ tục: { $procedures }. Vui lòng chờ tại { $place }.
+kiosk-say-wait = Thời gian chờ dự kiến từ { $low } đến { $high } phút.
 kiosk-say-checking = Đang kiểm tra. Vui lòng chờ trong giây lát.
 kiosk-say-error = Không thể tiếp nhận. { $reason }.
+
+# The reservation page (visitor's view of the booking and its checklist)
+resv-number = Mã đặt lịch
+resv-reason = Lý do
+resv-state-booked = Đã đặt lịch
+resv-state-cancelled = Đã hủy
+resv-state-checked_in = Đã tiếp nhận
+resv-state-completed = Đã hoàn tất thủ tục
+resv-state-no_show = Không đến
+resv-checklist = Danh sách thủ tục cần làm
+resv-form = Mẫu đơn
+resv-how = Giấy tờ cần mang theo, nội dung thủ tục
+resv-deadline = Thời hạn
+resv-at-department = Làm tại phòng ban phụ trách
+book-yes = Có
+book-no = Không

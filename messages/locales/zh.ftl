@@ -185,5 +185,22 @@ kiosk-normal-text = 标准字号
 kiosk-say-welcome = 有预约的，请将预约二维码对准下方的扫描器。没有预约的，请点击屏幕上的“没有预约的来访者”。
 kiosk-say-walkin = 请选择手续，然后点击“取号”。可以选择多项。
 kiosk-say-ticket = 您的号码是{ $number }号。手续是：{ $procedures }。请在{ $place }等候。
+kiosk-say-wait = 预计等候{ $low }到{ $high }分钟。
 kiosk-say-checking = 正在确认，请稍候。
 kiosk-say-error = 未能受理。{ $reason }。
+
+# The reservation page (visitor's view of the booking and its checklist)
+resv-number = 预约号码
+resv-reason = 原因
+resv-state-booked = 已预约
+resv-state-cancelled = 已取消
+resv-state-checked_in = 已受理
+resv-state-completed = 手续已办理完毕
+resv-state-no_show = 未来访
+resv-checklist = 手续清单
+resv-form = 表格
+resv-how = 需要携带的物品、办理内容
+resv-deadline = 期限
+resv-at-department = 在主管科室办理
+book-yes = 是
+book-no = 否

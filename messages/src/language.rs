@@ -49,14 +49,20 @@ pub fn negotiate(accept_language: &str) -> Option<&'static str> {
     ranked.into_iter().find_map(|(_, _, tag)| parse(tag))
 }
 
+/// Japanese or its easy register: one voice, one printer mode, one
+/// fallback.
+pub fn is_japanese(lang: &str) -> bool {
+    lang == "ja" || lang.starts_with("ja-")
+}
+
 /// The language whose text stands in for `lang` when it has none: the
 /// easy register falls back to ordinary Japanese, the others to English,
 /// English to Japanese.
 pub fn fallbacks(lang: &str) -> &'static [&'static str] {
-    match lang {
-        "ja" => &["ja", "en"],
-        "ja-x-easy" => &["ja", "en"],
-        _ => &["en", "ja"],
+    if is_japanese(lang) {
+        &["ja", "en"]
+    } else {
+        &["en", "ja"]
     }
 }
 

@@ -71,7 +71,11 @@ impl Catalogue {
         let mut bundles = HashMap::new();
         for (lang, src) in SOURCES {
             // Plural rules: the easy register is Japanese.
-            let tag = if *lang == "ja-x-easy" { "ja" } else { lang };
+            let tag = if language::is_japanese(lang) {
+                "ja"
+            } else {
+                lang
+            };
             let id: LanguageIdentifier = tag.parse().unwrap_or_default();
             let mut bundle = FluentBundle::new_concurrent(vec![id]);
             // Unicode isolation marks render as boxes in game-engine text.

@@ -258,6 +258,9 @@ pub struct Reservation {
     /// Why the office cancelled or moved it, if it did.
     #[serde(default)]
     pub change_reason: Option<String>,
+    /// The language it was booked in (its page opens in it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub language: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -394,6 +397,10 @@ pub struct TicketStatus {
     #[cfg_attr(feature = "openapi", schema(value_type = BTreeMap<String, String>))]
     pub location: Localized,
     pub called_at: Option<DateTime<FixedOffset>>,
+    /// The language the visitor chose (kiosk or booking): the status page
+    /// opens in it unless asked otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub language: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]

@@ -106,6 +106,7 @@ pub fn ticket_status(
             .map(|b| b.location.clone())
             .unwrap_or_else(|| service_location(office, t.current_service())),
         called_at: t.called_at.map(|c| local(office, c)),
+        language: t.language.clone(),
     }
 }
 
@@ -189,5 +190,6 @@ pub fn reservation(
         answers: r.answers.clone(),
         ticket_number,
         change_reason: r.change_reason.clone(),
+        language: r.language.clone(),
     }
 }

@@ -38,6 +38,8 @@ pub enum VoiceError {
         status: std::process::ExitStatus,
         stderr: String,
     },
+    #[error("voice command for {lang} took over {secs} s and was stopped")]
+    TimedOut { lang: String, secs: u64 },
     #[error("voice command for {lang} wrote no usable WAV: {source}")]
     BadWav { lang: String, source: hound::Error },
     #[error("a voice setting must be LANG=COMMAND, got {0:?}")]

@@ -74,7 +74,14 @@ pub fn render(voices: &Voices, volume: f32, utterance: &Utterance) -> Result<Vec
         pieces.push(Pcm::silence(48_000, CHIME_GAP_SECS));
     }
     for line in &utterance.lines {
-        pieces.push(voices.synthesize(&line.lang, &line.text)?.scaled(volume));
+        match voices.synthesize(&line.lang, &line.text) {
+            Ok(pcm) => pieces.push(pcm.scaled(volume)),
+            // As the board: a language without a voice is shown, not spoken.
+            Err(VoiceError::NoVoice(lang)) if utterance.lines.len() > 1 => {
+                tracing::warn!(lang, "no voice: the board shows this line only");
+            }
+            Err(e) => return Err(e),
+        }
     }
     Ok(pieces)
 }
@@ -96,17 +103,26 @@ pub fn play_now(settings: &PlayerSettings, utterance: Utterance) -> Result<(), V
 const CHIME_GAP_SECS: f32 = 0.15;
 
 fn run(settings: PlayerSettings, rx: Receiver<Utterance>) {
-    let sink = rodio::DeviceSinkBuilder::open_default_sink()
-        .inspect_err(|e| tracing::warn!(error = %e, "no audio device: speech is logged only"))
-        .ok();
+    let open = || {
+        rodio::DeviceSinkBuilder::open_default_sink()
+            .inspect_err(|e| tracing::warn!(error = %e, "no audio device: nothing is spoken"))
+            .ok()
+    };
+    let mut sink = open();
     let chime = Pcm::chime(48_000, settings.volume);
     let mut pending: VecDeque<Utterance> = VecDeque::new();
     loop {
         let Some(utterance) = pending.pop_front().or_else(|| rx.recv().ok()) else {
             return;
         };
-        let text: Vec<&str> = utterance.lines.iter().map(|l| l.text.as_str()).collect();
-        tracing::info!(speech = %text.join(" / "), audio = sink.is_some(), "speak");
+        // A sound server that came up after the app (or came back) is
+        // found at the next utterance.
+        if sink.is_none() {
+            sink = open();
+        }
+        // Languages only, never the text: a line holds a visitor's number.
+        let langs: Vec<&str> = utterance.lines.iter().map(|l| l.lang.as_str()).collect();
+        tracing::debug!(languages = ?langs, audio = sink.is_some(), "speak");
         let Some(sink) = &sink else { continue };
         let player = rodio::Player::connect_new(sink.mixer());
         let lines = synthesize_in_order(&settings, utterance.lines);
@@ -135,17 +151,15 @@ fn run(settings: PlayerSettings, rx: Receiver<Utterance>) {
                 std::thread::sleep(Duration::from_millis(20));
             }
             if let Ok(newer) = rx.try_recv() {
-                let interrupt = newer.interrupt;
-                pending.push_back(newer);
-                if interrupt {
-                    // Only the newest interrupting utterance is wanted.
-                    pending.retain(|u| u.interrupt);
-                    while pending.len() > 1 {
-                        pending.pop_front();
-                    }
+                if newer.interrupt {
+                    // Stop at once and say the newest next; older
+                    // interrupting ones are stale, calls still wait.
+                    pending.retain(|u| !u.interrupt);
+                    pending.push_front(newer);
                     player.stop();
                     break;
                 }
+                pending.push_back(newer);
             }
         }
     }
@@ -167,6 +181,8 @@ fn synthesize_in_order(settings: &PlayerSettings, lines: Vec<Line>) -> Receiver<
                             return;
                         }
                     }
+                    // Shown on the board, not spoken (Chinese by default).
+                    Err(VoiceError::NoVoice(_)) => {}
                     Err(e) => tracing::warn!(error = %e, lang = %line.lang, "line not spoken"),
                 }
             }

@@ -62,10 +62,7 @@ pub fn spoken_number(lang: &str, number: &str) -> String {
     }
 }
 
-/// Japanese and its easy register (`ja-x-easy`) share the Japanese voice.
-pub fn is_japanese(lang: &str) -> bool {
-    lang == "ja" || lang.starts_with("ja-")
-}
+pub use messages::language::is_japanese;
 
 #[cfg(test)]
 mod tests {

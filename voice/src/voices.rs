@@ -8,7 +8,8 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
 
 use crate::spell::is_japanese;
 use crate::{Pcm, VoiceError};
@@ -30,6 +31,9 @@ const ESPEAK: &[(&str, &str)] = &[
     ("pt", "pt-br"),
 ];
 
+/// The longest a line may take to synthesise (a call line takes ~0.2 s).
+const SYNTHESIS_LIMIT: Duration = Duration::from_secs(10);
+
 /// One language's voice command.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Voice {
@@ -42,6 +46,7 @@ pub struct Voice {
 pub struct Voices {
     voices_dir: PathBuf,
     by_lang: BTreeMap<String, String>,
+    time_limit: Duration,
 }
 
 impl Voices {
@@ -58,6 +63,7 @@ impl Voices {
         Voices {
             voices_dir: voices_dir.into(),
             by_lang,
+            time_limit: SYNTHESIS_LIMIT,
         }
     }
 
@@ -66,6 +72,7 @@ impl Voices {
         Voices {
             voices_dir: PathBuf::new(),
             by_lang: BTreeMap::new(),
+            time_limit: SYNTHESIS_LIMIT,
         }
     }
 
@@ -101,6 +108,12 @@ impl Voices {
             })
     }
 
+    /// How long one line may take to synthesise before it is given up.
+    pub fn with_time_limit(mut self, limit: Duration) -> Voices {
+        self.time_limit = limit;
+        self
+    }
+
     pub fn voices_dir(&self) -> &Path {
         &self.voices_dir
     }
@@ -125,19 +138,42 @@ impl Voices {
         };
         let mut words = voice.command.split_whitespace();
         let program = words.next().unwrap_or_default().to_string();
-        let output = Command::new(&program)
+        let mut child = Command::new(&program)
             .args(words.map(fill))
-            .output()
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
             .map_err(|source| VoiceError::Start {
                 lang: lang.to_string(),
                 program: program.clone(),
                 source,
             })?;
-        if !output.status.success() {
+        // A synthesiser that hangs must not silence every later call.
+        let deadline = Instant::now() + self.time_limit;
+        let status = loop {
+            if let Some(status) = child.try_wait()? {
+                break status;
+            }
+            if Instant::now() > deadline {
+                let _ = child.kill();
+                let _ = child.wait();
+                return Err(VoiceError::TimedOut {
+                    lang: lang.to_string(),
+                    secs: self.time_limit.as_secs(),
+                });
+            }
+            std::thread::sleep(Duration::from_millis(5));
+        };
+        if !status.success() {
+            let mut stderr = String::new();
+            if let Some(mut e) = child.stderr.take() {
+                let _ = std::io::Read::read_to_string(&mut e, &mut stderr);
+            }
             return Err(VoiceError::Failed {
                 lang: lang.to_string(),
-                status: output.status,
-                stderr: String::from_utf8_lossy(&output.stderr).trim().to_string(),
+                status,
+                stderr: stderr.trim().to_string(),
             });
         }
         Pcm::read(&out).map_err(|source| VoiceError::BadWav {
@@ -233,5 +269,16 @@ mod tests {
             v.synthesize("ja", "テスト"),
             Err(VoiceError::BadWav { .. })
         ));
+        let mut v = v.with_time_limit(Duration::from_millis(300));
+        v.set("ja=sleep 30").expect("valid");
+        let started = Instant::now();
+        assert!(matches!(
+            v.synthesize("ja", "テスト"),
+            Err(VoiceError::TimedOut { .. })
+        ));
+        assert!(
+            started.elapsed() < Duration::from_secs(5),
+            "stopped, not waited for"
+        );
     }
 }

@@ -303,6 +303,35 @@ fn every_language_can_be_chosen_goes_with_the_request_and_the_next_visitor_start
         matches!(&req, Request::Checkin { language: None, .. }),
         "{req:?}"
     );
+
+    // Closing the ticket also ends the visitor's choices; going back from
+    // the walk-in screen does not (same visitor).
+    k.reply(
+        Reply::Ticket {
+            id: req.id(),
+            ticket: ticket("O002"),
+        },
+        101.1,
+    );
+    k.act(Action::Home, 101.5);
+    k.act(Action::ChooseLanguage("vi"), 102.0);
+    k.act(Action::StartWalkIn, 102.5);
+    k.act(Action::Home, 103.0);
+    assert_eq!(k.lang, "vi", "back from walk-in keeps the language");
+    let req = scan(&mut k, "abcdefghijkl", 104.0).expect("request");
+    k.reply(
+        Reply::Ticket {
+            id: req.id(),
+            ticket: ticket("O003"),
+        },
+        104.1,
+    );
+    k.act(Action::Home, 105.0);
+    assert_eq!(
+        (k.lang, k.language_chosen),
+        ("ja", false),
+        "closed: next visitor"
+    );
 }
 
 #[test]
@@ -338,6 +367,11 @@ fn the_voice_button_reads_the_ticket_with_its_number_as_a_clerk_says_it() {
     let said = crate::speech::for_screen(&k, &texts);
     assert!(
         said.starts_with("あなたの番号は、オー、1番です。"),
+        "{said}"
+    );
+    // The wait as a sentence for the ear, not the screen's "5〜15分".
+    assert!(
+        said.ends_with("待ち時間の目安は、5分から15分です。"),
         "{said}"
     );
     k.act(Action::ChooseLanguage("en"), 2.0);

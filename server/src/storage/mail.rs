@@ -223,9 +223,9 @@ impl Store {
         let mut tx = self.begin().await?;
         let reservations = sqlx::query(
             "UPDATE reservations SET name = NULL, email = NULL, phone = NULL, answers = NULL,
-               change_reason = NULL
+               change_reason = NULL, language = NULL
              WHERE slot_end < ? AND (name IS NOT NULL OR email IS NOT NULL OR phone IS NOT NULL
-               OR answers IS NOT NULL OR change_reason IS NOT NULL)",
+               OR answers IS NOT NULL OR change_reason IS NOT NULL OR language IS NOT NULL)",
         )
         .bind(ts(before))
         .execute(&mut *tx)
@@ -237,6 +237,19 @@ impl Store {
                 .execute(&mut *tx)
                 .await?
                 .rows_affected();
+        // The visitor's language goes too: from the ticket and from the
+        // calls in the event log that carried it to the board.
+        sqlx::query("UPDATE tickets SET language = NULL WHERE day < ? AND language IS NOT NULL")
+            .bind(before_day.to_string())
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(
+            "UPDATE events SET data = json_remove(data, '$.language')
+             WHERE at < ? AND json_extract(data, '$.language') IS NOT NULL",
+        )
+        .bind(ts(before))
+        .execute(&mut *tx)
+        .await?;
         let notifications = sqlx::query(
             "DELETE FROM ticket_notifications WHERE ticket_id IN
                (SELECT id FROM tickets WHERE day < ?)",

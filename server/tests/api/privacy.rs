@@ -60,6 +60,28 @@ async fn a_restart_after_the_retention_period_erases_personal_data_but_keeps_num
     let (token, ticket) = {
         let t = spawn_with(office(), TUESDAY_1005, Some(dir.path())).await;
         let visit = a_visit_with_personal_data(&t, "2026-12-01T13:30:00+09:00").await;
+        // A visitor who chose Korean at the kiosk, called: the language is
+        // on the ticket and in the call's event.
+        t.kiosk
+            .walk_in(&protocol::WalkInRequest {
+                services: vec!["shomei".into()],
+                priority: false,
+                idempotency_key: "p-ko".into(),
+                language: Some("ko".into()),
+            })
+            .await
+            .expect("ticket");
+        for booth in ["1", "3"] {
+            t.staff.booth_action(booth, "open").await.expect("open");
+            t.staff.call_next(booth).await.expect("call");
+        }
+        let carried: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM events WHERE data LIKE '%\"language\":\"ko\"%'",
+        )
+        .fetch_one(t.app.store.pool())
+        .await
+        .expect("q");
+        assert_eq!(carried, 1, "the call carried the language");
         // A later booking, still within retention at the second start.
         t.book("okuyami", "2027-01-13T10:30:00+09:00")
             .await
@@ -84,6 +106,17 @@ async fn a_restart_after_the_retention_period_erases_personal_data_but_keeps_num
         "2026-12-01 13:30"
     );
     assert_eq!(notes_of(&t, ticket).await, 0, "staff notes erased");
+    let languages: (i64, i64) = (
+        sqlx::query_scalar("SELECT COUNT(*) FROM tickets WHERE language IS NOT NULL")
+            .fetch_one(t.app.store.pool())
+            .await
+            .expect("q"),
+        sqlx::query_scalar("SELECT COUNT(*) FROM events WHERE data LIKE '%language%'")
+            .fetch_one(t.app.store.pool())
+            .await
+            .expect("q"),
+    );
+    assert_eq!(languages, (0, 0), "the visitor's language is erased too");
     let (notifications, mails): (i64, i64) = (
         sqlx::query_scalar("SELECT COUNT(*) FROM ticket_notifications")
             .fetch_one(t.app.store.pool())
@@ -108,7 +141,8 @@ async fn a_restart_after_the_retention_period_erases_personal_data_but_keeps_num
     let day = chrono::NaiveDate::from_ymd_opt(2026, 12, 1).expect("d");
     let stats = t.app.day_stats(day, day).await.expect("stats");
     let shomei = stats.services.iter().find(|s| s.service == "shomei");
-    assert_eq!(shomei.map(|s| s.tickets), Some(1), "{stats:?}");
+    // The visit's walk-in and the Korean visitor's.
+    assert_eq!(shomei.map(|s| s.tickets), Some(2), "{stats:?}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

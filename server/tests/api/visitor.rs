@@ -253,7 +253,8 @@ async fn the_reservation_page_shows_the_qr_and_checklist_and_cancels_in_two_step
         .await
         .expect("post");
     assert_eq!(r.status(), 303);
-    assert_eq!(r.headers()["location"], path.as_str());
+    // Back to the page, in the language it was shown in.
+    assert_eq!(r.headers()["location"], format!("{path}?lang=ja").as_str());
     let gone = t.public.reservation(&created.token).await.expect("r");
     assert_eq!(gone.state, protocol::ReservationState::Cancelled);
     let html = t
@@ -266,7 +267,7 @@ async fn the_reservation_page_shows_the_qr_and_checklist_and_cancels_in_two_step
         .await
         .expect("html");
     assert!(
-        html.contains("取消") && !html.contains("qr.svg"),
+        html.contains("取り消し済み") && !html.contains("qr.svg"),
         "no QR for a cancelled booking"
     );
     let r = t

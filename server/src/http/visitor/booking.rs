@@ -371,8 +371,8 @@ fn render_form(
                     @let chosen = e.answers.get(&q.id).map(String::as_str).unwrap_or("");
                     @let options: Vec<(String, String)> = match q.kind {
                         QuestionKind::YesNo => vec![
-                            ("yes".into(), c.marked(lang, "prep-yes", &[])),
-                            ("no".into(), c.marked(lang, "prep-no", &[])),
+                            ("yes".into(), c.marked(lang, "book-yes", &[])),
+                            ("no".into(), c.marked(lang, "book-no", &[])),
                         ],
                         QuestionKind::Choice => q
                             .choices
@@ -498,7 +498,7 @@ pub async fn confirm(
         }
     };
     let shown_answer = |q: &Question, a: &str| match q.kind {
-        QuestionKind::YesNo => c.marked(lang, if a == "yes" { "prep-yes" } else { "prep-no" }, &[]),
+        QuestionKind::YesNo => c.marked(lang, if a == "yes" { "book-yes" } else { "book-no" }, &[]),
         QuestionKind::Choice => q
             .choices
             .iter()

@@ -77,8 +77,19 @@ pub(crate) fn script_json(id: &str, json: &str) -> Markup {
 /// `?lang=` (any supported code), else the browser's preferred supported
 /// language (`Accept-Language`), else Japanese.
 pub fn language(query: Option<&str>, headers: &HeaderMap) -> &'static str {
+    chosen_language(query, None, headers)
+}
+
+/// As `language`, with the language the visitor chose at the kiosk or
+/// when booking (`chosen`) before the browser's.
+pub fn chosen_language(
+    query: Option<&str>,
+    chosen: Option<&str>,
+    headers: &HeaderMap,
+) -> &'static str {
     query
         .and_then(messages::language::parse)
+        .or_else(|| chosen.and_then(messages::language::parse))
         .or_else(|| {
             headers
                 .get(header::ACCEPT_LANGUAGE)

@@ -47,9 +47,11 @@ pub async fn show(
     headers: HeaderMap,
 ) -> Response {
     let c = catalogue();
-    let lang = super::language(q.lang.as_deref(), &headers);
+    let found = app.reservation(&token).await;
+    let chosen = found.as_ref().ok().and_then(|r| r.language.as_deref());
+    let lang = super::chosen_language(q.lang.as_deref(), chosen, &headers);
     let t = |id: &str| c.marked(lang, id, &[]);
-    let r = match app.reservation(&token).await {
+    let r = match found {
         Ok(r) => r,
         Err(e) if e.status() == StatusCode::NOT_FOUND => return not_found(c, lang),
         Err(e) => return e.into_response(),
@@ -78,10 +80,10 @@ pub async fn show(
             h1 { (name) }
             p.headline #when { (when) }
             p #place { (place) }
-            p #reservation-number { (t("res-number")) ": " b { (crate::views::reservation_number(r.id)) } }
-            p #state { span.tag { (t(&format!("res-state-{}", r.state.as_str()))) } }
+            p #reservation-number { (t("resv-number")) ": " b { (crate::views::reservation_number(r.id)) } }
+            p #state { span.tag { (t(&format!("resv-state-{}", r.state.as_str()))) } }
             @if let Some(reason) = &r.change_reason {
-                p #reason { (t("res-reason")) ": " (reason) }
+                p #reason { (t("resv-reason")) ": " (reason) }
             }
             @if let Some(n) = &r.ticket_number {
                 p { (t("kiosk-ticket-your-number")) ": " b { (n) } }
@@ -98,19 +100,19 @@ pub async fn show(
         }
         @if !checklist.is_empty() {
             section.card #checklist {
-                h2 { (t("console-checklist")) }
+                h2 { (t("resv-checklist")) }
                 ol {
                     @for p in &checklist {
                         li {
                             b { (localized(&p.title, lang)) }
                             @if p.at_original_department {
-                                br; span.tag { (t("prep-at-department")) }
+                                br; span.tag { (t("resv-at-department")) }
                             }
                             br; (p.department) " — " (localized(&p.place, lang))
-                            br; (t("prep-what")) ": " (localized(&p.what, lang))
-                            br; (t("prep-how")) ": " (localized(&p.how, lang))
+                            br; (t("resv-form")) ": " (localized(&p.what, lang))
+                            br; (t("resv-how")) ": " (localized(&p.how, lang))
                             @if let Some(d) = &p.deadline {
-                                br; (t("prep-deadline")) ": " (localized(d, lang))
+                                br; (t("resv-deadline")) ": " (localized(d, lang))
                             }
                         }
                     }
@@ -122,7 +124,7 @@ pub async fn show(
             @if q.cancel.is_some() {
                 section.card #cancel-confirm {
                     h2 { (t("resv-cancel-ask")) }
-                    form method="post" action={ "/r/" (token) "/cancel" } {
+                    form method="post" action={ "/r/" (token) "/cancel?lang=" (lang) } {
                         button.warn #cancel-yes type="submit" { (t("resv-cancel-yes")) }
                     }
                     p { a href={ "/r/" (token) } { (t("resv-cancel-no")) } }
@@ -139,12 +141,13 @@ pub async fn show(
 pub async fn cancel(
     State(app): State<Arc<App>>,
     Path(token): Path<String>,
+    Query(q): Query<ReservationQuery>,
     headers: HeaderMap,
 ) -> Response {
     let c = catalogue();
-    let lang = super::language(None, &headers);
+    let lang = super::language(q.lang.as_deref(), &headers);
     match app.cancel(&token).await {
-        Ok(_) => Redirect::to(&format!("/r/{token}")).into_response(),
+        Ok(_) => Redirect::to(&format!("/r/{token}?lang={lang}")).into_response(),
         Err(e) if e.status() == StatusCode::NOT_FOUND => not_found(c, lang),
         Err(e) => {
             let body = html! {

@@ -2,7 +2,8 @@
 //! (`｜番号《ばんごう》`, `messages::ruby`) until the page is rendered; this
 //! pass then turns each mark in text content into `<ruby>番号<rt>ばんごう
 //! </rt></ruby>` and drops it to the base inside tags (attribute values),
-//! `<title>` and `<script>` (page scripts show plain text). maud has
+//! `<title>`, `<script>`, `<option>` and `<textarea>` (which cannot hold
+//! markup). maud has
 //! already escaped every value, and the marks contain no markup
 //! characters, so the pass only ever adds its own tags.
 
@@ -27,7 +28,8 @@ pub fn resolve(html: &str) -> String {
         out.push_str(&messages::ruby::plain(tag));
         rest = &rest[tag_end..];
         let lower = tag.to_ascii_lowercase();
-        for raw in ["title", "script"] {
+        // Raw text and replaced elements cannot hold <ruby>.
+        for raw in ["title", "script", "option", "textarea"] {
             if lower.starts_with(&format!("<{raw}")) {
                 let close = format!("</{raw}");
                 let end = rest.find(&close).unwrap_or(rest.len());
@@ -63,14 +65,16 @@ mod tests {
         let html = concat!(
             "<title>｜順番《じゅんばん》</title>",
             r#"<p aria-label="｜番号《ばんごう》">｜番号《ばんごう》を まって</p>"#,
-            r#"<script type="application/json">{"t":"｜呼《よ》ぶ"}</script>"#
+            r#"<script type="application/json">{"t":"｜呼《よ》ぶ"}</script>"#,
+            r#"<select><option value="1">1｜人《にん》</option></select>"#
         );
         assert_eq!(
             resolve(html),
             concat!(
                 "<title>順番</title>",
                 r#"<p aria-label="番号"><ruby>番号<rt>ばんごう</rt></ruby>を まって</p>"#,
-                r#"<script type="application/json">{"t":"呼ぶ"}</script>"#
+                r#"<script type="application/json">{"t":"呼ぶ"}</script>"#,
+                r#"<select><option value="1">1人</option></select>"#
             )
         );
     }

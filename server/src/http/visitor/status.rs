@@ -140,9 +140,11 @@ pub async fn show(
     headers: HeaderMap,
 ) -> Response {
     let c = catalogue();
-    let lang = super::language(q.lang.as_deref(), &headers);
+    let status = app.ticket_status(&token).await;
+    let chosen = status.as_ref().ok().and_then(|s| s.language.as_deref());
+    let lang = super::chosen_language(q.lang.as_deref(), chosen, &headers);
     let t = |id: &str| c.marked(lang, id, &[]);
-    let status = match app.ticket_status(&token).await {
+    let status = match status {
         Ok(s) => s,
         Err(e) if e.status() == StatusCode::NOT_FOUND => {
             let body = html! {
