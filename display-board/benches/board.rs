@@ -5,36 +5,20 @@
 //!
 //! Loopback only; every loop is bounded.
 
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use madoguchi_testkit::usage::cpu_and_memory;
-use madoguchi_testkit::{Floor, Xvfb};
+use madoguchi_testkit::{Floor, Stop, Xvfb, percentile};
 
 const CALLS: usize = 30;
 const IDLE_SECS: u64 = 60;
-
-struct Kill(Child);
-
-impl Drop for Kill {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
 
 fn now_micros() -> u128 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map(|d| d.as_micros())
         .unwrap_or(0)
-}
-
-fn percentile(sorted: &[f64], p: f64) -> f64 {
-    if sorted.is_empty() {
-        return 0.0;
-    }
-    sorted[(((sorted.len() - 1) as f64) * p).round() as usize]
 }
 
 /// All processes whose command line mentions `marker` (Chromium's helpers).
@@ -72,7 +56,7 @@ fn main() {
     let display = x.display.clone();
     let dir = tempfile::tempdir().expect("dir");
     let log = dir.path().join("drawn.tsv");
-    let board = Kill(
+    let board = Stop(
         x.app(env!("CARGO_BIN_EXE_madoguchi-board"))
             .env("RUST_LOG", "error")
             .args([
@@ -141,7 +125,7 @@ fn main() {
 
     let profile = tempfile::tempdir().expect("profile");
     let marker = profile.path().to_string_lossy().to_string();
-    let chromium = Kill(
+    let chromium = Stop(
         Command::new("chromium")
             .env("DISPLAY", &display)
             .args([

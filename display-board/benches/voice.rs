@@ -9,35 +9,18 @@
 //!
 //! Loopback only; every loop is bounded.
 
-use std::process::Child;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use madoguchi_testkit::pulse::PulseAudio;
-use madoguchi_testkit::{Floor, Xvfb};
+use madoguchi_testkit::{Floor, Stop, Xvfb, percentile};
 
 const CALLS: usize = 30;
-
-struct Kill(Child);
-
-impl Drop for Kill {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
 
 fn now_ms() -> u128 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map(|d| d.as_millis())
         .unwrap_or(0)
-}
-
-fn percentile(sorted: &[f64], p: f64) -> f64 {
-    if sorted.is_empty() {
-        return 0.0;
-    }
-    sorted[(((sorted.len() - 1) as f64) * p).round() as usize]
 }
 
 /// Times (unix ms) of the log lines that start with `what`.
@@ -67,7 +50,7 @@ fn main() {
     let x = Xvfb::with_size(171, 1920, 1080);
     let dir = tempfile::tempdir().expect("dir");
     let log = dir.path().join("sound.tsv");
-    let _board = Kill(
+    let _board = Stop(
         pulse
             .env(&mut x.app(env!("CARGO_BIN_EXE_madoguchi-board")))
             .env("MADOGUCHI_LOG_SOUND", &log)

@@ -6,21 +6,15 @@
 use madoguchi_board::announce;
 use madoguchi_board::app::{announcement_font_file, guidance_font_file};
 use madoguchi_board::model::Announcement;
+use madoguchi_testkit::glyphs::FontFile;
 use messages::{Catalogue, LANGUAGES};
 
 #[test]
 fn each_guidance_line_can_be_drawn_with_its_font() {
     let texts = Catalogue::new();
-    let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../assets/");
     for lang in LANGUAGES {
-        let path = format!("{root}{}", guidance_font_file(lang));
-        let data = std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
-        let face = ttf_parser::Face::parse(&data, 0).unwrap_or_else(|e| panic!("{path}: {e}"));
-        let line = texts.text(lang, "board-guidance");
-        let missing: String = line
-            .chars()
-            .filter(|c| !c.is_whitespace() && face.glyph_index(*c).is_none())
-            .collect();
+        let path = guidance_font_file(lang);
+        let missing = FontFile::open(path).missing(&texts.text(lang, "board-guidance"));
         assert!(
             missing.is_empty(),
             "{lang}: {path} has no glyph for {missing:?} (run scripts/subset-fonts)"
@@ -46,11 +40,9 @@ fn the_check_notices_a_character_the_subset_lacks() {
 fn each_language_s_call_line_can_be_drawn_with_its_font() {
     let texts = Catalogue::new();
     let office = madoguchi_testkit::Office::demo();
-    let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../assets/");
     for lang in LANGUAGES {
-        let path = format!("{root}{}", announcement_font_file(lang));
-        let data = std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
-        let face = ttf_parser::Face::parse(&data, 0).unwrap_or_else(|e| panic!("{path}: {e}"));
+        let path = announcement_font_file(lang);
+        let font = FontFile::open(path);
         for booth in &office.booths {
             for recall in [false, true] {
                 let call = Announcement {
@@ -61,10 +53,7 @@ fn each_language_s_call_line_can_be_drawn_with_its_font() {
                 };
                 let lines = announce::lines(&texts, &call);
                 let line = &lines.iter().find(|l| l.lang == *lang).expect("line").shown;
-                let missing: String = line
-                    .chars()
-                    .filter(|c| !c.is_whitespace() && face.glyph_index(*c).is_none())
-                    .collect();
+                let missing = font.missing(line);
                 assert!(
                     missing.is_empty(),
                     "{lang}: {path} has no glyph for {missing:?} in {line}"

@@ -4,22 +4,11 @@
 //! the chime first (its 880 Hz tone), then the voice, and neither is
 //! silence. Every other test runs the board without an audio device.
 
-use std::process::Child;
 use std::time::Duration;
 
 use madoguchi_testkit::pulse::PulseAudio;
-use madoguchi_testkit::{Floor, Xvfb};
+use madoguchi_testkit::{Floor, Stop, Xvfb};
 use voice::Pcm;
-
-/// A child process stopped when dropped (also when the test fails).
-struct Stop(Child);
-
-impl Drop for Stop {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
 
 /// Energy of `freq` in `samples` (Goertzel), relative to their total.
 fn share_of_tone(samples: &[f32], rate: u32, freq: f32) -> f32 {

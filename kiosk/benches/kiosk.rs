@@ -5,25 +5,16 @@
 //! was presented. Then the kiosk's idle CPU and memory on the welcome
 //! screen between visitors. Loopback only; every loop is bounded.
 
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use madoguchi_testkit::usage::cpu_and_memory;
-use madoguchi_testkit::{Floor, Office, TUESDAY_1005, Xvfb};
+use madoguchi_testkit::{Floor, Office, Stop, TUESDAY_1005, Xvfb, percentile};
 
 const SCANS: usize = 40;
 /// The kiosk returns to welcome this long after the last ticket.
 const IDLE_RETURN_SECS: u64 = 5;
 const IDLE_SECS: u64 = 30;
-
-struct Kill(Child);
-
-impl Drop for Kill {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
 
 fn xdotool(display: &str, args: &[&str]) {
     let status = Command::new("xdotool")
@@ -34,11 +25,6 @@ fn xdotool(display: &str, args: &[&str]) {
         .status()
         .expect("xdotool (Debian package xdotool; scripts/setup.sh installs it)");
     assert!(status.success(), "xdotool {args:?}");
-}
-
-fn percentile(sorted: &[f64], p: f64) -> f64 {
-    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
-    sorted[i.min(sorted.len() - 1)]
 }
 
 fn lines(path: &std::path::Path) -> Vec<Vec<String>> {
@@ -77,7 +63,7 @@ fn main() {
     let x = Xvfb::with_size(251, 1920, 1080);
     let dir = tempfile::tempdir().expect("dir");
     let log = dir.path().join("latency.tsv");
-    let kiosk = Kill(
+    let kiosk = Stop(
         x.app(env!("CARGO_BIN_EXE_madoguchi-kiosk"))
             .env("RUST_LOG", "error")
             .args(["--server", &floor.base, "--token", &floor.kiosk_token])

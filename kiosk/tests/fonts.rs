@@ -3,6 +3,7 @@
 //! without Latin digits drew every ticket number as boxes).
 
 use madoguchi_kiosk::screen::font_files;
+use madoguchi_testkit::glyphs::FontFile;
 use messages::{Catalogue, LANGUAGES};
 
 #[test]
@@ -17,9 +18,7 @@ fn each_language_s_kiosk_texts_can_be_drawn_with_its_font() {
     let office = madoguchi_testkit::Office::demo();
     for lang in LANGUAGES {
         for file in [font_files(lang).0, font_files(lang).1] {
-            let path = format!("{}/../assets/{file}", env!("CARGO_MANIFEST_DIR"));
-            let data = std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
-            let face = ttf_parser::Face::parse(&data, 0).unwrap_or_else(|e| panic!("{path}: {e}"));
+            let font = FontFile::open(file);
             let mut shown: Vec<String> = ids.iter().map(|id| texts.text(lang, id)).collect();
             shown.push("A012 B105 O001 0123456789 ~–".into());
             for s in &office.services {
@@ -27,10 +26,7 @@ fn each_language_s_kiosk_texts_can_be_drawn_with_its_font() {
                 shown.push(protocol::localized(&s.location, lang));
             }
             for line in &shown {
-                let missing: String = line
-                    .chars()
-                    .filter(|c| !c.is_whitespace() && face.glyph_index(*c).is_none())
-                    .collect();
+                let missing = font.missing(line);
                 assert!(
                     missing.is_empty(),
                     "{lang}: {file} lacks {missing:?} of {line:?}"

@@ -5,12 +5,15 @@
 //! Test code: failures panic with what was being set up.
 #![allow(clippy::unwrap_used)]
 
+pub mod child;
 pub mod frame_log;
+pub mod glyphs;
 pub mod pixels;
 pub mod pulse;
 pub mod usage;
 mod xvfb;
 
+pub use child::{Stop, percentile};
 pub use madoguchi_server::config::Office;
 pub use xvfb::Xvfb;
 

@@ -922,4 +922,46 @@ when_all = ["age=old", "pets=yes", "nonsense"]
             "{text}"
         );
     }
+
+    #[test]
+    fn a_choice_may_carry_any_language_but_needs_japanese_and_english() {
+        let src = r#"
+[office]
+name = { ja = "x" }
+
+[[services]]
+id = "o"
+prefix = "O"
+name = { ja = "O" }
+average_minutes = 60
+department = "x"
+location = { ja = "1" }
+
+[[booths]]
+id = "1"
+label = { ja = "1" }
+location = { ja = "1" }
+services = ["o"]
+
+[[questions]]
+id = "age"
+kind = "choice"
+text = { ja = "年齢", en = "Age" }
+choices = [{ id = "young", ja = "若い", en = "Young", ko = "젊음", "ja-x-easy" = "｜若《わか》い" }, { id = "old", ja = "高齢", zh = "老年", xx = "?" }]
+"#;
+        let text = Office::parse(src).expect_err("invalid").to_string();
+        assert!(
+            text.contains("line 19") && text.contains("choice \"old\" has no en text"),
+            "{text}"
+        );
+        assert!(
+            text.contains("choice \"old\": unknown language \"xx\""),
+            "{text}"
+        );
+        assert!(!text.contains("choice \"young\""), "{text}");
+        let fixed = src.replace(r#"zh = "老年", xx = "?""#, r#"en = "Old", zh = "老年""#);
+        let office = Office::parse(&fixed).expect("valid");
+        let young = &office.questionnaire.questions[0].choices[0];
+        assert_eq!(young.text.get("ko").map(String::as_str), Some("젊음"));
+    }
 }

@@ -31,12 +31,14 @@ pub struct Condition {
     pub negate: bool,
 }
 
+/// `{ id, ja, en, … }`: the choice's id and its text per language (the
+/// texts sit beside the id, so any language key is taken; ja and en are
+/// required below).
 #[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
 struct RawChoice {
     id: String,
-    ja: String,
-    en: String,
+    #[serde(flatten)]
+    text: Localized,
 }
 
 fn yes() -> bool {
@@ -175,11 +177,30 @@ pub(super) fn parse(
                     format!("question {:?}: bad or repeated choice id {:?}", q.id, ch.id),
                 );
             }
+            for lang in ["ja", "en"] {
+                if !ch.text.contains_key(lang) {
+                    c.at(
+                        &span,
+                        format!("question {:?}: choice {:?} has no {lang} text", q.id, ch.id),
+                    );
+                }
+            }
+            if let Some(bad) = ch
+                .text
+                .keys()
+                .find(|l| messages::language::parse(l).is_none())
+            {
+                c.at(
+                    &span,
+                    format!(
+                        "question {:?}: choice {:?}: unknown language {bad:?}",
+                        q.id, ch.id
+                    ),
+                );
+            }
             choices.push(QuestionChoice {
                 id: ch.id,
-                text: [("ja".to_string(), ch.ja), ("en".to_string(), ch.en)]
-                    .into_iter()
-                    .collect(),
+                text: ch.text,
             });
         }
         questions.push(Question {

@@ -693,3 +693,48 @@ async fn the_status_page_speaks_korean_and_easy_japanese_with_furigana() {
     assert!(detail.contains("1 person ahead"), "{detail}");
     c.close().await.expect("close");
 }
+
+/// The bereavement questionnaire as configured, in the visitor's language:
+/// Korean from the demo office's own texts, and やさしい日本語 with its
+/// furigana as <ruby> (configured names and questions, not only the
+/// catalogue's labels).
+#[tokio::test]
+async fn the_booking_form_asks_the_configured_questions_in_the_visitors_language() {
+    let t = spawn_app().await;
+    let question = &t.app.office.questionnaire.questions[0];
+    let start = "2026-12-01T13%3A30%3A00%2B09%3A00";
+    let form = |lang: &str| {
+        let url = t.url(&format!("/book/okuyami/form?start={start}&lang={lang}"));
+        let http = t.http();
+        async move {
+            http.get(url)
+                .send()
+                .await
+                .expect("form")
+                .text()
+                .await
+                .expect("html")
+        }
+    };
+    let ko = form("ko").await;
+    let asked = question.text.get("ko").expect("the demo asks in Korean");
+    assert!(
+        ko.contains(asked.as_str()),
+        "{asked} not in the Korean form"
+    );
+    let easy = form("ja-x-easy").await;
+    let marked = question
+        .text
+        .get("ja-x-easy")
+        .expect("and in easy Japanese");
+    let first = messages::ruby::segments(marked)
+        .into_iter()
+        .find_map(|s| match s {
+            messages::Segment::Ruby { base, reading } => Some((base, reading)),
+            messages::Segment::Plain(_) => None,
+        })
+        .expect("the question has furigana");
+    let ruby = format!("<ruby>{}<rt>{}</rt></ruby>", first.0, first.1);
+    assert!(easy.contains(&ruby), "{ruby} not in the easy form");
+    assert!(!easy.contains('《'), "no raw marks left");
+}

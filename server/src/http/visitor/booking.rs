@@ -14,7 +14,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use chrono::{DateTime, Datelike, Duration, FixedOffset, NaiveDate};
 use messages::{Arg, Catalogue};
-use protocol::{CreateReservation, Question, QuestionKind, localized};
+use protocol::{CreateReservation, Question, QuestionKind, localized_marked};
 use serde::Deserialize;
 
 use super::{Refresh, catalogue, page};
@@ -73,9 +73,9 @@ pub async fn services(
         ul.plain #services {
             @for s in bookable(&app) {
                 li {
-                    a.choice href={ "/book/" (s.id) "?lang=" (lang) } { (localized(&s.name, lang)) }
+                    a.choice href={ "/book/" (s.id) "?lang=" (lang) } { (localized_marked(&s.name, lang)) }
                     br;
-                    span.muted { (localized(&s.location, lang)) }
+                    span.muted { (localized_marked(&s.location, lang)) }
                 }
             }
         }
@@ -140,7 +140,7 @@ pub async fn slots(
         )
     };
     let body = html! {
-        h1 { (localized(&svc.name, lang)) }
+        h1 { (localized_marked(&svc.name, lang)) }
         p { (c.marked(lang, "book-choose-time", &[])) }
         div #days {
             @if days.is_empty() {
@@ -337,7 +337,7 @@ fn render_form(
         Ok(t) => t,
         Err(page) => return *page,
     };
-    let name = localized(&svc.name, lang);
+    let name = localized_marked(&svc.name, lang);
     // A text field with its label and, when it has one, its problem.
     let field = |key: &str, label: &str, value: &str, extra: (&str, &str, Option<&str>)| {
         let (autocomplete, inputmode, maxlength) = extra;
@@ -377,14 +377,14 @@ fn render_form(
                         QuestionKind::Choice => q
                             .choices
                             .iter()
-                            .map(|ch| (ch.id.clone(), localized(&ch.text, lang).to_string()))
+                            .map(|ch| (ch.id.clone(), localized_marked(&ch.text, lang).to_string()))
                             .collect(),
                     };
                     fieldset id=(key)
                         aria-invalid=[described(errors, &key).map(|_| "true")]
                         aria-describedby=[described(errors, &key)] {
                         legend {
-                            (localized(&q.text, lang))
+                            (localized_marked(&q.text, lang))
                             @if !q.required {
                                 " " span.muted { "(" (t("book-optional")) ")" }
                             }
@@ -503,14 +503,14 @@ pub async fn confirm(
             .choices
             .iter()
             .find(|ch| ch.id == a)
-            .map(|ch| localized(&ch.text, lang).to_string())
+            .map(|ch| localized_marked(&ch.text, lang).to_string())
             .unwrap_or_default(),
     };
     let key = crate::tokens::new_token();
     let hidden = entry.hidden();
     let body = html! {
         h1 { (t("book-confirm-title")) }
-        p.card #when { (slot_label(c, lang, start, &localized(&svc.name, lang))) }
+        p.card #when { (slot_label(c, lang, start, &localized_marked(&svc.name, lang))) }
         section.card {
             dl.answers {
                 dt { (t("book-name")) } dd { (entry.name) }
@@ -519,7 +519,7 @@ pub async fn confirm(
                 @if svc.questionnaire {
                     @for q in questions {
                         @if let Some(a) = entry.answers.get(&q.id).filter(|a| !a.is_empty()) {
-                            dt { (localized(&q.text, lang)) } dd { (shown_answer(q, a)) }
+                            dt { (localized_marked(&q.text, lang)) } dd { (shown_answer(q, a)) }
                         }
                     }
                 }

@@ -10,7 +10,7 @@ use axum::extract::{Query, State};
 use axum::http::HeaderMap;
 use axum::response::{Html, IntoResponse, Response};
 use messages::Arg;
-use protocol::{HourlyWait, localized};
+use protocol::{HourlyWait, localized_marked};
 use serde::Deserialize;
 
 use super::{Refresh, catalogue, page};
@@ -69,7 +69,7 @@ pub async fn show(
         p.muted #updated { (updated) " " a href={ "?lang=" (lang) } { (t("cong-refresh")) } }
         div #congestion {
             @for s in &data.services {
-                @let name = localized(&s.name, lang);
+                @let name = localized_marked(&s.name, lang);
                 @let wait = if s.waiting == 0 {
                     c.marked(lang, "board-wait-none", &[])
                 } else {

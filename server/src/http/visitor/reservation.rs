@@ -9,7 +9,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use messages::Catalogue;
-use protocol::{ReservationState, localized};
+use protocol::{ReservationState, localized_marked};
 use serde::Deserialize;
 
 use super::{Refresh, catalogue, page};
@@ -58,10 +58,10 @@ pub async fn show(
     };
     let service = app.office.service(&r.service);
     let name = service
-        .map(|s| localized(&s.name, lang).to_string())
+        .map(|s| localized_marked(&s.name, lang).to_string())
         .unwrap_or_else(|| r.service.clone());
     let place = service
-        .map(|s| localized(&s.location, lang).to_string())
+        .map(|s| localized_marked(&s.location, lang).to_string())
         .unwrap_or_default();
     let when = format!(
         "{} {}–{}",
@@ -104,15 +104,15 @@ pub async fn show(
                 ol {
                     @for p in &checklist {
                         li {
-                            b { (localized(&p.title, lang)) }
+                            b { (localized_marked(&p.title, lang)) }
                             @if p.at_original_department {
                                 br; span.tag { (t("resv-at-department")) }
                             }
-                            br; (p.department) " — " (localized(&p.place, lang))
-                            br; (t("resv-form")) ": " (localized(&p.what, lang))
-                            br; (t("resv-how")) ": " (localized(&p.how, lang))
+                            br; (p.department) " — " (localized_marked(&p.place, lang))
+                            br; (t("resv-form")) ": " (localized_marked(&p.what, lang))
+                            br; (t("resv-how")) ": " (localized_marked(&p.how, lang))
                             @if let Some(d) = &p.deadline {
-                                br; (t("resv-deadline")) ": " (localized(d, lang))
+                                br; (t("resv-deadline")) ": " (localized_marked(d, lang))
                             }
                         }
                     }

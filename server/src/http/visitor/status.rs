@@ -13,7 +13,7 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use messages::{Arg, Catalogue};
 
 use super::{Refresh, catalogue, page, script_json};
-use protocol::{TicketState, TicketStatus, localized};
+use protocol::{TicketState, TicketStatus, localized_marked};
 use serde::Deserialize;
 
 use crate::app::App;
@@ -58,7 +58,7 @@ pub fn headline(c: &Catalogue, lang: &str, s: &TicketStatus) -> (String, String)
             let booth = s
                 .booth_label
                 .as_ref()
-                .map(|l| localized(l, lang))
+                .map(|l| localized_marked(l, lang))
                 .unwrap_or_default();
             (
                 c.marked(lang, "status-called", &[]),
@@ -162,7 +162,7 @@ pub async fn show(
     let name_of = |id: &str| {
         app.office
             .service(id)
-            .map(|s| localized(&s.name, lang).to_string())
+            .map(|s| localized_marked(&s.name, lang).to_string())
             .unwrap_or_else(|| id.to_string())
     };
     let notify = if status.state == TicketState::Waiting {
@@ -186,7 +186,7 @@ pub async fn show(
         }
         section.card {
             h2 { (t("status-place")) }
-            p #place { (localized(&status.location, lang)) }
+            p #place { (localized_marked(&status.location, lang)) }
             h2 { (t("kiosk-ticket-procedures")) }
             ol #procedures {
                 @for (i, id) in status.services.iter().enumerate() {
