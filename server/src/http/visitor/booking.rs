@@ -353,7 +353,7 @@ fn render_form(
     };
     let body = html! {
         h1 { (t("book-form-title")) }
-        p.card #when { (slot_label(c, lang, start, &name)) }
+        p.card #when { (slot_label(c, lang, start, name)) }
         @if !errors.is_empty() {
             p.error role="alert" { (t("book-err-summary")) }
         }
@@ -510,7 +510,7 @@ pub async fn confirm(
     let hidden = entry.hidden();
     let body = html! {
         h1 { (t("book-confirm-title")) }
-        p.card #when { (slot_label(c, lang, start, &localized_marked(&svc.name, lang))) }
+        p.card #when { (slot_label(c, lang, start, localized_marked(&svc.name, lang))) }
         section.card {
             dl.answers {
                 dt { (t("book-name")) } dd { (entry.name) }

@@ -62,7 +62,7 @@ pub fn headline(c: &Catalogue, lang: &str, s: &TicketStatus) -> (String, String)
                 .unwrap_or_default();
             (
                 c.marked(lang, "status-called", &[]),
-                c.marked(lang, "status-go", &[("booth", Arg::Str(&booth))]),
+                c.marked(lang, "status-go", &[("booth", Arg::Str(booth))]),
             )
         }
         TicketState::Serving => (c.marked(lang, "status-serving", &[]), String::new()),
