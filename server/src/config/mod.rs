@@ -861,9 +861,9 @@ services = ["b"]
         assert!(err.0.iter().any(|p| p.line == 13), "{err}");
     }
 
-    #[test]
-    fn questionnaire_mistakes_are_reported_with_their_lines() {
-        let src = r#"
+    /// One service and one booth: the 18 lines before a test's own
+    /// sections (the line numbers the tests expect count them).
+    const SMALL_OFFICE: &str = r#"
 [office]
 name = { ja = "x" }
 
@@ -880,7 +880,13 @@ id = "1"
 label = { ja = "1" }
 location = { ja = "1" }
 services = ["o"]
+"#;
 
+    #[test]
+    fn questionnaire_mistakes_are_reported_with_their_lines() {
+        let src = format!(
+            "{SMALL_OFFICE}{}",
+            r#"
 [[questions]]
 id = "age"
 kind = "choice"
@@ -900,8 +906,9 @@ where = { ja = "2階" }
 what = { ja = "届" }
 how = { ja = "持ち物" }
 when_all = ["age=old", "pets=yes", "nonsense"]
-"#;
-        let err = Office::parse(src).expect_err("invalid");
+"#
+        );
+        let err = Office::parse(&src).expect_err("invalid");
         let text = err.to_string();
         assert!(
             text.contains("line 19") && text.contains("at least two choices"),
@@ -925,31 +932,17 @@ when_all = ["age=old", "pets=yes", "nonsense"]
 
     #[test]
     fn a_choice_may_carry_any_language_but_needs_japanese_and_english() {
-        let src = r#"
-[office]
-name = { ja = "x" }
-
-[[services]]
-id = "o"
-prefix = "O"
-name = { ja = "O" }
-average_minutes = 60
-department = "x"
-location = { ja = "1" }
-
-[[booths]]
-id = "1"
-label = { ja = "1" }
-location = { ja = "1" }
-services = ["o"]
-
+        let src = format!(
+            "{SMALL_OFFICE}{}",
+            r#"
 [[questions]]
 id = "age"
 kind = "choice"
 text = { ja = "年齢", en = "Age" }
 choices = [{ id = "young", ja = "若い", en = "Young", ko = "젊음", "ja-x-easy" = "｜若《わか》い" }, { id = "old", ja = "高齢", zh = "老年", xx = "?" }]
-"#;
-        let text = Office::parse(src).expect_err("invalid").to_string();
+"#
+        );
+        let text = Office::parse(&src).expect_err("invalid").to_string();
         assert!(
             text.contains("line 19") && text.contains("choice \"old\" has no en text"),
             "{text}"

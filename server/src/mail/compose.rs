@@ -269,53 +269,9 @@ mod tests {
         out
     }
 
-    #[test]
-    fn a_booking_made_in_vietnamese_is_confirmed_in_vietnamese_then_japanese_and_english() {
-        let office = Office::demo();
-        let service = office
-            .services
-            .iter()
-            .find(|s| s.id == "okuyami")
-            .expect("demo okuyami");
-        let start = chrono_tz::Asia::Tokyo
-            .with_ymd_and_hms(2026, 12, 1, 10, 0, 0)
-            .single()
-            .expect("test value")
-            .fixed_offset();
-        let mail = booking(
-            &catalogue(),
-            &office,
-            "lan@example.vn",
-            &Booking {
-                number: "000043",
-                service,
-                start,
-                end: start + chrono::Duration::minutes(60),
-                manage_url: "http://127.0.0.1:8080/r/abc",
-                qr_png: vec![0x89, b'P', b'N', b'G'],
-                lang: "vi",
-            },
-            Utc::now(),
-        )
-        .expect("composed");
-        let body = text_of(&mail.message);
-        let c = catalogue();
-        let at = |lang: &str| {
-            let label = c.text(lang, "mail-field-number");
-            body.find(&format!("{label}: 000043"))
-                .unwrap_or_else(|| panic!("{lang} section missing: {body}"))
-        };
-        assert!(at("vi") < at("ja") && at("ja") < at("en"), "{body}");
-        assert_eq!(body.matches("000043").count(), 3, "each language once");
-        // The Vietnamese name of the corner from the demo office.
-        assert!(
-            body.contains(&protocol::localized(&service.name, "vi")),
-            "{body}"
-        );
-    }
-
-    #[test]
-    fn booking_mail_has_both_languages_the_time_and_the_qr() {
+    /// The demo's おくやみ booking of 2026-12-01 10:00, number `number`,
+    /// booked in `lang`, confirmed to `to`.
+    fn okuyami_booking_mail(to: &str, number: &str, lang: &str) -> Outgoing {
         let office = Office::demo();
         let service = office
             .services
@@ -331,22 +287,48 @@ mod tests {
             .with_ymd_and_hms(2026, 11, 25, 1, 0, 0)
             .single()
             .expect("test value");
-        let mail = booking(
+        booking(
             &catalogue(),
             &office,
-            "hanako@example.jp",
+            to,
             &Booking {
-                number: "000042",
+                number,
                 service,
                 start,
                 end: start + chrono::Duration::minutes(60),
                 manage_url: "http://127.0.0.1:8080/r/abc",
                 qr_png: vec![0x89, b'P', b'N', b'G'],
-                lang: "ja",
+                lang,
             },
             now,
         )
-        .expect("composed");
+        .expect("composed")
+    }
+
+    #[test]
+    fn a_booking_made_in_vietnamese_is_confirmed_in_vietnamese_then_japanese_and_english() {
+        let mail = okuyami_booking_mail("lan@example.vn", "000043", "vi");
+        let body = text_of(&mail.message);
+        let c = catalogue();
+        let at = |lang: &str| {
+            let label = c.text(lang, "mail-field-number");
+            body.find(&format!("{label}: 000043"))
+                .unwrap_or_else(|| panic!("{lang} section missing: {body}"))
+        };
+        assert!(at("vi") < at("ja") && at("ja") < at("en"), "{body}");
+        assert_eq!(body.matches("000043").count(), 3, "each language once");
+        // The Vietnamese name of the corner from the demo office.
+        let office = Office::demo();
+        let corner = office.service("okuyami").expect("demo okuyami");
+        assert!(
+            body.contains(&protocol::localized(&corner.name, "vi")),
+            "{body}"
+        );
+    }
+
+    #[test]
+    fn booking_mail_has_both_languages_the_time_and_the_qr() {
+        let mail = okuyami_booking_mail("hanako@example.jp", "000042", "ja");
         assert_eq!(mail.recipient, "hanako@example.jp");
         let parsed = mailparse::parse_mail(&mail.message).expect("parsable");
         let subject = parsed
