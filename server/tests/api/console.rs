@@ -282,12 +282,9 @@ async fn a_no_show_is_reactivated_and_keyboard_shortcuts_work() {
     wait_text(&c, "current-body", "呼出2回").await;
     click(&c, "no-show").await;
     wait_text(&c, "no-shows", &first.number).await;
-    c.find(Locator::Css("#no-shows button.reactivate"))
-        .await
-        .expect("reactivate")
-        .click()
-        .await
-        .expect("click");
+    // The no-show list is redrawn on every event: find and click again
+    // if it was replaced in between (a stale element, seen in CI).
+    click_css(&c, "#no-shows button.reactivate").await;
     wait_text(&c, "waiting", &first.number).await;
     // Back in the queue at its original place: the next call gets it again.
     click(&c, "call-next").await;
