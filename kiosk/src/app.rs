@@ -103,7 +103,6 @@ impl Plugin for KioskLogicPlugin {
             .insert_resource(Kiosk(KioskModel::new(key_prefix, self.settings.idle_secs)))
             .insert_resource(Texts(Catalogue::new()))
             .add_message::<KioskAction>()
-            .init_resource::<LastSpoken>()
             .add_systems(
                 Update,
                 (read_keyboard, read_actions, drain_inbox, idle)
@@ -210,10 +209,6 @@ impl ReceiptFonts {
 #[derive(Resource)]
 pub struct Speaker(pub voice::Player);
 
-/// What the voice button said last (tests read it).
-#[derive(Resource, Default)]
-pub struct LastSpoken(pub Option<(String, String)>);
-
 fn read_actions(
     mut actions: MessageReader<KioskAction>,
     mut kiosk: ResMut<Kiosk>,
@@ -221,24 +216,20 @@ fn read_actions(
     time: Res<Time<Real>>,
     texts: Res<Texts>,
     speaker: Option<Res<Speaker>>,
-    mut last_spoken: ResMut<LastSpoken>,
 ) {
     let now = seconds_now(&time);
     for KioskAction(a) in actions.read() {
-        if *a == Action::Speak {
-            let lang = kiosk.0.lang.to_string();
-            let text = crate::speech::for_screen(&kiosk.0, &texts.0);
-            if let Some(s) = &speaker {
-                s.0.say(voice::Utterance {
-                    chime: false,
-                    lines: vec![voice::player::Line {
-                        lang: lang.clone(),
-                        text: text.clone(),
-                    }],
-                    interrupt: true,
-                });
-            }
-            last_spoken.0 = Some((lang, text));
+        if *a == Action::Speak
+            && let Some(s) = &speaker
+        {
+            s.0.say(voice::Utterance {
+                chime: false,
+                lines: vec![voice::player::Line {
+                    lang: kiosk.0.lang.to_string(),
+                    text: crate::speech::for_screen(&kiosk.0, &texts.0),
+                }],
+                interrupt: true,
+            });
         }
         let req = kiosk.0.act(a.clone(), now);
         send(&outbox, req);

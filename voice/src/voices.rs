@@ -7,7 +7,7 @@
 //! command silences a language.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -112,10 +112,6 @@ impl Voices {
     pub fn with_time_limit(mut self, limit: Duration) -> Voices {
         self.time_limit = limit;
         self
-    }
-
-    pub fn voices_dir(&self) -> &Path {
-        &self.voices_dir
     }
 
     /// Speaks `text` in `lang` into PCM.
