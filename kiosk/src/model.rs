@@ -2,7 +2,7 @@
 //! scanner typed, what to ask the server, what a reply means. Times are
 //! seconds on a monotonic clock given by the caller.
 
-use protocol::{IssuedTicket, Service, WalkInRequest};
+use protocol::{ErrorCode, IssuedTicket, Service, WalkInRequest};
 
 /// Languages the kiosk offers (its language buttons), Japanese first.
 pub use messages::LANGUAGES;
@@ -53,17 +53,17 @@ pub enum Problem {
 
 impl Problem {
     /// Maps the contract's error code (and HTTP status) to a problem.
-    pub fn from_reply(status: Option<u16>, code: Option<&str>) -> Problem {
+    pub fn from_reply(status: Option<u16>, code: Option<ErrorCode>) -> Problem {
         match code {
-            Some("unknown_code") => Problem::UnknownCode,
-            Some("malformed_code") => Problem::MalformedCode,
-            Some("cancelled") => Problem::Cancelled,
-            Some("too_early") => Problem::TooEarly,
-            Some("too_late") => Problem::TooLate,
-            Some("wrong_day") => Problem::WrongDay,
-            Some("already_used") => Problem::AlreadyUsed,
-            Some("reservation_only") => Problem::ReservationOnly,
-            Some("office_closed") => Problem::OfficeClosed,
+            Some(ErrorCode::UnknownCode) => Problem::UnknownCode,
+            Some(ErrorCode::MalformedCode) => Problem::MalformedCode,
+            Some(ErrorCode::Cancelled) => Problem::Cancelled,
+            Some(ErrorCode::TooEarly) => Problem::TooEarly,
+            Some(ErrorCode::TooLate) => Problem::TooLate,
+            Some(ErrorCode::WrongDay) => Problem::WrongDay,
+            Some(ErrorCode::AlreadyUsed) => Problem::AlreadyUsed,
+            Some(ErrorCode::ReservationOnly) => Problem::ReservationOnly,
+            Some(ErrorCode::OfficeClosed) => Problem::OfficeClosed,
             _ if matches!(status, Some(401 | 403)) => Problem::Unauthorized,
             _ => Problem::Other,
         }
@@ -141,7 +141,7 @@ pub enum Reply {
     Refused {
         id: u64,
         status: Option<u16>,
-        code: Option<String>,
+        code: Option<ErrorCode>,
     },
     /// No answer yet; still trying with the same request.
     Retrying {
@@ -505,7 +505,7 @@ impl KioskModel {
                 self.pending = None;
             }
             Reply::Refused { status, code, .. } => {
-                self.screen = Screen::Problem(Problem::from_reply(status, code.as_deref()));
+                self.screen = Screen::Problem(Problem::from_reply(status, code));
                 self.walk_in_key = None;
                 self.pending = None;
             }

@@ -153,7 +153,7 @@ pub async fn perform(
                 return Reply::Refused {
                     id,
                     status: e.status(),
-                    code: e.code().map(str::to_string),
+                    code: e.code(),
                 };
             }
             Ok(Err(e)) => Some(e),

@@ -1,3 +1,4 @@
+use crate::ErrorCode;
 use crate::types::ApiErrorBody;
 
 /// What can go wrong when talking to a Madoguchi server.
@@ -19,9 +20,9 @@ pub enum ClientError {
 
 impl ClientError {
     /// The contract's error code when the server answered with one.
-    pub fn code(&self) -> Option<&str> {
+    pub fn code(&self) -> Option<ErrorCode> {
         match self {
-            ClientError::Api { body, .. } => Some(&body.code),
+            ClientError::Api { body, .. } => Some(body.code),
             _ => None,
         }
     }

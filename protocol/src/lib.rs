@@ -6,10 +6,12 @@
 
 pub mod client;
 pub mod error;
+pub mod error_code;
 pub mod events;
 pub mod types;
 
 pub use client::Client;
 pub use error::ClientError;
+pub use error_code::ErrorCode;
 pub use events::EventSubscription;
 pub use types::*;

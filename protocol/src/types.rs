@@ -80,7 +80,7 @@ pub struct ApiError {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ApiErrorBody {
     /// Stable machine-readable code, e.g. `slot_full`, `invalid_transition`.
-    pub code: String,
+    pub code: crate::ErrorCode,
     /// Human-readable explanation (English).
     pub message: String,
 }

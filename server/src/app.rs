@@ -6,6 +6,7 @@
 //! publish events. A failure before commit changes nothing anywhere.
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
+use protocol::ErrorCode;
 use protocol::{
     BoardSnapshot, BoothState, CheckinRequest, CreateReservation, EventData, EventKind,
     IssuedTicket, ReservationCreated, ReservationState, StaffQueue, TicketSource, TicketState,
@@ -32,7 +33,7 @@ pub(crate) fn visitor_language(raw: Option<&str>) -> Result<Option<&'static str>
         None => Ok(None),
         Some(tag) => messages::language::parse(tag).map(Some).ok_or_else(|| {
             Error::invalid(
-                "invalid_language",
+                ErrorCode::InvalidLanguage,
                 format!("language: one of {}", messages::LANGUAGES.join(", ")),
             )
         }),
@@ -170,7 +171,7 @@ impl App {
         self.commit(&mut floor, &outcome, actor, now).await?;
         let t = outcome
             .ticket()
-            .ok_or_else(|| Error::conflict("invalid_transition", "nothing changed"))?;
+            .ok_or_else(|| Error::conflict(ErrorCode::InvalidTransition, "nothing changed"))?;
         Ok(views::staff_ticket(&self.office, t))
     }
 
@@ -188,7 +189,7 @@ impl App {
         self.commit(floor, &outcome, actor, now).await?;
         let t = outcome
             .ticket()
-            .ok_or_else(|| Error::conflict("invalid_transition", "no ticket issued"))?;
+            .ok_or_else(|| Error::conflict(ErrorCode::InvalidTransition, "no ticket issued"))?;
         Ok(views::issued_ticket(&self.office, floor, t, now))
     }
 
@@ -203,13 +204,13 @@ impl App {
             Some(ScannedCode::Reservation(t)) => t,
             Some(ScannedCode::TicketStatus) => {
                 return Err(Error::invalid(
-                    "malformed_code",
+                    ErrorCode::MalformedCode,
                     "this is a ticket's status code, not a reservation",
                 ));
             }
             None => {
                 return Err(Error::invalid(
-                    "malformed_code",
+                    ErrorCode::MalformedCode,
                     "the scanned code is not a reservation code",
                 ));
             }
@@ -221,7 +222,9 @@ impl App {
             .store
             .reservation_by_token_hash(&hash)
             .await?
-            .ok_or_else(|| Error::not_found("unknown_code", "no reservation has this code"))?;
+            .ok_or_else(|| {
+                Error::not_found(ErrorCode::UnknownCode, "no reservation has this code")
+            })?;
         // A language chosen at the kiosk wins over the booking's.
         if let Some(lang) = chosen {
             res.language = Some(lang.to_string());
@@ -234,11 +237,9 @@ impl App {
     /// as a scan, except that staff judge an early or late arrival.
     pub async fn staff_checkin(&self, staff: &Actor, id: i64) -> Result<(bool, IssuedTicket)> {
         let (mut floor, now) = self.lock().await;
-        let res = self
-            .store
-            .reservation_by_id(id)
-            .await?
-            .ok_or_else(|| Error::not_found("unknown_reservation", "no such reservation"))?;
+        let res = self.store.reservation_by_id(id).await?.ok_or_else(|| {
+            Error::not_found(ErrorCode::UnknownReservation, "no such reservation")
+        })?;
         self.check_in_locked(&mut floor, res, staff, None, false, now)
             .await
     }
@@ -259,7 +260,7 @@ impl App {
         }
         if res.state == ReservationState::Cancelled {
             return Err(Error::conflict(
-                "cancelled",
+                ErrorCode::Cancelled,
                 "this reservation was cancelled",
             ));
         }
@@ -267,19 +268,19 @@ impl App {
             Ok(()) => {}
             Err(CheckinRefusal::WrongDay) => {
                 return Err(Error::conflict(
-                    "wrong_day",
+                    ErrorCode::WrongDay,
                     "this reservation is for another day",
                 ));
             }
             Err(CheckinRefusal::TooEarly) if enforce_window => {
                 return Err(Error::conflict(
-                    "too_early",
+                    ErrorCode::TooEarly,
                     "check-in opens shortly before the reserved time",
                 ));
             }
             Err(CheckinRefusal::TooLate) if enforce_window => {
                 return Err(Error::conflict(
-                    "too_late",
+                    ErrorCode::TooLate,
                     "the reserved time has passed; please ask at the counter",
                 ));
             }
@@ -287,7 +288,7 @@ impl App {
         }
         if res.state != ReservationState::Booked {
             return Err(Error::conflict(
-                "already_used",
+                ErrorCode::AlreadyUsed,
                 "this reservation was already used",
             ));
         }
@@ -314,7 +315,7 @@ impl App {
         let key = req.idempotency_key.trim();
         if key.is_empty() || key.len() > 100 || !key.bytes().all(|b| b.is_ascii_graphic()) {
             return Err(Error::invalid(
-                "invalid_idempotency_key",
+                ErrorCode::InvalidIdempotencyKey,
                 "idempotency_key must be 1–100 printable ASCII characters",
             ));
         }
@@ -322,7 +323,7 @@ impl App {
         if let Some(t) = floor.ticket_by_idempotency(device_id, key) {
             if t.services != req.services || t.priority != req.priority {
                 return Err(Error::conflict(
-                    "idempotency_conflict",
+                    ErrorCode::IdempotencyConflict,
                     "this idempotency_key was used for a different request",
                 ));
             }
@@ -334,7 +335,10 @@ impl App {
             .hours_on(local.date_naive())
             .is_some_and(|(from, to)| (from..to).contains(&local.time()));
         if !open {
-            return Err(Error::conflict("office_closed", "the office is closed now"));
+            return Err(Error::conflict(
+                ErrorCode::OfficeClosed,
+                "the office is closed now",
+            ));
         }
         let ticket = NewTicket {
             services: req.services.clone(),
@@ -364,7 +368,7 @@ impl App {
         views::booths(&self.office, &floor)
             .into_iter()
             .find(|b| b.id == booth)
-            .ok_or_else(|| Error::not_found("unknown_booth", format!("no booth {booth:?}")))
+            .ok_or_else(|| Error::not_found(ErrorCode::UnknownBooth, format!("no booth {booth:?}")))
     }
 
     pub async fn call_next(&self, actor: &Actor, booth: &str) -> Result<Option<protocol::Ticket>> {
@@ -404,7 +408,7 @@ impl App {
                 Action::Reactivate => f.reactivate(id, now)?,
                 Action::Call | Action::Transfer => {
                     return Err(Error::invalid(
-                        "invalid_action",
+                        ErrorCode::InvalidAction,
                         "use the call or transfer route",
                     ));
                 }
@@ -424,7 +428,7 @@ impl App {
         let text = text.trim();
         if text.is_empty() || text.chars().count() > MAX_NOTE {
             return Err(Error::invalid(
-                "invalid_note",
+                ErrorCode::InvalidNote,
                 format!("a note needs 1–{MAX_NOTE} characters"),
             ));
         }
@@ -495,7 +499,7 @@ impl App {
     pub async fn day_stats(&self, from: NaiveDate, to: NaiveDate) -> Result<protocol::DayStats> {
         if to < from || (to - from).num_days() > 366 {
             return Err(Error::invalid(
-                "invalid_range",
+                ErrorCode::InvalidRange,
                 "from must not be after to, and the range at most a year",
             ));
         }
@@ -522,7 +526,7 @@ impl App {
     ) -> Result<protocol::Checklist> {
         let q = &self.office.questionnaire;
         let answers = crate::checklist::normalize(q, answers, true)
-            .map_err(|e| Error::invalid("invalid_answers", e.to_string()))?;
+            .map_err(|e| Error::invalid(ErrorCode::InvalidAnswers, e.to_string()))?;
         Ok(protocol::Checklist {
             procedures: crate::checklist::checklist(q, &answers),
         })
@@ -596,7 +600,7 @@ impl App {
             && !departments.iter().any(|x| x == d)
         {
             return Err(Error::invalid(
-                "unknown_department",
+                ErrorCode::UnknownDepartment,
                 format!("no procedure belongs to {d:?}"),
             ));
         }
@@ -660,10 +664,10 @@ impl App {
         };
         let next = date
             .succ_opt()
-            .ok_or_else(|| Error::invalid("invalid_date", "date out of range"))?;
+            .ok_or_else(|| Error::invalid(ErrorCode::InvalidDate, "date out of range"))?;
         match (start(date), start(next)) {
             (Some(a), Some(b)) => Ok((a, b)),
-            _ => Err(Error::invalid("invalid_date", "date out of range")),
+            _ => Err(Error::invalid(ErrorCode::InvalidDate, "date out of range")),
         }
     }
 
@@ -687,7 +691,8 @@ impl App {
     }
 
     pub async fn ticket_status(&self, status_token: &str) -> Result<protocol::TicketStatus> {
-        let unknown = || Error::not_found("unknown_ticket", "no ticket has this status code");
+        let unknown =
+            || Error::not_found(ErrorCode::UnknownTicket, "no ticket has this status code");
         if !tokens::looks_like_token(status_token) {
             return Err(unknown());
         }
@@ -718,16 +723,19 @@ impl App {
     ) -> Result<Vec<booking::SlotTime>> {
         if self.office.service(service).is_none() {
             return Err(Error::not_found(
-                "unknown_service",
+                ErrorCode::UnknownService,
                 format!("no service {service:?}"),
             ));
         }
         if to < from {
-            return Err(Error::invalid("invalid_date", "`to` is before `from`"));
+            return Err(Error::invalid(
+                ErrorCode::InvalidDate,
+                "`to` is before `from`",
+            ));
         }
         if (to - from).num_days() > booking::MAX_SLOT_RANGE_DAYS {
             return Err(Error::invalid(
-                "range_too_long",
+                ErrorCode::RangeTooLong,
                 format!(
                     "ask for at most {} days at once",
                     booking::MAX_SLOT_RANGE_DAYS
@@ -788,21 +796,24 @@ impl App {
 
     pub async fn book(&self, req: &CreateReservation) -> Result<ReservationCreated> {
         let service = self.office.service(&req.service).ok_or_else(|| {
-            Error::invalid("unknown_service", format!("no service {:?}", req.service))
+            Error::invalid(
+                ErrorCode::UnknownService,
+                format!("no service {:?}", req.service),
+            )
         })?;
         validate_contact(req)?;
         let language = visitor_language(req.language.as_deref())?;
         let start = req.start.with_timezone(&Utc);
         let slot = booking::find_slot(&self.office, &service.id, start).ok_or_else(|| {
             Error::invalid(
-                "unknown_slot",
+                ErrorCode::UnknownSlot,
                 "there is no bookable slot of this service at that time",
             )
         })?;
         let (_writer, now) = self.lock().await;
         if slot.start < now + Duration::minutes(self.office.booking.lead_minutes) {
             return Err(Error::conflict(
-                "too_late_to_book",
+                ErrorCode::TooLateToBook,
                 "this slot can no longer be booked",
             ));
         }
@@ -810,7 +821,7 @@ impl App {
         let earliest = self.office.earliest_booking_day(service, today);
         if booking::local_day(&self.office, slot.start) < earliest {
             return Err(Error::conflict(
-                "too_late_to_book",
+                ErrorCode::TooLateToBook,
                 format!(
                     "this procedure is booked {} working day(s) ahead: the first day is {earliest}",
                     service.lead_working_days
@@ -819,7 +830,7 @@ impl App {
         }
         if slot.start > now + Duration::days(self.office.booking.horizon_days) {
             return Err(Error::conflict(
-                "too_far_ahead",
+                ErrorCode::TooFarAhead,
                 "this slot cannot be booked yet",
             ));
         }
@@ -828,7 +839,10 @@ impl App {
         let mut tx = self.store.begin().await?;
         let taken = Store::taken_in_slot(&mut tx, &service.id, slot.start).await?;
         if taken >= capacity {
-            return Err(Error::conflict("slot_full", "this slot is fully booked"));
+            return Err(Error::conflict(
+                ErrorCode::SlotFull,
+                "this slot is fully booked",
+            ));
         }
         let id = Store::insert_reservation(
             &mut tx,
@@ -904,7 +918,12 @@ impl App {
     }
 
     async fn reservation_by_token(&self, token: &str) -> Result<ReservationRow> {
-        let unknown = || Error::not_found("unknown_reservation", "no reservation has this code");
+        let unknown = || {
+            Error::not_found(
+                ErrorCode::UnknownReservation,
+                "no reservation has this code",
+            )
+        };
         if !tokens::looks_like_token(token) {
             return Err(unknown());
         }
@@ -932,7 +951,10 @@ impl App {
         let r = self.reservation_by_token(token).await?;
         let (guard, now) = self.lock().await;
         let mut r = self.store.reservation_by_id(r.id).await?.ok_or_else(|| {
-            Error::not_found("unknown_reservation", "no reservation has this code")
+            Error::not_found(
+                ErrorCode::UnknownReservation,
+                "no reservation has this code",
+            )
         })?;
         match r.state {
             ReservationState::Cancelled => {}
@@ -951,7 +973,7 @@ impl App {
             }
             _ => {
                 return Err(Error::conflict(
-                    "already_checked_in",
+                    ErrorCode::AlreadyCheckedIn,
                     "a reservation that was checked in cannot be cancelled",
                 ));
             }
@@ -998,23 +1020,29 @@ impl App {
         let mut r = self.booked(id).await?;
         let slot = booking::find_slot(&self.office, &r.service, start).ok_or_else(|| {
             Error::invalid(
-                "unknown_slot",
+                ErrorCode::UnknownSlot,
                 "there is no slot of this service at that time",
             )
         })?;
         if slot.start == r.start {
             return Err(Error::conflict(
-                "same_slot",
+                ErrorCode::SameSlot,
                 "the reservation is already in this slot",
             ));
         }
         if slot.start < now {
-            return Err(Error::conflict("too_late_to_book", "this slot has passed"));
+            return Err(Error::conflict(
+                ErrorCode::TooLateToBook,
+                "this slot has passed",
+            ));
         }
         let capacity = self.office.booths_serving(&r.service) as i64;
         let mut tx = self.store.begin().await?;
         if Store::taken_in_slot(&mut tx, &r.service, slot.start).await? >= capacity {
-            return Err(Error::conflict("slot_full", "this slot is fully booked"));
+            return Err(Error::conflict(
+                ErrorCode::SlotFull,
+                "this slot is fully booked",
+            ));
         }
         Store::move_reservation(&mut tx, r.id, slot.start, slot.end, now).await?;
         Store::set_change_reason(&mut tx, r.id, reason, &staff.author()).await?;
@@ -1033,19 +1061,17 @@ impl App {
 
     /// A reservation that is still booked (write lock held by the caller).
     async fn booked(&self, id: i64) -> Result<ReservationRow> {
-        let r = self
-            .store
-            .reservation_by_id(id)
-            .await?
-            .ok_or_else(|| Error::not_found("unknown_reservation", "no such reservation"))?;
+        let r = self.store.reservation_by_id(id).await?.ok_or_else(|| {
+            Error::not_found(ErrorCode::UnknownReservation, "no such reservation")
+        })?;
         match r.state {
             ReservationState::Booked => Ok(r),
             ReservationState::Cancelled => Err(Error::conflict(
-                "cancelled",
+                ErrorCode::Cancelled,
                 "this reservation was cancelled",
             )),
             _ => Err(Error::conflict(
-                "already_checked_in",
+                ErrorCode::AlreadyCheckedIn,
                 "a reservation that was checked in cannot be changed",
             )),
         }
@@ -1081,7 +1107,7 @@ fn check_reason(reason: &str) -> Result<&str> {
         || reason.chars().any(|c| c.is_control() && c != '\n')
     {
         return Err(Error::invalid(
-            "invalid_reason",
+            ErrorCode::InvalidReason,
             "a reason of 1–500 characters is needed",
         ));
     }
@@ -1123,7 +1149,7 @@ fn validate_contact(req: &CreateReservation) -> Result<()> {
         && !valid_name(name)
     {
         return Err(Error::invalid(
-            "invalid_name",
+            ErrorCode::InvalidName,
             format!("name: at most {MAX_NAME} characters, no control characters"),
         ));
     }
@@ -1131,7 +1157,7 @@ fn validate_contact(req: &CreateReservation) -> Result<()> {
         && !valid_email(email)
     {
         return Err(Error::invalid(
-            "invalid_email",
+            ErrorCode::InvalidEmail,
             "email is not a valid address",
         ));
     }
@@ -1139,7 +1165,7 @@ fn validate_contact(req: &CreateReservation) -> Result<()> {
         && !valid_phone(phone)
     {
         return Err(Error::invalid(
-            "invalid_phone",
+            ErrorCode::InvalidPhone,
             "phone: 6–15 digits, with + - ( ) or spaces",
         ));
     }
@@ -1149,7 +1175,7 @@ fn validate_contact(req: &CreateReservation) -> Result<()> {
             .unwrap_or(usize::MAX);
         if size > MAX_ANSWERS_BYTES {
             return Err(Error::invalid(
-                "answers_too_large",
+                ErrorCode::AnswersTooLarge,
                 format!("answers: at most {MAX_ANSWERS_BYTES} bytes"),
             ));
         }

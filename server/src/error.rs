@@ -4,7 +4,7 @@
 
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use protocol::{ApiError, ApiErrorBody};
+use protocol::{ApiError, ApiErrorBody, ErrorCode};
 
 use crate::engine::EngineError;
 use crate::storage::StoreError;
@@ -13,23 +13,23 @@ use crate::storage::StoreError;
 pub enum Error {
     /// Malformed or invalid input (400).
     #[error("{message}")]
-    Invalid { code: &'static str, message: String },
+    Invalid { code: ErrorCode, message: String },
     /// Unknown id or token (404).
     #[error("{message}")]
-    NotFound { code: &'static str, message: String },
+    NotFound { code: ErrorCode, message: String },
     /// Valid request that the current state refuses (409).
     #[error("{message}")]
-    Conflict { code: &'static str, message: String },
+    Conflict { code: ErrorCode, message: String },
     /// No or bad credentials (401).
     #[error("{message}")]
-    Unauthorized { code: &'static str, message: String },
+    Unauthorized { code: ErrorCode, message: String },
     /// Credentials of the wrong role, or a failed CSRF check (403).
     #[error("{message}")]
-    Forbidden { code: &'static str, message: String },
+    Forbidden { code: ErrorCode, message: String },
     /// Too many requests or login attempts (429).
     #[error("{message}")]
     RateLimited {
-        code: &'static str,
+        code: ErrorCode,
         message: String,
         retry_after_secs: u64,
     },
@@ -50,35 +50,35 @@ pub enum Error {
 pub type Result<T> = std::result::Result<T, Error>;
 
 impl Error {
-    pub fn invalid(code: &'static str, message: impl Into<String>) -> Error {
+    pub fn invalid(code: ErrorCode, message: impl Into<String>) -> Error {
         Error::Invalid {
             code,
             message: message.into(),
         }
     }
 
-    pub fn not_found(code: &'static str, message: impl Into<String>) -> Error {
+    pub fn not_found(code: ErrorCode, message: impl Into<String>) -> Error {
         Error::NotFound {
             code,
             message: message.into(),
         }
     }
 
-    pub fn conflict(code: &'static str, message: impl Into<String>) -> Error {
+    pub fn conflict(code: ErrorCode, message: impl Into<String>) -> Error {
         Error::Conflict {
             code,
             message: message.into(),
         }
     }
 
-    pub fn unauthorized(code: &'static str, message: impl Into<String>) -> Error {
+    pub fn unauthorized(code: ErrorCode, message: impl Into<String>) -> Error {
         Error::Unauthorized {
             code,
             message: message.into(),
         }
     }
 
-    pub fn forbidden(code: &'static str, message: impl Into<String>) -> Error {
+    pub fn forbidden(code: ErrorCode, message: impl Into<String>) -> Error {
         Error::Forbidden {
             code,
             message: message.into(),
@@ -108,29 +108,29 @@ impl Error {
         }
     }
 
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         match self {
             Error::Invalid { code, .. }
             | Error::NotFound { code, .. }
             | Error::Conflict { code, .. }
             | Error::Unauthorized { code, .. }
             | Error::Forbidden { code, .. }
-            | Error::RateLimited { code, .. } => code,
-            Error::TooLarge { .. } => "body_too_large",
-            Error::UnsupportedMediaType => "unsupported_media_type",
+            | Error::RateLimited { code, .. } => *code,
+            Error::TooLarge { .. } => ErrorCode::BodyTooLarge,
+            Error::UnsupportedMediaType => ErrorCode::UnsupportedMediaType,
             Error::Engine(e) => match e {
-                EngineError::UnknownTicket(_) => "unknown_ticket",
-                EngineError::UnknownBooth(_) => "unknown_booth",
-                EngineError::UnknownService(_) => "unknown_service",
-                EngineError::BadServiceList => "invalid_services",
-                EngineError::InvalidTransition { .. } => "invalid_transition",
-                EngineError::BoothNotOpen(_) => "booth_not_open",
-                EngineError::BoothBusy { .. } => "booth_busy",
-                EngineError::ServiceNotServed { .. } => "service_not_served",
-                EngineError::ReservationOnly(_) => "reservation_only",
+                EngineError::UnknownTicket(_) => ErrorCode::UnknownTicket,
+                EngineError::UnknownBooth(_) => ErrorCode::UnknownBooth,
+                EngineError::UnknownService(_) => ErrorCode::UnknownService,
+                EngineError::BadServiceList => ErrorCode::InvalidServices,
+                EngineError::InvalidTransition { .. } => ErrorCode::InvalidTransition,
+                EngineError::BoothNotOpen(_) => ErrorCode::BoothNotOpen,
+                EngineError::BoothBusy { .. } => ErrorCode::BoothBusy,
+                EngineError::ServiceNotServed { .. } => ErrorCode::ServiceNotServed,
+                EngineError::ReservationOnly(_) => ErrorCode::ReservationOnly,
             },
-            Error::Storage(_) => "storage_unavailable",
-            Error::Mail(_) => "mail_unavailable",
+            Error::Storage(_) => ErrorCode::StorageUnavailable,
+            Error::Mail(_) => ErrorCode::MailUnavailable,
         }
     }
 }
@@ -144,7 +144,7 @@ impl IntoResponse for Error {
         }
         let body = ApiError {
             error: ApiErrorBody {
-                code: self.code().to_string(),
+                code: self.code(),
                 message: self.to_string(),
             },
         };

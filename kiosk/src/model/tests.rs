@@ -1,4 +1,5 @@
 use super::*;
+use protocol::ErrorCode;
 use protocol::{Localized, TicketState, WaitEstimate};
 
 fn names(ja: &str) -> Localized {
@@ -170,15 +171,15 @@ fn walk_in_keeps_one_key_per_visitor_and_orders_the_procedures() {
 #[test]
 fn every_refusal_has_its_own_message() {
     let cases = [
-        ("unknown_code", Problem::UnknownCode),
-        ("malformed_code", Problem::MalformedCode),
-        ("cancelled", Problem::Cancelled),
-        ("too_early", Problem::TooEarly),
-        ("too_late", Problem::TooLate),
-        ("wrong_day", Problem::WrongDay),
-        ("already_used", Problem::AlreadyUsed),
-        ("reservation_only", Problem::ReservationOnly),
-        ("office_closed", Problem::OfficeClosed),
+        (ErrorCode::UnknownCode, Problem::UnknownCode),
+        (ErrorCode::MalformedCode, Problem::MalformedCode),
+        (ErrorCode::Cancelled, Problem::Cancelled),
+        (ErrorCode::TooEarly, Problem::TooEarly),
+        (ErrorCode::TooLate, Problem::TooLate),
+        (ErrorCode::WrongDay, Problem::WrongDay),
+        (ErrorCode::AlreadyUsed, Problem::AlreadyUsed),
+        (ErrorCode::ReservationOnly, Problem::ReservationOnly),
+        (ErrorCode::OfficeClosed, Problem::OfficeClosed),
     ];
     let texts = messages::Catalogue::new();
     let mut seen = std::collections::HashSet::new();
@@ -190,7 +191,7 @@ fn every_refusal_has_its_own_message() {
         assert!(seen.insert(texts.text("ja", problem.message_id())));
     }
     assert_eq!(
-        Problem::from_reply(Some(401), Some("invalid_token")),
+        Problem::from_reply(Some(401), Some(ErrorCode::InvalidToken)),
         Problem::Unauthorized
     );
     assert_eq!(Problem::from_reply(Some(200), None), Problem::Other);
@@ -207,7 +208,7 @@ fn a_refusal_is_shown_and_retry_starts_over() {
         Reply::Refused {
             id: req.id(),
             status: Some(409),
-            code: Some("too_early".into()),
+            code: Some(ErrorCode::TooEarly),
         },
         1.2,
     );

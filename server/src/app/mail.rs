@@ -4,6 +4,7 @@
 //! outbox worker (`crate::mail::outbox`) sends them.
 
 use chrono::{DateTime, Duration, Utc};
+use protocol::ErrorCode;
 use protocol::{NotifyAccepted, NotifyRequest, TicketState, localized};
 
 use super::{App, valid_email};
@@ -72,19 +73,20 @@ impl App {
         let email = req.email.trim();
         if !valid_email(email) {
             return Err(Error::invalid(
-                "invalid_email",
+                ErrorCode::InvalidEmail,
                 "email is not a valid address",
             ));
         }
         let ahead = req.ahead.unwrap_or(self.office.mail.notify_ahead);
         if !(1..=MAX_NOTIFY_AHEAD).contains(&ahead) {
             return Err(Error::invalid(
-                "invalid_ahead",
+                ErrorCode::InvalidAhead,
                 format!("ahead: 1–{MAX_NOTIFY_AHEAD} people"),
             ));
         }
         let lang = super::visitor_language(req.lang.as_deref())?.unwrap_or("ja");
-        let unknown = || Error::not_found("unknown_ticket", "no ticket has this status code");
+        let unknown =
+            || Error::not_found(ErrorCode::UnknownTicket, "no ticket has this status code");
         if !tokens::looks_like_token(status_token) {
             return Err(unknown());
         }
@@ -270,7 +272,7 @@ impl App {
 
 fn finished() -> Error {
     Error::conflict(
-        "ticket_finished",
+        ErrorCode::TicketFinished,
         "this ticket's procedures are over; nothing to notify",
     )
 }

@@ -2,6 +2,7 @@
 //! each change effective at once (a deactivated user's sessions end, a
 //! revoked token is refused on its next request).
 
+use protocol::ErrorCode;
 use std::sync::Arc;
 
 use axum::Json;
@@ -39,27 +40,27 @@ pub async fn add_user(
     ApiJson(req): ApiJson<NewStaffUser>,
 ) -> Result<(StatusCode, Json<StaffUser>)> {
     let username = crate::auth::check_username(&req.username)
-        .map_err(|m| Error::invalid("invalid_username", m))?
+        .map_err(|m| Error::invalid(ErrorCode::InvalidUsername, m))?
         .to_string();
     crate::auth::check_password(&req.password)
-        .map_err(|m| Error::invalid("invalid_password", m))?;
+        .map_err(|m| Error::invalid(ErrorCode::InvalidPassword, m))?;
     if !matches!(req.role.as_str(), "staff" | "admin") {
         return Err(Error::invalid(
-            "invalid_role",
+            ErrorCode::InvalidRole,
             "role must be staff or admin",
         ));
     }
     if app.store.user_by_name(&username).await?.is_some() {
         return Err(Error::conflict(
-            "user_exists",
+            ErrorCode::UserExists,
             "a user with this name exists",
         ));
     }
     let password = req.password.clone();
     let hash = tokio::task::spawn_blocking(move || crate::auth::hash_password(&password))
         .await
-        .map_err(|_| Error::invalid("invalid_password", "could not hash the password"))?
-        .map_err(|_| Error::invalid("invalid_password", "could not hash the password"))?;
+        .map_err(|_| Error::invalid(ErrorCode::InvalidPassword, "could not hash the password"))?
+        .map_err(|_| Error::invalid(ErrorCode::InvalidPassword, "could not hash the password"))?;
     app.store
         .add_user(&username, &hash, &req.role, app.clock.now())
         .await?;
@@ -84,7 +85,7 @@ pub async fn deactivate_user(
 ) -> Result<Json<StaffUser>> {
     if username == me.username {
         return Err(Error::conflict(
-            "cannot_deactivate_self",
+            ErrorCode::CannotDeactivateSelf,
             "an admin cannot lock themselves out",
         ));
     }
@@ -92,7 +93,7 @@ pub async fn deactivate_user(
         .store
         .user_by_name(&username)
         .await?
-        .ok_or_else(|| Error::not_found("unknown_user", "no such user"))?;
+        .ok_or_else(|| Error::not_found(ErrorCode::UnknownUser, "no such user"))?;
     app.store.deactivate_user(&username).await?;
     Ok(Json(StaffUser {
         username: user.username,
@@ -132,13 +133,13 @@ pub async fn add_device(
     let name = req.name.trim();
     if name.is_empty() || name.chars().count() > 100 || name.chars().any(char::is_control) {
         return Err(Error::invalid(
-            "invalid_name",
+            ErrorCode::InvalidName,
             "device names are 1–100 characters",
         ));
     }
     if !matches!(req.role.as_str(), "kiosk" | "board") {
         return Err(Error::invalid(
-            "invalid_role",
+            ErrorCode::InvalidRole,
             "role must be kiosk or board",
         ));
     }
@@ -170,12 +171,12 @@ pub async fn revoke_device(
     ApiPath(id): ApiPath<i64>,
 ) -> Result<Json<DeviceInfo>> {
     if !app.store.revoke_device(id).await? {
-        return Err(Error::not_found("unknown_device", "no such device"));
+        return Err(Error::not_found(ErrorCode::UnknownDevice, "no such device"));
     }
     device_list(&app)
         .await?
         .into_iter()
         .find(|d| d.id == id)
         .map(Json)
-        .ok_or_else(|| Error::not_found("unknown_device", "no such device"))
+        .ok_or_else(|| Error::not_found(ErrorCode::UnknownDevice, "no such device"))
 }

@@ -2,6 +2,7 @@
 //! device tokens (kiosk, board). Every protected route names the role it
 //! needs through its extractor.
 
+use protocol::ErrorCode;
 use std::sync::Arc;
 
 use axum::extract::{ConnectInfo, FromRequestParts, State};
@@ -55,10 +56,14 @@ async fn principal(parts: &Parts, app: &App) -> Result<Principal, Error> {
         (Some(t), _) => (t, false),
         (None, Some(c)) => (c, true),
         (None, None) => {
-            return Err(Error::unauthorized("unauthorized", "credentials required"));
+            return Err(Error::unauthorized(
+                ErrorCode::Unauthorized,
+                "credentials required",
+            ));
         }
     };
-    let invalid = || Error::unauthorized("invalid_token", "the token is unknown or expired");
+    let invalid =
+        || Error::unauthorized(ErrorCode::InvalidToken, "the token is unknown or expired");
     if !tokens::looks_like_token(token) {
         return Err(invalid());
     }
@@ -111,7 +116,7 @@ impl FromRequestParts<Arc<App>> for Staff {
                     let sent = parts.headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok());
                     if sent != Some(csrf.as_str()) {
                         return Err(Error::forbidden(
-                            "csrf_failed",
+                            ErrorCode::CsrfFailed,
                             "missing or wrong X-CSRF-Token header",
                         ));
                     }
@@ -119,7 +124,7 @@ impl FromRequestParts<Arc<App>> for Staff {
                 Ok(Staff { username, role })
             }
             Principal::Device { .. } => Err(Error::forbidden(
-                "forbidden",
+                ErrorCode::Forbidden,
                 "this route is for staff only",
             )),
         }
@@ -138,7 +143,7 @@ impl FromRequestParts<Arc<App>> for Admin {
             Ok(Admin(staff))
         } else {
             Err(Error::forbidden(
-                "forbidden",
+                ErrorCode::Forbidden,
                 "this route is for admins only",
             ))
         }
@@ -171,7 +176,7 @@ impl FromRequestParts<Arc<App>> for Kiosk {
                     .hit(&format!("device:{id}"), app.clock.now())
                 {
                     return Err(Error::RateLimited {
-                        code: "rate_limited",
+                        code: ErrorCode::RateLimited,
                         message: "too many requests from this kiosk".into(),
                         retry_after_secs: wait,
                     });
@@ -179,7 +184,7 @@ impl FromRequestParts<Arc<App>> for Kiosk {
                 Ok(Kiosk { id, name })
             }
             _ => Err(Error::forbidden(
-                "forbidden",
+                ErrorCode::Forbidden,
                 "this route is for kiosk devices only",
             )),
         }
@@ -239,7 +244,7 @@ pub async fn login(
     for key in [&user_key, &ip_key] {
         if let Some(wait) = app.login_limiter.blocked(key, now) {
             return Err(Error::RateLimited {
-                code: "too_many_attempts",
+                code: ErrorCode::TooManyAttempts,
                 message: "too many failed logins; try again later".into(),
                 retry_after_secs: wait,
             });
@@ -247,7 +252,7 @@ pub async fn login(
     }
     if req.username.len() > 100 || req.password.len() > 1024 {
         return Err(Error::invalid(
-            "invalid_body",
+            ErrorCode::InvalidBody,
             "username or password too long",
         ));
     }
@@ -269,7 +274,7 @@ pub async fn login(
             app.login_limiter.hit(&user_key, now);
             app.login_limiter.hit(&ip_key, now);
             return Err(Error::unauthorized(
-                "invalid_credentials",
+                ErrorCode::InvalidCredentials,
                 "wrong user name or password",
             ));
         }

@@ -4,6 +4,7 @@
 use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
+use protocol::ErrorCode;
 use serde::de::DeserializeOwned;
 
 use crate::error::Error;
@@ -22,13 +23,15 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
             Err(rejection) => Err(match rejection {
                 JsonRejection::MissingJsonContentType(_) => Error::UnsupportedMediaType,
                 JsonRejection::JsonSyntaxError(e) => {
-                    Error::invalid("malformed_json", e.body_text())
+                    Error::invalid(ErrorCode::MalformedJson, e.body_text())
                 }
-                JsonRejection::JsonDataError(e) => Error::invalid("invalid_body", e.body_text()),
+                JsonRejection::JsonDataError(e) => {
+                    Error::invalid(ErrorCode::InvalidBody, e.body_text())
+                }
                 other if other.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE => {
                     Error::TooLarge { limit: BODY_LIMIT }
                 }
-                other => Error::invalid("malformed_body", other.body_text()),
+                other => Error::invalid(ErrorCode::MalformedBody, other.body_text()),
             }),
         }
     }
@@ -43,7 +46,7 @@ impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for ApiPath
         axum::extract::Path::<T>::from_request_parts(parts, state)
             .await
             .map(|p| ApiPath(p.0))
-            .map_err(|e: PathRejection| Error::invalid("invalid_path", e.body_text()))
+            .map_err(|e: PathRejection| Error::invalid(ErrorCode::InvalidPath, e.body_text()))
     }
 }
 
@@ -56,6 +59,6 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
         axum::extract::Query::<T>::from_request_parts(parts, state)
             .await
             .map(|q| ApiQuery(q.0))
-            .map_err(|e: QueryRejection| Error::invalid("invalid_query", e.body_text()))
+            .map_err(|e: QueryRejection| Error::invalid(ErrorCode::InvalidQuery, e.body_text()))
     }
 }

@@ -13,6 +13,7 @@ pub mod sse;
 pub mod staff;
 pub mod visitor;
 
+use protocol::ErrorCode;
 use std::sync::Arc;
 
 use axum::Json;
@@ -162,13 +163,13 @@ fn document_shared_errors(doc: &mut utoipa::openapi::OpenApi) {
 }
 
 async fn not_found() -> Error {
-    Error::not_found("not_found", "no such route")
+    Error::not_found(ErrorCode::NotFound, "no such route")
 }
 
 async fn method_not_allowed() -> Response {
     let body = protocol::ApiError {
         error: protocol::ApiErrorBody {
-            code: "method_not_allowed".into(),
+            code: ErrorCode::MethodNotAllowed,
             message: "this route does not accept that method".into(),
         },
     };
@@ -180,7 +181,7 @@ fn panic_response(_: Box<dyn std::any::Any + Send + 'static>) -> Response {
     tracing::error!("handler panicked");
     let body = protocol::ApiError {
         error: protocol::ApiErrorBody {
-            code: "internal".into(),
+            code: ErrorCode::Internal,
             message: "internal error".into(),
         },
     };

@@ -1,6 +1,7 @@
 //! Public routes: no credentials, no personal data except to the holder of
 //! a reservation token.
 
+use protocol::ErrorCode;
 use std::sync::Arc;
 
 use axum::Json;
@@ -54,8 +55,12 @@ pub struct SlotQuery {
 }
 
 pub(crate) fn parse_date(s: &str) -> Result<NaiveDate> {
-    NaiveDate::parse_from_str(s, "%Y-%m-%d")
-        .map_err(|_| Error::invalid("invalid_date", format!("{s:?} is not a date (YYYY-MM-DD)")))
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| {
+        Error::invalid(
+            ErrorCode::InvalidDate,
+            format!("{s:?} is not a date (YYYY-MM-DD)"),
+        )
+    })
 }
 
 #[utoipa::path(get, path = "/api/v1/slots", tag = "public", params(SlotQuery),
@@ -108,7 +113,7 @@ pub async fn reservation_qr(
 ) -> Result<Response> {
     let (_, url) = app.reservation_url(&token).await?;
     let svg = crate::qr::svg(&url)
-        .ok_or_else(|| Error::invalid("invalid_token", "cannot encode this code"))?;
+        .ok_or_else(|| Error::invalid(ErrorCode::InvalidToken, "cannot encode this code"))?;
     Ok((
         [
             (header::CONTENT_TYPE, "image/svg+xml"),
@@ -128,7 +133,7 @@ pub async fn reservation_qr_png(
 ) -> Result<Response> {
     let (_, url) = app.reservation_url(&token).await?;
     let png = crate::qr::png(&url)
-        .ok_or_else(|| Error::invalid("invalid_token", "cannot draw this code"))?;
+        .ok_or_else(|| Error::invalid(ErrorCode::InvalidToken, "cannot draw this code"))?;
     Ok((
         [
             (header::CONTENT_TYPE, "image/png"),

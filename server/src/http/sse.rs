@@ -5,6 +5,7 @@
 //! database, then forwards live events with ids above the last one sent,
 //! so nothing is missed and nothing repeated.
 
+use protocol::ErrorCode;
 use std::collections::VecDeque;
 use std::convert::Infallible;
 use std::sync::Arc;
@@ -41,7 +42,12 @@ fn parse_id(s: &str) -> Result<i64> {
         .parse::<i64>()
         .ok()
         .filter(|id| *id >= 0)
-        .ok_or_else(|| Error::invalid("invalid_event_id", "event ids are non-negative integers"))
+        .ok_or_else(|| {
+            Error::invalid(
+                ErrorCode::InvalidEventId,
+                "event ids are non-negative integers",
+            )
+        })
 }
 
 struct Follower {

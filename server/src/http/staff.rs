@@ -1,5 +1,6 @@
 //! Staff routes: booths, calls and ticket actions, queue and reservations.
 
+use protocol::ErrorCode;
 use std::sync::Arc;
 
 use axum::Json;
@@ -184,7 +185,7 @@ pub async fn stats(
             Ok(super::console::stats::csv_response(&app, lang, &stats))
         }
         Some(_) => Err(crate::error::Error::invalid(
-            "invalid_format",
+            ErrorCode::InvalidFormat,
             "format must be json or csv",
         )),
     }

@@ -79,7 +79,7 @@ async fn concurrent_bookings_never_exceed_capacity() {
     for task in tasks {
         match task.await.expect("task") {
             Ok(_) => ok += 1,
-            Err(e) => assert_eq!(e.code(), Some("slot_full"), "{e}"),
+            Err(e) => assert_eq!(e.code().map(|c| c.as_str()), Some("slot_full"), "{e}"),
         }
     }
     assert_eq!(ok, 2, "capacity is the 2 okuyami booths");

@@ -203,7 +203,7 @@ impl TestApp {
 /// The contract's error code of a failed call.
 pub fn code<T: std::fmt::Debug>(r: Result<T, ClientError>) -> (u16, String) {
     match r {
-        Err(ClientError::Api { status, body }) => (status, body.code),
+        Err(ClientError::Api { status, body }) => (status, body.code.as_str().to_string()),
         other => panic!("expected an API error, got {other:?}"),
     }
 }

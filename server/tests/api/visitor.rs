@@ -589,7 +589,8 @@ async fn okuyami_is_booked_two_working_days_ahead() {
     office.security.kiosk_requests_per_minute = 1_000;
     let t = spawn_with(office, TUESDAY_1005, None).await;
     let code = |r: Result<protocol::ReservationCreated, protocol::ClientError>| {
-        r.err().and_then(|e| e.code().map(str::to_string))
+        r.err()
+            .and_then(|e| e.code().map(|c| c.as_str().to_string()))
     };
     // Tuesday → Wednesday is one working day ahead, Thursday two.
     assert_eq!(

@@ -8,6 +8,7 @@
 //! too (another site cannot send one without a CORS preflight); the logout
 //! form carries the token as a field. The cookie is `SameSite=Strict`.
 
+use protocol::ErrorCode;
 use std::sync::Arc;
 
 use axum::extract::{FromRequestParts, Path, Query, State};
@@ -441,8 +442,11 @@ pub async fn logout(
     match form {
         Ok(axum::Form(f)) if f.csrf == session.csrf => {}
         _ => {
-            return crate::error::Error::forbidden("csrf_failed", "missing or wrong CSRF token")
-                .into_response();
+            return crate::error::Error::forbidden(
+                ErrorCode::CsrfFailed,
+                "missing or wrong CSRF token",
+            )
+            .into_response();
         }
     }
     if let Err(e) = app

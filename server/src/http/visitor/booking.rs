@@ -5,6 +5,7 @@
 //! with the reason shown next to it; sending the confirmation twice makes
 //! one booking (a one-time form key remembers the result).
 
+use protocol::ErrorCode;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock};
 
@@ -593,8 +594,8 @@ pub async fn submit(
         }
         Err(e) => {
             let message = match e.code() {
-                "slot_full" => c.marked(lang, "book-err-full", &[]),
-                "too_late_to_book" | "too_far_ahead" | "unknown_slot" => {
+                ErrorCode::SlotFull => c.marked(lang, "book-err-full", &[]),
+                ErrorCode::TooLateToBook | ErrorCode::TooFarAhead | ErrorCode::UnknownSlot => {
                     c.marked(lang, "book-bad-time", &[])
                 }
                 _ => c.marked(lang, "book-err-other", &[]),

@@ -2,6 +2,7 @@
 //! QR code: number, state, people ahead, the wait as a range, and where to
 //! go once called. Live over SSE; without JavaScript it reloads itself.
 
+use protocol::ErrorCode;
 use std::sync::Arc;
 
 use std::collections::HashMap;
@@ -278,8 +279,11 @@ pub async fn notify(
     };
     // Only a well-formed token goes back into the redirect's address.
     if !crate::tokens::looks_like_token(&token) {
-        return crate::error::Error::not_found("unknown_ticket", "no ticket has this status code")
-            .into_response();
+        return crate::error::Error::not_found(
+            ErrorCode::UnknownTicket,
+            "no ticket has this status code",
+        )
+        .into_response();
     }
     let req = protocol::NotifyRequest {
         email: form.get("email").cloned().unwrap_or_default(),
@@ -288,8 +292,10 @@ pub async fn notify(
     };
     let outcome = match app.register_notification(&token, &req).await {
         Ok(_) => "ok",
-        Err(e) if e.code() == "invalid_email" || e.code() == "invalid_ahead" => "bad-email",
-        Err(e) if e.code() == "ticket_finished" => "finished",
+        Err(e) if e.code() == ErrorCode::InvalidEmail || e.code() == ErrorCode::InvalidAhead => {
+            "bad-email"
+        }
+        Err(e) if e.code() == ErrorCode::TicketFinished => "finished",
         Err(e) => return e.into_response(),
     };
     let back = format!("/t/{}?lang={lang}&notify={outcome}#notify", token);
