@@ -105,6 +105,12 @@ cong-refresh = あたらしく する
 
 # Web booking (事前Web予約)
 visitor-site = ｜市役所《しやくしょ》の ｜窓口《まどぐち》の あんない
+visitor-home-book-note = ｜来《く》る ｜日《ひ》と ｜時間《じかん》を、インターネットで ｜予約《よやく》できます
+visitor-home-cong-note = いま ｜何人《なんにん》 ｜待《ま》っているか、どれくらい ｜待《ま》つかが わかります
+visitor-home-board = いま よんでいる ｜番号《ばんごう》
+visitor-home-board-note = ｜窓口《まどぐち》で よんでいる ｜番号《ばんごう》です（まちあいの ｜画面《がめん》と おなじ）
+visitor-home-ticket-note = ｜番号《ばんごう》の ｜紙《かみ》の QRコードを よみとると、あなたの ｜順番《じゅんばん》が わかります
+visitor-home-staff = ｜職員《しょくいん》の ｜画面《がめん》
 book-title = インターネットで ｜予約《よやく》
 book-choose-service = ｜手続《てつづ》きを えらんでください
 book-unknown-service = その ｜手続《てつづ》きは ｜予約《よやく》が できません

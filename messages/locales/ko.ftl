@@ -99,6 +99,12 @@ cong-usual = 시간대별 평소 대기 시간 (분, 최근 { $weeks }주간)
 cong-note = 월요일, 공휴일 다음 날, 3~4월, 11시~14시에는 혼잡합니다. 표시는 1분마다 갱신됩니다
 cong-refresh = 새로 고침
 visitor-site = 시청 창구 안내
+visitor-home-book-note = 방문 날짜와 시간을 온라인으로 예약할 수 있습니다
+visitor-home-cong-note = 지금 몇 명이 기다리고 있는지, 대기 시간은 어느 정도인지 알려 드립니다
+visitor-home-board = 호출 중인 번호
+visitor-home-board-note = 창구에서 호출하고 있는 번호입니다 (대기실 화면과 같습니다)
+visitor-home-ticket-note = 번호표의 QR 코드를 읽으면 내 순서를 확인할 수 있습니다
+visitor-home-staff = 직원용 화면
 # Web booking
 book-title = 온라인 사전 예약
 book-choose-service = 업무를 선택해 주세요

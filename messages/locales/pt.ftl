@@ -111,6 +111,12 @@ cong-note = Segundas-feiras, dias após feriados, março e abril, e das 11h às 
 cong-refresh = Atualizar
 # Web booking
 visitor-site = Guia de atendimento da prefeitura
+visitor-home-book-note = Agende pela internet o dia e o horário do seu atendimento
+visitor-home-cong-note = Quantas pessoas estão esperando e quanto tempo leva, mais ou menos
+visitor-home-board = Números sendo chamados
+visitor-home-board-note = Os números chamados nos guichês (como na tela da sala de espera)
+visitor-home-ticket-note = Leia o código QR da sua senha para acompanhar a sua vez
+visitor-home-staff = Telas dos funcionários
 book-title = Agendamento online
 book-choose-service = Escolha o procedimento
 book-unknown-service = Este procedimento não pode ser agendado

@@ -98,6 +98,12 @@ cong-note = Thứ Hai, ngày sau ngày lễ, tháng 3–4 và khoảng 11:00–1
 cong-refresh = Cập nhật
 # Web booking
 visitor-site = Hướng dẫn các quầy tại Tòa thị chính
+visitor-home-book-note = Đặt trước ngày và giờ đến làm thủ tục qua mạng
+visitor-home-cong-note = Hiện có bao nhiêu người đang chờ và phải chờ khoảng bao lâu
+visitor-home-board = Số đang được gọi
+visitor-home-board-note = Các số đang được gọi tại quầy (giống màn hình ở khu vực chờ)
+visitor-home-ticket-note = Quét mã QR trên phiếu số để theo dõi lượt của bạn
+visitor-home-staff = Màn hình dành cho nhân viên
 book-title = Đặt lịch hẹn trực tuyến
 book-choose-service = Vui lòng chọn thủ tục
 book-unknown-service = Không thể đặt lịch cho thủ tục này

@@ -100,6 +100,12 @@ cong-usual = 各时段平时的等候时间（分钟，过去{ $weeks }周）
 cong-note = 周一、节假日后第一天、3～4月以及11:00～14:00人较多。显示内容每分钟更新一次
 cong-refresh = 刷新
 visitor-site = 市政府窗口指南
+visitor-home-book-note = 可以在网上预约来办理的日期和时间
+visitor-home-cong-note = 现在有多少人在等候，大约要等多久
+visitor-home-board = 正在呼叫的号码
+visitor-home-board-note = 各窗口正在呼叫的号码（与等候区的屏幕相同）
+visitor-home-ticket-note = 扫描号码票上的二维码，可以查看您的顺序
+visitor-home-staff = 职员用画面
 # Web booking
 book-title = 网上预约
 book-choose-service = 请选择手续

@@ -206,6 +206,7 @@ pub fn router(app: Arc<App>) -> axum::Router {
                 }
             }),
         )
+        .route("/", axum::routing::get(visitor::home::show))
         .route("/board", axum::routing::get(pages::board))
         .route("/t/{token}", axum::routing::get(visitor::status::show))
         .route(

@@ -58,3 +58,49 @@ async fn the_web_board_renders_the_current_calls_without_javascript() {
         );
     }
 }
+
+#[tokio::test]
+async fn the_servers_address_opens_a_landing_page_in_the_visitors_language() {
+    let t = spawn_with(madoguchi_server::config::Office::demo(), TUESDAY_1005, None).await;
+    let resp = t
+        .http()
+        .get(t.url("/"))
+        .header("accept-language", "ko-KR,ko;q=0.9,en;q=0.5")
+        .send()
+        .await
+        .expect("page");
+    assert_eq!(resp.status(), 200);
+    let html = resp.text().await.expect("html");
+    assert!(html.contains("<html lang=\"ko\">"), "{html}");
+    assert!(html.contains("<h1>미도리시청(데모)</h1>"), "office name");
+    let links: Vec<&str> = html
+        .split("class=\"choice\" href=\"")
+        .skip(1)
+        .filter_map(|s| s.split('"').next())
+        .collect();
+    assert_eq!(
+        links,
+        ["/book?lang=ko", "/congestion?lang=ko", "/board"],
+        "booking, congestion and the web board, in this order"
+    );
+    assert!(html.contains("온라인 사전 예약"), "booking in Korean");
+    assert_eq!(html.matches("href=\"/staff\"").count(), 1, "the console");
+    for href in links.iter().chain(&["/staff"]) {
+        let resp = t.http().get(t.url(href)).send().await.expect("linked");
+        assert_eq!(resp.status(), 200, "{href}");
+    }
+    // Easy Japanese shows the name's base text with its reading as ruby.
+    let easy = t
+        .http()
+        .get(t.url("/?lang=ja-x-easy"))
+        .send()
+        .await
+        .expect("page")
+        .text()
+        .await
+        .expect("html");
+    assert!(
+        easy.contains("<h1>みどり<ruby>市役所<rt>しやくしょ</rt></ruby>（デモ）</h1>"),
+        "{easy}"
+    );
+}

@@ -19,7 +19,7 @@ use maud::{Markup, html};
 
 #[derive(Debug, Deserialize)]
 pub struct LangQuery {
-    lang: Option<String>,
+    pub(crate) lang: Option<String>,
 }
 
 /// Bars of the usual wait per opening hour, labelled with their minutes.

@@ -4,6 +4,7 @@
 
 pub mod booking;
 pub mod congestion;
+pub mod home;
 pub mod reservation;
 mod ruby;
 pub mod status;

@@ -1,0 +1,59 @@
+//! The landing page (`/`): what a visitor or a clerk who types the
+//! server's address finds — the office's name and the way to each page
+//! for visitors, the web board and the staff console, in the visitor's
+//! language.
+
+use std::sync::Arc;
+
+use axum::extract::{Query, State};
+use axum::http::HeaderMap;
+use axum::response::{Html, IntoResponse, Response};
+use maud::html;
+use protocol::localized_marked;
+
+use super::congestion::LangQuery;
+use super::{Refresh, catalogue, page};
+use crate::app::App;
+
+pub async fn show(
+    State(app): State<Arc<App>>,
+    Query(q): Query<LangQuery>,
+    headers: HeaderMap,
+) -> Response {
+    let c = catalogue();
+    let lang = super::language(q.lang.as_deref(), &headers);
+    let t = |id: &str| c.marked(lang, id, &[]);
+    let office = localized_marked(&app.office.name, lang);
+    let links = [
+        (
+            format!("/book?lang={lang}"),
+            "book-title",
+            "visitor-home-book-note",
+        ),
+        (
+            format!("/congestion?lang={lang}"),
+            "cong-title",
+            "visitor-home-cong-note",
+        ),
+        (
+            "/board".to_string(),
+            "visitor-home-board",
+            "visitor-home-board-note",
+        ),
+    ];
+    let body = html! {
+        h1 { (office) }
+        ul.plain #places {
+            @for (href, title, note) in &links {
+                li {
+                    a.choice href=(href) { (t(title)) }
+                    br;
+                    span.muted { (t(note)) }
+                }
+            }
+        }
+        p { (t("visitor-home-ticket-note")) }
+        p.muted { a href="/staff" { (t("visitor-home-staff")) } }
+    };
+    Html(page(lang, office, body, html! {}, Refresh::Never).into_string()).into_response()
+}
