@@ -237,6 +237,10 @@ pub struct ReservationCreated {
     pub start: DateTime<FixedOffset>,
     pub end: DateTime<FixedOffset>,
     pub state: ReservationState,
+    /// The family's checklist from its answers, for a procedure with the
+    /// questionnaire (おくやみ); absent for others.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub procedures: Option<Vec<Procedure>>,
 }
 
 /// A reservation as its token holder or staff see it.
@@ -261,6 +265,11 @@ pub struct Reservation {
     /// The language it was booked in (its page opens in it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub language: Option<String>,
+    /// The checklist from the answers (おくやみ), in the token holder's
+    /// view (`GET /reservations/{token}`); staff lists leave it out and
+    /// give it per department in the prep list.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub procedures: Option<Vec<Procedure>>,
 }
 
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -572,19 +572,38 @@ impl App {
 
     /// The checklist of a stored booking (its answers read leniently: the
     /// questionnaire may have changed since); empty without a questionnaire.
+    /// The checklist a booking's token holder sees, for a procedure with
+    /// the questionnaire only.
+    fn procedures_of(&self, r: &protocol::Reservation) -> Option<Vec<protocol::Procedure>> {
+        self.checklist_for(&r.service, r.answers.as_ref())
+    }
+
+    /// The おくやみ checklist of a booking (empty when it uses no questionnaire).
     pub fn reservation_checklist(&self, r: &protocol::Reservation) -> Vec<protocol::Procedure> {
+        self.procedures_of(r).unwrap_or_default()
+    }
+
+    /// The checklist for stored answers (read leniently: the questionnaire
+    /// may have changed since), `None` for a procedure without it.
+    fn checklist_for(
+        &self,
+        service: &str,
+        answers: Option<&serde_json::Map<String, serde_json::Value>>,
+    ) -> Option<Vec<protocol::Procedure>> {
         let uses = self
             .office
-            .service(&r.service)
+            .service(service)
             .is_some_and(|s| s.questionnaire);
         if !uses {
-            return Vec::new();
+            return None;
         }
         let q = &self.office.questionnaire;
-        let answers = r.answers.clone().unwrap_or_default();
-        crate::checklist::normalize(q, &answers, false)
-            .map(|a| crate::checklist::checklist(q, &a))
-            .unwrap_or_default()
+        let answers = answers.cloned().unwrap_or_default();
+        Some(
+            crate::checklist::normalize(q, &answers, false)
+                .map(|a| crate::checklist::checklist(q, &a))
+                .unwrap_or_default(),
+        )
     }
 
     /// A department's prep list (事前準備) for a day: every questionnaire
@@ -891,6 +910,7 @@ impl App {
             start: views::local(&self.office, slot.start),
             end: views::local(&self.office, slot.end),
             state: ReservationState::Booked,
+            procedures: self.checklist_for(&service.id, req.answers.as_ref()),
         })
     }
 
@@ -943,7 +963,9 @@ impl App {
     pub async fn reservation(&self, token: &str) -> Result<protocol::Reservation> {
         let r = self.reservation_by_token(token).await?;
         let number = self.ticket_number(&r).await?;
-        Ok(views::reservation(&self.office, &r, number))
+        let mut view = views::reservation(&self.office, &r, number);
+        view.procedures = self.procedures_of(&view);
+        Ok(view)
     }
 
     /// Cancels a booking; cancelling twice is harmless.

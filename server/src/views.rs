@@ -191,5 +191,6 @@ pub fn reservation(
         ticket_number,
         change_reason: r.change_reason.clone(),
         language: r.language.clone(),
+        procedures: None,
     }
 }

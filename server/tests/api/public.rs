@@ -196,3 +196,95 @@ async fn reservation_qr_and_calendar_point_at_the_booking() {
         .expect("qr");
     assert_eq!(unknown.status(), 404);
 }
+
+#[tokio::test]
+async fn the_token_holder_reads_the_familys_checklist_with_the_reservation() {
+    let t = spawn_app().await;
+    let questions: Vec<protocol::Question> = t
+        .http()
+        .get(t.url("/api/v1/okuyami/questions"))
+        .send()
+        .await
+        .expect("questions")
+        .json()
+        .await
+        .expect("json");
+    let mut answers = serde_json::Map::new();
+    for q in &questions {
+        let v = match q.kind {
+            protocol::QuestionKind::YesNo => serde_json::json!(false),
+            protocol::QuestionKind::Choice => serde_json::json!(q.choices[0].id),
+        };
+        answers.insert(q.id.clone(), v);
+    }
+    answers.insert("insurance".into(), serde_json::json!("kokuho"));
+    answers.insert("land".into(), serde_json::json!(true));
+    let expected: protocol::Checklist = t
+        .http()
+        .post(t.url("/api/v1/okuyami/checklist"))
+        .json(&serde_json::json!({ "answers": answers }))
+        .send()
+        .await
+        .expect("checklist")
+        .json()
+        .await
+        .expect("json");
+    let ids = |p: &[protocol::Procedure]| p.iter().map(|p| p.id.clone()).collect::<Vec<_>>();
+    assert!(ids(&expected.procedures).contains(&"fixed_asset".to_string()));
+
+    let created = t
+        .book_answering(
+            "2026-12-02T10:30:00+09:00",
+            "鈴木 一郎",
+            serde_json::Value::Object(answers),
+        )
+        .await;
+    assert_eq!(
+        created.procedures.as_deref().map(ids),
+        Some(ids(&expected.procedures)),
+        "the booking's answer carries the checklist"
+    );
+    let read: serde_json::Value = t
+        .http()
+        .get(t.url(&format!("/api/v1/reservations/{}", created.token)))
+        .send()
+        .await
+        .expect("read")
+        .json()
+        .await
+        .expect("json");
+    let read_ids: Vec<&str> = read["procedures"]
+        .as_array()
+        .expect("procedures")
+        .iter()
+        .map(|p| p["id"].as_str().expect("id"))
+        .collect();
+    assert_eq!(read_ids, ids(&expected.procedures));
+    assert_eq!(
+        read["procedures"].as_array().map(Vec::len),
+        Some(expected.procedures.len())
+    );
+
+    // A procedure without the questionnaire has no checklist at all.
+    let mut plain = office();
+    for s in &mut plain.services {
+        s.questionnaire = false;
+    }
+    let t = spawn_with(plain, TUESDAY_1005, None).await;
+    let booked = t
+        .book("okuyami", "2026-12-02T10:30:00+09:00")
+        .await
+        .expect("book");
+    assert_eq!(booked.procedures, None);
+    let read: serde_json::Value = t
+        .http()
+        .get(t.url(&format!("/api/v1/reservations/{}", booked.token)))
+        .send()
+        .await
+        .expect("read")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(read["state"], "booked");
+    assert_eq!(read.get("procedures"), None, "{read}");
+}
