@@ -243,6 +243,10 @@ book-wd-sat = Sat
 book-wd-sun = Sun
 book-free = free
 book-full = full
+# A time that cannot be booked online any more (inside the lead time), or not yet (beyond the horizon).
+book-too-late = booking closed
+book-too-far = not open yet
+book-lead-note = Book this procedure at least { $days } working days ahead
 book-earlier = Earlier
 book-later = Later
 book-form-title = Your details

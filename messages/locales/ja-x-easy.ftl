@@ -127,6 +127,10 @@ book-wd-sat = ｜土《ど》
 book-wd-sun = ｜日《にち》
 book-free = あいています
 book-full = いっぱいです
+# A time that cannot be booked online any more (inside the lead time), or not yet (beyond the horizon).
+book-too-late = もう ｜予約《よやく》 できません
+book-too-far = まだ ｜予約《よやく》 できません
+book-lead-note = この ｜手続《てつづ》きは、｜市役所《しやくしょ》が あいている ｜日《ひ》で { $days }｜日《にち》まえ までに ｜予約《よやく》して ください
 book-earlier = ｜前《まえ》の ｜週《しゅう》
 book-later = つぎの ｜週《しゅう》
 book-form-title = ｜予約《よやく》の ｜内容《ないよう》

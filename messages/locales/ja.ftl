@@ -236,6 +236,10 @@ book-wd-sat = 土
 book-wd-sun = 日
 book-free = 空きあり
 book-full = 満席
+# A time that cannot be booked online any more (inside the lead time), or not yet (beyond the horizon).
+book-too-late = 受付終了
+book-too-far = 受付前
+book-lead-note = この手続きは、{ $days }営業日前までにご予約ください
 book-earlier = 前の週
 book-later = 次の週
 book-form-title = ご予約の内容

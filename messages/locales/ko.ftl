@@ -122,6 +122,10 @@ book-wd-sat = 토
 book-wd-sun = 일
 book-free = 예약 가능
 book-full = 마감
+# A time that cannot be booked online any more (inside the lead time), or not yet (beyond the horizon).
+book-too-late = 예약 마감됨
+book-too-far = 예약 전
+book-lead-note = 이 절차는 { $days }영업일 전까지 예약해 주십시오
 book-earlier = 이전 주
 book-later = 다음 주
 book-form-title = 예약 내용

@@ -133,6 +133,10 @@ book-wd-sat = sáb
 book-wd-sun = dom
 book-free = disponível
 book-full = lotado
+# A time that cannot be booked online any more (inside the lead time), or not yet (beyond the horizon).
+book-too-late = agendamento encerrado
+book-too-far = ainda não aberto
+book-lead-note = Agende este procedimento com pelo menos { $days } dias úteis de antecedência
 book-earlier = Semana anterior
 book-later = Próxima semana
 book-form-title = Seus dados

@@ -120,6 +120,10 @@ book-wd-sat = T7
 book-wd-sun = CN
 book-free = còn chỗ
 book-full = hết chỗ
+# A time that cannot be booked online any more (inside the lead time), or not yet (beyond the horizon).
+book-too-late = đã hết hạn đặt
+book-too-far = chưa mở
+book-lead-note = Thủ tục này cần đặt trước ít nhất { $days } ngày làm việc
 book-earlier = Tuần trước
 book-later = Tuần sau
 book-form-title = Thông tin đặt lịch

@@ -123,6 +123,10 @@ book-wd-sat = 周六
 book-wd-sun = 周日
 book-free = 可预约
 book-full = 已约满
+# A time that cannot be booked online any more (inside the lead time), or not yet (beyond the horizon).
+book-too-late = 预约已截止
+book-too-far = 尚未开放
+book-lead-note = 此手续请至少提前{ $days }个工作日预约
 book-earlier = 上一周
 book-later = 下一周
 book-form-title = 预约内容

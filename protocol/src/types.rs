@@ -155,7 +155,27 @@ pub struct Slot {
     pub start: DateTime<FixedOffset>,
     pub end: DateTime<FixedOffset>,
     pub capacity: u32,
+    /// Places left; 0 when the slot cannot be booked (see `closed`).
     pub available: u32,
+    /// Whether a booking for it can be made now.
+    pub bookable: bool,
+    /// Why not, when it cannot: full, or outside the booking window.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub closed: Option<SlotClosed>,
+}
+
+/// Why a slot cannot be booked: the same words as `POST /reservations`'s
+/// refusals for it.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum SlotClosed {
+    /// Every place is booked.
+    SlotFull,
+    /// Inside the lead time (minutes, or working days for the procedure).
+    TooLateToBook,
+    /// Beyond the booking horizon: bookable later.
+    TooFarAhead,
 }
 
 /// `POST /tickets/{status_token}/notify`: e-mail me when `ahead` people

@@ -6,12 +6,12 @@
 //! publish events. A failure before commit changes nothing anywhere.
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
-use protocol::ErrorCode;
 use protocol::{
     BoardSnapshot, BoothState, CheckinRequest, CreateReservation, EventData, EventKind,
     IssuedTicket, ReservationCreated, ReservationState, StaffQueue, TicketSource, TicketState,
     WalkInRequest,
 };
+use protocol::{ErrorCode, SlotClosed};
 use tokio::sync::{Mutex, MutexGuard};
 
 use crate::booking::{self, CheckinRefusal, ScannedCode};
@@ -780,15 +780,9 @@ impl App {
             .await?;
         let capacity = self.office.booths_serving(service) as u32;
         let now = self.clock.now();
-        let bookable_from = now + Duration::minutes(self.office.booking.lead_minutes);
-        let earliest = self
-            .office
-            .service(service)
-            .map(|s| {
-                let today = now.with_timezone(&self.office.time_zone).date_naive();
-                self.office.earliest_booking_day(s, today)
-            })
-            .unwrap_or(NaiveDate::MIN);
+        let Some(svc) = self.office.service(service) else {
+            return Ok(Vec::new());
+        };
         Ok(slots
             .iter()
             .map(|s| {
@@ -797,17 +791,19 @@ impl App {
                     .find(|(start, _)| *start == s.start)
                     .map(|(_, n)| *n as u32)
                     .unwrap_or(0);
-                let open = s.start >= bookable_from
-                    && booking::local_day(&self.office, s.start) >= earliest;
+                let left = capacity.saturating_sub(used);
+                let closed = match booking::booking_window(&self.office, svc, s.start, now) {
+                    Err(why) => Some(why),
+                    Ok(()) if left == 0 => Some(SlotClosed::SlotFull),
+                    Ok(()) => None,
+                };
                 protocol::Slot {
                     start: views::local(&self.office, s.start),
                     end: views::local(&self.office, s.end),
                     capacity,
-                    available: if open {
-                        capacity.saturating_sub(used)
-                    } else {
-                        0
-                    },
+                    available: if closed.is_none() { left } else { 0 },
+                    bookable: closed.is_none(),
+                    closed,
                 }
             })
             .collect())
@@ -830,28 +826,29 @@ impl App {
             )
         })?;
         let (_writer, now) = self.lock().await;
-        if slot.start < now + Duration::minutes(self.office.booking.lead_minutes) {
-            return Err(Error::conflict(
-                ErrorCode::TooLateToBook,
-                "this slot can no longer be booked",
-            ));
-        }
-        let today = now.with_timezone(&self.office.time_zone).date_naive();
-        let earliest = self.office.earliest_booking_day(service, today);
-        if booking::local_day(&self.office, slot.start) < earliest {
-            return Err(Error::conflict(
-                ErrorCode::TooLateToBook,
-                format!(
-                    "this procedure is booked {} working day(s) ahead: the first day is {earliest}",
-                    service.lead_working_days
-                ),
-            ));
-        }
-        if slot.start > now + Duration::days(self.office.booking.horizon_days) {
-            return Err(Error::conflict(
-                ErrorCode::TooFarAhead,
-                "this slot cannot be booked yet",
-            ));
+        match booking::booking_window(&self.office, service, slot.start, now) {
+            Ok(()) => {}
+            Err(SlotClosed::TooFarAhead) => {
+                return Err(Error::conflict(
+                    ErrorCode::TooFarAhead,
+                    "this slot cannot be booked yet",
+                ));
+            }
+            Err(_) if service.lead_working_days > 0 => {
+                return Err(Error::conflict(
+                    ErrorCode::TooLateToBook,
+                    format!(
+                        "this procedure is booked {} working day(s) ahead",
+                        service.lead_working_days
+                    ),
+                ));
+            }
+            Err(_) => {
+                return Err(Error::conflict(
+                    ErrorCode::TooLateToBook,
+                    "this slot can no longer be booked",
+                ));
+            }
         }
         let capacity = self.office.booths_serving(&service.id) as i64;
         let token = tokens::new_token();

@@ -3,7 +3,9 @@
 
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 
-use crate::config::Office;
+use protocol::SlotClosed;
+
+use crate::config::{Office, ServiceConfig};
 use crate::tokens;
 
 /// A bookable slot.
@@ -62,6 +64,28 @@ pub fn find_slot(office: &Office, service: &str, start: DateTime<Utc>) -> Option
     slots_for(office, service, day, day)
         .into_iter()
         .find(|s| s.start == start)
+}
+
+/// Whether a slot of `service` starting at `start` can be booked at `now`
+/// by its time (places left are the caller's to count): inside the lead
+/// time (minutes, or the procedure's working days) it is too late, beyond
+/// the horizon too early. The one rule for the slots list and the booking.
+pub fn booking_window(
+    office: &Office,
+    service: &ServiceConfig,
+    start: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Result<(), SlotClosed> {
+    let today = local_day(office, now);
+    if start < now + Duration::minutes(office.booking.lead_minutes)
+        || local_day(office, start) < office.earliest_booking_day(service, today)
+    {
+        return Err(SlotClosed::TooLateToBook);
+    }
+    if start > now + Duration::days(office.booking.horizon_days) {
+        return Err(SlotClosed::TooFarAhead);
+    }
+    Ok(())
 }
 
 /// The local date of an instant at the office.
@@ -142,6 +166,35 @@ mod tests {
             .single()
             .expect("valid")
             .with_timezone(&Utc)
+    }
+
+    #[test]
+    fn the_booking_window_closes_inside_the_lead_time_and_opens_at_the_horizon() {
+        let mut office = Office::demo();
+        office.booking.lead_minutes = 60;
+        office.booking.horizon_days = 30;
+        let now = jst(2026, 12, 1, 10, 5); // Tuesday
+        let mut shomei = office.service("shomei").expect("shomei").clone();
+        shomei.lead_working_days = 0;
+        let okuyami = office.service("okuyami").expect("okuyami").clone();
+        assert_eq!(okuyami.lead_working_days, 2);
+        let window = |s: &ServiceConfig, t| booking_window(&office, s, t, now);
+        assert_eq!(
+            window(&shomei, jst(2026, 12, 1, 11, 0)),
+            Err(SlotClosed::TooLateToBook)
+        );
+        assert_eq!(window(&shomei, jst(2026, 12, 1, 11, 5)), Ok(()));
+        // Wednesday is one working day ahead, Thursday two.
+        assert_eq!(
+            window(&okuyami, jst(2026, 12, 2, 9, 0)),
+            Err(SlotClosed::TooLateToBook)
+        );
+        assert_eq!(window(&okuyami, jst(2026, 12, 3, 9, 0)), Ok(()));
+        assert_eq!(window(&okuyami, jst(2026, 12, 31, 10, 5)), Ok(()));
+        assert_eq!(
+            window(&okuyami, jst(2026, 12, 31, 10, 6)),
+            Err(SlotClosed::TooFarAhead)
+        );
     }
 
     #[test]

@@ -609,17 +609,59 @@ async fn okuyami_is_booked_two_working_days_ahead() {
         .json()
         .await
         .expect("json");
-    for s in &slots {
-        let day = s.start.date_naive().to_string();
-        if day == "2026-12-03" {
-            assert!(
-                s.available > 0 || s.start.format("%H:%M").to_string() == "10:30",
-                "{s:?}"
-            );
-        } else {
-            assert_eq!(s.available, 0, "not bookable yet: {s:?}");
-        }
+    // Tuesday and Wednesday are inside the lead time, not full: the
+    // slots say so, and so does the page (受付終了, never 満席).
+    let closed = |day: &str| {
+        slots
+            .iter()
+            .filter(|s| s.start.date_naive().to_string() == day)
+            .map(|s| (s.start.format("%H:%M").to_string(), s.bookable, s.closed))
+            .collect::<Vec<_>>()
+    };
+    use protocol::SlotClosed::*;
+    for day in ["2026-12-01", "2026-12-02"] {
+        assert_eq!(
+            closed(day),
+            ["09:00", "10:30", "13:30", "15:00"].map(|t| (
+                t.to_string(),
+                false,
+                Some(TooLateToBook)
+            )),
+            "{day}"
+        );
     }
+    let thursday = closed("2026-12-03");
+    assert_eq!(thursday.len(), 4);
+    let ten_thirty = slots
+        .iter()
+        .find(|s| s.start.to_rfc3339() == "2026-12-03T10:30:00+09:00")
+        .expect("10:30");
+    if ten_thirty.capacity == 1 {
+        assert_eq!(
+            (ten_thirty.bookable, ten_thirty.closed),
+            (false, Some(SlotFull))
+        );
+    }
+    assert_eq!(
+        thursday.iter().filter(|(_, bookable, _)| *bookable).count(),
+        if ten_thirty.capacity == 1 { 3 } else { 4 }
+    );
+    assert!(slots.iter().all(|s| s.bookable == (s.available > 0)));
+    let page = t
+        .http()
+        .get(t.url("/book/okuyami?from=2026-12-01"))
+        .send()
+        .await
+        .expect("page")
+        .text()
+        .await
+        .expect("html");
+    assert_eq!(page.matches("<span>受付終了</span>").count(), 8, "{page}");
+    assert_eq!(
+        page.matches("<span>満席</span>").count(),
+        usize::from(ten_thirty.capacity == 1)
+    );
+    assert!(page.contains("この手続きは、2営業日前までにご予約ください"));
 }
 
 /// The phone status page in Korean and in やさしい日本語 (furigana as

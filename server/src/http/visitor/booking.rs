@@ -5,7 +5,7 @@
 //! with the reason shown next to it; sending the confirmation twice makes
 //! one booking (a one-time form key remembers the result).
 
-use protocol::ErrorCode;
+use protocol::{ErrorCode, SlotClosed};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock};
 
@@ -121,6 +121,10 @@ pub async fn slots(
             _ => days.push((d, vec![s])),
         }
     }
+    let lead_days = app
+        .office
+        .service(&svc.id)
+        .map_or(0, |s| s.lead_working_days);
     let next = to + Duration::days(1);
     let horizon = today + Duration::days(app.office.booking.horizon_days);
     let day_label = |day: &NaiveDate| {
@@ -143,6 +147,9 @@ pub async fn slots(
     let body = html! {
         h1 { (localized_marked(&svc.name, lang)) }
         p { (c.marked(lang, "book-choose-time", &[])) }
+        @if lead_days > 0 {
+            p.muted #lead { (c.marked(lang, "book-lead-note", &[("days", Arg::Num(i64::from(lead_days)))])) }
+        }
         div #days {
             @if days.is_empty() {
                 p.card { (c.marked(lang, "book-no-days", &[])) }
@@ -159,7 +166,12 @@ pub async fn slots(
                                         (time) " " span { (c.marked(lang, "book-free", &[])) }
                                     }
                                 } @else {
-                                    span.slot.full { (time) " " span { (c.marked(lang, "book-full", &[])) } }
+                                    @let why = match s.closed {
+                                        Some(SlotClosed::TooLateToBook) => "book-too-late",
+                                        Some(SlotClosed::TooFarAhead) => "book-too-far",
+                                        Some(SlotClosed::SlotFull) | None => "book-full",
+                                    };
+                                    span.slot.full { (time) " " span { (c.marked(lang, why, &[])) } }
                                 }
                             }
                         }
