@@ -7,11 +7,10 @@
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use protocol::{
-    BoardSnapshot, BoothState, CheckinRequest, CreateReservation, EventData, EventKind,
-    IssuedTicket, ReservationCreated, ReservationState, StaffQueue, TicketSource, TicketState,
-    WalkInRequest,
+    BoardSnapshot, BoothState, CheckinRequest, CreateReservation, ErrorCode, EventData, EventKind,
+    IssuedTicket, ReservationCreated, ReservationState, SlotClosed, StaffQueue, TicketSource,
+    TicketState, WalkInRequest,
 };
-use protocol::{ErrorCode, SlotClosed};
 use tokio::sync::{Mutex, MutexGuard};
 
 use crate::booking::{self, CheckinRefusal, ScannedCode};
@@ -810,6 +809,25 @@ impl App {
     }
 
     pub async fn book(&self, req: &CreateReservation) -> Result<ReservationCreated> {
+        self.book_keyed(req, None).await
+    }
+
+    /// Books from the booking form: the same form key books once, however
+    /// often and however simultaneously it is sent; a repeat answers with
+    /// the booking already made.
+    pub async fn book_once(
+        &self,
+        req: &CreateReservation,
+        key: &tokens::SubmitKey,
+    ) -> Result<ReservationCreated> {
+        self.book_keyed(req, Some(key)).await
+    }
+
+    async fn book_keyed(
+        &self,
+        req: &CreateReservation,
+        key: Option<&tokens::SubmitKey>,
+    ) -> Result<ReservationCreated> {
         let service = self.office.service(&req.service).ok_or_else(|| {
             Error::invalid(
                 ErrorCode::UnknownService,
@@ -826,6 +844,24 @@ impl App {
             )
         })?;
         let (_writer, now) = self.lock().await;
+        let token = key.map_or_else(tokens::new_token, tokens::from_submit_key);
+        if key.is_some()
+            && let Some(made) = self
+                .store
+                .reservation_by_token_hash(&tokens::hash(&token))
+                .await?
+        {
+            return Ok(ReservationCreated {
+                id: made.id,
+                manage_url: format!("{}/r/{}", self.office.public_url, token),
+                token,
+                service: made.service.clone(),
+                start: views::local(&self.office, made.start),
+                end: views::local(&self.office, made.end),
+                state: made.state,
+                procedures: self.checklist_for(&made.service, made.answers.as_ref()),
+            });
+        }
         match booking::booking_window(&self.office, service, slot.start, now) {
             Ok(()) => {}
             Err(SlotClosed::TooFarAhead) => {
@@ -851,7 +887,6 @@ impl App {
             }
         }
         let capacity = self.office.booths_serving(&service.id) as i64;
-        let token = tokens::new_token();
         let mut tx = self.store.begin().await?;
         let taken = Store::taken_in_slot(&mut tx, &service.id, slot.start).await?;
         if taken >= capacity {

@@ -15,6 +15,42 @@ pub fn new_token() -> String {
     URL_SAFE_NO_PAD.encode(bytes)
 }
 
+/// The reservation token a booking form's one-time key stands for. The
+/// confirmation page carries a fresh random key; submitting it twice (a
+/// double tap, a reload, a second tab) names the same token, so the
+/// reservation's unique token hash is the double-submit guard, kept with
+/// the booking and checked under the write lock.
+pub fn from_submit_key(key: &SubmitKey) -> String {
+    let digest = Sha256::digest(format!("madoguchi booking form\0{}", key.0).as_bytes());
+    URL_SAFE_NO_PAD.encode(digest)
+}
+
+/// A booking form's one-time key, as the confirmation page issued it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SubmitKey(String);
+
+impl SubmitKey {
+    /// A new key for a confirmation page.
+    pub fn new() -> SubmitKey {
+        SubmitKey(new_token())
+    }
+
+    /// A key sent back with the form; anything not shaped like one is none.
+    pub fn parse(s: &str) -> Option<SubmitKey> {
+        looks_like_token(s).then(|| SubmitKey(s.to_string()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl Default for SubmitKey {
+    fn default() -> Self {
+        SubmitKey::new()
+    }
+}
+
 pub fn hash(token: &str) -> String {
     let digest = Sha256::digest(token.as_bytes());
     digest.iter().map(|b| format!("{b:02x}")).collect()
@@ -43,5 +79,19 @@ mod tests {
         assert_ne!(hash(&a), hash(&b));
         assert!(!looks_like_token("O001"));
         assert!(!looks_like_token(&format!("{}!", &a[..42])));
+    }
+
+    #[test]
+    fn a_submit_key_names_one_token_that_is_not_the_key() {
+        let key = SubmitKey::new();
+        let token = from_submit_key(&key);
+        assert!(looks_like_token(&token), "{token}");
+        assert_eq!(
+            token,
+            from_submit_key(&SubmitKey::parse(key.as_str()).expect("key"))
+        );
+        assert_ne!(token, key.as_str());
+        assert_ne!(token, from_submit_key(&SubmitKey::new()));
+        assert_eq!(SubmitKey::parse("short"), None);
     }
 }

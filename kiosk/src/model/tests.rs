@@ -1,6 +1,5 @@
 use super::*;
-use protocol::ErrorCode;
-use protocol::{Localized, TicketState, WaitEstimate};
+use protocol::{ErrorCode, Localized, TicketState, WaitEstimate};
 
 fn names(ja: &str) -> Localized {
     [("ja".to_string(), ja.to_string())].into_iter().collect()

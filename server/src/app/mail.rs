@@ -4,8 +4,7 @@
 //! outbox worker (`crate::mail::outbox`) sends them.
 
 use chrono::{DateTime, Duration, Utc};
-use protocol::ErrorCode;
-use protocol::{NotifyAccepted, NotifyRequest, TicketState, localized};
+use protocol::{ErrorCode, NotifyAccepted, NotifyRequest, TicketState, localized};
 
 use super::{App, valid_email};
 use crate::booking::{self, SlotTime};

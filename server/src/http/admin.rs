@@ -2,13 +2,12 @@
 //! each change effective at once (a deactivated user's sessions end, a
 //! revoked token is refused on its next request).
 
-use protocol::ErrorCode;
 use std::sync::Arc;
 
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use protocol::{DeviceCreated, DeviceInfo, NewDevice, NewStaffUser, StaffUser};
+use protocol::{DeviceCreated, DeviceInfo, ErrorCode, NewDevice, NewStaffUser, StaffUser};
 
 use super::auth::Admin;
 use super::extract::{ApiJson, ApiPath};

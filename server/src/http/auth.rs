@@ -2,14 +2,13 @@
 //! device tokens (kiosk, board). Every protected route names the role it
 //! needs through its extractor.
 
-use protocol::ErrorCode;
 use std::sync::Arc;
 
 use axum::extract::{ConnectInfo, FromRequestParts, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use protocol::{LoginRequest, SessionInfo};
+use protocol::{ErrorCode, LoginRequest, SessionInfo};
 
 use super::extract::ApiJson;
 use crate::app::{Actor, App};

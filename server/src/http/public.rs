@@ -1,7 +1,6 @@
 //! Public routes: no credentials, no personal data except to the holder of
 //! a reservation token.
 
-use protocol::ErrorCode;
 use std::sync::Arc;
 
 use axum::Json;
@@ -10,8 +9,8 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
 use protocol::{
-    BoardSnapshot, Booth, CreateReservation, Health, Reservation, ReservationCreated, Service,
-    Slot, TicketStatus,
+    BoardSnapshot, Booth, CreateReservation, ErrorCode, Health, Reservation, ReservationCreated,
+    Service, Slot, TicketStatus,
 };
 use serde::Deserialize;
 

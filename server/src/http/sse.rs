@@ -5,7 +5,6 @@
 //! database, then forwards live events with ids above the last one sent,
 //! so nothing is missed and nothing repeated.
 
-use protocol::ErrorCode;
 use std::collections::VecDeque;
 use std::convert::Infallible;
 use std::sync::Arc;
@@ -16,6 +15,7 @@ use axum::extract::State;
 use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Response};
 use futures::StreamExt;
+use protocol::ErrorCode;
 use serde::Deserialize;
 use tokio::sync::broadcast::error::RecvError;
 

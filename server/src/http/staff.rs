@@ -1,13 +1,12 @@
 //! Staff routes: booths, calls and ticket actions, queue and reservations.
 
-use protocol::ErrorCode;
 use std::sync::Arc;
 
 use axum::Json;
 use axum::extract::State;
 use protocol::{
-    Booth, BoothState, CallResult, CallTicketRequest, NoteRequest, Reservation, StaffQueue, Ticket,
-    TransferRequest,
+    Booth, BoothState, CallResult, CallTicketRequest, ErrorCode, NoteRequest, Reservation,
+    StaffQueue, Ticket, TransferRequest,
 };
 use serde::Deserialize;
 

@@ -505,8 +505,9 @@ async fn a_family_books_an_okuyami_slot_through_the_pages_and_answers_the_questi
 }
 
 #[tokio::test]
-async fn sending_the_confirmation_twice_books_once() {
-    let t = spawn_app().await;
+async fn sending_the_confirmation_many_times_at_once_books_once_even_after_a_restart() {
+    let dir = tempfile::tempdir().expect("dir");
+    let t = spawn_with(office(), TUESDAY_1005, Some(dir.path())).await;
     let client = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .build()
@@ -542,30 +543,45 @@ async fn sending_the_confirmation_twice_books_once() {
         .map(|(k, v)| format!("{k}={}", percent(v)))
         .collect::<Vec<_>>()
         .join("&");
-    let mut places = Vec::new();
-    for _ in 0..2 {
-        let r = client
+    let submit = |t: &TestApp| {
+        let request = client
             .post(t.url("/book/okuyami/submit?lang=ja"))
             .header("content-type", "application/x-www-form-urlencoded")
-            .body(body.clone())
-            .send()
-            .await
-            .expect("post");
-        assert_eq!(r.status(), 303);
-        places.push(r.headers()["location"].to_str().expect("loc").to_string());
-    }
-    assert_eq!(places[0], places[1], "the same reservation");
-    let list = t
-        .staff
-        .staff_reservations(chrono::NaiveDate::from_ymd_opt(2026, 12, 1).expect("d"))
-        .await
-        .expect("list");
+            .body(body.clone());
+        async move {
+            let r = request.send().await.expect("post");
+            assert_eq!(r.status(), 303);
+            r.headers()["location"].to_str().expect("loc").to_string()
+        }
+    };
+    let booked = |t: &TestApp| {
+        let staff = t.staff.clone();
+        async move {
+            staff
+                .staff_reservations(chrono::NaiveDate::from_ymd_opt(2026, 12, 1).expect("d"))
+                .await
+                .expect("list")
+                .iter()
+                .filter(|r| r.name.as_deref() == Some("二重 送信"))
+                .count()
+        }
+    };
+    // Eight taps of the same confirmation page at the same instant (two
+    // bookings were made when the keys lived in a map beside the lock).
+    let places = futures::future::join_all((0..8).map(|_| submit(&t))).await;
+    assert!(places[0].starts_with("/r/"), "{}", places[0]);
     assert_eq!(
-        list.iter()
-            .filter(|r| r.name.as_deref() == Some("二重 送信"))
-            .count(),
-        1
+        places.iter().filter(|p| **p == places[0]).count(),
+        8,
+        "the same reservation: {places:?}"
     );
+    assert_eq!(booked(&t).await, 1);
+    // The key is kept with the booking: after a restart a reload of the
+    // page still shows that booking instead of making another.
+    drop(t);
+    let t = spawn_with(office(), TUESDAY_1005, Some(dir.path())).await;
+    assert_eq!(submit(&t).await, places[0]);
+    assert_eq!(booked(&t).await, 1);
     // A bad e-mail gets its reason next to the field (422), nothing booked.
     let r = client
         .post(t.url("/book/okuyami/confirm?lang=ja"))

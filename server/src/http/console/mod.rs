@@ -8,7 +8,6 @@
 //! too (another site cannot send one without a CORS preflight); the logout
 //! form carries the token as a field. The cookie is `SameSite=Strict`.
 
-use protocol::ErrorCode;
 use std::sync::Arc;
 
 use axum::extract::{FromRequestParts, Path, Query, State};
@@ -16,7 +15,7 @@ use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use messages::Arg;
-use protocol::localized;
+use protocol::{ErrorCode, localized};
 use serde::Deserialize;
 
 use super::auth::{self, PageSession};

@@ -5,9 +5,8 @@
 //! with the reason shown next to it; sending the confirmation twice makes
 //! one booking (a one-time form key remembers the result).
 
-use protocol::{ErrorCode, SlotClosed};
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::Arc;
 
 use axum::Form;
 use axum::extract::{Path, Query, State};
@@ -15,11 +14,14 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use chrono::{DateTime, Datelike, Duration, FixedOffset, NaiveDate};
 use messages::{Arg, Catalogue};
-use protocol::{CreateReservation, Question, QuestionKind, localized_marked};
+use protocol::{
+    CreateReservation, ErrorCode, Question, QuestionKind, SlotClosed, localized_marked,
+};
 use serde::Deserialize;
 
 use super::{Refresh, catalogue, page};
 use crate::app::App;
+use crate::tokens::SubmitKey;
 use maud::{Markup, html};
 
 /// Days shown per page of the slot list.
@@ -472,13 +474,6 @@ pub async fn form(
     render_form(&app, svc, lang, &entry, &Errors::new())
 }
 
-/// One-time keys of confirmation pages → the booking they made, so a
-/// second press of "book" lands on the same reservation.
-fn sent_forms() -> &'static Mutex<HashMap<String, String>> {
-    static SENT: OnceLock<Mutex<HashMap<String, String>>> = OnceLock::new();
-    SENT.get_or_init(Default::default)
-}
-
 /// POST `/book/{service}/confirm`: checks everything, then asks once more.
 pub async fn confirm(
     State(app): State<Arc<App>>,
@@ -519,7 +514,7 @@ pub async fn confirm(
             .map(|ch| localized_marked(&ch.text, lang).to_string())
             .unwrap_or_default(),
     };
-    let key = crate::tokens::new_token();
+    let key = SubmitKey::new();
     let hidden = entry.hidden();
     let body = html! {
         h1 { (t("book-confirm-title")) }
@@ -540,7 +535,7 @@ pub async fn confirm(
         }
         form.stack method="post" action={ "/book/" (svc.id) "/submit?lang=" (lang) } {
             (hidden)
-            input type="hidden" name="form_key" value=(key);
+            input type="hidden" name="form_key" value=(key.as_str());
             button.primary #book-it type="submit" { (t("book-book-it")) }
         }
         form method="post" action={ "/book/" (svc.id) "/confirm?lang=" (lang) } {
@@ -566,10 +561,7 @@ pub async fn submit(
     let Some(svc) = find_bookable(&app, &service) else {
         return unknown_service(lang);
     };
-    let key = form.get("form_key").cloned().unwrap_or_default();
-    if let Some(token) = sent_forms().lock().ok().and_then(|m| m.get(&key).cloned()) {
-        return Redirect::to(&format!("/r/{token}?lang={lang}&new=1")).into_response();
-    }
+    let key = form.get("form_key").and_then(|k| SubmitKey::parse(k));
     let entry = Entry::from_form(&form);
     let errors = check(&app, svc, &entry, lang);
     if !errors.is_empty() {
@@ -592,16 +584,12 @@ pub async fn submit(
         answers,
         language: Some(lang.to_string()),
     };
-    match app.book(&req).await {
+    let booked = match &key {
+        Some(key) => app.book_once(&req, key).await,
+        None => app.book(&req).await,
+    };
+    match booked {
         Ok(created) => {
-            if key.len() == crate::tokens::TOKEN_LEN
-                && let Ok(mut m) = sent_forms().lock()
-            {
-                if m.len() > 10_000 {
-                    m.clear(); // bounded: a lost key only means no double-submit guard
-                }
-                m.insert(key, created.token.clone());
-            }
             Redirect::to(&format!("/r/{}?lang={lang}&new=1", created.token)).into_response()
         }
         Err(e) => {

@@ -2,7 +2,6 @@
 //! QR code: number, state, people ahead, the wait as a range, and where to
 //! go once called. Live over SSE; without JavaScript it reloads itself.
 
-use protocol::ErrorCode;
 use std::sync::Arc;
 
 use std::collections::HashMap;
@@ -14,7 +13,7 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use messages::{Arg, Catalogue};
 
 use super::{Refresh, catalogue, page, script_json};
-use protocol::{TicketState, TicketStatus, localized_marked};
+use protocol::{ErrorCode, TicketState, TicketStatus, localized_marked};
 use serde::Deserialize;
 
 use crate::app::App;
