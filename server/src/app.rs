@@ -1132,6 +1132,17 @@ impl App {
     }
 
     /// The reservation's manage URL, for its QR code.
+    /// The booking's calendar file for its token holder.
+    pub async fn reservation_calendar(&self, token: &str) -> Result<String> {
+        let (r, url) = self.reservation_url(token).await?;
+        Ok(crate::calendar::reservation_ics(
+            &self.office,
+            &r,
+            &url,
+            self.clock.now(),
+        ))
+    }
+
     pub async fn reservation_url(&self, token: &str) -> Result<(ReservationRow, String)> {
         let r = self.reservation_by_token(token).await?;
         Ok((r, format!("{}/r/{}", self.office.public_url, token)))

@@ -4,6 +4,7 @@
 pub mod app;
 pub mod auth;
 pub mod booking;
+pub mod calendar;
 pub mod checklist;
 pub mod clock;
 pub mod config;

@@ -150,39 +150,7 @@ pub async fn reservation_ics(
     State(app): State<Arc<App>>,
     ApiPath(token): ApiPath<String>,
 ) -> Result<Response> {
-    let (r, url) = app.reservation_url(&token).await?;
-    let service = app.office.service(&r.service);
-    let title = service
-        .map(|s| protocol::localized(&s.name, "ja").to_string())
-        .unwrap_or_default();
-    let place = service
-        .map(|s| protocol::localized(&s.location, "ja").to_string())
-        .unwrap_or_default();
-    let office = protocol::localized(&app.office.name, "ja");
-    let fmt = |t: chrono::DateTime<chrono::Utc>| t.format("%Y%m%dT%H%M%SZ").to_string();
-    let esc = |s: &str| {
-        s.replace('\\', "\\\\")
-            .replace(';', "\\;")
-            .replace(',', "\\,")
-            .replace('\n', "\\n")
-    };
-    let ics = [
-        "BEGIN:VCALENDAR".to_string(),
-        "VERSION:2.0".into(),
-        "PRODID:-//Madoguchi//JA".into(),
-        "BEGIN:VEVENT".into(),
-        format!("UID:reservation-{}@madoguchi", r.id),
-        format!("DTSTAMP:{}", fmt(app.clock.now())),
-        format!("DTSTART:{}", fmt(r.start)),
-        format!("DTEND:{}", fmt(r.end)),
-        format!("SUMMARY:{}", esc(&format!("{title}（{office}）"))),
-        format!("LOCATION:{}", esc(&place)),
-        format!("URL:{url}"),
-        "END:VEVENT".into(),
-        "END:VCALENDAR".into(),
-        String::new(),
-    ]
-    .join("\r\n");
+    let ics = app.reservation_calendar(&token).await?;
     Ok((
         [
             (header::CONTENT_TYPE, "text/calendar; charset=utf-8"),

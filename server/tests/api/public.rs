@@ -156,7 +156,17 @@ async fn booking_rules_refuse_past_unknown_and_far_slots() {
 
 #[tokio::test]
 async fn reservation_qr_and_calendar_point_at_the_booking() {
-    let t = spawn_app().await;
+    // A long Japanese title: its calendar line must be folded (RFC 5545).
+    let mut office = office();
+    for s in &mut office.services {
+        if s.id == "okuyami" {
+            s.name.insert(
+                "ja".into(),
+                "おくやみコーナー（ご家族が亡くなられた後の手続きのご案内、事前予約制）".into(),
+            );
+        }
+    }
+    let t = spawn_with(office, TUESDAY_1005, None).await;
     let r = t
         .book("okuyami", "2026-12-02T13:30:00+09:00")
         .await
@@ -184,10 +194,47 @@ async fn reservation_qr_and_calendar_point_at_the_booking() {
         .text()
         .await
         .expect("text");
-    assert!(ics.contains("DTSTART:20261202T043000Z"), "{ics}");
-    assert!(ics.contains("DTEND:20261202T060000Z"), "{ics}");
-    assert!(ics.contains("おくやみコーナー"), "{ics}");
-    assert!(ics.contains(&r.manage_url), "{ics}");
+    // Every line ends in CRLF and is at most 75 octets; the long title
+    // is folded onto continuation lines (a space first).
+    let lines: Vec<&str> = ics
+        .strip_suffix("\r\n")
+        .expect("CRLF")
+        .split("\r\n")
+        .collect();
+    assert!(lines.iter().all(|l| !l.contains('\n')), "bare LF: {ics:?}");
+    let long: Vec<&&str> = lines.iter().filter(|l| l.len() > 75).collect();
+    assert!(long.is_empty(), "lines over 75 octets: {long:?}");
+    assert!(
+        lines.iter().filter(|l| l.starts_with(' ')).count() >= 2,
+        "{ics}"
+    );
+    // Read back by an independent parser (the `ical` crate unfolds).
+    let calendars: Vec<_> = ical::IcalParser::new(std::io::BufReader::new(ics.as_bytes()))
+        .collect::<Result<_, _>>()
+        .expect("a valid iCalendar file");
+    assert_eq!(calendars.len(), 1);
+    assert_eq!(calendars[0].events.len(), 1);
+    let event = &calendars[0].events[0];
+    let value = |name: &str| {
+        let found: Vec<&str> = event
+            .properties
+            .iter()
+            .filter(|p| p.name == name)
+            .filter_map(|p| p.value.as_deref())
+            .collect();
+        assert_eq!(found.len(), 1, "one {name}: {ics}");
+        found[0].to_string()
+    };
+    assert_eq!(value("DTSTART"), "20261202T043000Z");
+    assert_eq!(value("DTEND"), "20261202T060000Z");
+    assert_eq!(value("DTSTAMP"), "20261201T010500Z", "the office's clock");
+    assert_eq!(
+        value("SUMMARY"),
+        "おくやみコーナー（ご家族が亡くなられた後の手続きのご案内、事前予約制）（みどり市役所（デモ））",
+        "unfolded whole"
+    );
+    assert_eq!(value("URL"), r.manage_url);
+    assert_eq!(value("UID"), format!("reservation-{}@madoguchi", r.id));
     let unknown = t
         .http()
         .get(t.url(&format!("/api/v1/reservations/{}/qr.svg", "A".repeat(43))))
