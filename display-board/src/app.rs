@@ -493,8 +493,8 @@ fn two(texts: &Catalogue, id: &str) -> String {
     format!("{} / {}", texts.text("ja", id), texts.text("en", id))
 }
 
-fn lamp(minutes: u32) -> Color {
-    match Lamp::for_minutes(minutes) {
+fn lamp_color(lamp: Lamp) -> Color {
+    match lamp {
         Lamp::Blue => Color::srgb(0.2, 0.55, 1.0),
         Lamp::Yellow => Color::srgb(1.0, 0.8, 0.1),
         Lamp::Red => Color::srgb(0.95, 0.25, 0.2),
@@ -604,7 +604,7 @@ fn rebuild_lists(
                             width: Val::VMin(0.8),
                             ..default()
                         },
-                        BackgroundColor(lamp(w.estimated_wait.minutes)),
+                        BackgroundColor(lamp_color(w.lamp)),
                     ));
                     lamp_and_card
                         .spawn((

@@ -32,23 +32,22 @@ pub fn short_name(name: &Localized) -> &str {
     ja.split(['（', '(']).next().unwrap_or(ja).trim()
 }
 
-/// The congestion lamp of a wait (the seed's three colours).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// The congestion lamp of a wait (the seed's three colours), decided by
+/// the server from the office's thresholds and sent with every wait, so
+/// the wall board, the web board and the congestion page agree.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "lowercase")]
 pub enum Lamp {
-    /// Under 15 minutes.
+    /// Under the office's `blue_below_minutes` (15 by default).
     Blue,
-    /// 15 to 30 minutes.
+    /// Between the two thresholds.
     Yellow,
-    /// Over 30 minutes.
+    /// Over the office's `red_above_minutes` (30 by default).
     Red,
 }
 
 impl Lamp {
-    /// With the usual thresholds: under 15 minutes blue, over 30 red.
-    pub fn for_minutes(minutes: u32) -> Lamp {
-        Lamp::with_thresholds(minutes, 15, 30)
-    }
-
     /// Blue under `blue_below`, red over `red_above`, yellow between.
     pub fn with_thresholds(minutes: u32, blue_below: u32, red_above: u32) -> Lamp {
         if minutes < blue_below {
@@ -66,6 +65,12 @@ impl Lamp {
             Lamp::Yellow => "yellow",
             Lamp::Red => "red",
         }
+    }
+}
+
+impl std::fmt::Display for Lamp {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 
@@ -479,6 +484,8 @@ pub struct ServiceWait {
     pub waiting: u32,
     pub estimated_wait: WaitEstimate,
     pub open_booths: u32,
+    /// The colour of this wait by the office's thresholds.
+    pub lamp: Lamp,
 }
 
 /// Everything the board shows, for its first paint and after reconnecting.
@@ -664,12 +671,18 @@ mod tests {
     use super::*;
 
     #[test]
-    fn lamps_follow_the_seed_thresholds() {
-        assert_eq!(Lamp::for_minutes(0), Lamp::Blue);
-        assert_eq!(Lamp::for_minutes(14), Lamp::Blue);
-        assert_eq!(Lamp::for_minutes(15), Lamp::Yellow);
-        assert_eq!(Lamp::for_minutes(30), Lamp::Yellow);
-        assert_eq!(Lamp::for_minutes(31), Lamp::Red);
+    fn lamps_follow_the_thresholds() {
+        let lamp = |m| Lamp::with_thresholds(m, 15, 30);
+        assert_eq!(lamp(0), Lamp::Blue);
+        assert_eq!(lamp(14), Lamp::Blue);
+        assert_eq!(lamp(15), Lamp::Yellow);
+        assert_eq!(lamp(30), Lamp::Yellow);
+        assert_eq!(lamp(31), Lamp::Red);
+        assert_eq!(Lamp::with_thresholds(15, 10, 20), Lamp::Yellow);
+        assert_eq!(
+            serde_json::to_string(&Lamp::Yellow).ok().as_deref(),
+            Some("\"yellow\"")
+        );
     }
 
     #[test]
@@ -912,7 +925,7 @@ pub struct ServiceCongestion {
     pub waiting: u32,
     pub estimated_wait: WaitEstimate,
     /// `blue`, `yellow` or `red`, from the office's thresholds.
-    pub lamp: String,
+    pub lamp: Lamp,
     /// Average wait by hour of day over the history (hours with data).
     pub by_hour: Vec<HourlyWait>,
 }

@@ -548,13 +548,7 @@ impl App {
                 let s = self.office.service(&w.service)?;
                 Some(protocol::ServiceCongestion {
                     name: s.name.clone(),
-                    lamp: protocol::Lamp::with_thresholds(
-                        w.estimated_wait.minutes,
-                        settings.blue_below_minutes,
-                        settings.red_above_minutes,
-                    )
-                    .as_str()
-                    .to_string(),
+                    lamp: w.lamp,
                     by_hour: crate::stats::hourly_waits(&w.service, &steps, self.office.time_zone),
                     service: w.service,
                     waiting: w.waiting,

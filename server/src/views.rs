@@ -139,10 +139,17 @@ pub fn service_waits(office: &Office, floor: &Floor, now: DateTime<Utc>) -> Vec<
         .iter()
         .map(|s| {
             let waiting = floor.waiting_in_order(&s.id, now).len() as u32;
+            let estimated_wait = floor.estimate(&s.id, now);
+            let thresholds = &office.congestion;
             ServiceWait {
                 service: s.id.clone(),
                 waiting,
-                estimated_wait: floor.estimate(&s.id, now),
+                lamp: protocol::Lamp::with_thresholds(
+                    estimated_wait.minutes,
+                    thresholds.blue_below_minutes,
+                    thresholds.red_above_minutes,
+                ),
+                estimated_wait,
                 open_booths: floor.open_booths(&s.id),
             }
         })

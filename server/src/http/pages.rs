@@ -101,7 +101,7 @@ pub fn render_board(app: &App, snap: &BoardSnapshot) -> String {
         .iter()
         .map(|w| {
             let m = w.estimated_wait.minutes;
-            let lamp = protocol::Lamp::for_minutes(m).as_str();
+            let lamp = w.lamp.as_str();
             let wait = if w.waiting == 0 {
                 two(c, "board-wait-none")
             } else {

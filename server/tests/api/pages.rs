@@ -104,3 +104,75 @@ async fn the_servers_address_opens_a_landing_page_in_the_visitors_language() {
         "{easy}"
     );
 }
+
+#[tokio::test]
+async fn the_office_thresholds_colour_the_lamp_on_every_board() {
+    // A city that calls three minutes' wait busy: every board says red,
+    // where the built-in 15/30 of the boards once said blue.
+    let mut office = office();
+    office.congestion.blue_below_minutes = 2;
+    office.congestion.red_above_minutes = 3;
+    let t = spawn_with(office, TUESDAY_1005, None).await;
+    t.walk_in(&["shomei"], "w").await.expect("ticket");
+    t.staff.booth_action("3", "open").await.expect("open");
+    let board = t.board.board().await.expect("board");
+    let shomei = board
+        .services
+        .iter()
+        .find(|w| w.service == "shomei")
+        .expect("shomei");
+    let minutes = shomei.estimated_wait.minutes;
+    assert!((4..15).contains(&minutes), "blue by 15/30: {minutes} min");
+    assert_eq!(shomei.lamp, protocol::Lamp::Red);
+    let raw: serde_json::Value = t
+        .http()
+        .get(t.url("/api/v1/board"))
+        .bearer_auth(&t.board_token)
+        .send()
+        .await
+        .expect("board")
+        .json()
+        .await
+        .expect("json");
+    let lamps: Vec<&str> = raw["services"]
+        .as_array()
+        .expect("services")
+        .iter()
+        .map(|w| w["lamp"].as_str().expect("lamp"))
+        .collect();
+    assert_eq!(lamps.len(), board.services.len());
+    let red = lamps.iter().filter(|l| **l == "red").count();
+    assert!(red >= 1, "{lamps:?}");
+    let html = t
+        .http()
+        .get(t.url("/board"))
+        .send()
+        .await
+        .expect("page")
+        .text()
+        .await
+        .expect("html");
+    // The web board colours the same cards, in the same order.
+    let markup = html.split("<script").next().expect("markup");
+    let cards: Vec<&str> = markup
+        .split("<div class=\"card ")
+        .skip(1)
+        .filter_map(|s| s.split('"').next())
+        .collect();
+    assert_eq!(cards, lamps, "{html}");
+    let congestion: protocol::Congestion = t
+        .http()
+        .get(t.url("/api/v1/congestion"))
+        .send()
+        .await
+        .expect("congestion")
+        .json()
+        .await
+        .expect("json");
+    let lamp = congestion
+        .services
+        .iter()
+        .find(|s| s.service == "shomei")
+        .map(|s| s.lamp);
+    assert_eq!(lamp, Some(protocol::Lamp::Red));
+}

@@ -334,11 +334,12 @@ async fn the_congestion_page_shows_lamps_and_the_usual_wait_by_hour() {
     let busy = of("juminido");
     assert_eq!(busy.waiting, 8);
     assert_eq!(
-        busy.lamp, "red",
+        busy.lamp.as_str(),
+        "red",
         "8 waiting, no counter open: {:?}",
         busy.estimated_wait
     );
-    assert_eq!(of("kokuho").lamp, "blue");
+    assert_eq!(of("kokuho").lamp.as_str(), "blue");
     let shomei = of("shomei");
     assert_eq!(shomei.by_hour.len(), 1, "{:?}", shomei.by_hour);
     assert_eq!((shomei.by_hour[0].hour, shomei.by_hour[0].samples), (10, 2));

@@ -19,7 +19,7 @@
     $("calls").innerHTML = snap.recent_calls.slice(1).map((c) =>
       `<li><span class="n">${esc(c.number)}</span><span>${esc(ja(c.booth_label))}</span></li>`).join("");
     $("services").innerHTML = snap.services.map((w) => {
-      const lamp = w.estimated_wait.minutes < 15 ? "blue" : w.estimated_wait.minutes <= 30 ? "yellow" : "red";
+      const lamp = w.lamp; // decided by the server from the office's thresholds
       const wait = w.waiting === 0 ? T.no_wait : fmt(T.wait, { minutes: w.estimated_wait.minutes });
       return `<div class="card ${lamp}"><div class="name">${esc(T.names[w.service] || w.service)}</div>` +
         `<div class="count">${esc(fmt(T.waiting, { count: w.waiting }))}</div><div>${esc(wait)}</div></div>`;
