@@ -150,7 +150,10 @@ impl BoardModel {
                     redraw: true,
                 }
             }
-            EventKind::TicketDone | EventKind::TicketNoShow | EventKind::TicketTransferred => {
+            EventKind::TicketDone
+            | EventKind::TicketNoShow
+            | EventKind::TicketTransferred
+            | EventKind::TicketExpired => {
                 if let Some(booth) = &d.booth {
                     self.set_booth(booth, None, Some(None));
                 }

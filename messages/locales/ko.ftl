@@ -71,6 +71,7 @@ status-serving = 창구에서 안내 중입니다
 status-done = 업무가 끝났습니다. 감사합니다
 status-no-show = 번호를 호출했지만 오시지 않았습니다
 status-cancelled = 취소된 번호표입니다
+status-expired = 이 번호표의 접수일이 끝나 더 이상 사용할 수 없습니다. 번호표를 새로 받아 주십시오.
 status-place = 장소
 status-unknown = 이 번호표를 찾을 수 없습니다
 status-live = 이 페이지는 자동으로 갱신됩니다

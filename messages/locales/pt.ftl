@@ -82,6 +82,7 @@ status-serving = Em atendimento
 status-done = Atendimento concluído. Agradecemos a sua visita
 status-no-show = Chamamos sua senha, mas você não estava presente
 status-cancelled = Esta senha foi cancelada
+status-expired = O dia desta senha terminou e ela não pode mais ser usada. Por favor, retire uma nova senha.
 status-place = Local
 status-unknown = Não encontramos esta senha
 status-live = Esta página se atualiza sozinha

@@ -69,6 +69,7 @@ status-serving = Đang phục vụ quý vị
 status-done = Thủ tục đã hoàn tất. Xin cảm ơn quý vị
 status-no-show = Chúng tôi đã gọi số nhưng quý vị không có mặt
 status-cancelled = Phiếu số này đã bị hủy
+status-expired = Ngày tiếp nhận của phiếu số này đã kết thúc nên không thể dùng được nữa. Vui lòng lấy phiếu số mới.
 status-place = Địa điểm
 status-unknown = Không tìm thấy phiếu số này
 status-live = Trang này tự động cập nhật

@@ -72,6 +72,7 @@ status-serving = 正在为您办理
 status-done = 手续已办理完毕。谢谢您
 status-no-show = 已叫过您的号码，但您当时不在
 status-cancelled = 此号码单已取消
+status-expired = 此号码票的受理日已结束，不能再使用。请重新取号。
 status-place = 地点
 status-unknown = 找不到此号码单
 status-live = 本页面会自动更新

@@ -8,10 +8,13 @@ use serde::{Deserialize, Serialize};
 macro_rules! error_codes {
     ($($variant:ident = $code:literal,)*) => {
         /// A stable machine-readable error code (`{"error":{"code":…}}`).
+        /// (`rename_all` rather than a rename per variant: utoipa does not
+        /// see renames made inside a macro; a test checks both agree.)
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
         #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+        #[serde(rename_all = "snake_case")]
         pub enum ErrorCode {
-            $(#[serde(rename = $code)] $variant,)*
+            $($variant,)*
         }
 
         impl ErrorCode {

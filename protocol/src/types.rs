@@ -307,9 +307,27 @@ pub enum TicketState {
     Done,
     NoShow,
     Cancelled,
+    /// Still unfinished when its day closed (the numbers restart at
+    /// midnight): no longer in any queue.
+    Expired,
 }
 
 impl TicketState {
+    pub const ALL: [TicketState; 7] = [
+        TicketState::Waiting,
+        TicketState::Called,
+        TicketState::Serving,
+        TicketState::Done,
+        TicketState::NoShow,
+        TicketState::Cancelled,
+        TicketState::Expired,
+    ];
+
+    /// The state an `as_str` string names.
+    pub fn parse(s: &str) -> Option<TicketState> {
+        TicketState::ALL.into_iter().find(|t| t.as_str() == s)
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             TicketState::Waiting => "waiting",
@@ -318,15 +336,17 @@ impl TicketState {
             TicketState::Done => "done",
             TicketState::NoShow => "no_show",
             TicketState::Cancelled => "cancelled",
+            TicketState::Expired => "expired",
         }
     }
 
-    /// Done, no-show and cancelled tickets take no further part in the queue
-    /// (a no-show can still be re-activated by staff).
+    /// Done, no-show, cancelled and expired tickets take no further part
+    /// in the queue (a no-show can still be re-activated by staff, the
+    /// same day).
     pub fn is_final(self) -> bool {
         matches!(
             self,
-            TicketState::Done | TicketState::NoShow | TicketState::Cancelled
+            TicketState::Done | TicketState::NoShow | TicketState::Cancelled | TicketState::Expired
         )
     }
 }
@@ -584,6 +604,9 @@ pub enum EventKind {
     TicketReactivated,
     #[serde(rename = "ticket.transferred")]
     TicketTransferred,
+    /// Unfinished at the close of its day.
+    #[serde(rename = "ticket.expired")]
+    TicketExpired,
     #[serde(rename = "booth.changed")]
     BoothChanged,
     #[serde(rename = "reservation.changed")]
@@ -591,7 +614,7 @@ pub enum EventKind {
 }
 
 impl EventKind {
-    pub const ALL: [EventKind; 10] = [
+    pub const ALL: [EventKind; 11] = [
         EventKind::TicketIssued,
         EventKind::TicketCalled,
         EventKind::TicketRecalled,
@@ -600,6 +623,7 @@ impl EventKind {
         EventKind::TicketNoShow,
         EventKind::TicketReactivated,
         EventKind::TicketTransferred,
+        EventKind::TicketExpired,
         EventKind::BoothChanged,
         EventKind::ReservationChanged,
     ];
@@ -614,6 +638,7 @@ impl EventKind {
             EventKind::TicketNoShow => "ticket.no_show",
             EventKind::TicketReactivated => "ticket.reactivated",
             EventKind::TicketTransferred => "ticket.transferred",
+            EventKind::TicketExpired => "ticket.expired",
             EventKind::BoothChanged => "booth.changed",
             EventKind::ReservationChanged => "reservation.changed",
         }
@@ -729,6 +754,8 @@ pub struct ServiceStats {
     pub served: u32,
     /// Tickets marked absent while at this procedure.
     pub no_shows: u32,
+    /// Tickets still unfinished when the day closed.
+    pub expired: u32,
     pub wait_avg: Option<f64>,
     pub wait_p90: Option<f64>,
     pub service_avg: Option<f64>,

@@ -46,14 +46,22 @@ pub use mail::PurgeSummary;
 #[derive(Debug, Clone)]
 pub enum Actor {
     Visitor,
-    Device { id: i64, name: String },
-    Staff { username: String },
+    /// The server itself (closing the day).
+    System,
+    Device {
+        id: i64,
+        name: String,
+    },
+    Staff {
+        username: String,
+    },
 }
 
 impl Actor {
     fn audit(&self) -> String {
         match self {
             Actor::Visitor => "visitor".into(),
+            Actor::System => "system".into(),
             Actor::Device { id, name } => format!("device:{id}:{name}"),
             Actor::Staff { username } => format!("staff:{username}"),
         }
@@ -114,7 +122,7 @@ impl App {
             .map(|r| (r.ticket_id, r))
             .collect();
         let sec = &office.security;
-        Ok(App {
+        let app = App {
             login_limiter: Limiter::new(
                 sec.login_failures,
                 Duration::minutes(sec.login_window_minutes),
@@ -127,15 +135,50 @@ impl App {
             store,
             hub,
             clock,
-        })
+        };
+        // Days that closed while the server was down are closed now.
+        if let Err(e) = app.close_days_before(day, now).await {
+            tracing::error!(error = %e, "closing earlier days failed");
+        }
+        Ok(app)
     }
 
     /// The floor, rolled over to today, and the time of this operation.
     async fn lock(&self) -> (MutexGuard<'_, Floor>, DateTime<Utc>) {
         let mut floor = self.floor.lock().await;
         let now = self.clock.now();
-        floor.roll_to(booking::local_day(&self.office, now));
+        let today = booking::local_day(&self.office, now);
+        if floor.day != today {
+            // The day closed: what was left unfinished ends as expired
+            // before the numbers restart. Should storage fail here, the
+            // next start-up closes those days again.
+            if let Err(e) = self.close_days_before(today, now).await {
+                tracing::error!(error = %e, "closing the day failed");
+            }
+            floor.roll_to(today);
+        }
         (floor, now)
+    }
+
+    /// Ends every ticket of an earlier day that is still unfinished as
+    /// `expired`, in one transaction, and publishes their events.
+    async fn close_days_before(&self, today: NaiveDate, now: DateTime<Utc>) -> Result<usize> {
+        let stale = self.store.unfinished_before(today).await?;
+        if stale.is_empty() {
+            return Ok(0);
+        }
+        let outcome = crate::engine::expire_unfinished(&stale, now);
+        let mut tx = self.store.begin().await?;
+        let events = Store::save_outcome(&mut tx, &outcome, &Actor::System.audit(), now).await?;
+        tx.commit()
+            .await
+            .map_err(crate::storage::StoreError::from)?;
+        self.hub.publish(&events);
+        tracing::info!(
+            tickets = stale.len(),
+            "closed the day: unfinished tickets expired"
+        );
+        Ok(stale.len())
     }
 
     /// Stores an outcome, then applies and publishes it (lock held).

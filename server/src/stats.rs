@@ -68,6 +68,10 @@ pub fn day_stats(
                     .iter()
                     .filter(|t| t.state == TicketState::NoShow && t.current_service() == id)
                     .count() as u32,
+                expired: tickets
+                    .iter()
+                    .filter(|t| t.state == TicketState::Expired && t.current_service() == id)
+                    .count() as u32,
                 wait_avg: round1(mean(&waits)),
                 wait_p90: round1(p90(&waits)),
                 service_avg: round1(mean(&served)),

@@ -138,6 +138,24 @@ pub struct Floor {
     service_minutes: BTreeMap<String, Ewma>,
 }
 
+/// Ends every unfinished ticket among `tickets` as expired at `now`.
+pub fn expire_unfinished<'a>(
+    tickets: impl IntoIterator<Item = &'a Ticket>,
+    now: DateTime<Utc>,
+) -> Outcome {
+    let mut out = Outcome::default();
+    for t in tickets.into_iter().filter(|t| !t.state.is_final()) {
+        let mut t = t.clone();
+        t.state = TicketState::Expired;
+        t.booth = None;
+        t.done_at = Some(now);
+        out.events
+            .push((EventKind::TicketExpired, ticket_event(&t)));
+        out.tickets.push(t);
+    }
+    out
+}
+
 fn ticket_event(t: &Ticket) -> EventData {
     EventData {
         ticket_id: Some(t.id),
@@ -237,6 +255,13 @@ impl Floor {
             }
         }
         floor
+    }
+
+    /// Closes the floor's day: every ticket still unfinished ends as
+    /// `expired` (an event each), so nothing from yesterday waits for
+    /// ever beside today's restarted numbers.
+    pub fn close_day(&self, now: DateTime<Utc>) -> Outcome {
+        expire_unfinished(self.tickets.values(), now)
     }
 
     /// Starts a new service day: numbering restarts, booths keep their state

@@ -111,6 +111,33 @@ fn walk_ins_are_refused_for_reservation_only_services() {
 }
 
 #[test]
+fn closing_the_day_expires_exactly_the_unfinished_tickets() {
+    let mut f = floor();
+    open(&mut f, "1");
+    let served = run(&mut f, |f| f.issue(walk_in(&["a"], false), t0()));
+    let waiting = run(&mut f, |f| f.issue(walk_in(&["b"], false), t0()));
+    let called = run(&mut f, |f| f.issue(walk_in(&["a"], false), t0()));
+    assert_eq!(call_next(&mut f, "1", t0()).map(|t| t.id), Some(served.id));
+    run(&mut f, |f| f.start(served.id, t0()));
+    run(&mut f, |f| f.complete(served.id, t0()));
+    let second = call_next(&mut f, "1", t0()).expect("a second call");
+    assert_eq!(second.state, TicketState::Called);
+    let midnight = t0() + Duration::hours(15);
+    let out = f.close_day(midnight);
+    let ids: Vec<TicketId> = out.tickets.iter().map(|t| t.id).collect();
+    assert_eq!(ids, [waiting.id, called.id]);
+    assert!(out.tickets.iter().all(|t| t.state == TicketState::Expired
+        && t.booth.is_none()
+        && t.done_at == Some(midnight)));
+    assert_eq!(
+        out.events.iter().map(|(k, _)| *k).collect::<Vec<_>>(),
+        [EventKind::TicketExpired, EventKind::TicketExpired]
+    );
+    f.apply(&out);
+    assert!(f.close_day(midnight).tickets.is_empty(), "closed once");
+}
+
+#[test]
 fn numbering_restarts_on_a_new_day() {
     let mut f = floor();
     run(&mut f, |f| f.issue(walk_in(&["a"], false), t0()));

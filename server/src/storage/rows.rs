@@ -12,15 +12,7 @@ pub(crate) fn booth_state(s: &str) -> Result<BoothState, StoreError> {
 }
 
 pub(crate) fn ticket_state(s: &str) -> Result<TicketState, StoreError> {
-    Ok(match s {
-        "waiting" => TicketState::Waiting,
-        "called" => TicketState::Called,
-        "serving" => TicketState::Serving,
-        "done" => TicketState::Done,
-        "no_show" => TicketState::NoShow,
-        "cancelled" => TicketState::Cancelled,
-        other => return Err(StoreError::Corrupt(format!("ticket state {other:?}"))),
-    })
+    TicketState::parse(s).ok_or_else(|| StoreError::Corrupt(format!("ticket state {s:?}")))
 }
 
 fn opt_ts(row: &SqliteRow, col: &str) -> Result<Option<chrono::DateTime<chrono::Utc>>, StoreError> {

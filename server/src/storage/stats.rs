@@ -7,6 +7,23 @@ use super::{Store, StoreError, parse_ts, rows};
 use crate::stats::StepRecord;
 
 impl Store {
+    /// Tickets of days before `day` that never finished (the server was
+    /// down, or idle, when their day closed).
+    pub async fn unfinished_before(
+        &self,
+        day: NaiveDate,
+    ) -> Result<Vec<crate::engine::Ticket>, StoreError> {
+        sqlx::query(
+            "SELECT * FROM tickets WHERE day < ? AND state IN ('waiting', 'called', 'serving') ORDER BY id",
+        )
+        .bind(day.to_string())
+        .fetch_all(&self.pool)
+        .await?
+        .iter()
+        .map(rows::ticket_from_row)
+        .collect()
+    }
+
     pub async fn tickets_of_day(
         &self,
         day: NaiveDate,

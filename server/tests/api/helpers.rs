@@ -53,6 +53,11 @@ pub async fn spawn_app() -> TestApp {
 
 /// Starts a server; `data` reuses a directory (restart), else a fresh one.
 pub async fn spawn_with(office: Office, clock: &str, data: Option<&Path>) -> TestApp {
+    spawn_clocked(office, Clock::starting_at(at(clock)), data).await
+}
+
+/// As `spawn_with`, with any clock (one that runs on past midnight).
+pub async fn spawn_clocked(office: Office, clock: Clock, data: Option<&Path>) -> TestApp {
     let (dir, path) = match data {
         Some(p) => (None, p.to_path_buf()),
         None => {
@@ -65,7 +70,7 @@ pub async fn spawn_with(office: Office, clock: &str, data: Option<&Path>) -> Tes
         office,
         path.clone(),
         "127.0.0.1:0".parse().expect("addr"),
-        Clock::starting_at(at(clock)),
+        clock,
     )
     .await
     .expect("server builds");

@@ -9,6 +9,7 @@ mod auth;
 mod bad_input;
 mod browser;
 mod cli;
+mod closing;
 mod concurrency;
 mod console;
 mod durability;

@@ -63,10 +63,11 @@ fn service_name(app: &App, id: &str, lang: &str) -> String {
         .unwrap_or_else(|| id.to_string())
 }
 
-const COLUMNS: [&str; 8] = [
+const COLUMNS: [&str; 9] = [
     "stats-tickets",
     "stats-served",
     "stats-no-shows",
+    "stats-expired",
     "stats-wait-avg",
     "stats-wait-p90",
     "stats-service-avg",
@@ -102,19 +103,20 @@ fn page_body(
     }
     body.push_str(&format!(
         r#"<section class="card"><table id="stats-table"><thead><tr><th scope="col">{}</th>"#,
-        t(COLUMNS[7])
+        t(COLUMNS[8])
     ));
-    for col in &COLUMNS[..7] {
+    for col in &COLUMNS[..8] {
         body.push_str(&format!(r#"<th scope="col">{}</th>"#, t(col)));
     }
     body.push_str("</tr></thead><tbody>");
     for s in &stats.services {
         body.push_str(&format!(
-            r#"<tr><th scope="row">{}</th><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>"#,
+            r#"<tr><th scope="row">{}</th><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>"#,
             esc(&service_name(app, &s.service, lang)),
             s.tickets,
             s.served,
             s.no_shows,
+            s.expired,
             minutes(s.wait_avg),
             minutes(s.wait_p90),
             minutes(s.service_avg),
@@ -202,8 +204,8 @@ fn csv_field(s: &str) -> String {
 pub fn csv(app: &App, lang: &str, stats: &DayStats) -> String {
     let c = catalogue();
     let mut out = String::from("\u{feff}");
-    let mut header = vec![c.text(lang, "stats-date"), c.text(lang, COLUMNS[7])];
-    header.extend(COLUMNS[..7].iter().map(|id| c.text(lang, id)));
+    let mut header = vec![c.text(lang, "stats-date"), c.text(lang, COLUMNS[8])];
+    header.extend(COLUMNS[..8].iter().map(|id| c.text(lang, id)));
     out.push_str(
         &header
             .iter()
@@ -224,6 +226,7 @@ pub fn csv(app: &App, lang: &str, stats: &DayStats) -> String {
             s.tickets.to_string(),
             s.served.to_string(),
             s.no_shows.to_string(),
+            s.expired.to_string(),
             minutes(s.wait_avg),
             minutes(s.wait_p90),
             minutes(s.service_avg),

@@ -72,6 +72,7 @@ pub fn headline(c: &Catalogue, lang: &str, s: &TicketStatus) -> (String, String)
             c.marked(lang, "kiosk-ask-staff", &[]),
         ),
         TicketState::Cancelled => (c.marked(lang, "status-cancelled", &[]), String::new()),
+        TicketState::Expired => (c.marked(lang, "status-expired", &[]), String::new()),
     }
 }
 
@@ -96,6 +97,7 @@ fn status_texts(lang: &str) -> String {
         "status-done",
         "status-no-show",
         "status-cancelled",
+        "status-expired",
         "kiosk-ask-staff",
         "status-offline",
     ] {

@@ -28,6 +28,7 @@
       case "serving": head = T["status-serving"]; break;
       case "done": head = T["status-done"]; break;
       case "no_show": head = T["status-no-show"]; detail = T["kiosk-ask-staff"]; break;
+      case "expired": head = T["status-expired"]; break;
       default: head = T["status-cancelled"];
     }
     $("headline").textContent = head;
