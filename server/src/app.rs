@@ -21,24 +21,14 @@ use crate::engine::{
 };
 use crate::error::{Error, Result};
 use crate::hub::EventHub;
+use crate::input::{Contact, Language, NoteText, Reason};
 use crate::limiter::Limiter;
 use crate::storage::{NewReservation, ReservationRow, Store};
 use crate::{tokens, views};
 
 /// A visitor's language from a request: one of the catalogue's codes
 /// (`zh-CN` → `zh`), or 400 `invalid_language`.
-pub(crate) fn visitor_language(raw: Option<&str>) -> Result<Option<&'static str>> {
-    match raw {
-        None => Ok(None),
-        Some(tag) => messages::language::parse(tag).map(Some).ok_or_else(|| {
-            Error::invalid(
-                ErrorCode::InvalidLanguage,
-                format!("language: one of {}", messages::LANGUAGES.join(", ")),
-            )
-        }),
-    }
-}
-
+pub mod accounts;
 mod mail;
 pub use mail::PurgeSummary;
 
@@ -80,7 +70,8 @@ pub struct App {
     pub store: Store,
     pub hub: EventHub,
     pub clock: Clock,
-    pub login_limiter: Limiter,
+    /// Staff accounts, sessions and devices (HTTP and CLI alike).
+    pub accounts: accounts::Accounts,
     pub kiosk_limiter: Limiter,
     /// Wakes the outbox worker when a mail is queued.
     pub mail_wake: tokio::sync::Notify,
@@ -91,8 +82,6 @@ pub struct App {
         std::sync::Mutex<std::collections::HashMap<TicketId, crate::storage::Registration>>,
 }
 
-const MAX_NAME: usize = 100;
-const MAX_NOTE: usize = 2000;
 const MAX_ANSWERS_BYTES: usize = 16 * 1024;
 
 impl App {
@@ -123,10 +112,7 @@ impl App {
             .collect();
         let sec = &office.security;
         let app = App {
-            login_limiter: Limiter::new(
-                sec.login_failures,
-                Duration::minutes(sec.login_window_minutes),
-            ),
+            accounts: accounts::Accounts::new(store.clone(), clock.clone(), office.time_zone, sec),
             kiosk_limiter: Limiter::new(sec.kiosk_requests_per_minute, Duration::minutes(1)),
             floor: Mutex::new(floor),
             mail_wake: tokio::sync::Notify::new(),
@@ -241,7 +227,7 @@ impl App {
         device_id: i64,
         req: &CheckinRequest,
     ) -> Result<(bool, IssuedTicket)> {
-        let chosen = visitor_language(req.language.as_deref())?;
+        let chosen = Language::parse_optional(req.language.as_deref())?.map(Language::as_str);
         let token = match booking::parse_scanned_code(&req.code) {
             Some(ScannedCode::Reservation(t)) => t,
             Some(ScannedCode::TicketStatus) => {
@@ -391,7 +377,9 @@ impl App {
             status_token: tokens::new_token(),
             device_id: Some(device_id),
             idempotency_key: Some(key.to_string()),
-            language: visitor_language(req.language.as_deref())?.map(str::to_string),
+            language: Language::parse_optional(req.language.as_deref())?
+                .map(Language::as_str)
+                .map(str::to_string),
         };
         Ok((true, self.issue(&mut floor, ticket, device, now).await?))
     }
@@ -467,13 +455,7 @@ impl App {
         text: &str,
         now: DateTime<Utc>,
     ) -> Result<Note> {
-        let text = text.trim();
-        if text.is_empty() || text.chars().count() > MAX_NOTE {
-            return Err(Error::invalid(
-                ErrorCode::InvalidNote,
-                format!("a note needs 1–{MAX_NOTE} characters"),
-            ));
-        }
+        let text = NoteText::parse(text)?;
         let t = floor.ticket(id).ok_or(EngineError::UnknownTicket(id))?;
         Ok(Note {
             at: now,
@@ -871,8 +853,13 @@ impl App {
                 format!("no service {:?}", req.service),
             )
         })?;
-        validate_contact(req)?;
-        let language = visitor_language(req.language.as_deref())?;
+        let contact = Contact::parse(
+            req.name.as_deref(),
+            req.email.as_deref(),
+            req.phone.as_deref(),
+        )?;
+        check_answers_size(req)?;
+        let language = Language::parse_optional(req.language.as_deref())?.map(Language::as_str);
         let start = req.start.with_timezone(&Utc);
         let slot = booking::find_slot(&self.office, &service.id, start).ok_or_else(|| {
             Error::invalid(
@@ -939,9 +926,9 @@ impl App {
                 service: &service.id,
                 start: slot.start,
                 end: slot.end,
-                name: clean(&req.name),
-                email: clean(&req.email),
-                phone: clean(&req.phone),
+                name: contact.name.as_deref(),
+                email: contact.email.as_deref(),
+                phone: contact.phone.as_deref(),
                 answers: req.answers.as_ref(),
                 language,
             },
@@ -949,7 +936,7 @@ impl App {
         )
         .await?;
         let manage_url = format!("{}/r/{}", self.office.public_url, token);
-        if let Some(email) = clean(&req.email) {
+        if let Some(email) = contact.email.as_deref() {
             let to = (email, language.unwrap_or("ja"));
             let mail = self.booking_mail(id, to, service, &slot, &manage_url, now)?;
             Store::enqueue_mail(
@@ -968,7 +955,7 @@ impl App {
             now,
         )
         .await?;
-        if clean(&req.email).is_some() {
+        if contact.email.is_some() {
             self.mail_wake.notify_one();
         }
         Ok(ReservationCreated {
@@ -1080,12 +1067,12 @@ impl App {
         id: i64,
         reason: &str,
     ) -> Result<protocol::Reservation> {
-        let reason = check_reason(reason)?;
+        let reason = Reason::parse(reason)?;
         let (_guard, now) = self.lock().await;
         let mut r = self.booked(id).await?;
         let mut tx = self.store.begin().await?;
         Store::set_reservation_state(&mut tx, r.id, ReservationState::Cancelled, now).await?;
-        Store::set_change_reason(&mut tx, r.id, reason, &staff.author()).await?;
+        Store::set_change_reason(&mut tx, r.id, &reason, &staff.author()).await?;
         self.commit_reservation_change(
             tx,
             reservation_event(r.id, &r.service, r.start, ReservationState::Cancelled),
@@ -1106,7 +1093,7 @@ impl App {
         start: DateTime<Utc>,
         reason: &str,
     ) -> Result<protocol::Reservation> {
-        let reason = check_reason(reason)?;
+        let reason = Reason::parse(reason)?;
         let (_guard, now) = self.lock().await;
         let mut r = self.booked(id).await?;
         let slot = booking::find_slot(&self.office, &r.service, start).ok_or_else(|| {
@@ -1136,7 +1123,7 @@ impl App {
             ));
         }
         Store::move_reservation(&mut tx, r.id, slot.start, slot.end, now).await?;
-        Store::set_change_reason(&mut tx, r.id, reason, &staff.author()).await?;
+        Store::set_change_reason(&mut tx, r.id, &reason, &staff.author()).await?;
         self.commit_reservation_change(
             tx,
             reservation_event(r.id, &r.service, slot.start, ReservationState::Booked),
@@ -1201,76 +1188,8 @@ fn reservation_event(
     }
 }
 
-/// A staff reason: 1–500 characters, line breaks allowed.
-fn check_reason(reason: &str) -> Result<&str> {
-    let reason = reason.trim();
-    if reason.is_empty()
-        || reason.chars().count() > 500
-        || reason.chars().any(|c| c.is_control() && c != '\n')
-    {
-        return Err(Error::invalid(
-            ErrorCode::InvalidReason,
-            "a reason of 1–500 characters is needed",
-        ));
-    }
-    Ok(reason)
-}
-
-fn clean(s: &Option<String>) -> Option<&str> {
-    s.as_deref().map(str::trim).filter(|s| !s.is_empty())
-}
-
-/// A visitor's name: at most `MAX_NAME` characters, no control characters.
-pub fn valid_name(name: &str) -> bool {
-    name.chars().count() <= MAX_NAME && !name.chars().any(char::is_control)
-}
-
-/// An e-mail address of the usual shape (user@host.domain) that the mail
-/// library can also send to.
-pub fn valid_email(email: &str) -> bool {
-    email.len() <= 254
-        && email.parse::<lettre::Address>().is_ok()
-        && !email.chars().any(|c| c.is_whitespace() || c.is_control())
-        && email.split_once('@').is_some_and(|(user, host)| {
-            !user.is_empty() && host.contains('.') && !host.starts_with('.') && !host.ends_with('.')
-        })
-}
-
-/// A phone number: 6–15 digits, with `+ - ( )` or spaces.
-pub fn valid_phone(phone: &str) -> bool {
-    let digits = phone.chars().filter(char::is_ascii_digit).count();
-    phone.len() <= 30
-        && (6..=15).contains(&digits)
-        && phone
-            .chars()
-            .all(|c| c.is_ascii_digit() || " +-()".contains(c))
-}
-
-fn validate_contact(req: &CreateReservation) -> Result<()> {
-    if let Some(name) = clean(&req.name)
-        && !valid_name(name)
-    {
-        return Err(Error::invalid(
-            ErrorCode::InvalidName,
-            format!("name: at most {MAX_NAME} characters, no control characters"),
-        ));
-    }
-    if let Some(email) = clean(&req.email)
-        && !valid_email(email)
-    {
-        return Err(Error::invalid(
-            ErrorCode::InvalidEmail,
-            "email is not a valid address",
-        ));
-    }
-    if let Some(phone) = clean(&req.phone)
-        && !valid_phone(phone)
-    {
-        return Err(Error::invalid(
-            ErrorCode::InvalidPhone,
-            "phone: 6–15 digits, with + - ( ) or spaces",
-        ));
-    }
+/// The answers of a booking are kept whole, up to a size.
+fn check_answers_size(req: &CreateReservation) -> Result<()> {
     if let Some(answers) = &req.answers {
         let size = serde_json::to_string(answers)
             .map(|s| s.len())

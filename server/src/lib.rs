@@ -12,6 +12,7 @@ pub mod engine;
 pub mod error;
 pub mod http;
 pub mod hub;
+pub mod input;
 pub mod limiter;
 pub mod mail;
 pub mod qr;

@@ -6,11 +6,11 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use clap::{Parser, Subcommand, ValueEnum};
+use madoguchi_server::app::accounts::Accounts;
 use madoguchi_server::clock::Clock;
-use madoguchi_server::config::Office;
+use madoguchi_server::config::{Office, SecuritySettings};
 use madoguchi_server::startup::Server;
 use madoguchi_server::storage::Store;
-use madoguchi_server::{auth, tokens};
 
 #[derive(Parser)]
 #[command(
@@ -77,12 +77,20 @@ enum Command {
 
 #[derive(Subcommand)]
 enum UserCommand {
-    /// Add a staff user (or reset their password). The password is read
-    /// from MADOGUCHI_PASSWORD or, failing that, from the first line of stdin.
+    /// Add a staff user; a name already taken is refused (use `password`).
+    /// The password is read from MADOGUCHI_PASSWORD or, failing that, from
+    /// the first line of stdin.
     Add {
         username: String,
         #[arg(long, value_enum, default_value = "staff")]
         role: UserRole,
+        #[arg(long, env = "MADOGUCHI_DATA", default_value = "data")]
+        data: PathBuf,
+    },
+    /// Give a user a new password (read as for `add`), make them active
+    /// again and end their sessions.
+    Password {
+        username: String,
         #[arg(long, env = "MADOGUCHI_DATA", default_value = "data")]
         data: PathBuf,
     },
@@ -143,6 +151,30 @@ fn load_office(config: Option<&Path>) -> anyhow::Result<Office> {
 async fn open_store(data: &Path) -> anyhow::Result<Store> {
     std::fs::create_dir_all(data).with_context(|| format!("creating {}", data.display()))?;
     Ok(Store::open(data).await?)
+}
+
+/// Accounts and devices through the same rules as the admin API.
+async fn accounts(data: &Path) -> anyhow::Result<Accounts> {
+    let store = open_store(data).await?;
+    // The CLI opens no sessions: the time zone and limits are not used.
+    Ok(Accounts::new(
+        store,
+        Clock::system(),
+        chrono_tz::UTC,
+        &SecuritySettings::default(),
+    ))
+}
+
+/// The password for `user add` / `user password`.
+fn read_password() -> anyhow::Result<String> {
+    match std::env::var("MADOGUCHI_PASSWORD") {
+        Ok(p) => Ok(p),
+        Err(_) => {
+            let mut line = String::new();
+            std::io::stdin().read_line(&mut line)?;
+            Ok(line.trim_end_matches(['\r', '\n']).to_string())
+        }
+    }
 }
 
 async fn shutdown_signal() {
@@ -222,71 +254,77 @@ async fn main() -> anyhow::Result<()> {
                     data,
                 },
         } => {
-            let username = auth::check_username(&username)
-                .map_err(|e| anyhow::anyhow!(e))?
-                .to_string();
-            let password = match std::env::var("MADOGUCHI_PASSWORD") {
-                Ok(p) => p,
-                Err(_) => {
-                    let mut line = String::new();
-                    std::io::stdin().read_line(&mut line)?;
-                    line.trim_end_matches(['\r', '\n']).to_string()
-                }
-            };
-            auth::check_password(&password).map_err(|e| anyhow::anyhow!(e))?;
-            let hash =
-                auth::hash_password(&password).map_err(|e| anyhow::anyhow!("hashing: {e}"))?;
-            let store = open_store(&data).await?;
             let role = match role {
                 UserRole::Staff => "staff",
                 UserRole::Admin => "admin",
             };
-            store
-                .add_user(&username, &hash, role, chrono::Utc::now())
-                .await?;
-            println!("user {username} ({role}) saved");
+            let user = accounts(&data)
+                .await?
+                .add_user(&username, &read_password()?, role)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e} ({})", e.code()))?;
+            println!("user {} ({}) added", user.username, user.role);
+        }
+        Command::User {
+            command: UserCommand::Password { username, data },
+        } => {
+            accounts(&data)
+                .await?
+                .reset_password(&username, &read_password()?)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e} ({})", e.code()))?;
+            println!("user {username}: new password saved, sessions ended");
         }
         Command::Device {
             command: DeviceCommand::Add { name, role, data },
         } => {
-            let store = open_store(&data).await?;
-            let token = tokens::new_token();
             let role = match role {
                 DeviceRole::Kiosk => "kiosk",
                 DeviceRole::Board => "board",
             };
-            let id = store
-                .add_device(&name, role, &tokens::hash(&token), chrono::Utc::now())
-                .await?;
-            eprintln!("device {id} {name:?} ({role}) added; its token is shown only now:");
-            println!("{token}");
+            let created = accounts(&data)
+                .await?
+                .add_device(&name, role)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e} ({})", e.code()))?;
+            let d = &created.device;
+            eprintln!(
+                "device {} {:?} ({}) added; its token is shown only now:",
+                d.id, d.name, d.role
+            );
+            println!("{}", created.token);
         }
         Command::User {
             command: UserCommand::Deactivate { username, data },
         } => {
-            let store = open_store(&data).await?;
-            anyhow::ensure!(
-                store.deactivate_user(&username).await?,
-                "no user {username:?}"
-            );
+            accounts(&data)
+                .await?
+                .deactivate_user(None, &username)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e} ({})", e.code()))?;
             println!("user {username} deactivated");
         }
         Command::Device {
             command: DeviceCommand::List { data },
         } => {
-            let store = open_store(&data).await?;
-            for (id, name, role, active) in store.devices().await? {
+            for d in accounts(&data).await?.devices().await? {
                 println!(
-                    "{id}\t{role}\t{}\t{name}",
-                    if active { "active" } else { "revoked" }
+                    "{}\t{}\t{}\t{}",
+                    d.id,
+                    d.role,
+                    if d.active { "active" } else { "revoked" },
+                    d.name
                 );
             }
         }
         Command::Device {
             command: DeviceCommand::Revoke { id, data },
         } => {
-            let store = open_store(&data).await?;
-            anyhow::ensure!(store.revoke_device(id).await?, "no device {id}");
+            accounts(&data)
+                .await?
+                .revoke_device(id)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e} ({})", e.code()))?;
             println!("device {id} revoked");
         }
         Command::CheckConfig { file } => {

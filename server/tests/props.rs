@@ -118,11 +118,13 @@ proptest! {
     /// library can send to.
     #[test]
     fn contact_rules_never_panic(s in "\\PC{0,300}") {
-        let _ = madoguchi_server::app::valid_name(&s);
-        let _ = madoguchi_server::app::valid_phone(&s);
-        if madoguchi_server::app::valid_email(&s) {
-            prop_assert!(s.parse::<lettre::Address>().is_ok());
+        use madoguchi_server::input::{Email, Phone, VisitorName};
+        let _ = VisitorName::parse(&s);
+        let _ = Phone::parse(&s);
+        if let Ok(email) = Email::parse(&s) {
+            prop_assert!(email.parse::<lettre::Address>().is_ok());
         }
+        let _ = madoguchi_server::input::Contact::parse_form(&s, &s, &s);
     }
 }
 

@@ -6,12 +6,13 @@
 use chrono::{DateTime, Duration, Utc};
 use protocol::{ErrorCode, NotifyAccepted, NotifyRequest, TicketState, localized};
 
-use super::{App, valid_email};
+use super::App;
 use crate::booking::{self, SlotTime};
 use crate::config::ServiceConfig;
 use crate::config::mail::MAX_NOTIFY_AHEAD;
 use crate::engine::Floor;
 use crate::error::{Error, Result};
+use crate::input::{Email, Language};
 use crate::mail::compose::{self, Booking, Turn};
 use crate::mail::notify::{self, Due};
 use crate::mail::{MailError, Outgoing};
@@ -69,13 +70,7 @@ impl App {
         status_token: &str,
         req: &NotifyRequest,
     ) -> Result<NotifyAccepted> {
-        let email = req.email.trim();
-        if !valid_email(email) {
-            return Err(Error::invalid(
-                ErrorCode::InvalidEmail,
-                "email is not a valid address",
-            ));
-        }
+        let email = Email::parse(&req.email)?;
         let ahead = req.ahead.unwrap_or(self.office.mail.notify_ahead);
         if !(1..=MAX_NOTIFY_AHEAD).contains(&ahead) {
             return Err(Error::invalid(
@@ -83,7 +78,7 @@ impl App {
                 format!("ahead: 1–{MAX_NOTIFY_AHEAD} people"),
             ));
         }
-        let lang = super::visitor_language(req.lang.as_deref())?.unwrap_or("ja");
+        let lang = Language::parse_optional(req.lang.as_deref())?.map_or("ja", Language::as_str);
         let unknown =
             || Error::not_found(ErrorCode::UnknownTicket, "no ticket has this status code");
         if !tokens::looks_like_token(status_token) {

@@ -11,26 +11,13 @@ use axum::response::{IntoResponse, Response};
 use protocol::{ErrorCode, LoginRequest, SessionInfo};
 
 use super::extract::ApiJson;
+use crate::app::accounts::{Device, Principal};
 use crate::app::{Actor, App};
 use crate::error::Error;
-use crate::tokens;
+use crate::input::{DeviceRole, StaffRole};
 
 pub const SESSION_COOKIE: &str = "madoguchi_session";
 pub const CSRF_HEADER: &str = "x-csrf-token";
-
-enum Principal {
-    Staff {
-        username: String,
-        role: String,
-        csrf: String,
-        via_cookie: bool,
-    },
-    Device {
-        id: i64,
-        name: String,
-        role: String,
-    },
-}
 
 fn bearer(headers: &HeaderMap) -> Option<&str> {
     headers
@@ -50,7 +37,9 @@ fn cookie(headers: &HeaderMap) -> Option<&str> {
         .find_map(|kv| kv.trim().strip_prefix(SESSION_COOKIE)?.strip_prefix('='))
 }
 
-async fn principal(parts: &Parts, app: &App) -> Result<Principal, Error> {
+/// The principal behind a request: a bearer token (staff or device), or
+/// the session cookie (staff only), and whether it came by cookie.
+async fn principal(parts: &Parts, app: &App) -> Result<(Principal, bool), Error> {
     let (token, via_cookie) = match (bearer(&parts.headers), cookie(&parts.headers)) {
         (Some(t), _) => (t, false),
         (None, Some(c)) => (c, true),
@@ -61,34 +50,19 @@ async fn principal(parts: &Parts, app: &App) -> Result<Principal, Error> {
             ));
         }
     };
-    let invalid =
-        || Error::unauthorized(ErrorCode::InvalidToken, "the token is unknown or expired");
-    if !tokens::looks_like_token(token) {
-        return Err(invalid());
+    match app.accounts.principal(token, !via_cookie).await? {
+        Some(p) => Ok((p, via_cookie)),
+        None => Err(Error::unauthorized(
+            ErrorCode::InvalidToken,
+            "the token is unknown or expired",
+        )),
     }
-    let hash = tokens::hash(token);
-    if let Some(s) = app.store.session(&hash, app.clock.now()).await? {
-        return Ok(Principal::Staff {
-            username: s.username,
-            role: s.role,
-            csrf: s.csrf_token,
-            via_cookie,
-        });
-    }
-    if !via_cookie && let Some(d) = app.store.device(&hash).await? {
-        return Ok(Principal::Device {
-            id: d.id,
-            name: d.name,
-            role: d.role,
-        });
-    }
-    Err(invalid())
 }
 
 /// A logged-in staff member (roles `staff` and `admin`).
 pub struct Staff {
     pub username: String,
-    pub role: String,
+    pub role: StaffRole,
 }
 
 impl Staff {
@@ -104,25 +78,23 @@ impl FromRequestParts<Arc<App>> for Staff {
 
     async fn from_request_parts(parts: &mut Parts, app: &Arc<App>) -> Result<Self, Error> {
         match principal(parts, app).await? {
-            Principal::Staff {
-                username,
-                role,
-                csrf,
-                via_cookie,
-            } => {
+            (Principal::Staff(s), via_cookie) => {
                 let safe = matches!(parts.method, Method::GET | Method::HEAD);
                 if via_cookie && !safe {
                     let sent = parts.headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok());
-                    if sent != Some(csrf.as_str()) {
+                    if sent != Some(s.csrf.as_str()) {
                         return Err(Error::forbidden(
                             ErrorCode::CsrfFailed,
                             "missing or wrong X-CSRF-Token header",
                         ));
                     }
                 }
-                Ok(Staff { username, role })
+                Ok(Staff {
+                    username: s.username,
+                    role: s.role,
+                })
             }
-            Principal::Device { .. } => Err(Error::forbidden(
+            (Principal::Device(_), _) => Err(Error::forbidden(
                 ErrorCode::Forbidden,
                 "this route is for staff only",
             )),
@@ -138,7 +110,7 @@ impl FromRequestParts<Arc<App>> for Admin {
 
     async fn from_request_parts(parts: &mut Parts, app: &Arc<App>) -> Result<Self, Error> {
         let staff = Staff::from_request_parts(parts, app).await?;
-        if staff.role == "admin" {
+        if staff.role == StaffRole::Admin {
             Ok(Admin(staff))
         } else {
             Err(Error::forbidden(
@@ -169,7 +141,14 @@ impl FromRequestParts<Arc<App>> for Kiosk {
 
     async fn from_request_parts(parts: &mut Parts, app: &Arc<App>) -> Result<Self, Error> {
         match principal(parts, app).await? {
-            Principal::Device { id, name, role } if role == "kiosk" => {
+            (
+                Principal::Device(Device {
+                    id,
+                    name,
+                    role: DeviceRole::Kiosk,
+                }),
+                _,
+            ) => {
                 if let Some(wait) = app
                     .kiosk_limiter
                     .hit(&format!("device:{id}"), app.clock.now())
@@ -206,25 +185,18 @@ pub fn session_cookie(app: &App, token: &str, max_age: i64) -> String {
 /// The staff session behind a web page (cookie only).
 pub struct PageSession {
     pub username: String,
-    pub role: String,
+    pub role: StaffRole,
     pub csrf: String,
     pub token: String,
 }
 
 pub async fn page_session(headers: &HeaderMap, app: &App) -> Option<PageSession> {
     let token = cookie(headers)?;
-    if !tokens::looks_like_token(token) {
-        return None;
-    }
-    let s = app
-        .store
-        .session(&tokens::hash(token), app.clock.now())
-        .await
-        .ok()??;
+    let s = app.accounts.session(token).await.ok()??;
     Some(PageSession {
         username: s.username,
         role: s.role,
-        csrf: s.csrf_token,
+        csrf: s.csrf,
         token: token.to_string(),
     })
 }
@@ -237,69 +209,17 @@ pub async fn login(
     ConnectInfo(peer): ConnectInfo<std::net::SocketAddr>,
     ApiJson(req): ApiJson<LoginRequest>,
 ) -> Result<Response, Error> {
-    let now = app.clock.now();
-    let user_key = format!("user:{}", req.username.to_lowercase());
-    let ip_key = format!("ip:{}", peer.ip());
-    for key in [&user_key, &ip_key] {
-        if let Some(wait) = app.login_limiter.blocked(key, now) {
-            return Err(Error::RateLimited {
-                code: ErrorCode::TooManyAttempts,
-                message: "too many failed logins; try again later".into(),
-                retry_after_secs: wait,
-            });
-        }
-    }
-    if req.username.len() > 100 || req.password.len() > 1024 {
-        return Err(Error::invalid(
-            ErrorCode::InvalidBody,
-            "username or password too long",
-        ));
-    }
-    let user = app.store.user_by_name(&req.username).await?;
-    let password = req.password.clone();
-    let hash = user
-        .as_ref()
-        .filter(|u| u.active)
-        .map(|u| u.password_hash.clone());
-    // Verify even for unknown users so timing does not reveal names.
-    let ok = tokio::task::spawn_blocking(move || {
-        crate::auth::verify_password(&password, hash.as_deref())
-    })
-    .await
-    .unwrap_or(false);
-    let user = match (ok, user) {
-        (true, Some(u)) => u,
-        _ => {
-            app.login_limiter.hit(&user_key, now);
-            app.login_limiter.hit(&ip_key, now);
-            return Err(Error::unauthorized(
-                ErrorCode::InvalidCredentials,
-                "wrong user name or password",
-            ));
-        }
-    };
-    app.login_limiter.reset(&user_key);
-    let token = tokens::new_token();
-    let csrf = tokens::new_token();
-    let hours = app.office.security.session_hours;
-    let expires = now + chrono::Duration::hours(hours);
-    app.store
-        .add_session(&tokens::hash(&token), user.id, &csrf, expires, now)
+    let session = app
+        .accounts
+        .login(&req.username, &req.password, peer.ip())
         .await?;
-    let info = SessionInfo {
-        token: token.clone(),
-        csrf_token: csrf,
-        username: user.username,
-        role: user.role,
-        expires_at: crate::views::local(&app.office, expires),
-    };
     Ok((
         StatusCode::CREATED,
         [(
             header::SET_COOKIE,
-            session_cookie(&app, &token, hours * 3600),
+            session_cookie(&app, &session.info.token, session.max_age_secs),
         )],
-        axum::Json(info),
+        axum::Json(session.info),
     )
         .into_response())
 }
@@ -312,7 +232,7 @@ pub async fn logout(
     _staff: Staff,
 ) -> Result<Response, Error> {
     if let Some(t) = bearer(&parts).or_else(|| cookie(&parts)) {
-        app.store.delete_session(&tokens::hash(t)).await?;
+        app.accounts.logout(t).await?;
     }
     Ok((
         StatusCode::NO_CONTENT,

@@ -31,6 +31,7 @@ pub struct DeviceRow {
 }
 
 impl Store {
+    /// Adds a user; false (and nothing changed) when the name is taken.
     pub async fn add_user(
         &self,
         username: &str,
@@ -40,7 +41,7 @@ impl Store {
     ) -> Result<bool, StoreError> {
         let r = sqlx::query(
             "INSERT INTO users (username, password_hash, role, created_at) VALUES (?, ?, ?, ?)
-             ON CONFLICT (username) DO UPDATE SET password_hash = excluded.password_hash, role = excluded.role, active = 1",
+             ON CONFLICT (username) DO NOTHING",
         )
         .bind(username)
         .bind(password_hash)
@@ -48,6 +49,29 @@ impl Store {
         .bind(ts(now))
         .execute(&self.pool)
         .await?;
+        Ok(r.rows_affected() > 0)
+    }
+
+    /// A new password for an existing user, who is active again and
+    /// whose sessions end; false when there is no such user.
+    pub async fn set_password(
+        &self,
+        username: &str,
+        password_hash: &str,
+    ) -> Result<bool, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let r = sqlx::query("UPDATE users SET password_hash = ?, active = 1 WHERE username = ?")
+            .bind(password_hash)
+            .bind(username)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(
+            "DELETE FROM sessions WHERE user_id IN (SELECT id FROM users WHERE username = ?)",
+        )
+        .bind(username)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
         Ok(r.rows_affected() > 0)
     }
 

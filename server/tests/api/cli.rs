@@ -76,3 +76,71 @@ fn devices_are_listed_and_revoked() {
     assert!(run(&["device", "list"]).1.contains("revoked"));
     assert!(!run(&["device", "revoke", "99"]).0);
 }
+
+/// The CLI keeps the admin API's rules: a taken name is refused (it used
+/// to overwrite the user's password and role), a reset is its own
+/// command, and a device needs a proper name.
+#[tokio::test]
+async fn users_and_devices_follow_the_same_rules_as_the_admin_api() {
+    let dir = tempfile::tempdir().expect("dir");
+    let run = |args: &[&str], password: &str| {
+        let out = Command::new(BIN)
+            .args(args)
+            .arg("--data")
+            .arg(dir.path())
+            .env("MADOGUCHI_PASSWORD", password)
+            .output()
+            .expect("run");
+        (
+            out.status.success(),
+            String::from_utf8_lossy(&out.stdout).to_string(),
+            String::from_utf8_lossy(&out.stderr).to_string(),
+        )
+    };
+    let (ok, out, err) = run(
+        &["user", "add", "tanaka", "--role", "admin"],
+        "first password",
+    );
+    assert!(ok, "{err}");
+    assert_eq!(out.trim(), "user tanaka (admin) added");
+    let (ok, _, err) = run(&["user", "add", "tanaka"], "second password");
+    assert!(!ok);
+    assert!(err.contains("user_exists"), "{err}");
+    let (ok, _, err) = run(&["user", "add", "suzuki"], "short");
+    assert!(!ok && err.contains("invalid_password"), "{err}");
+    let (ok, _, err) = run(&["device", "add", "  ", "--role", "kiosk"], "");
+    assert!(!ok && err.contains("invalid_name"), "{err}");
+
+    // The first password still opens a session; then a reset replaces it.
+    let office = madoguchi_server::config::Office::demo();
+    let login = |password: &'static str| {
+        let data = dir.path().to_path_buf();
+        let office = office.clone();
+        async move {
+            let store = madoguchi_server::storage::Store::open(&data)
+                .await
+                .expect("store");
+            let accounts = madoguchi_server::app::accounts::Accounts::new(
+                store,
+                madoguchi_server::clock::Clock::system(),
+                office.time_zone,
+                &office.security,
+            );
+            accounts
+                .login("tanaka", password, [127, 0, 0, 1].into())
+                .await
+                .map(|s| s.info.role)
+                .map_err(|e| e.code())
+        }
+    };
+    assert_eq!(login("first password").await, Ok("admin".to_string()));
+    let (ok, _, err) = run(&["user", "password", "tanaka"], "second password");
+    assert!(ok, "{err}");
+    assert_eq!(
+        login("first password").await,
+        Err(protocol::ErrorCode::InvalidCredentials)
+    );
+    assert_eq!(login("second password").await, Ok("admin".to_string()));
+    let (ok, _, err) = run(&["user", "password", "nobody"], "a password");
+    assert!(!ok && err.contains("unknown_user"), "{err}");
+}

@@ -137,7 +137,7 @@ fn render(app: &App, s: Shell) -> String {
                 ("/staff/prep", "console-prep"),
                 ("/staff/stats", "console-stats"),
             ];
-            if sess.role == "admin" {
+            if sess.role == crate::input::StaffRole::Admin {
                 l.push(("/staff/admin", "console-admin"));
             }
             l.iter()

@@ -21,6 +21,7 @@ use serde::Deserialize;
 
 use super::{Refresh, catalogue, page};
 use crate::app::App;
+use crate::input::{Contact, ContactProblem};
 use crate::tokens::SubmitKey;
 use maud::{Markup, html};
 
@@ -278,20 +279,21 @@ type Errors = HashMap<String, String>;
 fn check(app: &App, svc: &crate::config::ServiceConfig, e: &Entry, lang: &str) -> Errors {
     let c = catalogue();
     let mut errors = Errors::new();
-    // The same rules as the booking API, with the reason next to the field.
-    if e.name.is_empty() {
-        errors.insert("name".into(), c.marked(lang, "book-err-name", &[]));
-    } else if !crate::app::valid_name(&e.name) {
-        errors.insert("name".into(), c.marked(lang, "book-err-name-long", &[]));
-    }
-    if e.phone.is_empty() && e.email.is_empty() {
-        errors.insert("phone".into(), c.marked(lang, "book-err-contact", &[]));
-    }
-    if !e.phone.is_empty() && !crate::app::valid_phone(&e.phone) {
-        errors.insert("phone".into(), c.marked(lang, "book-err-phone", &[]));
-    }
-    if !e.email.is_empty() && !crate::app::valid_email(&e.email) {
-        errors.insert("email".into(), c.marked(lang, "book-err-email", &[]));
+    // The API's contact rules and the form's own (name, a way to reach
+    // the visitor), both in `input::Contact`, each reason by its field.
+    if let Err(problems) = Contact::parse_form(&e.name, &e.email, &e.phone) {
+        for p in problems {
+            let id = match p {
+                ContactProblem::NameMissing => "book-err-name",
+                ContactProblem::Name => "book-err-name-long",
+                ContactProblem::NoWayToReach => "book-err-contact",
+                ContactProblem::Phone => "book-err-phone",
+                ContactProblem::Email => "book-err-email",
+            };
+            errors
+                .entry(p.field().to_string())
+                .or_insert_with(|| c.marked(lang, id, &[]));
+        }
     }
     if svc.questionnaire {
         for q in &app.office.questionnaire.questions {

@@ -1,0 +1,451 @@
+//! Input parsed once, at the edge, into types that cannot hold a bad
+//! value: a handler or the CLI parses, `App` and the store take the
+//! parsed type. Each rule lives here and nowhere else, with the error code
+//! the contract gives it. Pure: no I/O.
+
+use protocol::ErrorCode;
+
+use crate::error::{Error, Result};
+
+/// Longest visitor name, in characters.
+pub const MAX_NAME: usize = 100;
+/// Longest staff note, in characters.
+pub const MAX_NOTE: usize = 2000;
+/// Longest staff reason (cancelling, moving a booking), in characters.
+pub const MAX_REASON: usize = 500;
+
+/// A trimmed optional field: blank is absent.
+pub fn present(s: Option<&str>) -> Option<&str> {
+    s.map(str::trim).filter(|s| !s.is_empty())
+}
+
+macro_rules! text_type {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, PartialEq, Eq)]
+        pub struct $name(String);
+
+        impl $name {
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl std::ops::Deref for $name {
+            type Target = str;
+            fn deref(&self) -> &str {
+                &self.0
+            }
+        }
+    };
+}
+
+text_type!(
+    /// A visitor's name: at most `MAX_NAME` characters, no control characters.
+    VisitorName
+);
+text_type!(
+    /// An e-mail address of the usual shape (user@host.domain) that the
+    /// mail library can also send to.
+    Email
+);
+text_type!(
+    /// A phone number: 6–15 digits, with `+ - ( )` or spaces.
+    Phone
+);
+text_type!(
+    /// A staff reason: 1–`MAX_REASON` characters, line breaks allowed.
+    Reason
+);
+text_type!(
+    /// A staff note on a ticket: 1–`MAX_NOTE` characters.
+    NoteText
+);
+text_type!(
+    /// A staff user name: 1–100 characters without spaces.
+    Username
+);
+text_type!(
+    /// A kiosk or board name: 1–100 characters, no control characters.
+    DeviceName
+);
+
+impl VisitorName {
+    pub fn parse(s: &str) -> Result<VisitorName> {
+        let s = s.trim();
+        if s.is_empty() || s.chars().count() > MAX_NAME || s.chars().any(char::is_control) {
+            return Err(Error::invalid(
+                ErrorCode::InvalidName,
+                format!("name: 1–{MAX_NAME} characters, no control characters"),
+            ));
+        }
+        Ok(VisitorName(s.to_string()))
+    }
+}
+
+impl Email {
+    pub fn parse(s: &str) -> Result<Email> {
+        let s = s.trim();
+        let shaped = s.len() <= 254
+            && s.parse::<lettre::Address>().is_ok()
+            && !s.chars().any(|c| c.is_whitespace() || c.is_control())
+            && s.split_once('@').is_some_and(|(user, host)| {
+                !user.is_empty()
+                    && host.contains('.')
+                    && !host.starts_with('.')
+                    && !host.ends_with('.')
+            });
+        if !shaped {
+            return Err(Error::invalid(
+                ErrorCode::InvalidEmail,
+                "email is not a valid address",
+            ));
+        }
+        Ok(Email(s.to_string()))
+    }
+}
+
+impl Phone {
+    pub fn parse(s: &str) -> Result<Phone> {
+        let s = s.trim();
+        let digits = s.chars().filter(char::is_ascii_digit).count();
+        if s.len() > 30
+            || !(6..=15).contains(&digits)
+            || !s.chars().all(|c| c.is_ascii_digit() || " +-()".contains(c))
+        {
+            return Err(Error::invalid(
+                ErrorCode::InvalidPhone,
+                "phone: 6–15 digits, with + - ( ) or spaces",
+            ));
+        }
+        Ok(Phone(s.to_string()))
+    }
+}
+
+impl Reason {
+    pub fn parse(s: &str) -> Result<Reason> {
+        let s = s.trim();
+        if s.is_empty()
+            || s.chars().count() > MAX_REASON
+            || s.chars().any(|c| c.is_control() && c != '\n')
+        {
+            return Err(Error::invalid(
+                ErrorCode::InvalidReason,
+                format!("a reason of 1–{MAX_REASON} characters is needed"),
+            ));
+        }
+        Ok(Reason(s.to_string()))
+    }
+}
+
+impl NoteText {
+    pub fn parse(s: &str) -> Result<NoteText> {
+        let s = s.trim();
+        if s.is_empty() || s.chars().count() > MAX_NOTE {
+            return Err(Error::invalid(
+                ErrorCode::InvalidNote,
+                format!("a note needs 1–{MAX_NOTE} characters"),
+            ));
+        }
+        Ok(NoteText(s.to_string()))
+    }
+}
+
+impl Username {
+    pub fn parse(s: &str) -> Result<Username> {
+        let s = s.trim();
+        if s.is_empty() || s.len() > 100 || s.chars().any(|c| c.is_whitespace() || c.is_control()) {
+            return Err(Error::invalid(
+                ErrorCode::InvalidUsername,
+                "user names are 1–100 characters without spaces",
+            ));
+        }
+        Ok(Username(s.to_string()))
+    }
+}
+
+impl DeviceName {
+    pub fn parse(s: &str) -> Result<DeviceName> {
+        let s = s.trim();
+        if s.is_empty() || s.chars().count() > 100 || s.chars().any(char::is_control) {
+            return Err(Error::invalid(
+                ErrorCode::InvalidName,
+                "device names are 1–100 characters",
+            ));
+        }
+        Ok(DeviceName(s.to_string()))
+    }
+}
+
+/// A new password: 8–1024 characters. Not `Debug`-printable.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Password(String);
+
+impl Password {
+    pub fn parse(s: &str) -> Result<Password> {
+        if s.chars().count() < 8 || s.len() > 1024 {
+            return Err(Error::invalid(
+                ErrorCode::InvalidPassword,
+                "passwords need 8 to 1024 characters",
+            ));
+        }
+        Ok(Password(s.to_string()))
+    }
+
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Password {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Password(…)")
+    }
+}
+
+/// What a staff account may do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StaffRole {
+    Staff,
+    Admin,
+}
+
+impl StaffRole {
+    pub fn parse(s: &str) -> Result<StaffRole> {
+        match s {
+            "staff" => Ok(StaffRole::Staff),
+            "admin" => Ok(StaffRole::Admin),
+            _ => Err(Error::invalid(
+                ErrorCode::InvalidRole,
+                "role must be staff or admin",
+            )),
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StaffRole::Staff => "staff",
+            StaffRole::Admin => "admin",
+        }
+    }
+}
+
+/// What a device token is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DeviceRole {
+    Kiosk,
+    Board,
+}
+
+impl DeviceRole {
+    pub fn parse(s: &str) -> Result<DeviceRole> {
+        match s {
+            "kiosk" => Ok(DeviceRole::Kiosk),
+            "board" => Ok(DeviceRole::Board),
+            _ => Err(Error::invalid(
+                ErrorCode::InvalidRole,
+                "role must be kiosk or board",
+            )),
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DeviceRole::Kiosk => "kiosk",
+            DeviceRole::Board => "board",
+        }
+    }
+}
+
+/// A visitor language the catalogue has (any of `messages::LANGUAGES`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Language(&'static str);
+
+impl Language {
+    pub fn parse(s: &str) -> Result<Language> {
+        messages::language::parse(s).map(Language).ok_or_else(|| {
+            Error::invalid(
+                ErrorCode::InvalidLanguage,
+                format!("language: one of {}", messages::LANGUAGES.join(", ")),
+            )
+        })
+    }
+
+    /// An optional language field: absent stays absent, anything else
+    /// must be one of ours.
+    pub fn parse_optional(s: Option<&str>) -> Result<Option<Language>> {
+        s.map(Language::parse).transpose()
+    }
+
+    pub fn as_str(self) -> &'static str {
+        self.0
+    }
+}
+
+/// A booking's contact details. The API takes each one as optional and
+/// checks what is given; the visitor's booking form also needs a name and
+/// a phone number or an e-mail address (`Contact::parse_form`). Both
+/// rules are here, side by side.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Contact {
+    pub name: Option<VisitorName>,
+    pub email: Option<Email>,
+    pub phone: Option<Phone>,
+}
+
+/// What is wrong with a contact field on the booking form.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ContactProblem {
+    /// The form needs a name.
+    NameMissing,
+    /// Too long, or control characters.
+    Name,
+    /// The form needs a phone number or an e-mail address.
+    NoWayToReach,
+    Phone,
+    Email,
+}
+
+impl ContactProblem {
+    /// The form field the problem is shown next to.
+    pub fn field(self) -> &'static str {
+        match self {
+            ContactProblem::NameMissing | ContactProblem::Name => "name",
+            ContactProblem::NoWayToReach | ContactProblem::Phone => "phone",
+            ContactProblem::Email => "email",
+        }
+    }
+}
+
+impl Contact {
+    /// The API's rule: every field optional; blank is absent.
+    pub fn parse(name: Option<&str>, email: Option<&str>, phone: Option<&str>) -> Result<Contact> {
+        Ok(Contact {
+            name: present(name).map(VisitorName::parse).transpose()?,
+            email: present(email).map(Email::parse).transpose()?,
+            phone: present(phone).map(Phone::parse).transpose()?,
+        })
+    }
+
+    /// The booking form's rule: the API's, plus a name and a way to reach
+    /// the visitor. Every problem is reported, each with its field.
+    pub fn parse_form(
+        name: &str,
+        email: &str,
+        phone: &str,
+    ) -> std::result::Result<Contact, Vec<ContactProblem>> {
+        let mut problems = Vec::new();
+        let name = match present(Some(name)) {
+            None => {
+                problems.push(ContactProblem::NameMissing);
+                None
+            }
+            Some(n) => VisitorName::parse(n)
+                .map_err(|_| problems.push(ContactProblem::Name))
+                .ok(),
+        };
+        let (email, phone) = (present(Some(email)), present(Some(phone)));
+        if email.is_none() && phone.is_none() {
+            problems.push(ContactProblem::NoWayToReach);
+        }
+        let phone = phone.and_then(|p| {
+            Phone::parse(p)
+                .map_err(|_| problems.push(ContactProblem::Phone))
+                .ok()
+        });
+        let email = email.and_then(|e| {
+            Email::parse(e)
+                .map_err(|_| problems.push(ContactProblem::Email))
+                .ok()
+        });
+        if problems.is_empty() {
+            Ok(Contact { name, email, phone })
+        } else {
+            Err(problems)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn code<T: std::fmt::Debug>(r: Result<T>) -> ErrorCode {
+        r.expect_err("refused").code()
+    }
+
+    #[test]
+    fn each_field_has_one_rule_and_one_code() {
+        assert_eq!(
+            VisitorName::parse("  山田 花子 ").ok().map(|n| n.0),
+            Some("山田 花子".to_string())
+        );
+        assert_eq!(
+            code(VisitorName::parse(&"あ".repeat(101))),
+            ErrorCode::InvalidName
+        );
+        assert_eq!(code(VisitorName::parse("a\u{7}b")), ErrorCode::InvalidName);
+        assert!(Email::parse("hanako@example.jp").is_ok());
+        for bad in ["hanako", "a@b", "a@.b.jp", "a b@example.jp", "@example.jp"] {
+            assert_eq!(code(Email::parse(bad)), ErrorCode::InvalidEmail, "{bad}");
+        }
+        assert!(Phone::parse("090-1234-5678").is_ok());
+        assert!(Phone::parse("+81 (3) 1234 5678").is_ok());
+        for bad in ["12345", "090-1234-5678-9999-1", "tel 090"] {
+            assert_eq!(code(Phone::parse(bad)), ErrorCode::InvalidPhone, "{bad}");
+        }
+        assert_eq!(
+            Reason::parse(" 窓口の都合\n").map(|r| r.0).ok(),
+            Some("窓口の都合".into())
+        );
+        assert_eq!(code(Reason::parse("  ")), ErrorCode::InvalidReason);
+        assert_eq!(
+            code(Reason::parse(&"x".repeat(501))),
+            ErrorCode::InvalidReason
+        );
+        assert_eq!(code(NoteText::parse("")), ErrorCode::InvalidNote);
+        assert_eq!(
+            Username::parse("  sato ").map(|u| u.0).ok(),
+            Some("sato".into())
+        );
+        assert_eq!(
+            code(Username::parse("sato taro")),
+            ErrorCode::InvalidUsername
+        );
+        assert_eq!(code(Password::parse("short")), ErrorCode::InvalidPassword);
+        assert!(Password::parse("long enough").is_ok());
+        assert_eq!(
+            format!("{:?}", Password::parse("long enough").ok()),
+            "Some(Password(…))"
+        );
+        assert_eq!(code(StaffRole::parse("root")), ErrorCode::InvalidRole);
+        assert_eq!(code(DeviceRole::parse("printer")), ErrorCode::InvalidRole);
+        assert_eq!(code(DeviceName::parse("")), ErrorCode::InvalidName);
+        assert_eq!(Language::parse("ko").map(Language::as_str).ok(), Some("ko"));
+        assert_eq!(code(Language::parse("xx")), ErrorCode::InvalidLanguage);
+        assert_eq!(Language::parse_optional(None).ok(), Some(None));
+    }
+
+    #[test]
+    fn the_form_asks_more_of_a_contact_than_the_api() {
+        assert_eq!(
+            Contact::parse(None, Some(" "), None).ok(),
+            Some(Contact::default())
+        );
+        assert!(Contact::parse(None, None, Some("090-1111-2222")).is_ok());
+        assert_eq!(
+            Contact::parse_form("", "", ""),
+            Err(vec![
+                ContactProblem::NameMissing,
+                ContactProblem::NoWayToReach
+            ])
+        );
+        assert_eq!(
+            Contact::parse_form("山田", "not-an-address", "12"),
+            Err(vec![ContactProblem::Phone, ContactProblem::Email])
+        );
+        let ok = Contact::parse_form("山田", "", "090-1111-2222").expect("ok");
+        assert_eq!(ok.phone.as_deref(), Some("090-1111-2222"));
+        assert_eq!(ContactProblem::NoWayToReach.field(), "phone");
+    }
+}
