@@ -6,7 +6,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use protocol::{ApiError, ApiErrorBody, ErrorCode};
 
-use crate::engine::EngineError;
+use crate::rules::engine::EngineError;
 use crate::storage::StoreError;
 
 #[derive(Debug, thiserror::Error)]

@@ -3,21 +3,16 @@
 
 pub mod app;
 pub mod auth;
-pub mod booking;
-pub mod calendar;
-pub mod checklist;
 pub mod clock;
 pub mod config;
-pub mod engine;
 pub mod error;
 pub mod http;
 pub mod hub;
-pub mod input;
 pub mod limiter;
 pub mod mail;
 pub mod qr;
+pub mod rules;
 pub mod startup;
-pub mod stats;
 pub mod storage;
 pub mod tokens;
 pub mod views;

@@ -5,7 +5,7 @@ use chrono::{DateTime, FixedOffset, Utc};
 use protocol::{BoardCall, Booth, Localized, ServiceWait, TicketNote, TicketState};
 
 use crate::config::Office;
-use crate::engine::{Floor, Ticket};
+use crate::rules::engine::{Floor, Ticket};
 use crate::storage::ReservationRow;
 
 pub fn local(office: &Office, t: DateTime<Utc>) -> DateTime<FixedOffset> {

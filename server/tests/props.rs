@@ -4,8 +4,8 @@
 //! exactly what they should. Longer coverage-guided runs of the same
 //! targets: `scripts/fuzz` (cargo-fuzz, nightly), see README.
 
-use madoguchi_server::booking::{ScannedCode, parse_scanned_code};
 use madoguchi_server::config::{DEMO_OFFICE_TOML, Office};
+use madoguchi_server::rules::booking::{ScannedCode, parse_scanned_code};
 use proptest::prelude::*;
 use serde_json::Value;
 
@@ -107,8 +107,8 @@ proptest! {
         if let Value::Object(answers) = &v {
             let office = demo();
             for strict in [true, false] {
-                if let Ok(a) = madoguchi_server::checklist::normalize(&office.questionnaire, answers, strict) {
-                    let _ = madoguchi_server::checklist::checklist(&office.questionnaire, &a);
+                if let Ok(a) = madoguchi_server::rules::checklist::normalize(&office.questionnaire, answers, strict) {
+                    let _ = madoguchi_server::rules::checklist::checklist(&office.questionnaire, &a);
                 }
             }
         }
@@ -118,13 +118,13 @@ proptest! {
     /// library can send to.
     #[test]
     fn contact_rules_never_panic(s in "\\PC{0,300}") {
-        use madoguchi_server::input::{Email, Phone, VisitorName};
+        use madoguchi_server::rules::input::{Email, Phone, VisitorName};
         let _ = VisitorName::parse(&s);
         let _ = Phone::parse(&s);
         if let Ok(email) = Email::parse(&s) {
             prop_assert!(email.parse::<lettre::Address>().is_ok());
         }
-        let _ = madoguchi_server::input::Contact::parse_form(&s, &s, &s);
+        let _ = madoguchi_server::rules::input::Contact::parse_form(&s, &s, &s);
     }
 }
 

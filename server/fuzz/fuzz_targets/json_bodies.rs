@@ -20,8 +20,8 @@ fuzz_target!(|data: &[u8]| {
     if let serde_json::Value::Object(answers) = &v {
         let q = &office().questionnaire;
         for strict in [true, false] {
-            if let Ok(a) = madoguchi_server::checklist::normalize(q, answers, strict) {
-                let _ = madoguchi_server::checklist::checklist(q, &a);
+            if let Ok(a) = madoguchi_server::rules::checklist::normalize(q, answers, strict) {
+                let _ = madoguchi_server::rules::checklist::checklist(q, &a);
             }
         }
     }

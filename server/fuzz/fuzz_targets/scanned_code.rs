@@ -1,7 +1,7 @@
 //! What a QR scanner types into the kiosk, as the server reads it.
 #![no_main]
 use libfuzzer_sys::fuzz_target;
-use madoguchi_server::booking::{ScannedCode, parse_scanned_code};
+use madoguchi_server::rules::booking::{ScannedCode, parse_scanned_code};
 
 fuzz_target!(|data: &[u8]| {
     if let Ok(code) = std::str::from_utf8(data)

@@ -12,8 +12,8 @@ use protocol::{DeviceCreated, DeviceInfo, ErrorCode, SessionInfo, StaffUser};
 use crate::clock::Clock;
 use crate::config::SecuritySettings;
 use crate::error::{Error, Result};
-use crate::input::{DeviceName, DeviceRole, Password, StaffRole, Username};
 use crate::limiter::Limiter;
+use crate::rules::input::{DeviceName, DeviceRole, Password, StaffRole, Username};
 use crate::storage::Store;
 use crate::tokens;
 

@@ -7,15 +7,15 @@ use chrono::{DateTime, Duration, Utc};
 use protocol::{ErrorCode, NotifyAccepted, NotifyRequest, TicketState, localized};
 
 use super::App;
-use crate::booking::{self, SlotTime};
 use crate::config::ServiceConfig;
 use crate::config::mail::MAX_NOTIFY_AHEAD;
-use crate::engine::Floor;
 use crate::error::{Error, Result};
-use crate::input::{Email, Language};
 use crate::mail::compose::{self, Booking, Turn};
 use crate::mail::notify::{self, Due};
 use crate::mail::{MailError, Outgoing};
+use crate::rules::booking::{self, SlotTime};
+use crate::rules::engine::Floor;
+use crate::rules::input::{Email, Language};
 use crate::storage::{PurgeReport, Registration, Store};
 use crate::{tokens, views};
 

@@ -10,7 +10,6 @@ use chrono_tz::Tz;
 use protocol::Localized;
 use serde::Deserialize;
 
-pub mod holidays;
 pub mod mail;
 mod questionnaire;
 pub use mail::{MailSettings, PrivacySettings, TlsMode};
@@ -684,7 +683,8 @@ impl Office {
     pub fn hours_on(&self, date: NaiveDate) -> Option<(NaiveTime, NaiveTime)> {
         if self.closed_dates.contains(&date)
             || (self.japanese_holidays
-                && (holidays::is_national_holiday(date) || holidays::is_year_end(date)))
+                && (crate::rules::holidays::is_national_holiday(date)
+                    || crate::rules::holidays::is_year_end(date)))
         {
             return None;
         }
@@ -743,8 +743,12 @@ mod tests {
         assert!(office.hours_on(day(2026, 12, 29)).is_none(), "year end");
         assert!(office.hours_on(day(2027, 1, 11)).is_none(), "成人の日");
         assert!(office.hours_on(day(2027, 1, 4)).is_some(), "open again");
-        let slots =
-            crate::booking::slots_for(&office, "okuyami", day(2026, 12, 28), day(2027, 1, 4));
+        let slots = crate::rules::booking::slots_for(
+            &office,
+            "okuyami",
+            day(2026, 12, 28),
+            day(2027, 1, 4),
+        );
         let dates: BTreeSet<NaiveDate> = slots
             .iter()
             .map(|s| s.start.with_timezone(&office.time_zone).date_naive())

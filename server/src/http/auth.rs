@@ -14,7 +14,7 @@ use super::extract::ApiJson;
 use crate::app::accounts::{Device, Principal};
 use crate::app::{Actor, App};
 use crate::error::Error;
-use crate::input::{DeviceRole, StaffRole};
+use crate::rules::input::{DeviceRole, StaffRole};
 
 pub const SESSION_COOKIE: &str = "madoguchi_session";
 pub const CSRF_HEADER: &str = "x-csrf-token";

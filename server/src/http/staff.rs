@@ -14,8 +14,8 @@ use super::auth::Staff;
 use super::extract::{ApiJson, ApiPath, ApiQuery};
 use super::public::parse_date;
 use crate::app::App;
-use crate::engine::Action;
 use crate::error::Result;
+use crate::rules::engine::Action;
 
 macro_rules! booth_state_route {
     ($name:ident, $path:literal, $state:expr) => {

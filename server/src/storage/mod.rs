@@ -17,7 +17,7 @@ use protocol::{BoothState, Event, EventData, EventKind};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{Row, SqliteConnection, SqlitePool};
 
-use crate::engine::{BoothStatus, Outcome, Ticket, TicketId};
+use crate::rules::engine::{BoothStatus, Outcome, Ticket, TicketId};
 
 pub use auth::{DeviceRow, SessionRow, UserRow};
 pub use mail::{OutboxCounts, OutboxMail, PurgeReport, Registration};

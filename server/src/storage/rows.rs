@@ -5,7 +5,7 @@ use sqlx::sqlite::SqliteRow;
 use sqlx::{Row, SqliteConnection};
 
 use super::{StoreError, parse_ts, ts};
-use crate::engine::{Note, Ticket};
+use crate::rules::engine::{Note, Ticket};
 
 pub(crate) fn booth_state(s: &str) -> Result<BoothState, StoreError> {
     BoothState::parse(s).ok_or_else(|| StoreError::Corrupt(format!("booth state {s:?}")))

@@ -4,7 +4,7 @@ use chrono::NaiveDate;
 use sqlx::Row;
 
 use super::{Store, StoreError, parse_ts, rows};
-use crate::stats::StepRecord;
+use crate::rules::stats::StepRecord;
 
 impl Store {
     /// Tickets of days before `day` that never finished (the server was
@@ -12,7 +12,7 @@ impl Store {
     pub async fn unfinished_before(
         &self,
         day: NaiveDate,
-    ) -> Result<Vec<crate::engine::Ticket>, StoreError> {
+    ) -> Result<Vec<crate::rules::engine::Ticket>, StoreError> {
         sqlx::query(
             "SELECT * FROM tickets WHERE day < ? AND state IN ('waiting', 'called', 'serving') ORDER BY id",
         )
@@ -27,7 +27,7 @@ impl Store {
     pub async fn tickets_of_day(
         &self,
         day: NaiveDate,
-    ) -> Result<Vec<crate::engine::Ticket>, StoreError> {
+    ) -> Result<Vec<crate::rules::engine::Ticket>, StoreError> {
         sqlx::query("SELECT * FROM tickets WHERE day = ? ORDER BY id")
             .bind(day.to_string())
             .fetch_all(&self.pool)

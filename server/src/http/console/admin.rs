@@ -85,7 +85,7 @@ pub async fn page(State(app): State<Arc<App>>, page: StaffPage) -> Response {
     let c = catalogue();
     let lang = page.lang;
     let t = |id: &str| esc(&c.text(lang, id));
-    if page.session.role != crate::input::StaffRole::Admin {
+    if page.session.role != crate::rules::input::StaffRole::Admin {
         let html = render(
             &app,
             Shell {

@@ -137,7 +137,7 @@ fn render(app: &App, s: Shell) -> String {
                 ("/staff/prep", "console-prep"),
                 ("/staff/stats", "console-stats"),
             ];
-            if sess.role == crate::input::StaffRole::Admin {
+            if sess.role == crate::rules::input::StaffRole::Admin {
                 l.push(("/staff/admin", "console-admin"));
             }
             l.iter()

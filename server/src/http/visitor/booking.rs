@@ -21,7 +21,7 @@ use serde::Deserialize;
 
 use super::{Refresh, catalogue, page};
 use crate::app::App;
-use crate::input::{Contact, ContactProblem};
+use crate::rules::input::{Contact, ContactProblem};
 use crate::tokens::SubmitKey;
 use maud::{Markup, html};
 

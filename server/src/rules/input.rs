@@ -13,6 +13,8 @@ pub const MAX_NAME: usize = 100;
 pub const MAX_NOTE: usize = 2000;
 /// Longest staff reason (cancelling, moving a booking), in characters.
 pub const MAX_REASON: usize = 500;
+/// Largest questionnaire answers of one booking, as JSON.
+pub const MAX_ANSWERS_BYTES: usize = 16 * 1024;
 
 /// A trimmed optional field: blank is absent.
 pub fn present(s: Option<&str>) -> Option<&str> {

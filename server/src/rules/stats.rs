@@ -7,7 +7,7 @@ use chrono::{DateTime, NaiveDate, Timelike, Utc};
 use chrono_tz::Tz;
 use protocol::{DayStats, HourStats, ServiceStats, TicketState};
 
-use crate::engine::Ticket;
+use crate::rules::engine::Ticket;
 
 /// One completed step of one ticket (a `service_times` row).
 #[derive(Debug, Clone)]
