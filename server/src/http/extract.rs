@@ -62,3 +62,49 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
             .map_err(|e: QueryRejection| Error::invalid(ErrorCode::InvalidQuery, e.body_text()))
     }
 }
+
+/// A form posted from one of our own pages. Browsers name the page's site
+/// in `Origin` (and `Sec-Fetch-Site`) on every form post; a post from
+/// another site (a forged cancel or booking) is refused with 403
+/// `csrf_failed`. A request with neither header is no browser's
+/// cross-site post (the same changes are open to the public API anyway).
+/// Our own site is the request's `Host` or the office's public address
+/// (behind a proxy that rewrites `Host`).
+pub struct SameOrigin;
+
+impl FromRequestParts<std::sync::Arc<crate::app::App>> for SameOrigin {
+    type Rejection = Error;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        app: &std::sync::Arc<crate::app::App>,
+    ) -> Result<Self, Error> {
+        let header = |name: &str| {
+            parts
+                .headers
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_ascii_lowercase)
+        };
+        let refused = || Error::forbidden(ErrorCode::CsrfFailed, "a form posted from another site");
+        if header("sec-fetch-site").is_some_and(|s| s == "cross-site" || s == "same-site") {
+            return Err(refused());
+        }
+        if let Some(origin) = header("origin") {
+            let host = header("host").unwrap_or_default();
+            let origin_host = origin
+                .strip_prefix("http://")
+                .or_else(|| origin.strip_prefix("https://"))
+                .unwrap_or("");
+            let public = app.office.public_url.to_ascii_lowercase();
+            let public_host = public
+                .strip_prefix("http://")
+                .or_else(|| public.strip_prefix("https://"))
+                .unwrap_or("");
+            if origin_host.is_empty() || (origin_host != host && origin_host != public_host) {
+                return Err(refused());
+            }
+        }
+        Ok(SameOrigin)
+    }
+}

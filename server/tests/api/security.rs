@@ -198,3 +198,258 @@ async fn bearer_secrets_are_long_random_and_unrelated_to_numbers() {
         (404, "unknown_ticket".into())
     );
 }
+
+/// Who may open a page or post a form.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Access {
+    /// Anyone (visitor pages, the web board, assets, the login page).
+    Anyone,
+    /// A form of the visitor pages: refused when posted from another site.
+    VisitorForm,
+    /// A staff page: without a session, a redirect to the login page.
+    Staff,
+    /// An admin page: a staff session sees "admins only", never the data.
+    Admin,
+    /// A staff form: needs the session and its CSRF token.
+    StaffForm,
+}
+
+/// Every route outside the OpenAPI document, with who may use it. The
+/// router's source is read below: a route missing here fails the test.
+const PAGES: &[(&str, &str, Access)] = &[
+    ("get", "/", Access::Anyone),
+    ("get", "/openapi.json", Access::Anyone),
+    ("get", "/board", Access::Anyone),
+    ("get", "/t/{token}", Access::Anyone),
+    ("post", "/t/{token}/notify", Access::VisitorForm),
+    ("get", "/congestion", Access::Anyone),
+    ("get", "/book", Access::Anyone),
+    ("get", "/book/{service}", Access::Anyone),
+    ("get", "/book/{service}/form", Access::Anyone),
+    ("post", "/book/{service}/confirm", Access::VisitorForm),
+    ("post", "/book/{service}/submit", Access::VisitorForm),
+    ("get", "/r/{token}", Access::Anyone),
+    ("post", "/r/{token}/cancel", Access::VisitorForm),
+    ("get", "/staff", Access::Staff),
+    ("get", "/staff/login", Access::Anyone),
+    ("post", "/staff/logout", Access::StaffForm),
+    ("get", "/staff/booths/{id}", Access::Staff),
+    ("get", "/staff/stats", Access::Staff),
+    ("get", "/staff/admin", Access::Admin),
+    ("get", "/staff/prep", Access::Staff),
+    ("get", "/staff/reservations", Access::Staff),
+    (
+        "get",
+        "/assets/fonts/BIZUDPGothic-Regular.ttf",
+        Access::Anyone,
+    ),
+    (
+        "get",
+        "/assets/fonts/DroidSansFallbackFull.ttf",
+        Access::Anyone,
+    ),
+];
+
+/// `(method, path)` of every `.route(…)` in the router's source.
+fn routes_in_source() -> BTreeSet<(String, String)> {
+    let src = include_str!("../../src/http/mod.rs");
+    let mut found = BTreeSet::new();
+    let mut rest = src;
+    while let Some(i) = rest.find(".route(") {
+        rest = &rest[i + ".route(".len()..];
+        let path = rest
+            .trim_start()
+            .strip_prefix('"')
+            .and_then(|s| s.split('"').next())
+            .expect("a literal path");
+        let method = ["get", "post", "delete"]
+            .into_iter()
+            .min_by_key(|m| rest.find(&format!("routing::{m}(")).unwrap_or(usize::MAX))
+            .expect("a method");
+        found.insert((method.to_string(), path.to_string()));
+    }
+    found
+}
+
+#[tokio::test]
+async fn every_page_and_form_route_has_its_guard() {
+    let listed: BTreeSet<(String, String)> = PAGES
+        .iter()
+        .map(|(m, p, _)| (m.to_string(), p.to_string()))
+        .collect();
+    assert_eq!(routes_in_source(), listed, "every page route is classified");
+
+    let t = spawn_app().await;
+    let hash = madoguchi_server::auth::hash_password(STAFF_PASSWORD).expect("hash");
+    t.app
+        .store
+        .add_user("kanri", &hash, "admin", chrono::Utc::now())
+        .await
+        .expect("admin");
+    let admin = t
+        .public
+        .login("kanri", STAFF_PASSWORD)
+        .await
+        .expect("login");
+    let booked = t
+        .book("okuyami", "2026-12-03T10:30:00+09:00")
+        .await
+        .expect("booked");
+    let ticket = t.walk_in(&["shomei"], "walk").await.expect("ticket");
+    let http = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client");
+    let concrete = |path: &str| {
+        path.replace("{token}", &booked.token)
+            .replace("{service}", "okuyami")
+            .replace("{id}", "1")
+    };
+    let cookie = |token: &str| format!("madoguchi_session={token}");
+    let mut checked = 0;
+    for (method, path, access) in PAGES {
+        let url = t.url(&concrete(path));
+        let url = if *path == "/t/{token}/notify" || *path == "/t/{token}" {
+            t.url(&path.replace("{token}", &ticket.status_token))
+        } else {
+            url
+        };
+        let m: Method = method.to_uppercase().parse().expect("method");
+        let req = || http.request(m.clone(), &url);
+        match access {
+            Access::Anyone => {
+                // Open without credentials (a missing query is the
+                // caller's mistake, 400, not a refusal).
+                let r = req().send().await.expect("page");
+                let status = r.status().as_u16();
+                assert!(
+                    status == 200 || (*path == "/book/{service}/form" && status == 400),
+                    "{method} {path}: {status}"
+                );
+            }
+            Access::Staff | Access::Admin => {
+                let r = req().send().await.expect("page");
+                assert_eq!(r.status(), 303, "{path} without a session");
+                let to = r.headers()["location"].to_str().expect("loc");
+                assert!(to.starts_with("/staff/login?next=/staff"), "{path}: {to}");
+                // A device token is no staff session, even as a cookie.
+                let r = req()
+                    .header("cookie", cookie(&t.kiosk_token))
+                    .send()
+                    .await
+                    .expect("page");
+                assert_eq!(r.status(), 303, "{path} with a kiosk token cookie");
+                let r = req()
+                    .header("cookie", cookie(&t.session.token))
+                    .send()
+                    .await
+                    .expect("page");
+                let status = r.status().as_u16();
+                let html = r.text().await.expect("html");
+                if *access == Access::Admin {
+                    assert_eq!(status, 403, "{path} with a staff session");
+                    assert!(!html.contains("kiosk-test"), "no device list for staff");
+                    let r = req()
+                        .header("cookie", cookie(&admin.token))
+                        .send()
+                        .await
+                        .expect("page");
+                    assert_eq!(r.status(), 200, "{path} as admin");
+                } else {
+                    assert_eq!(status, 200, "{path} with a staff session");
+                }
+            }
+            Access::VisitorForm => {
+                // Posted from another site: refused, nothing changes.
+                for (name, value) in [
+                    ("origin", "https://evil.example"),
+                    ("sec-fetch-site", "cross-site"),
+                ] {
+                    let r = req()
+                        .header(name, value)
+                        .header("content-type", "application/x-www-form-urlencoded")
+                        .body("email=a%40example.jp&ahead=1&name=x&phone=0900000000")
+                        .send()
+                        .await
+                        .expect("post");
+                    assert_eq!(r.status(), 403, "{path} with {name}: {value}");
+                    let body: Value = r.json().await.expect("json");
+                    assert_eq!(body["error"]["code"], "csrf_failed", "{path}");
+                }
+                if *path == "/r/{token}/cancel" {
+                    let r = t.public.reservation(&booked.token).await.expect("read");
+                    assert_eq!(
+                        r.state,
+                        protocol::ReservationState::Booked,
+                        "forged cancels"
+                    );
+                }
+                // From our own page it is taken (whatever its answer).
+                let r = req()
+                    .header("origin", t.base.as_str())
+                    .header("sec-fetch-site", "same-origin")
+                    .header("content-type", "application/x-www-form-urlencoded")
+                    .body("lang=ja")
+                    .send()
+                    .await
+                    .expect("post");
+                assert_ne!(r.status(), 403, "{path} from our own page");
+            }
+            Access::StaffForm => {
+                // A session of its own: this one ends here.
+                let admin = t
+                    .public
+                    .login("kanri", STAFF_PASSWORD)
+                    .await
+                    .expect("login");
+                let r = req().send().await.expect("post");
+                assert_eq!(r.status(), 303, "{path} without a session");
+                let form = |csrf: &str| format!("csrf={csrf}");
+                let r = req()
+                    .header("cookie", cookie(&admin.token))
+                    .header("content-type", "application/x-www-form-urlencoded")
+                    .body(form("wrong"))
+                    .send()
+                    .await
+                    .expect("post");
+                assert_eq!(r.status(), 403, "{path} without the CSRF token");
+                assert!(
+                    t.public
+                        .with_token(admin.token.clone())
+                        .staff_queue()
+                        .await
+                        .is_ok(),
+                    "the session lives on"
+                );
+                let r = req()
+                    .header("cookie", cookie(&admin.token))
+                    .header("content-type", "application/x-www-form-urlencoded")
+                    .body(form(&admin.csrf_token))
+                    .send()
+                    .await
+                    .expect("post");
+                assert_eq!(r.status(), 303, "{path} with its token");
+                assert!(
+                    t.public
+                        .with_token(admin.token.clone())
+                        .staff_queue()
+                        .await
+                        .is_err(),
+                    "logged out"
+                );
+            }
+        }
+        checked += 1;
+    }
+    assert_eq!(checked, PAGES.len());
+    // The forged cancels changed nothing; the one from our own page did.
+    assert_eq!(
+        t.public
+            .reservation(&booked.token)
+            .await
+            .expect("reservation")
+            .state,
+        protocol::ReservationState::Cancelled,
+        "the same-origin cancel went through"
+    );
+}

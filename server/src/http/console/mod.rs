@@ -448,12 +448,8 @@ pub async fn logout(
             .into_response();
         }
     }
-    if let Err(e) = app
-        .store
-        .delete_session(&crate::tokens::hash(&session.token))
-        .await
-    {
-        return crate::error::Error::from(e).into_response();
+    if let Err(e) = app.accounts.logout(&session.token).await {
+        return e.into_response();
     }
     (
         [(header::SET_COOKIE, auth::session_cookie(&app, "", 0))],

@@ -21,6 +21,7 @@ use serde::Deserialize;
 
 use super::{Refresh, catalogue, page};
 use crate::app::App;
+use crate::http::extract::SameOrigin;
 use crate::rules::input::{Contact, ContactProblem};
 use crate::tokens::SubmitKey;
 use maud::{Markup, html};
@@ -478,6 +479,7 @@ pub async fn form(
 
 /// POST `/book/{service}/confirm`: checks everything, then asks once more.
 pub async fn confirm(
+    _: SameOrigin,
     State(app): State<Arc<App>>,
     Path(service): Path<String>,
     Query(q): Query<BookQuery>,
@@ -552,6 +554,7 @@ pub async fn confirm(
 /// POST `/book/{service}/submit`: makes the booking (once per form key)
 /// and shows the reservation page.
 pub async fn submit(
+    _: SameOrigin,
     State(app): State<Arc<App>>,
     Path(service): Path<String>,
     Query(q): Query<BookQuery>,

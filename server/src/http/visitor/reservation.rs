@@ -14,6 +14,7 @@ use serde::Deserialize;
 
 use super::{Refresh, catalogue, page};
 use crate::app::App;
+use crate::http::extract::SameOrigin;
 use maud::html;
 
 #[derive(Debug, Deserialize)]
@@ -139,6 +140,7 @@ pub async fn show(
 
 /// Cancels (the second step of cancelling) and shows the page again.
 pub async fn cancel(
+    _: SameOrigin,
     State(app): State<Arc<App>>,
     Path(token): Path<String>,
     Query(q): Query<ReservationQuery>,

@@ -17,6 +17,7 @@ use protocol::{ErrorCode, TicketState, TicketStatus, localized_marked};
 use serde::Deserialize;
 
 use crate::app::App;
+use crate::http::extract::SameOrigin;
 use maud::{Markup, html};
 
 #[derive(Debug, Deserialize)]
@@ -270,14 +271,15 @@ fn masked(email: &str) -> String {
 
 /// The e-mail form's post: registers, then back to the status page.
 pub async fn notify(
+    _: SameOrigin,
     State(app): State<Arc<App>>,
     Path(token): Path<String>,
     Form(form): Form<HashMap<String, String>>,
 ) -> Response {
-    let lang = match form.get("lang").map(String::as_str) {
-        Some("en") => "en",
-        _ => "ja",
-    };
+    let lang = form
+        .get("lang")
+        .and_then(|l| messages::language::parse(l))
+        .unwrap_or("ja");
     // Only a well-formed token goes back into the redirect's address.
     if !crate::tokens::looks_like_token(&token) {
         return crate::error::Error::not_found(
