@@ -63,10 +63,9 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
     }
 }
 
-/// A form posted from one of our own pages. Browsers name the page's site
-/// in `Origin` (and `Sec-Fetch-Site`) on every form post; a post from
-/// another site (a forged cancel or booking) is refused with 403
-/// `csrf_failed`. A request with neither header is no browser's
+/// A form posted from one of our own pages. Browsers say where a form
+/// post comes from (`Sec-Fetch-Site`, else `Origin`); a post from another
+/// site (a forged cancel or booking) is refused with 403 `csrf_failed`. A request with neither header is no browser's
 /// cross-site post (the same changes are open to the public API anyway).
 /// Our own site is the request's `Host` or the office's public address
 /// (behind a proxy that rewrites `Host`).
@@ -87,10 +86,15 @@ impl FromRequestParts<std::sync::Arc<crate::app::App>> for SameOrigin {
                 .map(str::to_ascii_lowercase)
         };
         let refused = || Error::forbidden(ErrorCode::CsrfFailed, "a form posted from another site");
-        if header("sec-fetch-site").is_some_and(|s| s == "cross-site" || s == "same-site") {
-            return Err(refused());
+        // Browsers that send it say it best (our pages send no referrer,
+        // so their form posts carry `Origin: null`).
+        if let Some(site) = header("sec-fetch-site") {
+            return match site.as_str() {
+                "same-origin" | "none" => Ok(SameOrigin),
+                _ => Err(refused()),
+            };
         }
-        if let Some(origin) = header("origin") {
+        if let Some(origin) = header("origin").filter(|o| o != "null") {
             let host = header("host").unwrap_or_default();
             let origin_host = origin
                 .strip_prefix("http://")

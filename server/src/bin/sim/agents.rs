@@ -23,6 +23,11 @@ use crate::plan::{self, Visitor};
 pub struct Issued {
     pub ticket: i64,
     pub walk_in: bool,
+    /// What the visitor asked for (not what the server stored).
+    pub priority: bool,
+    /// The family's booked slot, from the plan.
+    pub slot: Option<DateTime<Utc>>,
+    /// The issue time printed on the visitor's ticket (the kiosk's answer).
     pub issued_at: DateTime<Utc>,
     pub estimate: protocol::WaitEstimate,
 }
@@ -122,11 +127,19 @@ where
     None
 }
 
-fn record_issued(shared: &Shared, t: &protocol::IssuedTicket, walk_in: bool) {
+fn record_issued(
+    shared: &Shared,
+    t: &protocol::IssuedTicket,
+    walk_in: bool,
+    priority: bool,
+    slot: Option<DateTime<Utc>>,
+) {
     shared.ack(|a| {
         a.issued.push(Issued {
             ticket: t.id,
             walk_in,
+            priority,
+            slot,
             issued_at: t.issued_at.with_timezone(&Utc),
             estimate: t.estimated_wait,
         })
@@ -154,16 +167,21 @@ pub async fn walk_in(shared: Arc<Shared>, kiosk: Client, phone: Client, v: Visit
             },
         );
     }
-    record_issued(&shared, &t, true);
+    record_issued(&shared, &t, true, v.priority, None);
     if let Some(minutes) = v.watches_minutes {
         tokio::spawn(phone_follows(shared.clone(), phone, minutes));
     }
 }
 
 /// A family with a reservation scans its QR code at the kiosk.
-pub async fn reservation_visit(shared: Arc<Shared>, kiosk: Client, token: String) {
+pub async fn reservation_visit(
+    shared: Arc<Shared>,
+    kiosk: Client,
+    token: String,
+    slot: DateTime<Utc>,
+) {
     if let Some(t) = at_the_kiosk(&shared, || kiosk.checkin(&token)).await {
-        record_issued(&shared, &t, false);
+        record_issued(&shared, &t, false, false, Some(slot));
     }
 }
 

@@ -84,6 +84,43 @@ pub async fn check(
         );
     }
     r.tickets = tickets.len();
+    // The call order is checked against what the visitors asked for and
+    // the time on their tickets, not against what the server stored: a
+    // server that dropped a priority flag or rewrote an issue time must
+    // fail here. (A ticket whose answer was lost in a crash was never
+    // acknowledged; only the database knows it.)
+    for i in &acks.issued {
+        let Some(t) = tickets.get_mut(&i.ticket) else {
+            continue;
+        };
+        if t.priority != i.priority {
+            v.push(format!(
+                "ticket {} asked for priority {} but is stored with {}",
+                i.ticket, i.priority, t.priority
+            ));
+        }
+        if (t.issued_at - i.issued_at).num_milliseconds().abs() > 1 {
+            v.push(format!(
+                "ticket {} was issued at {} but is stored as {}",
+                i.ticket, i.issued_at, t.issued_at
+            ));
+        }
+        if i.slot.is_some() && t.slot_start != i.slot {
+            v.push(format!(
+                "ticket {}: booked slot {:?} stored as {:?}",
+                i.ticket, i.slot, t.slot_start
+            ));
+        }
+        t.priority = i.priority;
+        t.issued_at = i.issued_at;
+        if i.slot.is_some() {
+            t.slot_start = i.slot;
+        }
+    }
+    // Nobody in the plan is meant to be turned away or to give up.
+    for (code, n) in &acks.refused {
+        v.push(format!("{n} request(s) refused or given up: {code}"));
+    }
     for (id, t) in &tickets {
         if !matches!(t.state.as_str(), "done" | "no_show" | "cancelled") {
             v.push(format!("ticket {id} ends the day {}", t.state));

@@ -184,7 +184,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         if let Ok(mut a) = shared.acks.lock() {
             a.bookings.push(created.id);
         }
-        booking_tokens.push((b.arrive, created.token));
+        booking_tokens.push((b.arrive, b.slot, created.token));
     }
 
     let server = Arc::new(tokio::sync::Mutex::new(srv));
@@ -260,12 +260,12 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
 
     // Arrivals: walk-ins in time order, families at their reservation.
     let mut arrivals = Vec::new();
-    for (arrive, token) in booking_tokens {
+    for (arrive, slot, token) in booking_tokens {
         let Some(at) = arrive else { continue };
         let (shared, kiosk) = (shared.clone(), kiosk.clone());
         arrivals.push(tokio::spawn(async move {
             shared.clock.sleep_until(at).await;
-            agents::reservation_visit(shared, kiosk, token).await;
+            agents::reservation_visit(shared, kiosk, token, slot).await;
         }));
     }
     for v in day_plan.visitors.clone() {
@@ -362,6 +362,41 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         report.within_range * 100.0,
         report.mean_wait,
         report.max_wait
+    );
+    // Exact figures for the tests: what the plan asked for beside what
+    // the server acknowledged.
+    let planned_families = day_plan
+        .bookings
+        .iter()
+        .filter(|b| b.arrive.is_some())
+        .count();
+    println!(
+        "SUMMARY|{}",
+        serde_json::json!({
+            "planned": {
+                "walk_ins": day_plan.visitors.len(),
+                "bookings": day_plan.bookings.len(),
+                "families": planned_families,
+                "priority": day_plan.visitors.iter().filter(|v| v.priority).count(),
+                "absent": day_plan.visitors.iter().filter(|v| v.absent).count(),
+                // Procedure steps of those who come when called (a transfer
+                // replaces a step; a family's visit is one).
+                "steps": day_plan.visitors.iter().filter(|v| !v.absent).map(|v| v.services.len()).sum::<usize>() + planned_families,
+            },
+            "acknowledged": {
+                "tickets": acks.issued.len(),
+                "walk_ins": acks.issued.iter().filter(|i| i.walk_in).count(),
+                "families": acks.issued.iter().filter(|i| !i.walk_in).count(),
+                "bookings": acks.bookings.len(),
+                "calls": acks.calls.len(),
+                "completed": acks.completes.len(),
+                "absent": acks.no_shows.len(),
+                "transfers": acks.transfers.len(),
+                "refused": acks.refused,
+            },
+            "crashes": crashes,
+            "violations": report.violations.len(),
+        })
     );
     // Machine-readable lines for scripts/bench-report (BENCHMARKS.md).
     let section = if crash_every.is_some() {
