@@ -19,13 +19,14 @@
 #   xdotool: the kiosk benchmark types into the kiosk like a USB scanner.
 #   python3-venv: schemathesis (PyPI) fuzzes the HTTP API from its OpenAPI.
 #   python3-aiosmtpd: the real SMTP server the e-mail tests send to.
+#   strace: the durability test watches the fsync before an answer.
 #   chromium, chromium-driver: browser tests of the web pages.
 MADOGUCHI_DEBIAN_PACKAGES=(
   gcc pkg-config ca-certificates
   libasound2-dev libudev-dev libwayland-dev libxkbcommon-dev
   xvfb mesa-vulkan-drivers libvulkan1 libx11-6 libxcursor1 libxrandr2 libxi6 libxkbcommon-x11-0
   open-jtalk open-jtalk-mecab-naist-jdic espeak-ng pulseaudio pulseaudio-utils libasound2-plugins
-  tesseract-ocr tesseract-ocr-jpn fonts-nanum xdotool chromium chromium-driver python3-venv python3-aiosmtpd
+  tesseract-ocr tesseract-ocr-jpn fonts-nanum xdotool chromium chromium-driver python3-venv python3-aiosmtpd strace
 )
 
 madoguchi_missing_packages() {

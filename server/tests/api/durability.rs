@@ -232,3 +232,110 @@ async fn an_event_subscription_resumes_across_a_server_crash() {
     p.child.kill().expect("kill");
     p.child.wait().expect("reaped");
 }
+
+/// The claim behind "survives a power cut": an acknowledged write was
+/// on disk first. The server runs under `strace`; between the booking's
+/// last write to the WAL and the `201` going out on the socket, the WAL
+/// must have been fsynced (SQLite WAL with `synchronous=FULL`). This
+/// shows the order of the system calls, not a real power cut.
+#[tokio::test]
+async fn a_booking_is_fsynced_before_it_is_acknowledged() {
+    let dir = tempfile::tempdir().expect("dir");
+    let data = dir.path().join("data");
+    std::fs::create_dir_all(&data).expect("data");
+    let config = same_day_config(&data);
+    let trace = dir.path().join("trace.txt");
+    let mut child = Command::new("strace")
+        .args(["-f", "-qq", "-s", "64", "-o"])
+        .arg(&trace)
+        .args([
+            "-e",
+            "trace=openat,pwrite64,write,writev,sendto,sendmsg,fsync,fdatasync",
+        ])
+        .arg(BIN)
+        .args([
+            "serve",
+            "--listen",
+            "127.0.0.1:0",
+            "--print-addr",
+            "--clock-start",
+            "2026-12-01T10:05:00+09:00",
+            "--config",
+        ])
+        .arg(&config)
+        .arg("--data")
+        .arg(&data)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("strace runs (Debian package strace)");
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().expect("stdout"))
+        .read_line(&mut line)
+        .expect("address line");
+    let client = Client::new(&format!("http://{}", line.trim())).expect("client");
+    let booked = client
+        .create_reservation(&protocol::CreateReservation {
+            service: "okuyami".into(),
+            start: chrono::DateTime::parse_from_rfc3339("2026-12-01T13:30:00+09:00")
+                .expect("start"),
+            name: Some("同期 確認".into()),
+            email: None,
+            phone: Some("090-1111-2222".into()),
+            answers: None,
+            language: None,
+        })
+        .await;
+    let _ = child.kill();
+    let _ = child.wait();
+    booked.expect("booked");
+
+    let text = std::fs::read_to_string(&trace).expect("trace");
+    let lines: Vec<&str> = text.lines().collect();
+    // The WAL's file descriptors (each pooled connection opens it).
+    let wal_fds: Vec<i64> = lines
+        .iter()
+        .filter(|l| l.contains("openat(") && l.contains("madoguchi.db-wal\""))
+        .filter_map(|l| l.rsplit("= ").next()?.trim().parse::<i64>().ok())
+        .collect();
+    assert!(!wal_fds.is_empty(), "the WAL is opened");
+    let wal_call = |l: &str, call: &str| {
+        wal_fds
+            .iter()
+            .copied()
+            .find(|fd| l.contains(&format!("{call}({fd},")) || l.contains(&format!("{call}({fd})")))
+    };
+    let answer = lines
+        .iter()
+        .position(|l| l.contains("HTTP/1.1 201"))
+        .expect("the 201 answer in the trace");
+    let last_wal_write = lines[..answer]
+        .iter()
+        .rposition(|l| wal_call(l, "pwrite64").is_some())
+        .expect("the booking was written to the WAL before the answer");
+    let fd = wal_call(lines[last_wal_write], "pwrite64").expect("fd");
+    // An fsync of that WAL that finished after the write, before the answer.
+    let synced = lines[last_wal_write..answer]
+        .iter()
+        .enumerate()
+        .any(|(i, l)| {
+            let sync = [("fsync"), ("fdatasync")]
+                .iter()
+                .any(|c| l.contains(&format!("{c}({fd})")) || l.contains(&format!("{c}({fd} ")));
+            if !sync {
+                return false;
+            }
+            if !l.contains("<unfinished ...>") {
+                return l.trim_end().ends_with("= 0");
+            }
+            let pid = l.split_whitespace().next().unwrap_or("");
+            lines[last_wal_write + i + 1..answer].iter().any(|r| {
+                r.starts_with(pid) && r.contains("resumed>") && r.trim_end().ends_with("= 0")
+            })
+        });
+    assert!(
+        synced,
+        "no fsync of the WAL (fd {fd}) between its last write (line {last_wal_write}) and the answer (line {answer}):\n{}",
+        lines[last_wal_write.saturating_sub(3)..(answer + 2).min(lines.len())].join("\n")
+    );
+}
