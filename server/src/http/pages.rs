@@ -11,6 +11,7 @@ use messages::{Arg, Catalogue};
 use protocol::{BoardSnapshot, BoothState, localized};
 
 use crate::app::App;
+use maud::{DOCTYPE, PreEscaped, html};
 
 const BOARD_CSS: &str = include_str!("web/board.css");
 const BOARD_JS: &str = include_str!("web/board.js");
@@ -61,78 +62,24 @@ pub fn render_board(app: &App, snap: &BoardSnapshot) -> String {
     let c = catalogue();
     let office = localized(&snap.office, "ja");
     let latest = snap.recent_calls.first();
-    let number = latest.map(|l| esc(&l.number)).unwrap_or_else(|| "—".into());
-    let booth = match latest {
-        Some(l) => format!(
-            "{}<br>{}",
-            esc(&c.text_with(
-                "ja",
-                "board-go-to",
-                &[("booth", Arg::Str(&localized(&l.booth_label, "ja")))]
-            )),
-            esc(&c.text_with(
-                "en",
-                "board-go-to",
-                &[("booth", Arg::Str(&localized(&l.booth_label, "en")))]
-            ))
-        ),
-        None => esc(&c.text("ja", "board-no-calls")),
-    };
-    let calls: String = snap
-        .recent_calls
-        .iter()
-        .skip(1)
-        .map(|l| {
-            format!(
-                "<li><span class=\"n\">{}</span><span>{}</span></li>",
-                esc(&l.number),
-                esc(&localized(&l.booth_label, "ja"))
-            )
-        })
-        .collect();
     let short = |id: &str| {
         app.office
             .service(id)
             .map(|s| protocol::short_name(&s.name).to_string())
             .unwrap_or_else(|| id.to_string())
     };
-    let services: String = snap
-        .services
-        .iter()
-        .map(|w| {
-            let m = w.estimated_wait.minutes;
-            let lamp = w.lamp.as_str();
-            let wait = if w.waiting == 0 {
-                two(c, "board-wait-none")
-            } else {
-                c.text_with("ja", "board-wait", &[("minutes", Arg::Num(i64::from(m)))])
-            };
-            format!(
-                "<div class=\"card {lamp}\"><div class=\"name\">{}</div><div class=\"count\">{}</div><div>{}</div></div>",
-                esc(&short(&w.service)),
-                esc(&c.text_with("ja", "board-waiting", &[("count", Arg::Num(i64::from(w.waiting)))])),
-                esc(&wait)
-            )
-        })
-        .collect();
     let state_text = |s: BoothState| match s {
         BoothState::Open => c.text("ja", "booth-open"),
         BoothState::Paused => c.text("ja", "booth-paused"),
         BoothState::Closed => c.text("ja", "booth-closed"),
     };
-    let booths: String = snap
-        .booths
-        .iter()
-        .map(|b| {
-            format!(
-                "<div class=\"booth {}\"><b>{}</b><span>{} {}</span></div>",
-                b.state.as_str(),
-                esc(&localized(&b.label, "ja")),
-                esc(&state_text(b.state)),
-                esc(b.current_number.as_deref().unwrap_or(""))
-            )
-        })
-        .collect();
+    let go_to = |lang: &str, label: &protocol::Localized| {
+        c.text_with(
+            lang,
+            "board-go-to",
+            &[("booth", Arg::Str(&localized(label, lang)))],
+        )
+    };
     let names: std::collections::BTreeMap<String, String> = app
         .office
         .services
@@ -150,44 +97,70 @@ pub fn render_board(app: &App, snap: &BoardSnapshot) -> String {
         "names": names,
         "time_zone": app.office.time_zone.name(),
     });
-    format!(
-        r#"<!doctype html>
-<html lang="ja">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{office} — {title}</title>
-<style>{css}</style>
-</head>
-<body>
-<header><h1 id="office">{office}</h1><div id="clock"></div></header>
-<main>
-<section id="now" class="panel"><h2>{now_calling}</h2><div id="number">{number}</div><div id="booth">{booth}</div></section>
-<section id="history" class="panel"><h2>{recent}</h2><ol id="calls">{calls}</ol></section>
-</main>
-<section id="services" aria-label="{services_label}">{services}</section>
-<section id="booths" aria-label="{booths_label}">{booths}</section>
-<p id="guidance">{guidance}</p>
-<p id="status" role="status" hidden>{reconnecting}</p>
-<script id="texts" type="application/json">{texts}</script>
-<script id="snapshot" type="application/json">{snapshot}</script>
-<script>{js}</script>
-</body>
-</html>
-"#,
-        office = esc(&office),
-        title = esc(&c.text("ja", "board-now-calling")),
-        css = BOARD_CSS,
-        now_calling = esc(&two(c, "board-now-calling")),
-        recent = esc(&two(c, "board-recent")),
-        services_label = esc(&two(c, "board-services")),
-        booths_label = esc(&two(c, "board-booths")),
-        guidance = esc(&c.text("ja", "board-guidance")),
-        reconnecting = esc(&two(c, "board-reconnecting")),
-        texts = script_json(&texts),
-        snapshot = script_json(snap),
-        js = BOARD_JS,
-    )
+    // maud: checked at compile time, every interpolated value escaped.
+    let page = html! {
+        (DOCTYPE)
+        html lang="ja" {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                title { (office) " — " (c.text("ja", "board-now-calling")) }
+                style { (PreEscaped(BOARD_CSS)) }
+            }
+            body {
+                header { h1 #office { (office) } div #clock {} }
+                main {
+                    section #now .panel {
+                        h2 { (two(c, "board-now-calling")) }
+                        div #number { (latest.map_or("—", |l| l.number.as_str())) }
+                        div #booth {
+                            @match latest {
+                                Some(l) => { (go_to("ja", &l.booth_label)) br; (go_to("en", &l.booth_label)) }
+                                None => { (c.text("ja", "board-no-calls")) }
+                            }
+                        }
+                    }
+                    section #history .panel {
+                        h2 { (two(c, "board-recent")) }
+                        ol #calls {
+                            @for l in snap.recent_calls.iter().skip(1) {
+                                li { span.n { (l.number) } span { (localized(&l.booth_label, "ja")) } }
+                            }
+                        }
+                    }
+                }
+                section #services aria-label=(two(c, "board-services")) {
+                    @for w in &snap.services {
+                        div class={ "card " (w.lamp.as_str()) } {
+                            div.name { (short(&w.service)) }
+                            div.count { (c.text_with("ja", "board-waiting", &[("count", Arg::Num(i64::from(w.waiting)))])) }
+                            div {
+                                @if w.waiting == 0 {
+                                    (two(c, "board-wait-none"))
+                                } @else {
+                                    (c.text_with("ja", "board-wait", &[("minutes", Arg::Num(i64::from(w.estimated_wait.minutes)))]))
+                                }
+                            }
+                        }
+                    }
+                }
+                section #booths aria-label=(two(c, "board-booths")) {
+                    @for b in &snap.booths {
+                        div class={ "booth " (b.state.as_str()) } {
+                            b { (localized(&b.label, "ja")) }
+                            span { (state_text(b.state)) " " (b.current_number.as_deref().unwrap_or("")) }
+                        }
+                    }
+                }
+                p #guidance { (c.text("ja", "board-guidance")) }
+                p #status role="status" hidden { (two(c, "board-reconnecting")) }
+                script #texts type="application/json" { (PreEscaped(script_json(&texts))) }
+                script #snapshot type="application/json" { (PreEscaped(script_json(snap))) }
+                script { (PreEscaped(BOARD_JS)) }
+            }
+        }
+    };
+    page.into_string()
 }
 
 pub async fn board(State(app): State<Arc<App>>) -> Html<String> {

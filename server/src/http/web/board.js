@@ -5,27 +5,36 @@
   const T = JSON.parse(document.getElementById("texts").textContent);
   let snap = JSON.parse(document.getElementById("snapshot").textContent);
   const $ = (id) => document.getElementById(id);
-  const esc = (s) => String(s).replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c]));
   const ja = (l) => (l && (l.ja || l.en)) || "";
   const en = (l) => (l && (l.en || l.ja)) || "";
   const fmt = (s, vars) => s.replace(/\{(\w+)\}/g, (_, k) => vars[k]);
+  // Elements are built with textContent only: no text is ever parsed as
+  // HTML, so nothing here depends on remembering to escape.
+  const el = (tag, cls, ...children) => {
+    const e = document.createElement(tag);
+    if (cls) e.className = cls;
+    for (const c of children) e.append(c);
+    return e;
+  };
 
   function render() {
     const latest = snap.recent_calls[0];
     $("number").textContent = latest ? latest.number : "—";
-    $("booth").innerHTML = latest
-      ? esc(fmt(T.go_to_ja, { booth: ja(latest.booth_label) })) + "<br>" + esc(fmt(T.go_to_en, { booth: en(latest.booth_label) }))
-      : esc(T.no_calls);
-    $("calls").innerHTML = snap.recent_calls.slice(1).map((c) =>
-      `<li><span class="n">${esc(c.number)}</span><span>${esc(ja(c.booth_label))}</span></li>`).join("");
-    $("services").innerHTML = snap.services.map((w) => {
-      const lamp = w.lamp; // decided by the server from the office's thresholds
+    $("booth").replaceChildren(...(latest
+      ? [fmt(T.go_to_ja, { booth: ja(latest.booth_label) }), el("br"), fmt(T.go_to_en, { booth: en(latest.booth_label) })]
+      : [T.no_calls]));
+    $("calls").replaceChildren(...snap.recent_calls.slice(1).map((c) =>
+      el("li", "", el("span", "n", c.number), el("span", "", ja(c.booth_label)))));
+    $("services").replaceChildren(...snap.services.map((w) => {
       const wait = w.waiting === 0 ? T.no_wait : fmt(T.wait, { minutes: w.estimated_wait.minutes });
-      return `<div class="card ${lamp}"><div class="name">${esc(T.names[w.service] || w.service)}</div>` +
-        `<div class="count">${esc(fmt(T.waiting, { count: w.waiting }))}</div><div>${esc(wait)}</div></div>`;
-    }).join("");
-    $("booths").innerHTML = snap.booths.map((b) =>
-      `<div class="booth ${b.state}"><b>${esc(ja(b.label))}</b><span>${esc(T.states[b.state])} ${esc(b.current_number || "")}</span></div>`).join("");
+      // The lamp is decided by the server from the office's thresholds.
+      return el("div", `card ${w.lamp}`,
+        el("div", "name", T.names[w.service] || w.service),
+        el("div", "count", fmt(T.waiting, { count: w.waiting })),
+        el("div", "", wait));
+    }));
+    $("booths").replaceChildren(...snap.booths.map((b) =>
+      el("div", `booth ${b.state}`, el("b", "", ja(b.label)), el("span", "", `${T.states[b.state]} ${b.current_number || ""}`))));
   }
 
   let refreshTimer = null;
@@ -69,7 +78,7 @@
   };
   source.addEventListener("ticket.called", onCall);
   source.addEventListener("ticket.recalled", onCall);
-  for (const kind of ["ticket.issued", "ticket.serving", "ticket.done", "ticket.no_show", "ticket.reactivated", "ticket.transferred", "booth.changed"]) {
+  for (const kind of ["ticket.issued", "ticket.serving", "ticket.done", "ticket.no_show", "ticket.reactivated", "ticket.transferred", "ticket.expired", "booth.changed"]) {
     source.addEventListener(kind, refresh);
   }
 })();
