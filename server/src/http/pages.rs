@@ -31,22 +31,6 @@ pub(crate) fn catalogue() -> &'static Catalogue {
     C.get_or_init(Catalogue::new)
 }
 
-/// Escapes text for HTML element content and attribute values.
-pub fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
 /// JSON inside `<script type="application/json">`: `</` must not appear.
 fn script_json(v: &impl serde::Serialize) -> String {
     serde_json::to_string(v)
@@ -235,15 +219,4 @@ fn font_response(bytes: &'static [u8]) -> Response {
         bytes,
     )
         .into_response()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::esc;
-
-    #[test]
-    fn html_is_escaped() {
-        assert_eq!(esc("<script>\"&'"), "&lt;script&gt;&quot;&amp;&#39;");
-        assert_eq!(esc("1番窓口"), "1番窓口");
-    }
 }

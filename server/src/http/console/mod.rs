@@ -19,8 +19,9 @@ use protocol::{ErrorCode, localized};
 use serde::Deserialize;
 
 use super::auth::{self, PageSession};
-use super::pages::esc;
 use crate::app::App;
+use crate::rules::input::StaffRole;
+use maud::{DOCTYPE, Markup, PreEscaped, html};
 
 pub mod admin;
 pub mod prep;
@@ -103,92 +104,91 @@ fn with_lang_cookie(q: &PageQuery, lang: &str, resp: impl IntoResponse) -> Respo
     resp
 }
 
+/// What console.js reads from `<body>` besides the page name.
+#[derive(Default)]
+struct BodyData {
+    /// Login: where to go after logging in.
+    next: Option<String>,
+    /// Booth page: which counter.
+    booth: Option<String>,
+    /// Reservations page: the day shown, and today.
+    date: Option<String>,
+    today: Option<String>,
+}
+
 struct Shell<'a> {
     lang: &'a str,
     title: String,
     page: &'a str,
     session: Option<&'a PageSession>,
-    /// Extra `data-` attributes of `<body>` (already escaped).
-    data: String,
-    body: String,
+    /// The page's `data-` attributes on `<body>`, read by console.js.
+    data: BodyData,
+    body: Markup,
     texts: serde_json::Value,
 }
 
+/// The page around every console page: maud, every value escaped.
 fn render(app: &App, s: Shell) -> String {
     let c = catalogue();
-    let t = |id: &str| esc(&c.text(s.lang, id));
+    let t = |id: &str| c.text(s.lang, id);
     let other = if s.lang == "ja" { "en" } else { "ja" };
     let office = localized(&app.office.name, s.lang);
-    let user = match s.session {
-        Some(sess) => format!(
-            r#"<span class="user">{user}</span>
-<form method="post" action="/staff/logout" class="inline"><input type="hidden" name="csrf" value="{csrf}"><button type="submit" id="logout">{logout}</button></form>"#,
-            user = esc(&sess.username),
-            csrf = esc(&sess.csrf),
-            logout = t("console-logout"),
-        ),
-        None => String::new(),
-    };
-    let links = match s.session {
-        Some(sess) => {
-            let mut l = vec![
-                ("/staff", "console-booths"),
-                ("/staff/reservations", "console-reservations"),
-                ("/staff/prep", "console-prep"),
-                ("/staff/stats", "console-stats"),
-            ];
-            if sess.role == crate::rules::input::StaffRole::Admin {
-                l.push(("/staff/admin", "console-admin"));
+    let mut links = vec![
+        ("/staff", "console-booths"),
+        ("/staff/reservations", "console-reservations"),
+        ("/staff/prep", "console-prep"),
+        ("/staff/stats", "console-stats"),
+    ];
+    if s.session.is_some_and(|sess| sess.role == StaffRole::Admin) {
+        links.push(("/staff/admin", "console-admin"));
+    }
+    let texts = serde_json::to_string(&s.texts)
+        .unwrap_or_else(|_| "{}".into())
+        .replace("</", "<\\/");
+    let page = html! {
+        (DOCTYPE)
+        html lang=(s.lang) {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                @if let Some(sess) = s.session {
+                    meta name="csrf-token" content=(sess.csrf);
+                }
+                title { (s.title) " — " (office) }
+                link rel="stylesheet" href="/staff/console.css";
             }
-            l.iter()
-                .map(|(href, id)| format!(r#"<a href="{href}">{}</a>"#, t(id)))
-                .collect::<String>()
+            body data-page=(s.page) data-lang=(s.lang) data-next=[&s.data.next]
+                data-booth=[&s.data.booth] data-date=[&s.data.date] data-today=[&s.data.today] {
+                header {
+                    a.home href="/staff" { (office) " · " (t("console-title")) }
+                    nav {
+                        @if s.session.is_some() {
+                            @for (href, id) in &links {
+                                a href=(href) { (t(id)) }
+                            }
+                        }
+                        a #lang href={ "?lang=" (other) } lang=(other) { (t("console-lang")) }
+                        @if let Some(sess) = s.session {
+                            span.user { (sess.username) }
+                            form.inline method="post" action="/staff/logout" {
+                                input type="hidden" name="csrf" value=(sess.csrf);
+                                button #logout type="submit" { (t("console-logout")) }
+                            }
+                        }
+                    }
+                }
+                p #offline role="status" hidden { (t("console-offline")) }
+                p #message role="alert" hidden {}
+                main {
+                    h1 { (s.title) }
+                    (s.body)
+                }
+                script #texts type="application/json" { (PreEscaped(texts)) }
+                script src="/staff/console.js" {}
+            }
         }
-        None => String::new(),
     };
-    let csrf_meta = s
-        .session
-        .map(|sess| format!(r#"<meta name="csrf-token" content="{}">"#, esc(&sess.csrf)))
-        .unwrap_or_default();
-    format!(
-        r#"<!doctype html>
-<html lang="{lang}">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-{csrf_meta}
-<title>{title} — {office}</title>
-<link rel="stylesheet" href="/staff/console.css">
-</head>
-<body data-page="{page}" data-lang="{lang}"{data}>
-<header>
-<a href="/staff" class="home">{office} · {console}</a>
-<nav>{links}<a href="?lang={other}" id="lang" lang="{other}">{switch}</a>{user}</nav>
-</header>
-<p id="offline" role="status" hidden>{offline}</p>
-<p id="message" role="alert" hidden></p>
-<main>
-<h1>{title}</h1>
-{body}
-</main>
-<script id="texts" type="application/json">{texts}</script>
-<script src="/staff/console.js"></script>
-</body>
-</html>
-"#,
-        lang = s.lang,
-        title = esc(&s.title),
-        office = esc(&office),
-        page = s.page,
-        data = s.data,
-        console = t("console-title"),
-        switch = t("console-lang"),
-        offline = t("console-offline"),
-        body = s.body,
-        texts = serde_json::to_string(&s.texts)
-            .unwrap_or_else(|_| "{}".into())
-            .replace("</", "<\\/"),
-    )
+    page.into_string()
 }
 
 pub async fn login_page(
@@ -202,19 +202,16 @@ pub async fn login_page(
         return Redirect::to(&next).into_response();
     }
     let c = catalogue();
-    let t = |id: &str| esc(&c.text(lang, id));
-    let body = format!(
-        r#"<form id="login" class="card" autocomplete="on">
-<label for="username">{user}</label>
-<input id="username" name="username" autocomplete="username" required maxlength="100" autofocus>
-<label for="password">{pass}</label>
-<input id="password" name="password" type="password" autocomplete="current-password" required maxlength="1024">
-<button type="submit" id="login-button" class="primary">{login}</button>
-</form>"#,
-        user = t("console-username"),
-        pass = t("console-password"),
-        login = t("console-login"),
-    );
+    let t = |id: &str| c.text(lang, id);
+    let body = html! {
+        form #login .card autocomplete="on" {
+            label for="username" { (t("console-username")) }
+            input #username name="username" autocomplete="username" required maxlength="100" autofocus;
+            label for="password" { (t("console-password")) }
+            input #password name="password" type="password" autocomplete="current-password" required maxlength="1024";
+            button #login-button .primary type="submit" { (t("console-login")) }
+        }
+    };
     let texts = serde_json::json!({
         "login_failed": c.text(lang, "console-login-failed"),
         "login_locked": c.text(lang, "console-login-locked"),
@@ -227,7 +224,10 @@ pub async fn login_page(
             title: c.text(lang, "console-login-title"),
             page: "login",
             session: None,
-            data: format!(r#" data-next="{}""#, esc(&next)),
+            data: BodyData {
+                next: Some(next.clone()),
+                ..BodyData::default()
+            },
             body,
             texts,
         },
@@ -243,22 +243,19 @@ pub async fn home(
     let c = catalogue();
     let lang = page.lang;
     let queue = app.staff_queue().await;
-    let items: String = queue
-        .booths
-        .iter()
-        .map(|b| {
-            let state = c.text(lang, &format!("booth-{}", b.state.as_str()));
-            format!(
-                r#"<li><a class="booth-link {state_class}" href="/staff/booths/{id}" id="booth-{id}"><b>{label}</b><span>{location}</span><span>{state}</span></a></li>"#,
-                id = esc(&b.id),
-                state_class = b.state.as_str(),
-                label = esc(&localized(&b.label, lang)),
-                location = esc(&localized(&b.location, lang)),
-                state = esc(&state),
-            )
-        })
-        .collect();
-    let body = format!(r#"<ul class="booths">{items}</ul>"#);
+    let body = html! {
+        ul.booths {
+            @for b in &queue.booths {
+                li {
+                    a class={ "booth-link " (b.state.as_str()) } href={ "/staff/booths/" (b.id) } id={ "booth-" (b.id) } {
+                        b { (localized(&b.label, lang)) }
+                        span { (localized(&b.location, lang)) }
+                        span { (c.text(lang, &format!("booth-{}", b.state.as_str()))) }
+                    }
+                }
+            }
+        }
+    };
     let html = render(
         &app,
         Shell {
@@ -266,7 +263,7 @@ pub async fn home(
             title: c.text(lang, "console-choose-booth"),
             page: "home",
             session: Some(&page.session),
-            data: String::new(),
+            data: BodyData::default(),
             body,
             texts: serde_json::json!({}),
         },
@@ -282,7 +279,7 @@ pub async fn booth_page(
 ) -> Response {
     let c = catalogue();
     let lang = page.lang;
-    let t = |id: &str| esc(&c.text(lang, id));
+    let t = |id: &str| c.text(lang, id);
     let Some(booth) = app.office.booths.iter().find(|b| b.id == id) else {
         let html = render(
             &app,
@@ -291,70 +288,60 @@ pub async fn booth_page(
                 title: c.text(lang, "console-unknown-booth"),
                 page: "missing",
                 session: Some(&page.session),
-                data: String::new(),
-                body: format!(r#"<p><a href="/staff">{}</a></p>"#, t("console-booths")),
+                data: BodyData::default(),
+                body: html! { p { a href="/staff" { (t("console-booths")) } } },
                 texts: serde_json::json!({}),
             },
         );
         return (StatusCode::NOT_FOUND, Html(html)).into_response();
     };
     let button = |id: &str, key: &str, class: &str| {
-        format!(
-            r#"<button type="button" id="{id}" class="{class}" data-key="{key}" disabled>{label}<kbd>{key}</kbd></button>"#,
-            label = t(&format!("console-{id}")),
-        )
+        html! {
+            button type="button" id=(id) class=(class) data-key=(key) disabled {
+                (t(&format!("console-{id}"))) kbd { (key) }
+            }
+        }
     };
-    let body = format!(
-        r#"<section id="booth-bar" class="card">
-<span id="booth-state" class="state"></span>
-<button type="button" id="open">{open}</button>
-<button type="button" id="pause">{pause}</button>
-<button type="button" id="close">{close}</button>
-<span class="hint">{shortcuts}</span>
-</section>
-<div class="columns">
-<section id="current" class="card" aria-live="polite">
-<h2>{current}</h2>
-<div class="actions">{call_next}{recall}{start}{complete}{no_show}</div>
-<div id="current-body"><p class="muted">{nobody}</p></div>
-<form id="transfer-form" class="stack">
-<label for="transfer-service">{transfer_to}</label>
-<select id="transfer-service"></select>
-<label for="transfer-note">{note}</label>
-<textarea id="transfer-note" maxlength="2000" rows="2"></textarea>
-<button type="submit" id="transfer" disabled>{transfer}</button>
-</form>
-<form id="note-form" class="stack">
-<label for="note">{note}</label>
-<textarea id="note" maxlength="2000" rows="2"></textarea>
-<button type="submit" id="add-note" disabled>{add_note}</button>
-</form>
-</section>
-<section class="card">
-<h2>{waiting}</h2>
-<table id="waiting"><tbody></tbody></table>
-<h2>{no_shows}</h2>
-<table id="no-shows"><tbody></tbody></table>
-</section>
-</div>"#,
-        open = t("console-open"),
-        pause = t("console-pause"),
-        close = t("console-close"),
-        shortcuts = t("console-shortcuts"),
-        current = t("console-current"),
-        nobody = t("console-nobody"),
-        call_next = button("call-next", "N", "primary"),
-        recall = button("recall", "R", ""),
-        start = button("start", "S", ""),
-        complete = button("complete", "C", ""),
-        no_show = button("no-show", "X", "warn"),
-        transfer_to = t("console-transfer-to"),
-        note = t("console-note"),
-        transfer = t("console-transfer"),
-        add_note = t("console-add-note"),
-        waiting = t("console-waiting"),
-        no_shows = t("console-no-shows"),
-    );
+    let body = html! {
+        section #booth-bar .card {
+            span #booth-state .state {}
+            button #open type="button" { (t("console-open")) }
+            button #pause type="button" { (t("console-pause")) }
+            button #close type="button" { (t("console-close")) }
+            span.hint { (t("console-shortcuts")) }
+        }
+        div.columns {
+            section #current .card aria-live="polite" {
+                h2 { (t("console-current")) }
+                div.actions {
+                    (button("call-next", "N", "primary"))
+                    (button("recall", "R", ""))
+                    (button("start", "S", ""))
+                    (button("complete", "C", ""))
+                    (button("no-show", "X", "warn"))
+                }
+                div #current-body { p.muted { (t("console-nobody")) } }
+                form #transfer-form .stack {
+                    label for="transfer-service" { (t("console-transfer-to")) }
+                    select #transfer-service {}
+                    label for="transfer-note" { (t("console-note")) }
+                    textarea #transfer-note maxlength="2000" rows="2" {}
+                    button #transfer type="submit" disabled { (t("console-transfer")) }
+                }
+                form #note-form .stack {
+                    label for="note" { (t("console-note")) }
+                    textarea #note maxlength="2000" rows="2" {}
+                    button #add-note type="submit" disabled { (t("console-add-note")) }
+                }
+            }
+            section.card {
+                h2 { (t("console-waiting")) }
+                table #waiting { tbody {} }
+                h2 { (t("console-no-shows")) }
+                table #no-shows { tbody {} }
+            }
+        }
+    };
     let mut texts = serde_json::Map::new();
     for key in [
         "nobody",
@@ -416,7 +403,10 @@ pub async fn booth_page(
             title: localized(&booth.label, lang).to_string(),
             page: "booth",
             session: Some(&page.session),
-            data: format!(r#" data-booth="{}""#, esc(&booth.id)),
+            data: BodyData {
+                booth: Some(booth.id.clone()),
+                ..BodyData::default()
+            },
             body,
             texts: texts.into(),
         },

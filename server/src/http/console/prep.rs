@@ -12,9 +12,9 @@ use chrono::NaiveDate;
 use protocol::localized;
 use serde::Deserialize;
 
-use super::{Shell, StaffPage, catalogue, render};
+use super::{BodyData, Shell, StaffPage, catalogue, render};
 use crate::app::App;
-use crate::http::pages::esc;
+use maud::html;
 
 #[derive(Debug, Deserialize)]
 pub struct PrepQuery {
@@ -47,7 +47,7 @@ pub async fn page(
 ) -> Response {
     let c = catalogue();
     let lang = page.lang;
-    let t = |id: &str| esc(&c.text(lang, id));
+    let t = |id: &str| c.text(lang, id);
     let date = q
         .date
         .as_deref()
@@ -62,99 +62,81 @@ pub async fn page(
             Err(e) => return e.into_response(),
         },
     };
-    let options: String =
-        std::iter::once(format!(r#"<option value="">{}</option>"#, t("prep-all")))
-            .chain(list.departments.iter().map(|d| {
-                let selected = if department == Some(d.as_str()) {
-                    " selected"
-                } else {
-                    ""
-                };
-                format!(r#"<option value="{v}"{selected}>{v}</option>"#, v = esc(d))
-            }))
-            .collect();
-    let mut body = format!(
-        r#"<form method="get" action="/staff/prep" class="card row" id="prep-form">
-<label for="date">{date_label}</label><input type="date" id="date" name="date" value="{date}">
-<label for="department">{dept_label}</label><select id="department" name="department">{options}</select>
-<button type="submit">{show}</button>
-<button type="button" onclick="window.print()">{print}</button>
-</form>"#,
-        date_label = t("stats-date"),
-        dept_label = t("admin-department"),
-        show = t("stats-show"),
-        print = t("prep-print"),
-    );
-    if status == StatusCode::BAD_REQUEST {
-        body.push_str(&format!(
-            r#"<p class="error" role="alert">{}</p>"#,
-            t("prep-unknown-department")
-        ));
-    }
-    body.push_str(r#"<div id="prep">"#);
-    if list.items.is_empty() {
-        body.push_str(&format!(r#"<p class="card muted">{}</p>"#, t("prep-none")));
-    }
-    for item in &list.items {
-        let r = &item.reservation;
-        body.push_str(&format!(
-            r#"<section class="card prep-item" data-reservation="{id}"><h2>{time} {name}</h2><p class="muted">{state}</p>"#,
-            id = r.id,
-            time = r.start.format("%H:%M"),
-            name = esc(r.name.as_deref().unwrap_or("—")),
-            state = esc(&c.text(lang, &format!("res-state-{}", r.state.as_str()))),
-        ));
-        body.push_str(&format!(
-            r#"<table><thead><tr><th scope="col">{p}</th><th scope="col">{dept}</th><th scope="col">{what}</th><th scope="col">{how}</th><th scope="col">{deadline}</th></tr></thead><tbody>"#,
-            p = t("prep-procedure"),
-            dept = t("admin-department"),
-            what = t("prep-what"),
-            how = t("prep-how"),
-            deadline = t("prep-deadline"),
-        ));
-        for p in &item.procedures {
-            let mark = if p.at_original_department {
-                format!(
-                    r#" <span class="tag priority">{}</span>"#,
-                    t("prep-at-department")
-                )
-            } else {
-                String::new()
-            };
-            body.push_str(&format!(
-                "<tr><td>{}{mark}</td><td>{}<div class=\"muted\">{}</div></td><td>{}</td><td>{}</td><td>{}</td></tr>",
-                esc(&localized(&p.title, lang)),
-                esc(&p.department),
-                esc(&localized(&p.place, lang)),
-                esc(&localized(&p.what, lang)),
-                esc(&localized(&p.how, lang)),
-                esc(&p.deadline.as_ref().map_or("—".to_string(), |d| localized(d, lang))),
-            ));
-        }
-        body.push_str("</tbody></table>");
-        if let Some(answers) = &r.answers {
-            body.push_str(&format!(
-                r#"<h3>{}</h3><dl class="answers">"#,
-                t("console-answers")
-            ));
-            // In the questionnaire's order, then anything it no longer asks.
-            let order = &app.office.questionnaire.questions;
-            let mut keys: Vec<&String> = answers.keys().collect();
-            keys.sort_by_key(|k| order.iter().position(|q| &q.id == *k).unwrap_or(usize::MAX));
-            for id in keys {
-                let v = &answers[id];
-                let (question, answer) = answer_text(&app, lang, id, v);
-                body.push_str(&format!(
-                    "<dt>{}</dt><dd>{}</dd>",
-                    esc(&question),
-                    esc(&answer)
-                ));
+    // In the questionnaire's order, then anything it no longer asks.
+    let order = &app.office.questionnaire.questions;
+    let answers_in_order = |answers: &serde_json::Map<String, serde_json::Value>| {
+        let mut keys: Vec<&String> = answers.keys().collect();
+        keys.sort_by_key(|k| order.iter().position(|q| &q.id == *k).unwrap_or(usize::MAX));
+        keys.into_iter()
+            .map(|id| answer_text(&app, lang, id, &answers[id]))
+            .collect::<Vec<_>>()
+    };
+    let body = html! {
+        form #prep-form .card.row method="get" action="/staff/prep" {
+            label for="date" { (t("stats-date")) }
+            input #date type="date" name="date" value=(date);
+            label for="department" { (t("admin-department")) }
+            select #department name="department" {
+                option value="" { (t("prep-all")) }
+                @for d in &list.departments {
+                    option value=(d) selected[department == Some(d.as_str())] { (d) }
+                }
             }
-            body.push_str("</dl>");
+            button type="submit" { (t("stats-show")) }
+            button type="button" onclick="window.print()" { (t("prep-print")) }
         }
-        body.push_str("</section>");
-    }
-    body.push_str("</div>");
+        @if status == StatusCode::BAD_REQUEST {
+            p.error role="alert" { (t("prep-unknown-department")) }
+        }
+        div #prep {
+            @if list.items.is_empty() {
+                p.card.muted { (t("prep-none")) }
+            }
+            @for item in &list.items {
+                @let r = &item.reservation;
+                section.card.prep-item data-reservation=(r.id) {
+                    h2 { (r.start.format("%H:%M")) " " (r.name.as_deref().unwrap_or("—")) }
+                    p.muted { (c.text(lang, &format!("res-state-{}", r.state.as_str()))) }
+                    table {
+                        thead {
+                            tr {
+                                th scope="col" { (t("prep-procedure")) }
+                                th scope="col" { (t("admin-department")) }
+                                th scope="col" { (t("prep-what")) }
+                                th scope="col" { (t("prep-how")) }
+                                th scope="col" { (t("prep-deadline")) }
+                            }
+                        }
+                        tbody {
+                            @for p in &item.procedures {
+                                tr {
+                                    td {
+                                        (localized(&p.title, lang))
+                                        @if p.at_original_department {
+                                            " " span.tag.priority { (t("prep-at-department")) }
+                                        }
+                                    }
+                                    td { (p.department) div.muted { (localized(&p.place, lang)) } }
+                                    td { (localized(&p.what, lang)) }
+                                    td { (localized(&p.how, lang)) }
+                                    td { (p.deadline.as_ref().map_or("—".to_string(), |d| localized(d, lang))) }
+                                }
+                            }
+                        }
+                    }
+                    @if let Some(answers) = &r.answers {
+                        h3 { (t("console-answers")) }
+                        dl.answers {
+                            @for (question, answer) in answers_in_order(answers) {
+                                dt { (question) }
+                                dd { (answer) }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    };
     let title = match department {
         Some(d) if status == StatusCode::OK => {
             format!("{} {date} {d}", c.text(lang, "console-prep"))
@@ -168,7 +150,7 @@ pub async fn page(
             title,
             page: "prep",
             session: Some(&page.session),
-            data: String::new(),
+            data: BodyData::default(),
             body,
             texts: serde_json::json!({}),
         },

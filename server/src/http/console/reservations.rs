@@ -10,9 +10,9 @@ use messages::Arg;
 use protocol::localized;
 use serde::Deserialize;
 
-use super::{Shell, StaffPage, catalogue, render};
+use super::{BodyData, Shell, StaffPage, catalogue, render};
 use crate::app::App;
-use crate::http::pages::esc;
+use maud::html;
 
 #[derive(Debug, Deserialize)]
 pub struct DayQuery {
@@ -26,7 +26,7 @@ pub async fn page(
 ) -> Response {
     let c = catalogue();
     let lang = page.lang;
-    let t = |id: &str| esc(&c.text(lang, id));
+    let t = |id: &str| c.text(lang, id);
     let today = app.today();
     let date = q
         .date
@@ -35,22 +35,17 @@ pub async fn page(
         .unwrap_or(today);
     let prev = date.pred_opt().unwrap_or(date);
     let next = date.succ_opt().unwrap_or(date);
-    let body = format!(
-        r#"<form method="get" action="/staff/reservations" class="card row" id="day-form">
-<a id="prev-day" href="/staff/reservations?date={prev}">◀ {prev_label}</a>
-<label for="date">{date_label}</label>
-<input type="date" id="date" name="date" value="{date}">
-<button type="submit">{show}</button>
-<a id="next-day" href="/staff/reservations?date={next}">{next_label} ▶</a>
-<a href="/staff/reservations?date={today}">{today_label}</a>
-</form>
-<div id="reservations" aria-live="polite"></div>"#,
-        prev_label = t("res-prev-day"),
-        next_label = t("res-next-day"),
-        today_label = t("res-today"),
-        date_label = t("stats-date"),
-        show = t("stats-show"),
-    );
+    let body = html! {
+        form #day-form .card.row method="get" action="/staff/reservations" {
+            a #prev-day href={ "/staff/reservations?date=" (prev) } { "◀ " (t("res-prev-day")) }
+            label for="date" { (t("stats-date")) }
+            input #date type="date" name="date" value=(date);
+            button type="submit" { (t("stats-show")) }
+            a #next-day href={ "/staff/reservations?date=" (next) } { (t("res-next-day")) " ▶" }
+            a href={ "/staff/reservations?date=" (today) } { (t("res-today")) }
+        }
+        div #reservations aria-live="polite" {}
+    };
     let mut texts = serde_json::Map::new();
     for key in [
         "time",
@@ -99,7 +94,11 @@ pub async fn page(
             title: format!("{} {date}", c.text(lang, "console-reservations")),
             page: "reservations",
             session: Some(&page.session),
-            data: format!(r#" data-date="{date}" data-today="{today}""#),
+            data: BodyData {
+                date: Some(date.to_string()),
+                today: Some(today.to_string()),
+                ..BodyData::default()
+            },
             body,
             texts: texts.into(),
         },

@@ -10,9 +10,9 @@ use chrono::NaiveDate;
 use protocol::{DayStats, localized};
 use serde::Deserialize;
 
-use super::{Shell, StaffPage, catalogue, render};
+use super::{BodyData, Shell, StaffPage, catalogue, render};
 use crate::app::App;
-use crate::http::pages::esc;
+use maud::{Markup, html};
 
 #[derive(Debug, Deserialize)]
 pub struct StatsQuery {
@@ -33,27 +33,25 @@ fn minutes(v: Option<f64>) -> String {
 
 /// A horizontal bar chart; every bar is labelled with its value, and the
 /// chart has a text alternative.
-fn bar_chart(title: &str, bars: &[(String, f64, String)]) -> String {
+fn bar_chart(title: &str, bars: &[(String, f64, String)]) -> Markup {
     let max = bars.iter().map(|b| b.1).fold(0.0_f64, f64::max).max(1.0);
     let row = 28.0;
     let height = row * bars.len() as f64 + 10.0;
-    let mut out = format!(
-        r#"<figure><figcaption>{t}</figcaption><svg role="img" aria-label="{t}" viewBox="0 0 640 {height}" width="640" height="{height}" xmlns="http://www.w3.org/2000/svg"><title>{t}</title>"#,
-        t = esc(title),
-    );
-    for (i, (label, value, shown)) in bars.iter().enumerate() {
-        let y = 5.0 + row * i as f64;
-        let w = 380.0 * value / max;
-        out.push_str(&format!(
-            r##"<text x="190" y="{ty}" text-anchor="end" font-size="14" fill="#1b2535">{label}</text><rect x="200" y="{y}" width="{w:.1}" height="20" fill="#123a7a"/><text x="{vx:.1}" y="{ty}" font-size="14" fill="#1b2535">{shown}</text>"##,
-            ty = y + 15.0,
-            label = esc(label),
-            vx = 206.0 + w,
-            shown = esc(shown),
-        ));
+    html! {
+        figure {
+            figcaption { (title) }
+            svg role="img" aria-label=(title) viewBox={ "0 0 640 " (height) } width="640" height=(height) xmlns="http://www.w3.org/2000/svg" {
+                title { (title) }
+                @for (i, (label, value, shown)) in bars.iter().enumerate() {
+                    @let y = 5.0 + row * i as f64;
+                    @let w = 380.0 * value / max;
+                    text x="190" y=(y + 15.0) text-anchor="end" font-size="14" fill="#1b2535" { (label) }
+                    rect x="200" y=(y) width=(format!("{w:.1}")) height="20" fill="#123a7a" {}
+                    text x=(format!("{:.1}", 206.0 + w)) y=(y + 15.0) font-size="14" fill="#1b2535" { (shown) }
+                }
+            }
+        }
     }
-    out.push_str("</svg></figure>");
-    out
 }
 
 fn service_name(app: &App, id: &str, lang: &str) -> String {
@@ -81,49 +79,9 @@ fn page_body(
     date: NaiveDate,
     stats: &DayStats,
     bad: Option<&str>,
-) -> String {
+) -> Markup {
     let c = catalogue();
-    let t = |id: &str| esc(&c.text(lang, id));
-    let mut body = format!(
-        r#"<form method="get" action="/staff/stats" class="card row">
-<label for="date">{date_label}</label>
-<input type="date" id="date" name="date" value="{date}">
-<button type="submit">{show}</button>
-<a href="/api/v1/staff/stats?from={date}&amp;to={date}&amp;format=csv&amp;lang={lang}" id="csv" download>{csv}</a>
-</form>"#,
-        date_label = t("stats-date"),
-        show = t("stats-show"),
-        csv = t("stats-csv"),
-    );
-    if let Some(bad) = bad {
-        body.push_str(&format!(
-            r#"<p class="error" role="alert">{}</p>"#,
-            esc(&c.text_with(lang, "stats-bad-date", &[("date", messages::Arg::Str(bad))]))
-        ));
-    }
-    body.push_str(&format!(
-        r#"<section class="card"><table id="stats-table"><thead><tr><th scope="col">{}</th>"#,
-        t(COLUMNS[8])
-    ));
-    for col in &COLUMNS[..8] {
-        body.push_str(&format!(r#"<th scope="col">{}</th>"#, t(col)));
-    }
-    body.push_str("</tr></thead><tbody>");
-    for s in &stats.services {
-        body.push_str(&format!(
-            r#"<tr><th scope="row">{}</th><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>"#,
-            esc(&service_name(app, &s.service, lang)),
-            s.tickets,
-            s.served,
-            s.no_shows,
-            s.expired,
-            minutes(s.wait_avg),
-            minutes(s.wait_p90),
-            minutes(s.service_avg),
-            minutes(s.service_p90),
-        ));
-    }
-    body.push_str("</tbody></table></section>");
+    let t = |id: &str| c.text(lang, id);
     let hours: Vec<(String, f64, String)> = stats
         .hours
         .iter()
@@ -146,15 +104,53 @@ fn page_body(
             )
         })
         .collect();
-    body.push_str(r#"<section class="card charts">"#);
-    if hours.is_empty() {
-        body.push_str(&format!(r#"<p class="muted">{}</p>"#, t("stats-none")));
-    } else {
-        body.push_str(&bar_chart(&c.text(lang, "stats-chart-hours"), &hours));
+    let csv = format!("/api/v1/staff/stats?from={date}&to={date}&format=csv&lang={lang}");
+    html! {
+        form.card.row method="get" action="/staff/stats" {
+            label for="date" { (t("stats-date")) }
+            input #date type="date" name="date" value=(date);
+            button type="submit" { (t("stats-show")) }
+            a #csv href=(csv) download { (t("stats-csv")) }
+        }
+        @if let Some(bad) = bad {
+            p.error role="alert" { (c.text_with(lang, "stats-bad-date", &[("date", messages::Arg::Str(bad))])) }
+        }
+        section.card {
+            table #stats-table {
+                thead {
+                    tr {
+                        th scope="col" { (t(COLUMNS[8])) }
+                        @for col in &COLUMNS[..8] {
+                            th scope="col" { (t(col)) }
+                        }
+                    }
+                }
+                tbody {
+                    @for s in &stats.services {
+                        tr {
+                            th scope="row" { (service_name(app, &s.service, lang)) }
+                            td { (s.tickets) }
+                            td { (s.served) }
+                            td { (s.no_shows) }
+                            td { (s.expired) }
+                            td { (minutes(s.wait_avg)) }
+                            td { (minutes(s.wait_p90)) }
+                            td { (minutes(s.service_avg)) }
+                            td { (minutes(s.service_p90)) }
+                        }
+                    }
+                }
+            }
+        }
+        section.card.charts {
+            @if hours.is_empty() {
+                p.muted { (t("stats-none")) }
+            } @else {
+                (bar_chart(&c.text(lang, "stats-chart-hours"), &hours))
+            }
+            (bar_chart(&c.text(lang, "stats-chart-waits"), &waits))
+        }
     }
-    body.push_str(&bar_chart(&c.text(lang, "stats-chart-waits"), &waits));
-    body.push_str("</section>");
-    body
 }
 
 pub async fn page(
@@ -179,7 +175,7 @@ pub async fn page(
             title: format!("{} {}", catalogue().text(lang, "console-stats"), date),
             page: "stats",
             session: Some(&page.session),
-            data: String::new(),
+            data: BodyData::default(),
             body,
             texts: serde_json::json!({}),
         },
