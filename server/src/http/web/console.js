@@ -6,7 +6,21 @@
   const page = document.body.dataset.page;
   const csrfMeta = document.querySelector('meta[name="csrf-token"]');
   const csrf = csrfMeta ? csrfMeta.content : "";
-  const esc = (s) => String(s).replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c]));
+  // Elements are built, never parsed from strings: text goes in as text
+  // (textContent), so no escaping depends on remembering it.
+  //   h("td", { class: "n", dataset: { id: 1 } }, "B001", h("span", {}, "…"))
+  const h = (tag, attrs, ...children) => {
+    const e = document.createElement(tag);
+    for (const [k, v] of Object.entries(attrs || {})) {
+      if (v === undefined || v === null || v === false) continue;
+      if (k === "dataset") Object.assign(e.dataset, v);
+      else if (k === "class") e.className = v;
+      else e.setAttribute(k, v === true ? "" : String(v));
+    }
+    for (const c of children.flat(Infinity)) if (c !== null && c !== undefined && c !== false) e.append(c);
+    return e;
+  };
+  const muted = (text) => h("tr", {}, h("td", { class: "muted" }, text));
   const fmt = (s, vars) => String(s).replace(/\{(\w+)\}/g, (_, k) => vars[k]);
 
   function say(text) {
@@ -56,10 +70,14 @@
     async function lists() {
       try {
         const [users, devices] = await Promise.all([api("GET", "/api/v1/admin/users"), api("GET", "/api/v1/admin/devices")]);
-        $("users").tBodies[0].innerHTML = users.map((u) => `<tr data-user="${esc(u.username)}"><td>${esc(u.username)}</td><td>${esc(u.role)}</td><td>${esc(u.active ? T.active : T.inactive)}</td>` +
-          `<td class="b">${u.active && u.username !== T.me ? `<button type="button" class="deactivate" data-user="${esc(u.username)}">${esc(T.deactivate)}</button>` : ""}</td></tr>`).join("");
-        $("devices").tBodies[0].innerHTML = devices.map((d) => `<tr data-device="${d.id}"><td>${d.id}</td><td>${esc(d.name)}</td><td>${esc(d.role)}</td><td>${esc(d.active ? T.active : T.inactive)}</td>` +
-          `<td class="b">${d.active ? `<button type="button" class="revoke" data-device="${d.id}">${esc(T.revoke)}</button>` : ""}</td></tr>`).join("");
+        $("users").tBodies[0].replaceChildren(...users.map((u) => h("tr", { dataset: { user: u.username } },
+          h("td", {}, u.username), h("td", {}, u.role), h("td", {}, u.active ? T.active : T.inactive),
+          h("td", { class: "b" }, u.active && u.username !== T.me
+            ? h("button", { type: "button", class: "deactivate", dataset: { user: u.username } }, T.deactivate) : null))));
+        $("devices").tBodies[0].replaceChildren(...devices.map((d) => h("tr", { dataset: { device: d.id } },
+          h("td", {}, String(d.id)), h("td", {}, d.name), h("td", {}, d.role), h("td", {}, d.active ? T.active : T.inactive),
+          h("td", { class: "b" }, d.active
+            ? h("button", { type: "button", class: "revoke", dataset: { device: d.id } }, T.revoke) : null))));
       } catch (err) {
         if (err.message !== "unauthorized") say(fmt(T.error, { reason: err.message }));
       }
@@ -104,25 +122,25 @@
       let list;
       try { list = await api("GET", "/api/v1/staff/reservations?date=" + day); } catch (err) { say(fmt(T.error, { reason: err.message })); return; }
       const services = Object.keys(T.names);
-      const html = services.map((sid) => {
+      const actions = (r, sid) => r.state !== "booked" ? [] : [
+        h("button", { type: "button", class: "checkin", dataset: { id: r.id }, disabled: !isToday }, T.checkin),
+        h("details", { dataset: { id: r.id, service: sid } }, h("summary", {}, T.change), h("div", { class: "stack" },
+          h("label", { for: `reason-${r.id}` }, T.reason), h("input", { id: `reason-${r.id}`, class: "reason", maxlength: 500 }),
+          h("button", { type: "button", class: "cancel warn", dataset: { id: r.id } }, T.cancel),
+          h("label", { for: `move-${r.id}` }, T["move-to"]), h("select", { id: `move-${r.id}`, class: "move-to" }),
+          h("button", { type: "button", class: "move", dataset: { id: r.id } }, T.move))),
+      ];
+      const row = (r, sid) => h("tr", { dataset: { id: r.id } },
+        h("td", {}, time(r.start)), h("td", { class: "n" }, String(r.id).padStart(6, "0")), h("td", {}, r.name || "—"),
+        h("td", {}, r.phone || r.email || "—"), h("td", { class: "state-cell" }, T["state-" + r.state] || r.state),
+        h("td", {}, r.ticket_number || ""), h("td", {}, r.change_reason || ""), h("td", { class: "b" }, actions(r, sid)));
+      const heads = [T.time, T.number, T.name, T.contact, T.state, T.ticket, T.reason].map((t) => h("th", { scope: "col" }, t));
+      $("reservations").replaceChildren(...services.map((sid) => {
         const mine = list.filter((r) => r.service === sid);
-        const rows = mine.length ? mine.map((r) => {
-          const booked = r.state === "booked";
-          const actions = booked
-            ? `<button type="button" class="checkin" data-id="${r.id}" ${isToday ? "" : "disabled"}>${esc(T.checkin)}</button>` +
-              `<details data-id="${r.id}" data-service="${esc(sid)}"><summary>${esc(T.change)}</summary><div class="stack">` +
-              `<label for="reason-${r.id}">${esc(T.reason)}</label><input id="reason-${r.id}" class="reason" maxlength="500">` +
-              `<button type="button" class="cancel warn" data-id="${r.id}">${esc(T.cancel)}</button>` +
-              `<label for="move-${r.id}">${esc(T["move-to"])}</label><select id="move-${r.id}" class="move-to"></select>` +
-              `<button type="button" class="move" data-id="${r.id}">${esc(T.move)}</button></div></details>`
-            : "";
-          return `<tr data-id="${r.id}"><td>${esc(time(r.start))}</td><td class="n">${esc(String(r.id).padStart(6, "0"))}</td><td>${esc(r.name || "—")}</td><td>${esc(r.phone || r.email || "—")}</td>` +
-            `<td class="state-cell">${esc(T["state-" + r.state] || r.state)}</td><td>${esc(r.ticket_number || "")}</td><td>${esc(r.change_reason || "")}</td><td class="b">${actions}</td></tr>`;
-        }).join("") : `<tr><td class="muted">${esc(T.none)}</td></tr>`;
-        return `<section class="card"><h2>${esc(T.names[sid])}</h2><table id="res-${esc(sid)}"><thead><tr><th scope="col">${esc(T.time)}</th><th scope="col">${esc(T.number)}</th><th scope="col">${esc(T.name)}</th><th scope="col">${esc(T.contact)}</th>` +
-          `<th scope="col">${esc(T.state)}</th><th scope="col">${esc(T.ticket)}</th><th scope="col">${esc(T.reason)}</th><th scope="col"><span class="sr-only">${esc(T.change)}</span></th></tr></thead><tbody>${rows}</tbody></table></section>`;
-      }).join("");
-      $("reservations").innerHTML = html;
+        return h("section", { class: "card" }, h("h2", {}, T.names[sid]), h("table", { id: `res-${sid}` },
+          h("thead", {}, h("tr", {}, heads.map((th) => th.cloneNode(true)), h("th", { scope: "col" }, h("span", { class: "sr-only" }, T.change)))),
+          h("tbody", {}, mine.length ? mine.map((r) => row(r, sid)) : muted(T.none))));
+      }));
     }
     const box = $("reservations");
     box.addEventListener("toggle", async (e) => {
@@ -132,7 +150,7 @@
       if (sel.options.length) return;
       try {
         const slots = await api("GET", `/api/v1/slots?service=${encodeURIComponent(d.dataset.service)}&from=${day}&to=${addDays(day, 14)}`);
-        sel.innerHTML = slots.filter((s) => s.available > 0).map((s) => `<option value="${esc(s.start)}">${esc(s.start.slice(0, 10) + " " + time(s.start))}</option>`).join("");
+        sel.replaceChildren(...slots.filter((s) => s.bookable).map((s) => h("option", { value: s.start }, s.start.slice(0, 10) + " " + time(s.start))));
       } catch (err) { say(fmt(T.error, { reason: err.message })); }
     }, true);
     box.addEventListener("click", async (e) => {
@@ -199,31 +217,33 @@
   const booth = () => queue && queue.booths.find((b) => b.id === boothId);
 
   function ticketSummary(t) {
-    const steps = t.services.map((s, i) => `<li class="${i === t.step ? "now" : ""}">${esc(name(s))}</li>`).join("");
-    const tags = `<span class="tag">${esc(T["source-" + t.source])}</span>` +
-      (t.priority ? `<span class="tag priority">${esc(T.priority)}</span>` : "") +
-      `<span class="tag">${esc(T["state-" + t.state])}</span>`;
-    const waited = fmt(T.waited, { minutes: minutesSince(t.issued_at) });
+    const lang = document.body.dataset.lang;
+    const txt = (l) => (l && (l[lang] || l.ja)) || "";
     const calls = t.call_count ? " · " + fmt(T.calls, { count: t.call_count }) : "";
-    let html = `<div class="number" id="current-number">${esc(t.number)}</div><div>${tags}</div>` +
-      `<ol class="steps">${steps}</ol><div class="muted">${esc(waited)}${esc(calls)}</div>`;
-    html += `<h3>${esc(T.notes)}</h3>`;
-    html += t.notes.length
-      ? `<ul class="notes" id="notes">${t.notes.map((n) => `<li>${esc(n.at.slice(11, 16))} ${esc(name(n.service))}${n.booth ? " (" + esc(boothName(n.booth)) + ")" : ""}: ${esc(n.text)}</li>`).join("")}</ul>`
-      : `<p class="muted" id="notes">${esc(T["no-notes"])}</p>`;
+    const out = [
+      h("div", { class: "number", id: "current-number" }, t.number),
+      h("div", {}, h("span", { class: "tag" }, T["source-" + t.source]),
+        t.priority ? h("span", { class: "tag priority" }, T.priority) : null,
+        h("span", { class: "tag" }, T["state-" + t.state])),
+      h("ol", { class: "steps" }, t.services.map((s, i) => h("li", { class: i === t.step ? "now" : "" }, name(s)))),
+      h("div", { class: "muted" }, fmt(T.waited, { minutes: minutesSince(t.issued_at) }) + calls),
+      h("h3", {}, T.notes),
+      t.notes.length
+        ? h("ul", { class: "notes", id: "notes" }, t.notes.map((n) =>
+          h("li", {}, `${n.at.slice(11, 16)} ${name(n.service)}${n.booth ? " (" + boothName(n.booth) + ")" : ""}: ${n.text}`)))
+        : h("p", { class: "muted", id: "notes" }, T["no-notes"]),
+    ];
     const todo = t.reservation_id != null ? checklists.get(t.reservation_id) : null;
     if (todo && todo.length) {
-      const lang = document.body.dataset.lang;
-      const txt = (l) => (l && (l[lang] || l.ja)) || "";
-      html += `<h3>${esc(T.checklist)}</h3><ul class="notes" id="checklist">` +
-        todo.map((p) => `<li>${esc(txt(p.title))} — ${esc(p.department)}${p.at_original_department ? ` <span class="tag priority">${esc(T["at-department"])}</span>` : ""}</li>`).join("") + "</ul>";
+      out.push(h("h3", {}, T.checklist), h("ul", { class: "notes", id: "checklist" }, todo.map((p) =>
+        h("li", {}, `${txt(p.title)} — ${p.department}`, p.at_original_department ? [" ", h("span", { class: "tag priority" }, T["at-department"])] : null))));
     }
     const r = t.reservation_id != null ? reservations.get(t.reservation_id) : null;
     if (r && r.answers && Object.keys(r.answers).length) {
-      html += `<h3>${esc(T.answers)}</h3><dl class="answers">` +
-        Object.entries(r.answers).map(([k, v]) => `<dt>${esc(k)}</dt><dd>${esc(typeof v === "string" ? v : JSON.stringify(v))}</dd>`).join("") + "</dl>";
+      out.push(h("h3", {}, T.answers), h("dl", { class: "answers" }, Object.entries(r.answers).map(([k, v]) =>
+        [h("dt", {}, k), h("dd", {}, typeof v === "string" ? v : JSON.stringify(v))])));
     }
-    return html;
+    return out;
   }
 
   function render() {
@@ -236,7 +256,7 @@
     $("pause").disabled = b.state !== "open";
     $("close").disabled = b.state === "closed";
     const t = current();
-    $("current-body").innerHTML = t ? ticketSummary(t) : `<p class="muted">${esc(T.nobody)}</p>`;
+    $("current-body").replaceChildren(...(t ? ticketSummary(t) : [h("p", { class: "muted" }, T.nobody)]));
     $("call-next").disabled = b.state !== "open" || !!t;
     $("recall").disabled = !t || t.state !== "called";
     $("start").disabled = !t || t.state !== "called";
@@ -247,21 +267,24 @@
     const sel = $("transfer-service");
     const options = Object.keys(T.names).filter((s) => !t || s !== t.current_service);
     const chosen = sel.value;
-    sel.innerHTML = options.map((s) => `<option value="${esc(s)}">${esc(name(s))}</option>`).join("");
+    sel.replaceChildren(...options.map((s) => h("option", { value: s }, name(s))));
     if (options.includes(chosen)) sel.value = chosen;
 
     const mine = (x) => b.services.includes(x.current_service);
     const est = new Map(queue.services.map((w) => [w.service, w.estimated_wait.minutes]));
     const waiting = queue.tickets.filter((x) => x.state === "waiting" && mine(x));
-    $("waiting").tBodies[0].innerHTML = waiting.length
-      ? waiting.map((x) => `<tr data-number="${esc(x.number)}"><td class="n">${esc(x.number)}</td><td>${esc(x.services.map(name).join("・"))}${x.priority ? ` <span class="tag priority">${esc(T.priority)}</span>` : ""}<div class="muted">${esc(fmt(T.waited, { minutes: minutesSince(x.issued_at) }))} · ${esc(fmt(T["est-wait"], { minutes: est.get(x.current_service) || 0 }))}</div></td>` +
-        `<td class="b"><button type="button" class="call-this" data-ticket="${x.id}" ${b.state !== "open" || t ? "disabled" : ""}>${esc(T["call-this"])}</button></td></tr>`).join("")
-      : `<tr><td class="muted">${esc(T.none)}</td></tr>`;
+    const procedures = (x) => x.services.map(name).join("・");
+    $("waiting").tBodies[0].replaceChildren(...(waiting.length ? waiting.map((x) => h("tr", { dataset: { number: x.number } },
+      h("td", { class: "n" }, x.number),
+      h("td", {}, procedures(x), x.priority ? [" ", h("span", { class: "tag priority" }, T.priority)] : null,
+        h("div", { class: "muted" }, `${fmt(T.waited, { minutes: minutesSince(x.issued_at) })} · ${fmt(T["est-wait"], { minutes: est.get(x.current_service) || 0 })}`)),
+      h("td", { class: "b" }, h("button", { type: "button", class: "call-this", dataset: { ticket: x.id }, disabled: b.state !== "open" || !!t }, T["call-this"]))))
+      : [muted(T.none)]));
     const gone = queue.tickets.filter((x) => x.state === "no_show" && mine(x));
-    $("no-shows").tBodies[0].innerHTML = gone.length
-      ? gone.map((x) => `<tr data-number="${esc(x.number)}"><td class="n">${esc(x.number)}</td><td>${esc(x.services.map(name).join("・"))}</td>` +
-        `<td class="b"><button type="button" class="reactivate" data-ticket="${x.id}">${esc(T.reactivate)}</button></td></tr>`).join("")
-      : `<tr><td class="muted">${esc(T.none)}</td></tr>`;
+    $("no-shows").tBodies[0].replaceChildren(...(gone.length ? gone.map((x) => h("tr", { dataset: { number: x.number } },
+      h("td", { class: "n" }, x.number), h("td", {}, procedures(x)),
+      h("td", { class: "b" }, h("button", { type: "button", class: "reactivate", dataset: { ticket: x.id } }, T.reactivate))))
+      : [muted(T.none)]));
   }
 
   // One action at a time; the screen follows the server's answer.
@@ -334,7 +357,7 @@
   source.onopen = () => { $("offline").hidden = true; soon(); };
   source.onerror = () => { $("offline").hidden = false; };
   for (const kind of ["ticket.issued", "ticket.called", "ticket.recalled", "ticket.serving", "ticket.done", "ticket.no_show",
-    "ticket.reactivated", "ticket.transferred", "booth.changed", "reservation.changed"]) {
+    "ticket.reactivated", "ticket.transferred", "ticket.expired", "booth.changed", "reservation.changed"]) {
     source.addEventListener(kind, soon);
   }
   // Waited minutes move with the clock.
