@@ -191,7 +191,7 @@ pub enum SlotClosed {
 pub struct NotifyRequest {
     pub email: String,
     /// 1–20; the office's default when left out.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "whole::option_u32")]
     pub ahead: Option<u32>,
     /// Language of the mails (`ja`, `en`); Japanese when left out.
     #[serde(default)]
@@ -570,6 +570,7 @@ pub struct NoteRequest {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct CallTicketRequest {
+    #[serde(deserialize_with = "whole::i64")]
     pub ticket: i64,
 }
 
@@ -963,4 +964,36 @@ pub struct HourlyWait {
     pub hour: u32,
     pub average_wait: f64,
     pub samples: u32,
+}
+
+/// Whole numbers in request bodies: a JSON integer, or a number with no
+/// fraction (`5.0`), which JSON Schema's `integer` also allows.
+mod whole {
+    use serde::{Deserialize, Deserializer, de::Error};
+
+    fn whole<'de, D: Deserializer<'de>>(n: serde_json::Number) -> Result<i64, D::Error> {
+        if let Some(i) = n.as_i64() {
+            return Ok(i);
+        }
+        match n.as_f64() {
+            Some(f) if f.fract() == 0.0 && f.abs() < 9.0e15 => Ok(f as i64),
+            _ => Err(D::Error::custom(format!("{n} is not a whole number"))),
+        }
+    }
+
+    pub fn i64<'de, D: Deserializer<'de>>(d: D) -> Result<i64, D::Error> {
+        whole::<D>(serde_json::Number::deserialize(d)?)
+    }
+
+    pub fn option_u32<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u32>, D::Error> {
+        match Option::<serde_json::Number>::deserialize(d)? {
+            None => Ok(None),
+            Some(n) => {
+                let i = whole::<D>(n)?;
+                u32::try_from(i)
+                    .map(Some)
+                    .map_err(|_| D::Error::custom(format!("{i} is out of range")))
+            }
+        }
+    }
 }

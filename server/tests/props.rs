@@ -230,3 +230,68 @@ fn regression_inputs_stay_handled() {
         assert_eq!(parse_scanned_code(code), None, "{code:?}");
     }
 }
+
+/// `(name, schema of the field in /openapi.json, whether the server's rule
+/// accepts a string)`.
+type DocumentedRule = (&'static str, Value, fn(&str) -> bool);
+
+/// Every text field whose rule the document states.
+fn documented_rules() -> Vec<DocumentedRule> {
+    use madoguchi_server::rules::input::*;
+    vec![
+        ("visitor name", VisitorName::schema(), |s| {
+            VisitorName::parse(s).is_ok()
+        }),
+        ("email", Email::schema(), |s| Email::parse(s).is_ok()),
+        ("phone", Phone::schema(), |s| Phone::parse(s).is_ok()),
+        ("reason", Reason::schema(), |s| Reason::parse(s).is_ok()),
+        ("note", NoteText::schema(), |s| NoteText::parse(s).is_ok()),
+        ("user name", Username::schema(), |s| {
+            Username::parse(s).is_ok()
+        }),
+        ("device name", DeviceName::schema(), |s| {
+            DeviceName::parse(s).is_ok()
+        }),
+        ("idempotency key", IdempotencyKey::schema(), |s| {
+            IdempotencyKey::parse(s).is_ok()
+        }),
+    ]
+}
+
+fn within_lengths(schema: &Value, s: &str) -> bool {
+    let n = s.chars().count() as u64;
+    schema["minLength"].as_u64().is_none_or(|min| n >= min)
+        && schema["maxLength"].as_u64().is_none_or(|max| n <= max)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::default() })]
+
+    /// What the document allows, the server accepts: strings generated
+    /// from each field's documented pattern (and within its lengths) all
+    /// pass the field's rule. The schemas may be stricter than the rules
+    /// (they refuse blanks the rules trim), never looser.
+    #[test]
+    fn every_string_the_document_allows_is_accepted(seed in any::<u64>()) {
+        use proptest::strategy::ValueTree;
+        use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
+        let mut runner = TestRunner::new_with_rng(
+            Config::default(),
+            TestRng::from_seed(RngAlgorithm::ChaCha, &{
+                let mut b = [0u8; 32];
+                b[..8].copy_from_slice(&seed.to_le_bytes());
+                b
+            }),
+        );
+        for (name, schema, accepts) in documented_rules() {
+            let pattern = schema["pattern"].as_str().expect("a pattern");
+            // Generation covers the whole string: the anchors go.
+            let whole = pattern.trim_start_matches('^').trim_end_matches('$');
+            let strategy = proptest::string::string_regex(whole).expect("the pattern parses");
+            let s = strategy.new_tree(&mut runner).expect("a value").current();
+            if within_lengths(&schema, &s) {
+                prop_assert!(accepts(&s), "{name}: {s:?} matches {pattern} but is refused");
+            }
+        }
+    }
+}

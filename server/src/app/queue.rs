@@ -13,7 +13,7 @@ use crate::rules::booking::{self, CheckinRefusal, ScannedCode};
 use crate::rules::engine::{
     Action, EngineError, Floor, NewTicket, Note, OrderKey, Outcome, TicketId,
 };
-use crate::rules::input::{Language, NoteText};
+use crate::rules::input::{IdempotencyKey, Language, NoteText};
 use crate::storage::ReservationRow;
 use crate::{tokens, views};
 
@@ -171,13 +171,8 @@ impl App {
         device_id: i64,
         req: &WalkInRequest,
     ) -> Result<(bool, IssuedTicket)> {
-        let key = req.idempotency_key.trim();
-        if key.is_empty() || key.len() > 100 || !key.bytes().all(|b| b.is_ascii_graphic()) {
-            return Err(Error::invalid(
-                ErrorCode::InvalidIdempotencyKey,
-                "idempotency_key must be 1–100 printable ASCII characters",
-            ));
-        }
+        let key = IdempotencyKey::parse(&req.idempotency_key)?;
+        let key = key.as_str();
         let (mut floor, now) = self.lock().await;
         if let Some(t) = floor.ticket_by_idempotency(device_id, key) {
             if t.services != req.services || t.priority != req.priority {

@@ -5,6 +5,7 @@
 pub mod admin;
 pub mod auth;
 pub mod console;
+mod document;
 pub mod extract;
 pub mod kiosk;
 pub mod pages;
@@ -191,8 +192,8 @@ fn panic_response(_: Box<dyn std::any::Any + Send + 'static>) -> Response {
 pub fn router(app: Arc<App>) -> axum::Router {
     let (router, mut doc) = api().split_for_parts();
     document_shared_errors(&mut doc);
+    let doc = Arc::new(document::document(&app.office, &doc));
     let router = pages::asset_routes(router);
-    let doc = Arc::new(doc);
     router
         .route(
             "/openapi.json",

@@ -44,6 +44,7 @@ pub async fn booths(State(app): State<Arc<App>>) -> Json<Vec<Booth>> {
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct SlotQuery {
     /// Service id, e.g. `okuyami`.
     service: String,

@@ -31,6 +31,7 @@ pub const HEARTBEAT: Duration = Duration::from_secs(10);
 const HEARTBEAT_FRAME: &[u8] = b":heartbeat\n\n";
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct EventsQuery {
     /// Resume after this event id, or `now` for new events only.
     /// The `Last-Event-ID` header takes precedence.

@@ -134,6 +134,7 @@ pub async fn queue(State(app): State<Arc<App>>, _staff: Staff) -> Json<StaffQueu
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct DateQuery {
     /// YYYY-MM-DD (office time zone).
     date: String,
@@ -150,6 +151,7 @@ pub async fn reservations(
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct StatsQuery {
     /// First day, YYYY-MM-DD (office time zone).
     from: String,
@@ -162,7 +164,8 @@ pub struct StatsQuery {
 }
 
 #[utoipa::path(get, path = "/api/v1/staff/stats", tag = "staff", security(("bearer" = [])), params(StatsQuery),
-    responses((status = 200, description = "JSON, or CSV with format=csv", body = protocol::DayStats),
+    responses((status = 200, description = "JSON, or CSV with format=csv",
+            content((protocol::DayStats = "application/json"), (String = "text/csv"))),
         (status = 400, description = "invalid_date, invalid_range, invalid_format", body = protocol::ApiError), (status = 401, body = protocol::ApiError)))]
 pub async fn stats(
     State(app): State<Arc<App>>,
@@ -244,6 +247,7 @@ pub async fn move_reservation(
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct PrepQuery {
     /// YYYY-MM-DD (office time zone).
     date: String,

@@ -4,8 +4,20 @@
 //! the contract gives it. Pure: no I/O.
 
 use protocol::ErrorCode;
+use serde_json::{Value, json};
 
 use crate::error::{Error, Result};
+
+/// Characters Rust calls control (Unicode Cc), as a regex class body.
+const CONTROL: &str = r"\u0000-\u001f\u007f-\u009f";
+
+/// The JSON Schema of each rule, beside the rule itself: `http/document.rs`
+/// puts it into `/openapi.json`, so the document says what `parse`
+/// enforces. Where a rule trims first, the schema is stricter (it refuses
+/// the blanks `parse` would trim), never looser.
+pub trait Documented {
+    fn schema() -> Value;
+}
 
 /// Longest visitor name, in characters.
 pub const MAX_NAME: usize = 100;
@@ -156,7 +168,10 @@ impl NoteText {
 impl Username {
     pub fn parse(s: &str) -> Result<Username> {
         let s = s.trim();
-        if s.is_empty() || s.len() > 100 || s.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        if s.is_empty()
+            || s.chars().count() > 100
+            || s.chars().any(|c| c.is_whitespace() || c.is_control())
+        {
             return Err(Error::invalid(
                 ErrorCode::InvalidUsername,
                 "user names are 1–100 characters without spaces",
@@ -179,13 +194,124 @@ impl DeviceName {
     }
 }
 
+/// Text without control characters (line breaks allowed when `newlines`),
+/// with at least one visible character.
+fn text_schema(max: usize, newlines: bool) -> Value {
+    let any = if newlines {
+        r"[^\u0000-\u0009\u000b-\u001f\u007f-\u009f]".to_string()
+    } else {
+        format!("[^{CONTROL}]")
+    };
+    json!({
+        "minLength": 1,
+        "maxLength": max,
+        "pattern": format!(r"^{any}*[^\s{CONTROL}]{any}*$"),
+    })
+}
+
+impl Documented for VisitorName {
+    fn schema() -> Value {
+        text_schema(MAX_NAME, false)
+    }
+}
+
+impl Documented for Reason {
+    fn schema() -> Value {
+        text_schema(MAX_REASON, true)
+    }
+}
+
+impl Documented for NoteText {
+    fn schema() -> Value {
+        text_schema(MAX_NOTE, true)
+    }
+}
+
+impl Documented for DeviceName {
+    fn schema() -> Value {
+        text_schema(100, false)
+    }
+}
+
+impl Documented for Username {
+    fn schema() -> Value {
+        json!({ "minLength": 1, "maxLength": 100, "pattern": format!(r"^[^\s{CONTROL}]+$") })
+    }
+}
+
+impl Documented for Password {
+    fn schema() -> Value {
+        json!({ "minLength": 8, "maxLength": 1024 })
+    }
+}
+
+impl Documented for Email {
+    fn schema() -> Value {
+        // user@host.domain in the plain form most addresses have (stricter
+        // than the rule, which lettre decides: short local part, dotted host).
+        json!({
+            "format": "email",
+            "maxLength": 254,
+            "pattern": r"^[A-Za-z0-9_%+-]{1,30}(\.[A-Za-z0-9_%+-]{1,16}){0,2}@[A-Za-z0-9]([A-Za-z0-9-]{0,20}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,20}[A-Za-z0-9])?){1,4}$",
+        })
+    }
+}
+
+impl Documented for Phone {
+    fn schema() -> Value {
+        json!({ "maxLength": 30, "pattern": r"^[ +()-]*([0-9][ +()-]*){6,15}$" })
+    }
+}
+
+impl Documented for StaffRole {
+    fn schema() -> Value {
+        json!({ "enum": ["staff", "admin"] })
+    }
+}
+
+impl Documented for DeviceRole {
+    fn schema() -> Value {
+        json!({ "enum": ["kiosk", "board"] })
+    }
+}
+
+impl Documented for Language {
+    fn schema() -> Value {
+        json!({ "enum": messages::LANGUAGES })
+    }
+}
+
+impl Documented for IdempotencyKey {
+    fn schema() -> Value {
+        json!({ "minLength": 1, "maxLength": 100, "pattern": "^[!-~]+$" })
+    }
+}
+
+text_type!(
+    /// A kiosk's idempotency key: 1–100 printable ASCII characters.
+    IdempotencyKey
+);
+
+impl IdempotencyKey {
+    pub fn parse(s: &str) -> Result<IdempotencyKey> {
+        let s = s.trim();
+        if s.is_empty() || s.len() > 100 || !s.bytes().all(|b| b.is_ascii_graphic()) {
+            return Err(Error::invalid(
+                ErrorCode::InvalidIdempotencyKey,
+                "idempotency_key must be 1–100 printable ASCII characters",
+            ));
+        }
+        Ok(IdempotencyKey(s.to_string()))
+    }
+}
+
 /// A new password: 8–1024 characters. Not `Debug`-printable.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Password(String);
 
 impl Password {
     pub fn parse(s: &str) -> Result<Password> {
-        if s.chars().count() < 8 || s.len() > 1024 {
+        if s.chars().count() < 8 || s.chars().count() > 1024 {
             return Err(Error::invalid(
                 ErrorCode::InvalidPassword,
                 "passwords need 8 to 1024 characters",

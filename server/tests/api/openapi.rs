@@ -56,6 +56,65 @@ async fn the_document_covers_the_contract_and_every_documented_route_answers() {
     ] {
         assert!(schemas.contains_key(name), "schema {name}");
     }
+    // The document says what the server enforces (schemathesis checks
+    // both ways in schema_fuzz.rs): query parameters are in the query and
+    // required where the server needs them; fields carry their rules; what
+    // the office decides is an enumeration.
+    let slots = &doc["paths"]["/api/v1/slots"]["get"]["parameters"];
+    let params: Vec<(&str, &str, bool)> = slots
+        .as_array()
+        .expect("parameters")
+        .iter()
+        .map(|p| {
+            (
+                p["name"].as_str().unwrap_or(""),
+                p["in"].as_str().unwrap_or(""),
+                p["required"].as_bool().unwrap_or(false),
+            )
+        })
+        .collect();
+    assert_eq!(
+        params,
+        [
+            ("service", "query", true),
+            ("from", "query", true),
+            ("to", "query", true)
+        ]
+    );
+    assert_eq!(slots[1]["schema"]["format"], "date");
+    let reservation = &schemas["CreateReservation"]["properties"];
+    assert_eq!(
+        reservation["service"]["enum"],
+        serde_json::json!(["okuyami"])
+    );
+    assert_eq!(reservation["name"]["maxLength"], 100);
+    assert_eq!(
+        reservation["language"]["enum"].as_array().map(Vec::len),
+        Some(messages::LANGUAGES.len() + 1),
+        "the seven languages, or null"
+    );
+    assert_eq!(
+        schemas["NewStaffUser"]["properties"]["role"]["enum"],
+        serde_json::json!(["staff", "admin"])
+    );
+    let answers = &schemas["ChecklistRequest"]["properties"]["answers"];
+    assert_eq!(answers["additionalProperties"], false);
+    assert!(
+        answers["required"]
+            .as_array()
+            .is_some_and(|r| r.iter().any(|q| q == "relationship")),
+        "{answers}"
+    );
+    assert_eq!(
+        schemas["ErrorCode"]["enum"].as_array().map(Vec::len),
+        Some(protocol::ErrorCode::ALL.len()),
+        "every error code, by its wire name"
+    );
+    assert!(
+        schemas["ErrorCode"]["enum"]
+            .as_array()
+            .is_some_and(|e| e.iter().any(|c| c == "slot_full"))
+    );
     // Every documented route exists: without credentials it answers with
     // data or a JSON 4xx, never "no such route" or a 5xx.
     let token = madoguchi_server::tokens::new_token();
