@@ -4,7 +4,7 @@
 //!
 //! Layout: `model` (pure board state), `announce` (what a call says and
 //! shows, in which languages; pure), `net` (network thread), `app` (Bevy
-//! plugins: logic, screen, runtime), `memory` (allocator settings for a
+//! logic plugin and runtime), `screen` (layout and redraw systems), `memory` (allocator settings for a
 //! small idle footprint). The voices and the audio thread are the
 //! `voice` crate's, shared with the kiosk.
 
@@ -17,3 +17,4 @@ pub mod app;
 pub mod memory;
 pub mod model;
 pub mod net;
+pub mod screen;

@@ -29,62 +29,23 @@ pub fn spawn(
     server: String,
     token: Option<String>,
     tx: Sender<NetMsg>,
-    wake: impl Fn() + Send + 'static,
+    wake: impl Fn() + Send + Sync + 'static,
 ) {
-    let spawned = std::thread::Builder::new()
-        .name("board-network".into())
-        .spawn(move || {
-            let rt = match tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-            {
-                Ok(rt) => rt,
-                Err(e) => {
-                    tracing::error!(error = %e, "no network runtime");
-                    return;
-                }
-            };
-            rt.block_on(async {
-                tokio::select! {
-                    _ = run(server, token, tx.clone(), &wake) => {}
-                    _ = quit_signal() => {
-                        let _ = tx.send(NetMsg::Quit);
-                        wake();
-                    }
-                }
-            });
-        });
-    if let Err(e) = spawned {
-        tracing::error!(error = %e, "no network thread");
-    }
+    let wake = std::sync::Arc::new(wake);
+    let (quit_tx, quit_wake) = (tx.clone(), wake.clone());
+    app_support::spawn_network(
+        "board-network",
+        move || async move { run(server, token, tx, &*wake).await },
+        move || {
+            let _ = quit_tx.send(NetMsg::Quit);
+            quit_wake();
+        },
+    );
 }
 
 /// Whether two snapshots show the same waits and booths.
 fn same_view(a: &BoardSnapshot, b: &BoardSnapshot) -> bool {
     a.services == b.services && a.booths == b.booths && a.office == b.office
-}
-
-async fn quit_signal() {
-    #[cfg(unix)]
-    {
-        use tokio::signal::unix::{SignalKind, signal};
-        match (
-            signal(SignalKind::interrupt()),
-            signal(SignalKind::terminate()),
-        ) {
-            (Ok(mut int), Ok(mut term)) => {
-                tokio::select! {
-                    _ = int.recv() => {}
-                    _ = term.recv() => {}
-                }
-            }
-            _ => std::future::pending::<()>().await,
-        }
-    }
-    #[cfg(not(unix))]
-    {
-        let _ = tokio::signal::ctrl_c().await;
-    }
 }
 
 async fn run(server: String, token: Option<String>, tx: Sender<NetMsg>, wake: &impl Fn()) {

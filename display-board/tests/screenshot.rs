@@ -219,3 +219,26 @@ fn a_call_after_a_quiet_spell_flashes_for_the_configured_time() {
         last - first
     );
 }
+
+/// On an X server without a window manager (`xinit /usr/bin/madoguchi-board`,
+/// as many signage PCs run it) nobody answers the full-screen request: the
+/// board fills the monitor itself instead of drawing in a corner.
+#[test]
+fn without_a_window_manager_the_fullscreen_board_fills_the_monitor() {
+    let floor = Floor::start();
+    let x = Xvfb::with_size(181, 1600, 900);
+    let mut board = board(&x, &floor.base).spawn().expect("board runs");
+    let seen = madoguchi_testkit::wait_for_geometry(
+        &x.display,
+        "Madoguchi",
+        (0, 0, 1600, 900),
+        Duration::from_secs(30),
+    );
+    let _ = board.kill();
+    let _ = board.wait();
+    assert_eq!(
+        seen,
+        Some((0, 0, 1600, 900)),
+        "the whole monitor, from its corner"
+    );
+}

@@ -48,7 +48,7 @@ impl Default for KioskSettings {
             patience: Patience::default(),
             script: None,
             latency_log: None,
-            voices: voice::Voices::defaults(format!("{}/voices", assets_dir())),
+            voices: voice::Voices::defaults(app_support::voices_dir()),
         }
     }
 }
@@ -143,7 +143,7 @@ fn read_keyboard(
     mut latency: Option<ResMut<LatencyFile>>,
     mut exit: MessageWriter<AppExit>,
 ) {
-    let now = seconds_now(&time);
+    let now = app_support::seconds_now(&time);
     for k in keys.read() {
         if k.state != ButtonState::Pressed {
             continue;
@@ -169,15 +169,6 @@ fn read_keyboard(
             _ => {}
         }
     }
-}
-
-/// Seconds since start-up, read when called. Not `Time<Real>::elapsed`:
-/// Bevy takes that from the end of the previous frame, so the first update
-/// after a sleep sees the moment the kiosk fell asleep, and a touch after a
-/// quiet spell looked long idle and went straight back to welcome (test
-/// `an_idle_kiosk_draws_nothing_until_touched_and_sleeps_again_after_returning`).
-fn seconds_now(time: &Time<Real>) -> f64 {
-    time.startup().elapsed().as_secs_f64()
 }
 
 /// The fonts the receipt draws non-Japanese lines with, read from the
@@ -217,7 +208,7 @@ fn read_actions(
     texts: Res<Texts>,
     speaker: Option<Res<Speaker>>,
 ) {
-    let now = seconds_now(&time);
+    let now = app_support::seconds_now(&time);
     for KioskAction(a) in actions.read() {
         if *a == Action::Speak
             && let Some(s) = &speaker
@@ -245,7 +236,7 @@ fn drain_inbox(
     mut receipt_fonts: Local<ReceiptFonts>,
     mut exit: MessageWriter<AppExit>,
 ) {
-    let now = seconds_now(&time);
+    let now = app_support::seconds_now(&time);
     for msg in inbox.0.try_iter() {
         match msg {
             NetMsg::Reply(r) => {
@@ -290,17 +281,12 @@ fn drain_inbox(
 }
 
 fn idle(mut kiosk: ResMut<Kiosk>, time: Res<Time<Real>>) {
-    kiosk.0.tick(seconds_now(&time));
+    kiosk.0.tick(app_support::seconds_now(&time));
 }
 
 // ---------------------------------------------------------------- runtime
 
-/// `{asset root}/assets`: `BEVY_ASSET_ROOT`, else the source tree.
-pub fn assets_dir() -> String {
-    let root = std::env::var("BEVY_ASSET_ROOT")
-        .unwrap_or_else(|_| concat!(env!("CARGO_MANIFEST_DIR"), "/..").to_string());
-    format!("{root}/assets")
-}
+pub use app_support::assets_dir;
 
 /// Runs the kiosk in a window until the staff combination (or a signal).
 pub fn run(settings: KioskSettings) -> AppExit {
@@ -339,20 +325,13 @@ pub fn run(settings: KioskSettings) -> AppExit {
                 ..default()
             })
             .set(bevy::log::LogPlugin {
-                filter: "info,wgpu=error,naga=warn,icu_provider=error,icu_segmenter=error".into(),
+                filter: app_support::LOG_FILTER.into(),
                 ..default()
             }),
     )
     // Reactive: input and network replies wake the loop; `pace_updates`
     // adds a 1 s tick only while a screen can time out.
-    .insert_resource(if unattended {
-        WinitSettings::game()
-    } else {
-        WinitSettings {
-            focused_mode: UpdateMode::reactive_low_power(SAFETY_WAKE),
-            unfocused_mode: UpdateMode::reactive_low_power(SAFETY_WAKE),
-        }
-    })
+    .insert_resource(app_support::update_settings(unattended, SAFETY_WAKE))
     .add_plugins(KioskLogicPlugin {
         settings: settings.clone(),
         inbox: net_rx,
@@ -367,7 +346,8 @@ pub fn run(settings: KioskSettings) -> AppExit {
         },
     )))
     .insert_resource(PendingNet(Some((net_tx, req_rx))))
-    .add_systems(Startup, start_threads);
+    .add_systems(Startup, start_threads)
+    .add_systems(Update, app_support::fill_monitor_when_unanswered);
     if let Some(steps) = &settings.script {
         app.add_plugins(crate::script::ScriptPlugin::new(steps));
     } else {

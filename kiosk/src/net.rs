@@ -53,19 +53,18 @@ pub fn spawn(
     tx: Sender<NetMsg>,
     wake: impl Fn() + Send + Sync + 'static,
 ) {
-    let spawned = std::thread::Builder::new()
-        .name("kiosk-network".into())
-        .spawn(move || {
-            let rt = match tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-            {
-                Ok(rt) => rt,
-                Err(e) => {
-                    tracing::error!(error = %e, "no network runtime");
-                    return;
-                }
-            };
+    let wake = std::sync::Arc::new(wake);
+    let send = move |m: NetMsg| {
+        let _ = tx.send(m);
+        wake();
+    };
+    let on_quit = {
+        let send = send.clone();
+        move || send(NetMsg::Quit)
+    };
+    app_support::spawn_network(
+        "kiosk-network",
+        move || async move {
             let client = match Client::new(&server) {
                 Ok(c) => match &token {
                     Some(t) => c.with_token(t.clone()),
@@ -76,27 +75,14 @@ pub fn spawn(
                     return;
                 }
             };
-            let wake = std::sync::Arc::new(wake);
-            rt.block_on(async {
-                let send = {
-                    let tx = tx.clone();
-                    let wake = wake.clone();
-                    move |m: NetMsg| {
-                        let _ = tx.send(m);
-                        wake();
-                    }
-                };
-                let recheck = tokio::sync::Notify::new();
-                tokio::select! {
-                    _ = serve(client.clone(), patience, requests, send.clone(), &recheck) => {}
-                    _ = watch(client, send.clone(), &recheck) => {}
-                    _ = quit_signal() => send(NetMsg::Quit),
-                }
-            });
-        });
-    if let Err(e) = spawned {
-        tracing::error!(error = %e, "no network thread");
-    }
+            let recheck = tokio::sync::Notify::new();
+            tokio::select! {
+                _ = serve(client.clone(), patience, requests, send.clone(), &recheck) => {}
+                _ = watch(client, send, &recheck) => {}
+            }
+        },
+        on_quit,
+    );
 }
 
 /// Sends requests one after another (the screen waits for each answer).
@@ -210,22 +196,4 @@ async fn watch(client: Client, send: impl Fn(NetMsg), recheck: &tokio::sync::Not
             _ = recheck.notified() => {}
         }
     }
-}
-
-async fn quit_signal() {
-    #[cfg(unix)]
-    {
-        use tokio::signal::unix::{SignalKind, signal};
-        if let (Ok(mut int), Ok(mut term)) = (
-            signal(SignalKind::interrupt()),
-            signal(SignalKind::terminate()),
-        ) {
-            tokio::select! {
-                _ = int.recv() => {}
-                _ = term.recv() => {}
-            }
-            return;
-        }
-    }
-    let _ = tokio::signal::ctrl_c().await;
 }

@@ -316,3 +316,27 @@ fn an_idle_kiosk_draws_nothing_until_touched_and_sleeps_again_after_returning() 
         back_home.len()
     );
 }
+
+/// On an X server without a window manager nobody answers the full-screen
+/// request: the kiosk fills the monitor itself instead of a corner.
+#[test]
+fn without_a_window_manager_the_fullscreen_kiosk_fills_the_monitor() {
+    let floor = Floor::start();
+    let x = Xvfb::with_size(191, 1600, 900);
+    let mut kiosk = kiosk(&x, &floor.base, &floor.kiosk_token)
+        .spawn()
+        .expect("kiosk runs");
+    let seen = madoguchi_testkit::wait_for_geometry(
+        &x.display,
+        "Madoguchi",
+        (0, 0, 1600, 900),
+        std::time::Duration::from_secs(30),
+    );
+    let _ = kiosk.kill();
+    let _ = kiosk.wait();
+    assert_eq!(
+        seen,
+        Some((0, 0, 1600, 900)),
+        "the whole monitor, from its corner"
+    );
+}

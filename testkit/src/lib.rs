@@ -15,7 +15,7 @@ mod xvfb;
 
 pub use child::{Stop, percentile};
 pub use madoguchi_server::config::Office;
-pub use xvfb::Xvfb;
+pub use xvfb::{Xvfb, wait_for_geometry, window_geometry};
 
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};

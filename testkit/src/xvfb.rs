@@ -106,3 +106,45 @@ impl Xvfb {
         panic!("no free X display number");
     }
 }
+
+/// Position and size `(x, y, width, height)` of the first window whose
+/// name matches `name` on `display`, as the X server sees it (xdotool).
+pub fn window_geometry(display: &str, name: &str) -> Option<(i32, i32, u32, u32)> {
+    let out = Command::new("xdotool")
+        .env("DISPLAY", display)
+        .args(["search", "--name", name, "getwindowgeometry", "--shell"])
+        .output()
+        .ok()?;
+    let text = String::from_utf8_lossy(&out.stdout);
+    let field = |key: &str| {
+        text.lines()
+            .find_map(|l| l.strip_prefix(&format!("{key}=")))
+            .and_then(|v| v.trim().parse::<i64>().ok())
+    };
+    Some((
+        i32::try_from(field("X")?).ok()?,
+        i32::try_from(field("Y")?).ok()?,
+        u32::try_from(field("WIDTH")?).ok()?,
+        u32::try_from(field("HEIGHT")?).ok()?,
+    ))
+}
+
+/// Waits up to `limit` for `name`'s window to have `want` geometry, and
+/// returns the last geometry seen.
+pub fn wait_for_geometry(
+    display: &str,
+    name: &str,
+    want: (i32, i32, u32, u32),
+    limit: Duration,
+) -> Option<(i32, i32, u32, u32)> {
+    let deadline = Instant::now() + limit;
+    let mut last = None;
+    while Instant::now() < deadline {
+        last = window_geometry(display, name).or(last);
+        if last == Some(want) {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    last
+}
