@@ -13,22 +13,28 @@ impl Store {
         &self,
         day: NaiveDate,
     ) -> Result<Vec<crate::rules::engine::Ticket>, StoreError> {
-        sqlx::query(
+        self.tickets_by_day(
             "SELECT * FROM tickets WHERE day < ? AND state IN ('waiting', 'called', 'serving') ORDER BY id",
+            day,
         )
-        .bind(day.to_string())
-        .fetch_all(&self.pool)
-        .await?
-        .iter()
-        .map(rows::ticket_from_row)
-        .collect()
+        .await
     }
 
     pub async fn tickets_of_day(
         &self,
         day: NaiveDate,
     ) -> Result<Vec<crate::rules::engine::Ticket>, StoreError> {
-        sqlx::query("SELECT * FROM tickets WHERE day = ? ORDER BY id")
+        self.tickets_by_day("SELECT * FROM tickets WHERE day = ? ORDER BY id", day)
+            .await
+    }
+
+    /// The tickets a query with one day parameter selects.
+    async fn tickets_by_day(
+        &self,
+        sql: &'static str,
+        day: NaiveDate,
+    ) -> Result<Vec<crate::rules::engine::Ticket>, StoreError> {
+        sqlx::query(sql)
             .bind(day.to_string())
             .fetch_all(&self.pool)
             .await?
