@@ -36,6 +36,27 @@ pub fn voices_dir() -> String {
 /// naga are loud about what does not matter here.
 pub const LOG_FILTER: &str = "info,wgpu=error,naga=warn,icu_provider=error,icu_segmenter=error";
 
+/// Bevy's default plugins as both apps run them: `window` as the primary
+/// window, the shared assets folder, the shared log filter.
+/// `close_when_requested: false` ignores the window manager's close
+/// (Alt+F4) on a locked-down kiosk.
+pub fn default_plugins(window: Window, close_when_requested: bool) -> impl PluginGroup {
+    DefaultPlugins
+        .set(WindowPlugin {
+            primary_window: Some(window),
+            close_when_requested,
+            ..default()
+        })
+        .set(AssetPlugin {
+            file_path: assets_dir(),
+            ..default()
+        })
+        .set(bevy::log::LogPlugin {
+            filter: LOG_FILTER.into(),
+            ..default()
+        })
+}
+
 /// Sleep until woken (input, the network thread, a ticker), with a safety
 /// wake after `safety`; `unattended` runs (screenshots, scripts) draw
 /// continuously instead.

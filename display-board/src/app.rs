@@ -197,29 +197,18 @@ pub fn run(settings: BoardSettings) -> AppExit {
     } else {
         WindowMode::BorderlessFullscreen(bevy::window::MonitorSelection::Primary)
     };
-    app.add_plugins(
-        DefaultPlugins
-            .set(WindowPlugin {
-                primary_window: Some(Window {
-                    title: "Madoguchi 呼出表示".into(),
-                    resolution: WindowResolution::new(w, h).with_scale_factor_override(1.0),
-                    mode,
-                    // One frame in flight: a board draws rarely, and every
-                    // extra swapchain image is 8 MB at 1080p.
-                    desired_maximum_frame_latency: std::num::NonZero::new(1),
-                    ..default()
-                }),
-                ..default()
-            })
-            .set(AssetPlugin {
-                file_path: assets_dir(),
-                ..default()
-            })
-            .set(bevy::log::LogPlugin {
-                filter: app_support::LOG_FILTER.into(),
-                ..default()
-            }),
-    )
+    app.add_plugins(app_support::default_plugins(
+        Window {
+            title: "Madoguchi 呼出表示".into(),
+            resolution: WindowResolution::new(w, h).with_scale_factor_override(1.0),
+            mode,
+            // One frame in flight: a board draws rarely, and every
+            // extra swapchain image is 8 MB at 1080p.
+            desired_maximum_frame_latency: std::num::NonZero::new(1),
+            ..default()
+        },
+        true,
+    ))
     .insert_resource(app_support::update_settings(
         settings.screenshot.is_some(),
         SAFETY_WAKE,

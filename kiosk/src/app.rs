@@ -305,30 +305,18 @@ pub fn run(settings: KioskSettings) -> AppExit {
         WindowMode::BorderlessFullscreen(bevy::window::MonitorSelection::Primary)
     };
     let locked = !settings.windowed;
-    app.add_plugins(
-        DefaultPlugins
-            .set(WindowPlugin {
-                primary_window: Some(Window {
-                    title: "Madoguchi 受付".into(),
-                    resolution: WindowResolution::new(w, h).with_scale_factor_override(1.0),
-                    mode,
-                    decorations: !locked,
-                    desired_maximum_frame_latency: std::num::NonZero::new(1),
-                    ..default()
-                }),
-                // Locked down: the window manager's close (Alt+F4) is ignored.
-                close_when_requested: !locked,
-                ..default()
-            })
-            .set(AssetPlugin {
-                file_path: assets_dir(),
-                ..default()
-            })
-            .set(bevy::log::LogPlugin {
-                filter: app_support::LOG_FILTER.into(),
-                ..default()
-            }),
-    )
+    app.add_plugins(app_support::default_plugins(
+        Window {
+            title: "Madoguchi 受付".into(),
+            resolution: WindowResolution::new(w, h).with_scale_factor_override(1.0),
+            mode,
+            decorations: !locked,
+            desired_maximum_frame_latency: std::num::NonZero::new(1),
+            ..default()
+        },
+        // Locked down: the window manager's close (Alt+F4) is ignored.
+        !locked,
+    ))
     // Reactive: input and network replies wake the loop; `pace_updates`
     // adds a 1 s tick only while a screen can time out.
     .insert_resource(app_support::update_settings(unattended, SAFETY_WAKE))
