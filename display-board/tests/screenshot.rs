@@ -232,13 +232,15 @@ fn without_a_window_manager_the_fullscreen_board_fills_the_monitor() {
         &x.display,
         "Madoguchi",
         (0, 0, 1600, 900),
-        Duration::from_secs(30),
+        Duration::from_secs(120),
     );
+    // Under a loaded CI machine the first frame (lavapipe) can take long.
+    let exited = board.try_wait().ok().flatten();
     let _ = board.kill();
     let _ = board.wait();
     assert_eq!(
         seen,
         Some((0, 0, 1600, 900)),
-        "the whole monitor, from its corner"
+        "the whole monitor, from its corner (exited early: {exited:?})"
     );
 }
