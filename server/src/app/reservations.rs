@@ -284,7 +284,7 @@ impl App {
         let r = self.reservation_by_token(token).await?;
         let number = self.ticket_number(&r).await?;
         let mut view = views::reservation(&self.office, &r, number);
-        view.procedures = self.procedures_of(&view);
+        view.procedures = self.checklist_for(&view.service, view.answers.as_ref());
         Ok(view)
     }
 
@@ -447,20 +447,10 @@ impl App {
         Ok(out)
     }
 
-    /// The checklist of a stored booking (its answers read leniently: the
-    /// questionnaire may have changed since); empty without a questionnaire.
-    /// The checklist a booking's token holder sees, for a procedure with
-    /// the questionnaire only.
-    pub(super) fn procedures_of(
-        &self,
-        r: &protocol::Reservation,
-    ) -> Option<Vec<protocol::Procedure>> {
-        self.checklist_for(&r.service, r.answers.as_ref())
-    }
-
     /// The おくやみ checklist of a booking (empty when it uses no questionnaire).
     pub fn reservation_checklist(&self, r: &protocol::Reservation) -> Vec<protocol::Procedure> {
-        self.procedures_of(r).unwrap_or_default()
+        self.checklist_for(&r.service, r.answers.as_ref())
+            .unwrap_or_default()
     }
 
     /// The checklist for stored answers (read leniently: the questionnaire

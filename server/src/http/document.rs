@@ -163,9 +163,8 @@ pub fn document(office: &Office, doc: &utoipa::openapi::OpenApi) -> Value {
     constrain_param(d, "get", "/api/v1/slots", "to", date());
     constrain_param(d, "get", "/api/v1/staff/reservations", "date", date());
     constrain_param(d, "get", "/api/v1/staff/prep", "date", date());
-    let departments = office.questionnaire.departments();
     // Empty is "every department", like leaving it out.
-    let mut departments: Vec<String> = departments;
+    let mut departments = office.questionnaire.departments();
     departments.push(String::new());
     constrain_param(
         d,
