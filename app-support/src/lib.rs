@@ -1,8 +1,12 @@
 //! What the two Bevy apps, the wall board and the kiosk, both need to run:
 //! the clock they read after a sleep, where the assets are, how they log,
 //! how they sleep between wakes, and their network thread that ends on
-//! Ctrl-C or SIGTERM. Nothing of their screens or rules: those stay in each
-//! app (they share no UI).
+//! Ctrl-C or SIGTERM, which font shows which language, and the benchmarks'
+//! frame log. Nothing of their screens or rules: those stay in each app
+//! (they share no UI).
+
+pub mod fonts;
+pub mod frame_log;
 
 use std::future::Future;
 use std::time::Duration;

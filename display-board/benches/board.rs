@@ -85,11 +85,11 @@ fn main() {
             if let Some(line) = text
                 .lines()
                 .rev()
-                .find(|l| l.starts_with(&format!("{number}\t")))
+                .find(|l| l.starts_with(&format!("shown\t{number}\t")))
             {
                 break line
                     .split('\t')
-                    .nth(1)
+                    .nth(2)
                     .and_then(|v| v.parse::<u128>().ok())
                     .unwrap_or(0);
             }

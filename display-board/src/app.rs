@@ -14,7 +14,6 @@ use crate::announce;
 use crate::model::{Announcement, BoardModel};
 use crate::net::NetMsg;
 pub use crate::screen::{BoardScreenPlugin, announcement_font_file, guidance_font_file};
-use crate::screen::{DrawnNumber, LatencyLog, log_presented_number};
 
 /// Board options (from the command line).
 #[derive(Resource, Debug, Clone)]
@@ -228,17 +227,7 @@ pub fn run(settings: BoardSettings) -> AppExit {
             .append(true)
             .open(path)
     {
-        use bevy::render::{Render, RenderApp, RenderSystems};
-        app.init_resource::<DrawnNumber>().add_plugins(
-            bevy::render::extract_resource::ExtractResourcePlugin::<DrawnNumber>::default(),
-        );
-        app.sub_app_mut(RenderApp)
-            .insert_resource(LatencyLog {
-                file,
-                logged: None,
-                every_frame: std::env::var_os("MADOGUCHI_LOG_FRAMES").is_some(),
-            })
-            .add_systems(Render, log_presented_number.in_set(RenderSystems::Cleanup));
+        app_support::frame_log::log_presented_frames(&mut app, file);
     }
     if let Some(path) = settings.screenshot.clone() {
         app.insert_resource(ExitAfter(settings.screenshot_after))

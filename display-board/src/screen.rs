@@ -1,9 +1,12 @@
 //! The board's screen: the layout (header, the number now called with
 //! where to go, recent calls, waits per procedure with their lamp, booths,
 //! guidance) built once, the systems that redraw its parts from the
-//! `Board` model when it changes, and the benchmark's latency log of the
-//! first frame that shows a new number. No rules: what to show is the
-//! model's.
+//! `Board` model when it changes (and the number shown, for the
+//! benchmarks' frame log, `app_support::frame_log`). No rules: what to
+//! show is the model's.
+
+use app_support::fonts::{BIZ_UD_BOLD, BIZ_UD_REGULAR, FontsByLanguage, font_file, text_font};
+use app_support::frame_log::ShownNumber;
 
 use crate::app::{Announcing, Board, BoardSettings, Dirty, Texts, drain_inbox};
 use bevy::prelude::*;
@@ -41,42 +44,31 @@ struct Fonts {
     regular: Handle<Font>,
     bold: Handle<Font>,
     /// The guidance line's font per language (`guidance_font_file`).
-    guidance: Vec<(&'static str, Handle<Font>)>,
+    guidance: FontsByLanguage,
 }
 
-const REGULAR_FONT: &str = "fonts/BIZUDPGothic-Regular.ttf";
-
-/// The font file (under `assets/`) of the guidance line in `lang`. BIZ UD
-/// has no Hangul and lacks some simplified Chinese and Vietnamese letters;
-/// the Chinese font is cut down to the line's characters
-/// (`scripts/subset-fonts`), which the board's tests check.
+/// The font file (under `assets/`) of the guidance line in `lang`: the
+/// language's face (`font_file`), except that the Chinese one is cut down
+/// to the line's characters (`scripts/subset-fonts`, checked by the
+/// board's tests); the full face loads only when a Chinese call comes.
 pub fn guidance_font_file(lang: &str) -> &'static str {
     match lang {
-        "ko" => "fonts/NanumGothic.ttf",
         "zh" => "fonts/DroidSansFallback-guidance.ttf",
-        "vi" => "fonts/DejaVuSans.ttf",
-        _ => REGULAR_FONT,
+        _ => font_file(lang, false),
     }
 }
 
 /// The font file of a call's line in the visitor's language: the
-/// guidance face, except for Chinese, whose guidance face holds only that
-/// line's characters; a Chinese call loads WenQuanYi Micro Hei (hanzi and
-/// the number's Latin letters and digits, 5 MB the board needs only when
+/// language's face (for Chinese WenQuanYi Micro Hei, 5 MB, with hanzi and
+/// the number's Latin letters and digits, which the board needs only when
 /// such a call comes).
 pub fn announcement_font_file(lang: &str) -> &'static str {
-    match lang {
-        "zh" => "fonts/wqy-microhei.ttc",
-        _ => guidance_font_file(lang),
-    }
+    font_file(lang, false)
 }
 
 impl Fonts {
     fn for_language(&self, lang: &str) -> &Handle<Font> {
-        self.guidance
-            .iter()
-            .find(|(l, _)| *l == lang)
-            .map_or(&self.regular, |(_, handle)| handle)
+        self.guidance.get(lang).unwrap_or(&self.regular)
     }
 }
 
@@ -101,25 +93,11 @@ impl Plugin for BoardScreenPlugin {
     }
 }
 
-/// Sizes are a share of the shorter screen side, so portrait fits too.
-fn font(handle: &Handle<Font>, vh: f32) -> TextFont {
-    TextFont {
-        font: handle.clone().into(),
-        font_size: FontSize::VMin(vh),
-        ..default()
-    }
-}
-
 fn setup_screen(mut commands: Commands, assets: Res<AssetServer>, settings: Res<BoardSettings>) {
     let fonts = Fonts {
-        regular: assets.load(REGULAR_FONT),
-        bold: assets.load("fonts/BIZUDPGothic-Bold.ttf"),
-        // The asset server loads each file once: languages that use the
-        // regular font share its handle.
-        guidance: LANGUAGES
-            .iter()
-            .map(|lang| (*lang, assets.load(guidance_font_file(lang))))
-            .collect(),
+        regular: assets.load(BIZ_UD_REGULAR),
+        bold: assets.load(BIZ_UD_BOLD),
+        guidance: FontsByLanguage::load(&assets, LANGUAGES, guidance_font_file),
     };
     commands.insert_resource(fonts.clone());
     // Flat UI: no multisampling (4× MSAA costs memory and software-render
@@ -161,13 +139,13 @@ fn setup_screen(mut commands: Commands, assets: Res<AssetServer>, settings: Res<
             .with_children(|h| {
                 h.spawn((
                     Text::new(""),
-                    font(&fonts.bold, 4.0),
+                    text_font(&fonts.bold, 4.0),
                     TextColor(TEXT),
                     OfficeText,
                 ));
                 h.spawn((
                     Text::new(""),
-                    font(&fonts.bold, 4.0),
+                    text_font(&fonts.bold, 4.0),
                     TextColor(TEXT),
                     ClockText,
                 ));
@@ -200,25 +178,25 @@ fn setup_screen(mut commands: Commands, assets: Res<AssetServer>, settings: Res<
                 .with_children(|p| {
                     p.spawn((
                         Text::new(""),
-                        font(&fonts.regular, 3.5),
+                        text_font(&fonts.regular, 3.5),
                         TextColor(MUTED),
                         NowHeading,
                     ));
                     p.spawn((
                         Text::new(""),
-                        font(&fonts.bold, 22.0),
+                        text_font(&fonts.bold, 22.0),
                         TextColor(ACCENT),
                         NowNumber,
                     ));
                     p.spawn((
                         Text::new(""),
-                        font(&fonts.bold, 6.0),
+                        text_font(&fonts.bold, 6.0),
                         TextColor(TEXT),
                         NowBooth,
                     ));
                     p.spawn((
                         Text::new(""),
-                        font(&fonts.regular, 3.6),
+                        text_font(&fonts.regular, 3.6),
                         TextColor(TEXT),
                         NowVisitorLine,
                     ));
@@ -261,7 +239,7 @@ fn setup_screen(mut commands: Commands, assets: Res<AssetServer>, settings: Res<
             ));
             root.spawn((
                 Text::new(""),
-                font(&fonts.regular, 2.8),
+                text_font(&fonts.regular, 2.8),
                 TextColor(MUTED),
                 GuidanceText,
             ));
@@ -277,7 +255,11 @@ fn setup_screen(mut commands: Commands, assets: Res<AssetServer>, settings: Res<
         BackgroundColor(Color::srgba(0.6, 0.1, 0.1, 0.85)),
         Visibility::Hidden,
         ReconnectMark,
-        children![(Text::new(""), font(&fonts.regular, 2.4), TextColor(TEXT))],
+        children![(
+            Text::new(""),
+            text_font(&fonts.regular, 2.4),
+            TextColor(TEXT)
+        )],
     ));
 }
 
@@ -360,7 +342,7 @@ fn rebuild_lists(
         commands.entity(list).with_children(|l| {
             l.spawn((
                 Text::new(two(t, "board-recent")),
-                font(&fonts.regular, 3.0),
+                text_font(&fonts.regular, 3.0),
                 TextColor(MUTED),
             ));
             for c in model.calls.iter().skip(1) {
@@ -372,12 +354,12 @@ fn rebuild_lists(
                 .with_children(|row| {
                     row.spawn((
                         Text::new(c.number.clone()),
-                        font(&fonts.bold, 5.0),
+                        text_font(&fonts.bold, 5.0),
                         TextColor(TEXT),
                     ));
                     row.spawn((
                         Text::new(localized(&c.booth_label, "ja").to_string()),
-                        font(&fonts.regular, 4.0),
+                        text_font(&fonts.regular, 4.0),
                         TextColor(TEXT),
                     ));
                 });
@@ -432,7 +414,7 @@ fn rebuild_lists(
                         .with_children(|card| {
                             card.spawn((
                                 Text::new(name),
-                                font(&fonts.regular, 2.6),
+                                text_font(&fonts.regular, 2.6),
                                 TextColor(MUTED),
                             ));
                             card.spawn((
@@ -441,12 +423,12 @@ fn rebuild_lists(
                                     "board-waiting",
                                     &[("count", Arg::Num(i64::from(w.waiting)))],
                                 )),
-                                font(&fonts.bold, 3.6),
+                                text_font(&fonts.bold, 3.6),
                                 TextColor(TEXT),
                             ));
                             card.spawn((
                                 Text::new(wait),
-                                font(&fonts.regular, 2.6),
+                                text_font(&fonts.regular, 2.6),
                                 TextColor(TEXT),
                             ));
                         });
@@ -475,12 +457,12 @@ fn rebuild_lists(
                 .with_children(|cell| {
                     cell.spawn((
                         Text::new(localized(&b.label, "ja").to_string()),
-                        font(&fonts.bold, 2.4),
+                        text_font(&fonts.bold, 2.4),
                         TextColor(TEXT),
                     ));
                     cell.spawn((
                         Text::new(format!("{} {}", t.text("ja", state_id), current)),
-                        font(&fonts.regular, 2.2),
+                        text_font(&fonts.regular, 2.2),
                         TextColor(TEXT),
                     ));
                 });
@@ -489,50 +471,8 @@ fn rebuild_lists(
     }
 }
 
-/// Benchmarks: the number the UI shows, extracted to the render world,
-/// which logs the moment the first frame containing it was presented.
-#[derive(Resource, Clone, Default)]
-pub(crate) struct DrawnNumber(Option<String>);
-
-impl bevy::render::extract_resource::ExtractResource for DrawnNumber {
-    type Source = DrawnNumber;
-
-    fn extract_resource(source: &Self::Source) -> Self {
-        source.clone()
-    }
-}
-
-#[derive(Resource)]
-pub(crate) struct LatencyLog {
-    pub(crate) file: std::fs::File,
-    pub(crate) logged: Option<String>,
-    /// `MADOGUCHI_LOG_FRAMES=1`: also log every presented frame.
-    pub(crate) every_frame: bool,
-}
-
-/// Runs after the frame was rendered and presented (render world, Cleanup).
-pub(crate) fn log_presented_number(drawn: Option<Res<DrawnNumber>>, mut log: ResMut<LatencyLog>) {
-    use std::io::Write;
-    let micros = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_micros())
-        .unwrap_or(0);
-    // Idle-cost diagnosis: one line per presented frame.
-    if log.every_frame {
-        let _ = writeln!(log.file, "frame\t{micros}");
-    }
-    let Some(number) = drawn.and_then(|d| d.0.clone()) else {
-        return;
-    };
-    if log.logged.as_ref() == Some(&number) {
-        return;
-    }
-    let _ = writeln!(log.file, "{number}\t{micros}");
-    log.logged = Some(number);
-}
-
 fn update_now_calling(
-    latency: Option<ResMut<DrawnNumber>>,
+    latency: Option<ResMut<ShownNumber>>,
     board: Res<Board>,
     time: Res<Time<Real>>,
     texts: Res<Texts>,

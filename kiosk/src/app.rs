@@ -4,6 +4,7 @@
 
 use std::time::Duration;
 
+use app_support::frame_log::unix_micros;
 use bevy::input::ButtonState;
 use bevy::input::keyboard::{Key, KeyboardInput};
 use bevy::prelude::*;
@@ -80,13 +81,6 @@ pub struct Printer {
 /// Benchmarks: when Enter was pressed (µs since the epoch).
 #[derive(Resource)]
 pub struct LatencyFile(pub std::fs::File);
-
-pub fn unix_micros() -> u128 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_micros())
-        .unwrap_or(0)
-}
 
 pub struct KioskLogicPlugin {
     pub settings: KioskSettings,
@@ -347,7 +341,9 @@ pub fn run(settings: KioskSettings) -> AppExit {
             .append(true)
             .open(path)
     {
-        crate::screen::log_presented_numbers(&mut app, file.try_clone().ok());
+        if let Ok(render_copy) = file.try_clone() {
+            app_support::frame_log::log_presented_frames(&mut app, render_copy);
+        }
         app.insert_resource(LatencyFile(file));
     }
     app.run()

@@ -6,6 +6,9 @@ use bevy::prelude::*;
 use messages::{Arg, Catalogue};
 use protocol::localized;
 
+use app_support::fonts::{FontsByLanguage, font_file, text_font};
+use app_support::frame_log::ShownNumber;
+
 use crate::app::{Kiosk, KioskAction, KioskLogic, KioskSettings, Texts};
 use crate::model::{Action, KioskModel, LANGUAGES, Problem, Screen};
 
@@ -28,36 +31,28 @@ pub struct ActionButton(pub Action);
 
 #[derive(Resource, Clone)]
 struct Fonts {
-    /// Regular and bold face per language (`font_files`).
-    by_lang: Vec<(&'static str, Handle<Font>, Handle<Font>)>,
+    regular: FontsByLanguage,
+    bold: FontsByLanguage,
 }
 
 impl Fonts {
+    /// The regular and bold face of `lang`; Japanese for a language the
+    /// kiosk does not offer.
     fn for_language(&self, lang: &str) -> (&Handle<Font>, &Handle<Font>) {
-        self.by_lang
-            .iter()
-            .find(|(l, _, _)| *l == lang)
-            .or_else(|| self.by_lang.first())
-            .map(|(_, r, b)| (r, b))
-            .expect("the Japanese fonts are always loaded")
+        (face(&self.regular, lang), face(&self.bold, lang))
     }
 }
 
-/// Regular and bold font files (under `assets/`) for `lang`. BIZ UD has
-/// no Hangul and lacks simplified-only Chinese characters and some
-/// Vietnamese letters, so those languages use a face that has them.
+fn face<'a>(fonts: &'a FontsByLanguage, lang: &str) -> &'a Handle<Font> {
+    fonts
+        .get(lang)
+        .or_else(|| fonts.get("ja"))
+        .expect("the Japanese fonts are always loaded")
+}
+
+/// Regular and bold font files (under `assets/`) for `lang`.
 pub fn font_files(lang: &str) -> (&'static str, &'static str) {
-    match lang {
-        "ko" => ("fonts/NanumGothic.ttf", "fonts/NanumGothic.ttf"),
-        // Droid Sans Fallback has no Latin letters or digits (the ticket
-        // number would be boxes); WenQuanYi Micro Hei has both.
-        "zh" => ("fonts/wqy-microhei.ttc", "fonts/wqy-microhei.ttc"),
-        "vi" => ("fonts/DejaVuSans.ttf", "fonts/DejaVuSans.ttf"),
-        _ => (
-            "fonts/BIZUDPGothic-Regular.ttf",
-            "fonts/BIZUDPGothic-Bold.ttf",
-        ),
-    }
+    (font_file(lang, false), font_file(lang, true))
 }
 
 pub struct KioskScreenPlugin;
@@ -75,13 +70,8 @@ fn setup(mut commands: Commands, assets: Res<AssetServer>) {
     // The asset server loads each file once; languages sharing a face
     // share its handles.
     commands.insert_resource(Fonts {
-        by_lang: LANGUAGES
-            .iter()
-            .map(|lang| {
-                let (regular, bold) = font_files(lang);
-                (*lang, assets.load(regular), assets.load(bold))
-            })
-            .collect(),
+        regular: FontsByLanguage::load(&assets, LANGUAGES, |l| font_file(l, false)),
+        bold: FontsByLanguage::load(&assets, LANGUAGES, |l| font_file(l, true)),
     });
     commands.spawn((Camera2d, Msaa::Off));
     commands.spawn((
@@ -107,26 +97,6 @@ fn press_buttons(
     }
 }
 
-fn font(handle: &Handle<Font>, vmin: f32) -> TextFont {
-    TextFont {
-        font: handle.clone().into(),
-        font_size: FontSize::VMin(vmin),
-        ..default()
-    }
-}
-
-/// The number on screen, for the latency log (extracted to the render world).
-#[derive(Resource, Clone, Default)]
-pub struct ShownNumber(pub Option<String>);
-
-impl bevy::render::extract_resource::ExtractResource for ShownNumber {
-    type Source = ShownNumber;
-
-    fn extract_resource(source: &Self::Source) -> Self {
-        source.clone()
-    }
-}
-
 #[derive(Clone, Copy)]
 struct Draw<'a> {
     fonts: &'a Fonts,
@@ -145,7 +115,7 @@ impl Draw<'_> {
     /// The screen language's face at `size` (scaled for large print).
     fn font(&self, bold: bool, size: f32) -> TextFont {
         let (regular, heavy) = self.fonts.for_language(self.lang);
-        font(if bold { heavy } else { regular }, size * self.scale)
+        text_font(if bold { heavy } else { regular }, size * self.scale)
     }
 
     fn label(
@@ -619,48 +589,4 @@ fn problem(body: &mut ChildSpawnerCommands, d: &Draw, p: Problem) {
             4.0,
         );
     });
-}
-
-// ------------------------------------------------------------ latency log
-
-#[derive(Resource)]
-struct PresentedLog {
-    file: Option<std::fs::File>,
-    logged: Option<String>,
-    /// `MADOGUCHI_LOG_FRAMES=1`: also log every presented frame.
-    every_frame: bool,
-}
-
-/// Benchmarks: the render world logs when the first frame showing a new
-/// ticket number has been presented.
-pub fn log_presented_numbers(app: &mut App, file: Option<std::fs::File>) {
-    use bevy::render::{Render, RenderApp, RenderSystems};
-    app.add_plugins(bevy::render::extract_resource::ExtractResourcePlugin::<
-        ShownNumber,
-    >::default());
-    app.sub_app_mut(RenderApp)
-        .insert_resource(PresentedLog {
-            file,
-            logged: None,
-            every_frame: std::env::var_os("MADOGUCHI_LOG_FRAMES").is_some(),
-        })
-        .add_systems(Render, presented.in_set(RenderSystems::Cleanup));
-}
-
-fn presented(shown: Option<Res<ShownNumber>>, mut log: ResMut<PresentedLog>) {
-    use std::io::Write;
-    // Idle-cost check (tests): one line per presented frame.
-    if log.every_frame
-        && let Some(f) = log.file.as_mut()
-    {
-        let _ = writeln!(f, "frame\t{}", crate::app::unix_micros());
-    }
-    let number = shown.and_then(|s| s.0.clone());
-    if log.logged == number {
-        return;
-    }
-    if let (Some(n), Some(f)) = (&number, log.file.as_mut()) {
-        let _ = writeln!(f, "shown\t{n}\t{}", crate::app::unix_micros());
-    }
-    log.logged = number;
 }

@@ -13,7 +13,7 @@ use crate::rules::booking::{self, CheckinRefusal, ScannedCode};
 use crate::rules::engine::{
     Action, EngineError, Floor, NewTicket, Note, OrderKey, Outcome, TicketId,
 };
-use crate::rules::input::{IdempotencyKey, Language, NoteText};
+use crate::rules::input::{BoothId, IdempotencyKey, Language, NoteText, ServiceId};
 use crate::storage::ReservationRow;
 use crate::{tokens, views};
 
@@ -173,6 +173,11 @@ impl App {
     ) -> Result<(bool, IssuedTicket)> {
         let key = IdempotencyKey::parse(&req.idempotency_key)?;
         let key = key.as_str();
+        let services = req
+            .services
+            .iter()
+            .map(|s| ServiceId::parse(s).map(ServiceId::into_string))
+            .collect::<Result<Vec<_>>>()?;
         let (mut floor, now) = self.lock().await;
         if let Some(t) = floor.ticket_by_idempotency(device_id, key) {
             if t.services != req.services || t.priority != req.priority {
@@ -195,7 +200,7 @@ impl App {
             ));
         }
         let ticket = NewTicket {
-            services: req.services.clone(),
+            services,
             source: TicketSource::WalkIn,
             reservation_id: None,
             slot_start: None,
@@ -215,9 +220,10 @@ impl App {
     pub async fn set_booth(
         &self,
         actor: &Actor,
-        booth: &str,
+        booth: &BoothId,
         state: BoothState,
     ) -> Result<protocol::Booth> {
+        let booth = booth.as_str();
         let (mut floor, now) = self.lock().await;
         let outcome = floor.set_booth_state(booth, state)?;
         self.commit(&mut floor, &outcome, actor, now).await?;
@@ -227,9 +233,13 @@ impl App {
             .ok_or_else(|| Error::not_found(ErrorCode::UnknownBooth, format!("no booth {booth:?}")))
     }
 
-    pub async fn call_next(&self, actor: &Actor, booth: &str) -> Result<Option<protocol::Ticket>> {
+    pub async fn call_next(
+        &self,
+        actor: &Actor,
+        booth: &BoothId,
+    ) -> Result<Option<protocol::Ticket>> {
         let (mut floor, now) = self.lock().await;
-        let Some(outcome) = floor.call_next(booth, now)? else {
+        let Some(outcome) = floor.call_next(booth.as_str(), now)? else {
             return Ok(None);
         };
         self.commit(&mut floor, &outcome, actor, now).await?;
@@ -241,10 +251,10 @@ impl App {
     pub async fn call_ticket(
         &self,
         actor: &Actor,
-        booth: &str,
+        booth: &BoothId,
         ticket: TicketId,
     ) -> Result<protocol::Ticket> {
-        self.ticket_command(actor, |f, now| Ok(f.call(booth, ticket, now)?))
+        self.ticket_command(actor, |f, now| Ok(f.call(booth.as_str(), ticket, now)?))
             .await
     }
 
@@ -296,7 +306,7 @@ impl App {
         &self,
         actor: &Actor,
         id: TicketId,
-        service: &str,
+        service: &ServiceId,
         note: Option<&str>,
     ) -> Result<protocol::Ticket> {
         self.ticket_command(actor, |f, now| {
@@ -304,7 +314,7 @@ impl App {
                 .filter(|n| !n.trim().is_empty())
                 .map(|n| self.note(f, actor, id, n, now))
                 .transpose()?;
-            Ok(f.transfer(id, service, note, now)?)
+            Ok(f.transfer(id, service.as_str(), note, now)?)
         })
         .await
     }

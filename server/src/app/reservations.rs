@@ -11,7 +11,8 @@ use protocol::{
 use super::{Actor, App};
 use crate::error::{Error, Result};
 use crate::rules::booking::{self};
-use crate::rules::input::{Contact, Language, MAX_ANSWERS_BYTES, Reason};
+use crate::rules::engine::EngineError;
+use crate::rules::input::{Contact, Language, MAX_ANSWERS_BYTES, Reason, ServiceId};
 use crate::storage::{NewReservation, ReservationRow, Store};
 use crate::{tokens, views};
 
@@ -111,12 +112,11 @@ impl App {
         req: &CreateReservation,
         key: Option<&tokens::SubmitKey>,
     ) -> Result<ReservationCreated> {
-        let service = self.office.service(&req.service).ok_or_else(|| {
-            Error::invalid(
-                ErrorCode::UnknownService,
-                format!("no service {:?}", req.service),
-            )
-        })?;
+        let id = ServiceId::parse(&req.service)?;
+        let service = self
+            .office
+            .service(&id)
+            .ok_or_else(|| EngineError::UnknownService(id.into_string()))?;
         let contact = Contact::parse(
             req.name.as_deref(),
             req.email.as_deref(),

@@ -10,6 +10,8 @@ use chrono_tz::Tz;
 use protocol::Localized;
 use serde::Deserialize;
 
+use crate::rules::input::is_id;
+
 pub mod mail;
 mod questionnaire;
 pub use mail::{MailSettings, PrivacySettings, TlsMode};
@@ -291,14 +293,6 @@ fn parse_hhmm(s: &str) -> Option<NaiveTime> {
     NaiveTime::parse_from_str(s.trim(), "%H:%M").ok()
 }
 
-fn valid_id(id: &str) -> bool {
-    !id.is_empty()
-        && id.len() <= 40
-        && id
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
-}
-
 impl Office {
     /// The embedded demo office.
     pub fn demo() -> Office {
@@ -464,7 +458,7 @@ impl Office {
                 continue;
             };
             let span = v.span();
-            if !valid_id(&s.id) {
+            if !is_id(&s.id) {
                 c.at(
                     &span,
                     format!("service id {:?} must be 1–40 of a-z, 0-9, - or _", s.id),
@@ -514,7 +508,7 @@ impl Office {
                 continue;
             };
             let span = v.span();
-            if !valid_id(&b.id) {
+            if !is_id(&b.id) {
                 c.at(
                     &span,
                     format!("booth id {:?} must be 1–40 of a-z, 0-9, - or _", b.id),

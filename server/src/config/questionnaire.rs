@@ -5,7 +5,8 @@
 use protocol::{Localized, Procedure, Question, QuestionChoice, QuestionKind};
 use serde::Deserialize;
 
-use super::{Collector, valid_id};
+use super::Collector;
+use crate::rules::input::is_id;
 
 #[derive(Debug, Clone, Default)]
 pub struct Questionnaire {
@@ -134,7 +135,7 @@ pub(super) fn parse(
             continue;
         };
         let span = v.span();
-        if !valid_id(&q.id) {
+        if !is_id(&q.id) {
             c.at(
                 &span,
                 format!("question id {:?}: use a-z, 0-9, - and _", q.id),
@@ -171,7 +172,7 @@ pub(super) fn parse(
         }
         let mut choices: Vec<QuestionChoice> = Vec::new();
         for ch in q.choices {
-            if !valid_id(&ch.id) || choices.iter().any(|x| x.id == ch.id) {
+            if !is_id(&ch.id) || choices.iter().any(|x| x.id == ch.id) {
                 c.at(
                     &span,
                     format!("question {:?}: bad or repeated choice id {:?}", q.id, ch.id),
@@ -217,7 +218,7 @@ pub(super) fn parse(
             continue;
         };
         let span = v.span();
-        if !valid_id(&p.id) {
+        if !is_id(&p.id) {
             c.at(
                 &span,
                 format!("procedure id {:?}: use a-z, 0-9, - and _", p.id),

@@ -16,6 +16,7 @@ use super::public::parse_date;
 use crate::app::App;
 use crate::error::Result;
 use crate::rules::engine::Action;
+use crate::rules::input::{BoothId, ServiceId};
 
 macro_rules! booth_state_route {
     ($name:ident, $path:literal, $state:expr) => {
@@ -23,7 +24,7 @@ macro_rules! booth_state_route {
             params(("id" = String, Path, description = "booth id")),
             responses((status = 200, body = Booth), (status = 404, body = protocol::ApiError), (status = 409, description = "booth_busy", body = protocol::ApiError)))]
         pub async fn $name(State(app): State<Arc<App>>, staff: Staff, ApiPath(id): ApiPath<String>) -> Result<Json<Booth>> {
-            Ok(Json(app.set_booth(&staff.actor(), &id, $state).await?))
+            Ok(Json(app.set_booth(&staff.actor(), &BoothId::parse(&id)?, $state).await?))
         }
     };
 }
@@ -53,7 +54,7 @@ pub async fn call_next(
     ApiPath(id): ApiPath<String>,
 ) -> Result<Json<CallResult>> {
     Ok(Json(CallResult {
-        ticket: app.call_next(&staff.actor(), &id).await?,
+        ticket: app.call_next(&staff.actor(), &BoothId::parse(&id)?).await?,
     }))
 }
 
@@ -67,7 +68,10 @@ pub async fn call_ticket(
     ApiJson(req): ApiJson<CallTicketRequest>,
 ) -> Result<Json<CallResult>> {
     Ok(Json(CallResult {
-        ticket: Some(app.call_ticket(&staff.actor(), &id, req.ticket).await?),
+        ticket: Some(
+            app.call_ticket(&staff.actor(), &BoothId::parse(&id)?, req.ticket)
+                .await?,
+        ),
     }))
 }
 
@@ -110,8 +114,13 @@ pub async fn transfer(
     ApiJson(req): ApiJson<TransferRequest>,
 ) -> Result<Json<Ticket>> {
     Ok(Json(
-        app.transfer(&staff.actor(), id, &req.service, req.note.as_deref())
-            .await?,
+        app.transfer(
+            &staff.actor(),
+            id,
+            &ServiceId::parse(&req.service)?,
+            req.note.as_deref(),
+        )
+        .await?,
     ))
 }
 

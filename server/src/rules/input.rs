@@ -7,6 +7,7 @@ use protocol::ErrorCode;
 use serde_json::{Value, json};
 
 use crate::error::{Error, Result};
+use crate::rules::engine::EngineError;
 
 /// Characters Rust calls control (Unicode Cc), as a regex class body.
 const CONTROL: &str = r"\u0000-\u001f\u007f-\u009f";
@@ -43,6 +44,10 @@ macro_rules! text_type {
             pub fn as_str(&self) -> &str {
                 &self.0
             }
+
+            pub fn into_string(self) -> String {
+                self.0
+            }
         }
 
         impl std::ops::Deref for $name {
@@ -78,6 +83,16 @@ text_type!(
 text_type!(
     /// A staff user name: 1–100 characters without spaces.
     Username
+);
+text_type!(
+    /// A service id (`is_id`); whether the office has it is the engine's
+    /// and the booking rules' question.
+    ServiceId
+);
+text_type!(
+    /// A booth id (`is_id`); whether the office has it is the engine's
+    /// question.
+    BoothId
 );
 text_type!(
     /// A kiosk or board name: 1–100 characters, no control characters.
@@ -181,6 +196,41 @@ impl Username {
     }
 }
 
+/// The rule for the ids of the office file: 1–`MAX_ID` of `a-z`, `0-9`,
+/// `-`, `_`. The office file's services and booths are checked with it
+/// too, so a string it refuses names nothing.
+pub fn is_id(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= MAX_ID
+        && s.chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
+}
+
+/// Longest service or booth id.
+pub const MAX_ID: usize = 40;
+
+impl ServiceId {
+    /// A string that is no id is answered as an unknown service (400
+    /// `unknown_service`), as the engine answers one the office lacks.
+    pub fn parse(s: &str) -> Result<ServiceId> {
+        if !is_id(s) {
+            return Err(EngineError::UnknownService(s.to_string()).into());
+        }
+        Ok(ServiceId(s.to_string()))
+    }
+}
+
+impl BoothId {
+    /// A string that is no id is answered as an unknown booth (404
+    /// `unknown_booth`), as the engine answers one the office lacks.
+    pub fn parse(s: &str) -> Result<BoothId> {
+        if !is_id(s) {
+            return Err(EngineError::UnknownBooth(s.to_string()).into());
+        }
+        Ok(BoothId(s.to_string()))
+    }
+}
+
 impl DeviceName {
     pub fn parse(s: &str) -> Result<DeviceName> {
         let s = s.trim();
@@ -224,6 +274,23 @@ impl Documented for Reason {
 impl Documented for NoteText {
     fn schema() -> Value {
         text_schema(MAX_NOTE, true)
+    }
+}
+
+/// The id rule as a schema (`is_id`).
+fn id_schema() -> Value {
+    json!({ "minLength": 1, "maxLength": MAX_ID, "pattern": "^[a-z0-9_-]+$" })
+}
+
+impl Documented for ServiceId {
+    fn schema() -> Value {
+        id_schema()
+    }
+}
+
+impl Documented for BoothId {
+    fn schema() -> Value {
+        id_schema()
     }
 }
 
@@ -500,6 +567,31 @@ mod tests {
 
     fn code<T: std::fmt::Debug>(r: Result<T>) -> ErrorCode {
         r.expect_err("refused").code()
+    }
+
+    #[test]
+    fn ids_follow_the_office_file_rule_and_a_bad_one_names_nothing() {
+        assert_eq!(
+            BoothId::parse("2f-east_1").map(|b| b.0).ok(),
+            Some("2f-east_1".into())
+        );
+        assert_eq!(
+            ServiceId::parse("shomei").map(|s| s.0).ok(),
+            Some("shomei".into())
+        );
+        for bad in ["", "Shomei", "窓口", "a b", "a/b", &"x".repeat(MAX_ID + 1)] {
+            let booth = BoothId::parse(bad).expect_err(bad);
+            assert_eq!(
+                (booth.status().as_u16(), booth.code()),
+                (404, ErrorCode::UnknownBooth)
+            );
+            let service = ServiceId::parse(bad).expect_err(bad);
+            assert_eq!(
+                (service.status().as_u16(), service.code()),
+                (400, ErrorCode::UnknownService)
+            );
+        }
+        assert!(is_id(&"x".repeat(MAX_ID)));
     }
 
     #[test]

@@ -66,7 +66,7 @@ impl SmtpServer {
         let mut files: Vec<PathBuf> = std::fs::read_dir(self.dir.path().join("box/new"))
             .map(|d| d.flatten().map(|e| e.path()).collect())
             .unwrap_or_default();
-        files.sort();
+        files.sort_by_key(|p| arrival(p));
         files.iter().filter_map(|p| std::fs::read(p).ok()).collect()
     }
 
@@ -86,6 +86,26 @@ impl SmtpServer {
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
     }
+}
+
+/// When a maildir file arrived, from its name `<s>.M<µs>P<pid>Q<n>.<host>`
+/// (Python's `mailbox.Maildir`). The µs are not zero-padded, so names do
+/// not sort in arrival order: two mails within a second came back swapped
+/// now and then (the "near" mail read as the call mail).
+fn arrival(path: &std::path::Path) -> (u64, u64, String) {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let mut parts = name.split('.');
+    let seconds = parts.next().and_then(|s| s.parse().ok()).unwrap_or(0);
+    let micros = parts
+        .next()
+        .and_then(|p| p.strip_prefix('M'))
+        .and_then(|p| p.split('P').next())
+        .and_then(|m| m.parse().ok())
+        .unwrap_or(0);
+    (seconds, micros, name)
 }
 
 impl Drop for SmtpServer {

@@ -230,36 +230,25 @@ pub async fn counter(
     let clock = shared.clock;
     let mut rng = StdRng::seed_from_u64(seed);
     clock.sleep_until(schedule.open).await;
-    let mut booth_state: Option<protocol::BoothState> = None;
-    let mut current: Option<Current> = None;
+    let mut desk = Desk::default();
     let mut transferred: std::collections::HashSet<i64> = Default::default();
-    let mut failures = 0u32;
     loop {
-        if failures > MAX_TRIES {
+        if desk.failures > MAX_TRIES {
             shared.refused("counter_gave_up");
             return;
         }
         let now = clock.now();
         let in_pause = schedule.pause.is_some_and(|(a, b)| now >= a && now < b);
         // Serve the visitor at the counter first.
-        if let Some(c) = current.clone() {
+        if let Some(c) = desk.current.clone() {
             let step = serve_step(&shared, &staff, &c, &mut rng, &mut transferred).await;
             match step {
                 Ok(next) => {
-                    current = next;
-                    failures = 0;
+                    desk.current = next;
+                    desk.failures = 0;
                 }
                 Err(()) => {
-                    failures += 1;
-                    shared.retries.fetch_add(1, Ordering::Relaxed);
-                    tokio::time::sleep(PAUSE).await;
-                    match reread(&staff, &booth).await {
-                        Some((state, cur)) => {
-                            booth_state = Some(state);
-                            current = cur;
-                        }
-                        None => continue,
-                    }
+                    desk.recover(&shared, &staff, &booth).await;
                 }
             }
             continue;
@@ -269,21 +258,15 @@ pub async fn counter(
         } else {
             protocol::BoothState::Open
         };
-        if booth_state != Some(wanted) {
+        if desk.booth_state != Some(wanted) {
             let action = if in_pause { "pause" } else { "open" };
             match staff.booth_action(&booth, action).await {
                 Ok(b) => {
-                    booth_state = Some(b.state);
-                    failures = 0;
+                    desk.booth_state = Some(b.state);
+                    desk.failures = 0;
                 }
                 Err(_) => {
-                    failures += 1;
-                    shared.retries.fetch_add(1, Ordering::Relaxed);
-                    tokio::time::sleep(PAUSE).await;
-                    if let Some((state, cur)) = reread(&staff, &booth).await {
-                        booth_state = Some(state);
-                        current = cur;
-                    }
+                    desk.recover(&shared, &staff, &booth).await;
                 }
             }
             continue;
@@ -294,11 +277,11 @@ pub async fn counter(
         }
         match staff.call_next(&booth).await {
             Ok(r) => {
-                failures = 0;
+                desk.failures = 0;
                 match r.ticket {
                     Some(t) => {
                         shared.ack(|a| a.calls.push((t.id, booth.clone())));
-                        current = Some(Current::from(&t));
+                        desk.current = Some(Current::from(&t));
                     }
                     None => {
                         if now >= schedule.last_arrival
@@ -313,14 +296,31 @@ pub async fn counter(
                 }
             }
             Err(_) => {
-                failures += 1;
-                shared.retries.fetch_add(1, Ordering::Relaxed);
-                tokio::time::sleep(PAUSE).await;
-                if let Some((state, cur)) = reread(&staff, &booth).await {
-                    booth_state = Some(state);
-                    current = cur;
-                }
+                desk.recover(&shared, &staff, &booth).await;
             }
+        }
+    }
+}
+
+/// What a counter agent knows of its booth.
+#[derive(Default)]
+struct Desk {
+    booth_state: Option<protocol::BoothState>,
+    current: Option<Current>,
+    /// Failed requests in a row.
+    failures: u32,
+}
+
+impl Desk {
+    /// A request failed (the server may be restarting): count it, wait,
+    /// and take the booth's state and its visitor from the server again.
+    async fn recover(&mut self, shared: &Shared, staff: &Client, booth: &str) {
+        self.failures += 1;
+        shared.retries.fetch_add(1, Ordering::Relaxed);
+        tokio::time::sleep(PAUSE).await;
+        if let Some((state, cur)) = reread(staff, booth).await {
+            self.booth_state = Some(state);
+            self.current = cur;
         }
     }
 }

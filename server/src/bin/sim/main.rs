@@ -88,6 +88,26 @@ async fn main() -> anyhow::Result<()> {
 /// The temporary data directory, removed by the signal handler too.
 static TEMP_DIR: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
 
+/// The run's scratch directory (the default data directory), named after
+/// the process so two runs never share one, and removed when the run ends.
+struct ScratchDir(PathBuf);
+
+impl ScratchDir {
+    fn create() -> std::io::Result<ScratchDir> {
+        let dir = std::env::temp_dir().join(format!("madoguchi-sim-{}", std::process::id()));
+        // Left by an earlier process of the same id that was killed.
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir)?;
+        Ok(ScratchDir(dir))
+    }
+}
+
+impl Drop for ScratchDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
 async fn run(cli: Cli) -> anyhow::Result<()> {
     anyhow::ensure!(cli.speed >= 1.0 && cli.speed <= 2000.0, "--speed 1..=2000");
     anyhow::ensure!(cli.visitors <= 20_000, "--visitors at most 20,000");
@@ -100,9 +120,9 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             Some((a, b))
         }
     };
-    let tmp = tempfile::tempdir()?;
-    let _ = TEMP_DIR.set(tmp.path().to_path_buf());
-    let data = cli.data.clone().unwrap_or_else(|| tmp.path().join("data"));
+    let tmp = ScratchDir::create()?;
+    let _ = TEMP_DIR.set(tmp.0.clone());
+    let data = cli.data.clone().unwrap_or_else(|| tmp.0.join("data"));
     std::fs::create_dir_all(&data)?;
     let bin = match &cli.server {
         Some(p) => p.clone(),

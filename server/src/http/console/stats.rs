@@ -189,35 +189,32 @@ pub async fn page(
     (status, Html(html)).into_response()
 }
 
-fn csv_field(s: &str) -> String {
-    if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_string()
+/// One table of the CSV: rows ending in CRLF, fields quoted where needed.
+fn csv_table(rows: &[Vec<String>]) -> String {
+    let mut w = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(Vec::new());
+    for row in rows {
+        // Writing to memory fails only on a bug; such a row is left out.
+        let _ = w.write_record(row);
     }
+    String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
 }
 
-/// The day's figures as CSV for Excel.
+/// The day's figures as CSV for Excel: a BOM (so Excel reads UTF-8), the
+/// per-procedure table, a blank line, the per-hour table.
 pub fn csv(app: &App, lang: &str, stats: &DayStats) -> String {
     let c = catalogue();
-    let mut out = String::from("\u{feff}");
-    let mut header = vec![c.text(lang, "stats-date"), c.text(lang, COLUMNS[8])];
-    header.extend(COLUMNS[..8].iter().map(|id| c.text(lang, id)));
-    out.push_str(
-        &header
-            .iter()
-            .map(|h| csv_field(h))
-            .collect::<Vec<_>>()
-            .join(","),
-    );
-    out.push_str("\r\n");
     let days = if stats.from == stats.to {
         stats.from.to_string()
     } else {
         format!("{}/{}", stats.from, stats.to)
     };
-    for s in &stats.services {
-        let row = [
+    let mut header = vec![c.text(lang, "stats-date"), c.text(lang, COLUMNS[8])];
+    header.extend(COLUMNS[..8].iter().map(|id| c.text(lang, id)));
+    let mut services = vec![header];
+    services.extend(stats.services.iter().map(|s| {
+        vec![
             days.clone(),
             service_name(app, &s.service, lang),
             s.tickets.to_string(),
@@ -228,42 +225,25 @@ pub fn csv(app: &App, lang: &str, stats: &DayStats) -> String {
             minutes(s.wait_p90),
             minutes(s.service_avg),
             minutes(s.service_p90),
-        ];
-        out.push_str(
-            &row.iter()
-                .map(|f| csv_field(f))
-                .collect::<Vec<_>>()
-                .join(","),
-        );
-        out.push_str("\r\n");
-    }
-    out.push_str("\r\n");
-    let header = [
+        ]
+    }));
+    let mut hours = vec![vec![
         c.text(lang, "stats-date"),
         c.text(lang, "stats-hour"),
         c.text(lang, "stats-issued"),
         c.text(lang, "stats-served"),
         c.text(lang, "stats-wait-avg"),
-    ];
-    out.push_str(
-        &header
-            .iter()
-            .map(|h| csv_field(h))
-            .collect::<Vec<_>>()
-            .join(","),
-    );
-    out.push_str("\r\n");
-    for h in &stats.hours {
-        out.push_str(&format!(
-            "{},{}:00,{},{},{}\r\n",
-            days,
-            h.hour,
-            h.issued,
-            h.served,
-            minutes(h.wait_avg)
-        ));
-    }
-    out
+    ]];
+    hours.extend(stats.hours.iter().map(|h| {
+        vec![
+            days.clone(),
+            format!("{}:00", h.hour),
+            h.issued.to_string(),
+            h.served.to_string(),
+            minutes(h.wait_avg),
+        ]
+    }));
+    format!("\u{feff}{}\r\n{}", csv_table(&services), csv_table(&hours))
 }
 
 /// The CSV as a download named after its days.

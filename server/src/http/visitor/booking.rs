@@ -11,7 +11,7 @@ use std::sync::Arc;
 use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{DateTime, Datelike, Duration, FixedOffset, NaiveDate};
 use messages::{Arg, Catalogue};
 use protocol::{
@@ -19,7 +19,7 @@ use protocol::{
 };
 use serde::Deserialize;
 
-use super::{Refresh, catalogue, page};
+use super::{catalogue, static_page};
 use crate::app::App;
 use crate::http::extract::SameOrigin;
 use crate::rules::input::{Contact, ContactProblem};
@@ -56,12 +56,11 @@ fn problem_page(lang: &str, status: StatusCode, title: &str, back: &str) -> Resp
             p { a href=(back) { (c.marked(lang, "book-back", &[])) } }
         }
     };
-    let html = page(lang, title, body, html! {}, Refresh::Never);
-    (status, Html(html.into_string())).into_response()
+    static_page(status, lang, title, body)
 }
 
 fn respond(lang: &str, title: &str, body: Markup) -> Response {
-    Html(page(lang, title, body, html! {}, Refresh::Never).into_string()).into_response()
+    static_page(StatusCode::OK, lang, title, body)
 }
 
 /// `/book`: the procedures that take bookings.
@@ -425,8 +424,7 @@ fn render_form(
     } else {
         StatusCode::UNPROCESSABLE_ENTITY
     };
-    let html = page(lang, &t("book-form-title"), body, html! {}, Refresh::Never);
-    (status, Html(html.into_string())).into_response()
+    static_page(status, lang, &t("book-form-title"), body)
 }
 
 /// The slot time carried by the forms, or the page that says it cannot be

@@ -6,13 +6,13 @@
 use std::sync::Arc;
 
 use axum::extract::{Query, State};
-use axum::http::HeaderMap;
-use axum::response::{Html, IntoResponse, Response};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
 use maud::html;
 use protocol::localized_marked;
 
 use super::congestion::LangQuery;
-use super::{Refresh, catalogue, page};
+use super::{catalogue, static_page};
 use crate::app::App;
 
 pub async fn show(
@@ -55,5 +55,5 @@ pub async fn show(
         p { (t("visitor-home-ticket-note")) }
         p.muted { a href="/staff" { (t("visitor-home-staff")) } }
     };
-    Html(page(lang, office, body, html! {}, Refresh::Never).into_string()).into_response()
+    static_page(StatusCode::OK, lang, office, body)
 }

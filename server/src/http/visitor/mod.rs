@@ -9,7 +9,8 @@ pub mod reservation;
 mod ruby;
 pub mod status;
 
-use axum::http::{HeaderMap, header};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{Html, IntoResponse, Response};
 use maud::{DOCTYPE, Markup, PreEscaped, html};
 
 pub(crate) use crate::http::pages::catalogue;
@@ -20,6 +21,12 @@ pub(crate) use crate::http::pages::catalogue;
 pub(crate) enum Refresh {
     ReloadWithoutScript,
     Never,
+}
+
+/// A page without live updates or scripts, answered with `status`.
+pub(crate) fn static_page(status: StatusCode, lang: &str, title: &str, body: Markup) -> Response {
+    let html = page(lang, title, body, html! {}, Refresh::Never);
+    (status, Html(html.into_string())).into_response()
 }
 
 /// The page around a visitor page's body; `tail` goes before `</body>`

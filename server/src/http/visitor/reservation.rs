@@ -7,12 +7,12 @@ use std::sync::Arc;
 
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect, Response};
 use messages::Catalogue;
 use protocol::{ReservationState, localized_marked};
 use serde::Deserialize;
 
-use super::{Refresh, catalogue, page};
+use super::{catalogue, static_page};
 use crate::app::App;
 use crate::http::extract::SameOrigin;
 use maud::html;
@@ -31,14 +31,12 @@ fn not_found(c: &Catalogue, lang: &str) -> Response {
             p { (c.marked(lang, "resv-unknown-hint", &[])) }
         }
     };
-    let html = page(
+    static_page(
+        StatusCode::NOT_FOUND,
         lang,
         &c.marked(lang, "resv-unknown", &[]),
         body,
-        html! {},
-        Refresh::Never,
-    );
-    (StatusCode::NOT_FOUND, Html(html.into_string())).into_response()
+    )
 }
 
 pub async fn show(
@@ -135,7 +133,7 @@ pub async fn show(
             }
         }
     };
-    Html(page(lang, &name, body, html! {}, Refresh::Never).into_string()).into_response()
+    static_page(StatusCode::OK, lang, &name, body)
 }
 
 /// Cancels (the second step of cancelling) and shows the page again.
@@ -159,14 +157,12 @@ pub async fn cancel(
                     p { a href={ "/r/" (token) } { "←" } }
                 }
             };
-            let html = page(
+            static_page(
+                e.status(),
                 lang,
                 &c.marked(lang, "resv-cancel-failed", &[]),
                 body,
-                html! {},
-                Refresh::Never,
-            );
-            (e.status(), Html(html.into_string())).into_response()
+            )
         }
     }
 }

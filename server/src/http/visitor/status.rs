@@ -12,7 +12,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use messages::{Arg, Catalogue};
 
-use super::{Refresh, catalogue, page, script_json};
+use super::{Refresh, catalogue, page, script_json, static_page};
 use protocol::{ErrorCode, TicketState, TicketStatus, localized_marked};
 use serde::Deserialize;
 
@@ -156,8 +156,7 @@ pub async fn show(
                     p { (t("kiosk-ask-staff")) }
                 }
             };
-            let html = page(lang, &t("status-unknown"), body, html! {}, Refresh::Never);
-            return (StatusCode::NOT_FOUND, Html(html.into_string())).into_response();
+            return static_page(StatusCode::NOT_FOUND, lang, &t("status-unknown"), body);
         }
         Err(e) => return e.into_response(),
     };

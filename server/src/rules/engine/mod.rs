@@ -434,15 +434,7 @@ impl Floor {
         if state == BoothState::Closed
             && let Some(current) = status.current
         {
-            let number = self
-                .tickets
-                .get(&current)
-                .map(|t| t.number.clone())
-                .unwrap_or_default();
-            return Err(EngineError::BoothBusy {
-                booth: booth.to_string(),
-                number,
-            });
+            return Err(self.busy(booth, current));
         }
         status.state = state;
         let number = status
@@ -456,21 +448,25 @@ impl Floor {
         })
     }
 
+    /// The booth is still serving `current`: say whom, so staff know.
+    fn busy(&self, booth: &str, current: TicketId) -> EngineError {
+        EngineError::BoothBusy {
+            booth: booth.to_string(),
+            number: self
+                .tickets
+                .get(&current)
+                .map(|t| t.number.clone())
+                .unwrap_or_default(),
+        }
+    }
+
     fn ready_booth(&self, booth: &str) -> Result<BoothStatus, EngineError> {
         let status = self.booth_status(booth)?;
         if status.state != BoothState::Open {
             return Err(EngineError::BoothNotOpen(booth.to_string()));
         }
         if let Some(current) = status.current {
-            let number = self
-                .tickets
-                .get(&current)
-                .map(|t| t.number.clone())
-                .unwrap_or_default();
-            return Err(EngineError::BoothBusy {
-                booth: booth.to_string(),
-                number,
-            });
+            return Err(self.busy(booth, current));
         }
         Ok(status)
     }
