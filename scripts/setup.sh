@@ -20,6 +20,8 @@
 #   python3-venv: schemathesis (PyPI) fuzzes the HTTP API from its OpenAPI.
 #   python3-aiosmtpd: the real SMTP server the e-mail tests send to.
 #   strace: the durability test watches the fsync before an answer.
+#   postgresql-15: the tests start throw-away PostgreSQL clusters of their
+#     own from its binaries (pgtest/); no service is used or set up.
 #   chromium, chromium-driver: browser tests of the web pages.
 MADOGUCHI_DEBIAN_PACKAGES=(
   gcc pkg-config ca-certificates
@@ -27,6 +29,7 @@ MADOGUCHI_DEBIAN_PACKAGES=(
   xvfb mesa-vulkan-drivers libvulkan1 libx11-6 libxcursor1 libxrandr2 libxi6 libxkbcommon-x11-0
   open-jtalk open-jtalk-mecab-naist-jdic espeak-ng pulseaudio pulseaudio-utils libasound2-plugins
   tesseract-ocr tesseract-ocr-jpn fonts-nanum xdotool chromium chromium-driver python3-venv python3-aiosmtpd strace
+  postgresql-15
 )
 
 madoguchi_missing_packages() {

@@ -227,7 +227,12 @@ fn a_call_after_a_quiet_spell_flashes_for_the_configured_time() {
 fn without_a_window_manager_the_fullscreen_board_fills_the_monitor() {
     let floor = Floor::start();
     let x = Xvfb::with_size(181, 1600, 900);
-    let mut board = board(&x, &floor.base).spawn().expect("board runs");
+    // Its log is kept: an early exit says why there.
+    let log = shots_dir().join("fill-monitor-board.log");
+    let mut board = board(&x, &floor.base)
+        .stderr(std::fs::File::create(&log).expect("log file"))
+        .spawn()
+        .expect("board runs");
     let seen = madoguchi_testkit::wait_for_geometry(
         &x.display,
         "Madoguchi",
@@ -241,6 +246,7 @@ fn without_a_window_manager_the_fullscreen_board_fills_the_monitor() {
     assert_eq!(
         seen,
         Some((0, 0, 1600, 900)),
-        "the whole monitor, from its corner (exited early: {exited:?})"
+        "the whole monitor, from its corner (exited early: {exited:?}); its log ends:\n{}",
+        madoguchi_testkit::last_lines(&log, 30)
     );
 }

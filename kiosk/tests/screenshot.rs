@@ -323,7 +323,10 @@ fn an_idle_kiosk_draws_nothing_until_touched_and_sleeps_again_after_returning() 
 fn without_a_window_manager_the_fullscreen_kiosk_fills_the_monitor() {
     let floor = Floor::start();
     let x = Xvfb::with_size(191, 1600, 900);
+    // Its log is kept: an early exit says why there.
+    let log = shots_dir().join("fill-monitor-kiosk.log");
     let mut kiosk = kiosk(&x, &floor.base, &floor.kiosk_token)
+        .stderr(std::fs::File::create(&log).expect("log file"))
         .spawn()
         .expect("kiosk runs");
     let seen = madoguchi_testkit::wait_for_geometry(
@@ -339,6 +342,7 @@ fn without_a_window_manager_the_fullscreen_kiosk_fills_the_monitor() {
     assert_eq!(
         seen,
         Some((0, 0, 1600, 900)),
-        "the whole monitor, from its corner (exited early: {exited:?})"
+        "the whole monitor, from its corner (exited early: {exited:?}); its log ends:\n{}",
+        madoguchi_testkit::last_lines(&log, 30)
     );
 }

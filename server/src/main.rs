@@ -5,12 +5,12 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 use madoguchi_server::app::accounts::Accounts;
 use madoguchi_server::clock::Clock;
 use madoguchi_server::config::{Office, SecuritySettings};
 use madoguchi_server::startup::Server;
-use madoguchi_server::storage::Store;
+use madoguchi_server::storage::{Database, Store};
 
 #[derive(Parser)]
 #[command(
@@ -23,14 +23,39 @@ struct Cli {
     command: Command,
 }
 
+/// Where the data lives: every command that reads or writes it takes both.
+#[derive(Args)]
+struct DataArgs {
+    /// The data directory: mail files, and the SQLite database unless
+    /// --database-url names PostgreSQL.
+    #[arg(long, env = "MADOGUCHI_DATA", default_value = "data")]
+    data: PathBuf,
+    /// PostgreSQL instead of SQLite: postgres://user:password@host:port/db
+    /// (several servers can share one).
+    #[arg(long, env = "MADOGUCHI_DATABASE_URL")]
+    database_url: Option<String>,
+}
+
+impl DataArgs {
+    fn database(&self) -> anyhow::Result<Database> {
+        Ok(Database::choose(&self.data, self.database_url.as_deref())?)
+    }
+
+    async fn open(&self) -> anyhow::Result<Store> {
+        std::fs::create_dir_all(&self.data)
+            .with_context(|| format!("creating {}", self.data.display()))?;
+        Ok(Store::open(&self.database()?).await?)
+    }
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// Run the server (without --config: the embedded demo office).
     Serve {
         #[arg(long, env = "MADOGUCHI_LISTEN", default_value = "127.0.0.1:8080")]
         listen: SocketAddr,
-        #[arg(long, env = "MADOGUCHI_DATA", default_value = "data")]
-        data: PathBuf,
+        #[command(flatten)]
+        data: DataArgs,
         #[arg(long, env = "MADOGUCHI_CONFIG")]
         config: Option<PathBuf>,
         /// Address visitors' phones reach the server at (QR codes); overrides the config.
@@ -64,8 +89,8 @@ enum Command {
     /// of visits older than `[privacy] retention_days`. The server also does
     /// this at start and daily.
     Purge {
-        #[arg(long, env = "MADOGUCHI_DATA", default_value = "data")]
-        data: PathBuf,
+        #[command(flatten)]
+        data: DataArgs,
         #[arg(long, env = "MADOGUCHI_CONFIG")]
         config: Option<PathBuf>,
     },
@@ -84,21 +109,21 @@ enum UserCommand {
         username: String,
         #[arg(long, value_enum, default_value = "staff")]
         role: UserRole,
-        #[arg(long, env = "MADOGUCHI_DATA", default_value = "data")]
-        data: PathBuf,
+        #[command(flatten)]
+        data: DataArgs,
     },
     /// Give a user a new password (read as for `add`), make them active
     /// again and end their sessions.
     Password {
         username: String,
-        #[arg(long, env = "MADOGUCHI_DATA", default_value = "data")]
-        data: PathBuf,
+        #[command(flatten)]
+        data: DataArgs,
     },
     /// Deactivate a user and end their sessions at once.
     Deactivate {
         username: String,
-        #[arg(long, env = "MADOGUCHI_DATA", default_value = "data")]
-        data: PathBuf,
+        #[command(flatten)]
+        data: DataArgs,
     },
 }
 
@@ -115,19 +140,19 @@ enum DeviceCommand {
         name: String,
         #[arg(long, value_enum)]
         role: DeviceRole,
-        #[arg(long, env = "MADOGUCHI_DATA", default_value = "data")]
-        data: PathBuf,
+        #[command(flatten)]
+        data: DataArgs,
     },
     /// List devices.
     List {
-        #[arg(long, env = "MADOGUCHI_DATA", default_value = "data")]
-        data: PathBuf,
+        #[command(flatten)]
+        data: DataArgs,
     },
     /// Revoke a device's token at once.
     Revoke {
         id: i64,
-        #[arg(long, env = "MADOGUCHI_DATA", default_value = "data")]
-        data: PathBuf,
+        #[command(flatten)]
+        data: DataArgs,
     },
 }
 
@@ -148,14 +173,9 @@ fn load_office(config: Option<&Path>) -> anyhow::Result<Office> {
     }
 }
 
-async fn open_store(data: &Path) -> anyhow::Result<Store> {
-    std::fs::create_dir_all(data).with_context(|| format!("creating {}", data.display()))?;
-    Ok(Store::open(data).await?)
-}
-
 /// Accounts and devices through the same rules as the admin API.
-async fn accounts(data: &Path) -> anyhow::Result<Accounts> {
-    let store = open_store(data).await?;
+async fn accounts(data: &DataArgs) -> anyhow::Result<Accounts> {
+    let store = data.open().await?;
     // The CLI opens no sessions: the time zone and limits are not used.
     Ok(Accounts::new(
         store,
@@ -238,12 +258,14 @@ async fn main() -> anyhow::Result<()> {
                 None => Clock::system(),
             };
             let started = std::time::Instant::now();
-            let server = Server::build(office, data.clone(), listen, clock).await?;
+            let database = data.database()?;
+            let server =
+                Server::build(office, data.data.clone(), database.clone(), listen, clock).await?;
             let addr = server.local_addr()?;
             if print_addr {
                 println!("{addr}");
             }
-            tracing::info!(%addr, data = %data.display(), ready_ms = started.elapsed().as_millis() as u64, "madoguchi-server listening");
+            tracing::info!(%addr, data = %data.data.display(), database = %database.describe(), ready_ms = started.elapsed().as_millis() as u64, "madoguchi-server listening");
             server.run(shutdown_signal()).await?;
         }
         Command::User {
@@ -350,9 +372,9 @@ async fn main() -> anyhow::Result<()> {
         Command::Purge { data, config } => {
             let office = load_office(config.as_deref())?;
             let days = office.privacy.retention_days;
-            let store = open_store(&data).await?;
+            let store = data.open().await?;
             let app = madoguchi_server::app::App::new(office, store, Clock::system()).await?;
-            let s = app.purge(Some(&data.join("mail"))).await?;
+            let s = app.purge(Some(&data.data.join("mail"))).await?;
             println!(
                 "purged visits before {} ({days} days kept): {} reservations, {} tickets' notes, {} notification requests, {} mails, {} mail files",
                 s.before,

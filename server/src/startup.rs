@@ -11,7 +11,7 @@ use crate::app::App;
 use crate::clock::Clock;
 use crate::config::Office;
 use crate::mail::Transport;
-use crate::storage::Store;
+use crate::storage::{Database, Store};
 
 pub struct Server {
     pub app: Arc<App>,
@@ -24,16 +24,17 @@ pub struct Server {
 const PURGE_EVERY: std::time::Duration = std::time::Duration::from_secs(24 * 3600);
 
 impl Server {
-    /// Opens the data directory and binds the address.
+    /// Opens the data directory and the database, and binds the address.
     pub async fn build(
         office: Office,
         data_dir: PathBuf,
+        database: Database,
         listen: SocketAddr,
         clock: Clock,
     ) -> anyhow::Result<Server> {
         std::fs::create_dir_all(&data_dir)?;
         let mail = Transport::from_settings(&office.mail, &data_dir)?;
-        let store = Store::open(&data_dir).await?;
+        let store = Store::open(&database).await?;
         let app = Arc::new(App::new(office, store, clock).await?);
         let listener = TcpListener::bind(listen).await?;
         Ok(Server {

@@ -15,7 +15,7 @@ mod xvfb;
 
 pub use child::{Stop, percentile};
 pub use madoguchi_server::config::Office;
-pub use xvfb::{Xvfb, wait_for_geometry, window_geometry};
+pub use xvfb::{Xvfb, last_lines, wait_for_geometry, window_geometry};
 
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -73,7 +73,8 @@ impl Floor {
             }
             let server = Server::build(
                 office,
-                path,
+                path.clone(),
+                madoguchi_server::storage::Database::Sqlite(path),
                 "127.0.0.1:0".parse().expect("addr"),
                 Clock::starting_at(start),
             )

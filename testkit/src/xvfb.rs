@@ -129,6 +129,13 @@ pub fn window_geometry(display: &str, name: &str) -> Option<(i32, i32, u32, u32)
     ))
 }
 
+/// The last `n` lines of a log file (for a failing test's message).
+pub fn last_lines(path: &Path, n: usize) -> String {
+    let text = std::fs::read_to_string(path).unwrap_or_default();
+    let lines: Vec<&str> = text.lines().collect();
+    lines[lines.len().saturating_sub(n)..].join("\n")
+}
+
 /// Waits up to `limit` for `name`'s window to have `want` geometry, and
 /// returns the last geometry seen.
 pub fn wait_for_geometry(

@@ -120,6 +120,12 @@ pub fn document(office: &Office, doc: &utoipa::openapi::OpenApi) -> Value {
         json!({ "minimum": 1, "maximum": crate::config::mail::MAX_NOTIFY_AHEAD }),
     );
     constrain(d, "CheckinRequest", "language", Language::schema());
+    constrain(
+        d,
+        "CheckinRequest",
+        "code",
+        json!({ "minLength": 1, "maxLength": crate::rules::booking::MAX_SCANNED_CODE }),
+    );
     constrain(d, "WalkInRequest", "language", Language::schema());
     constrain(
         d,

@@ -104,9 +104,12 @@ pub enum ScannedCode {
 /// Accepts `{public_url}/r/{token}` (any host: the office may be reached
 /// by several names) or the bare token; tolerates surrounding whitespace
 /// and a trailing slash, query or fragment. Anything else is malformed.
+/// Longest scanned code read, in bytes (a URL with the token).
+pub const MAX_SCANNED_CODE: usize = 512;
+
 pub fn parse_scanned_code(code: &str) -> Option<ScannedCode> {
     let code = code.trim();
-    if code.is_empty() || code.len() > 512 {
+    if code.is_empty() || code.len() > MAX_SCANNED_CODE {
         return None;
     }
     let (kind, rest) = if let Some(i) = code.rfind("/r/") {

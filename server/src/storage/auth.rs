@@ -40,7 +40,7 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<bool, StoreError> {
         let r = sqlx::query(
-            "INSERT INTO users (username, password_hash, role, created_at) VALUES (?, ?, ?, ?)
+            "INSERT INTO users (username, password_hash, role, created_at) VALUES ($1, $2, $3, $4)
              ON CONFLICT (username) DO NOTHING",
         )
         .bind(username)
@@ -60,13 +60,13 @@ impl Store {
         password_hash: &str,
     ) -> Result<bool, StoreError> {
         let mut tx = self.pool.begin().await?;
-        let r = sqlx::query("UPDATE users SET password_hash = ?, active = 1 WHERE username = ?")
+        let r = sqlx::query("UPDATE users SET password_hash = $1, active = 1 WHERE username = $2")
             .bind(password_hash)
             .bind(username)
             .execute(&mut *tx)
             .await?;
         sqlx::query(
-            "DELETE FROM sessions WHERE user_id IN (SELECT id FROM users WHERE username = ?)",
+            "DELETE FROM sessions WHERE user_id IN (SELECT id FROM users WHERE username = $1)",
         )
         .bind(username)
         .execute(&mut *tx)
@@ -77,7 +77,7 @@ impl Store {
 
     pub async fn user_by_name(&self, username: &str) -> Result<Option<UserRow>, StoreError> {
         let row = sqlx::query(
-            "SELECT id, username, password_hash, role, active FROM users WHERE username = ?",
+            "SELECT id, username, password_hash, role, active FROM users WHERE username = $1",
         )
         .bind(username)
         .fetch_optional(&self.pool)
@@ -103,11 +103,11 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
         // Expired sessions are dropped as new ones are made.
-        sqlx::query("DELETE FROM sessions WHERE expires_at < ?")
+        sqlx::query("DELETE FROM sessions WHERE expires_at < $1")
             .bind(ts(now))
             .execute(&self.pool)
             .await?;
-        sqlx::query("INSERT INTO sessions (token_hash, user_id, csrf_token, expires_at, created_at) VALUES (?, ?, ?, ?, ?)")
+        sqlx::query("INSERT INTO sessions (token_hash, user_id, csrf_token, expires_at, created_at) VALUES ($1, $2, $3, $4, $5)")
             .bind(token_hash)
             .bind(user_id)
             .bind(csrf_token)
@@ -127,7 +127,7 @@ impl Store {
         let row = sqlx::query(
             "SELECT s.user_id, u.username, u.role, s.csrf_token, s.expires_at
              FROM sessions s JOIN users u ON u.id = s.user_id
-             WHERE s.token_hash = ? AND u.active = 1 AND s.expires_at > ?",
+             WHERE s.token_hash = $1 AND u.active = 1 AND s.expires_at > $2",
         )
         .bind(token_hash)
         .bind(ts(now))
@@ -146,7 +146,7 @@ impl Store {
     }
 
     pub async fn delete_session(&self, token_hash: &str) -> Result<(), StoreError> {
-        sqlx::query("DELETE FROM sessions WHERE token_hash = ?")
+        sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
             .bind(token_hash)
             .execute(&self.pool)
             .await?;
@@ -161,7 +161,7 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<i64, StoreError> {
         Ok(sqlx::query_scalar(
-            "INSERT INTO devices (name, role, token_hash, created_at) VALUES (?, ?, ?, ?) RETURNING id",
+            "INSERT INTO devices (name, role, token_hash, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
         )
         .bind(name)
         .bind(role)
@@ -173,7 +173,7 @@ impl Store {
 
     pub async fn device(&self, token_hash: &str) -> Result<Option<DeviceRow>, StoreError> {
         let row =
-            sqlx::query("SELECT id, name, role FROM devices WHERE token_hash = ? AND active = 1")
+            sqlx::query("SELECT id, name, role FROM devices WHERE token_hash = $1 AND active = 1")
                 .bind(token_hash)
                 .fetch_optional(&self.pool)
                 .await?;
@@ -206,7 +206,7 @@ impl Store {
 
     /// Revokes a device at once; returns whether it existed.
     pub async fn revoke_device(&self, id: i64) -> Result<bool, StoreError> {
-        let r = sqlx::query("UPDATE devices SET active = 0 WHERE id = ?")
+        let r = sqlx::query("UPDATE devices SET active = 0 WHERE id = $1")
             .bind(id)
             .execute(&self.pool)
             .await?;
@@ -215,12 +215,12 @@ impl Store {
 
     /// Deactivates a user and ends their sessions; returns whether they existed.
     pub async fn deactivate_user(&self, username: &str) -> Result<bool, StoreError> {
-        let r = sqlx::query("UPDATE users SET active = 0 WHERE username = ?")
+        let r = sqlx::query("UPDATE users SET active = 0 WHERE username = $1")
             .bind(username)
             .execute(&self.pool)
             .await?;
         sqlx::query(
-            "DELETE FROM sessions WHERE user_id IN (SELECT id FROM users WHERE username = ?)",
+            "DELETE FROM sessions WHERE user_id IN (SELECT id FROM users WHERE username = $1)",
         )
         .bind(username)
         .execute(&self.pool)

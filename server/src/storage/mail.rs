@@ -1,9 +1,9 @@
 //! The outbox, visitors' notification requests and the privacy purge.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use sqlx::{Row, SqliteConnection};
+use sqlx::{AnyConnection, Row};
 
-use super::{Store, StoreError, parse_ts, ts};
+use super::{Backend, Store, StoreError, parse_ts, ts};
 
 /// A mail waiting in the outbox.
 #[derive(Debug, Clone)]
@@ -49,7 +49,7 @@ pub struct OutboxCounts {
 impl Store {
     /// Adds a mail to the outbox inside the caller's transaction.
     pub async fn enqueue_mail(
-        tx: &mut SqliteConnection,
+        tx: &mut AnyConnection,
         kind: &str,
         recipient: &str,
         message: &[u8],
@@ -57,7 +57,7 @@ impl Store {
     ) -> Result<i64, StoreError> {
         Ok(sqlx::query_scalar(
             "INSERT INTO outbox (kind, recipient, message, created_at, next_attempt_at)
-             VALUES (?, ?, ?, ?, ?) RETURNING id",
+             VALUES ($1, $2, $3, $4, $5) RETURNING id",
         )
         .bind(kind)
         .bind(recipient)
@@ -76,8 +76,8 @@ impl Store {
     ) -> Result<Vec<OutboxMail>, StoreError> {
         sqlx::query(
             "SELECT id, kind, recipient, message, created_at, attempts FROM outbox
-             WHERE sent_at IS NULL AND failed_at IS NULL AND next_attempt_at <= ?
-             ORDER BY id LIMIT ?",
+             WHERE sent_at IS NULL AND failed_at IS NULL AND next_attempt_at <= $1
+             ORDER BY id LIMIT $2",
         )
         .bind(ts(now))
         .bind(limit)
@@ -108,7 +108,7 @@ impl Store {
     }
 
     pub async fn mail_sent(&self, id: i64, now: DateTime<Utc>) -> Result<(), StoreError> {
-        sqlx::query("UPDATE outbox SET sent_at = ?, attempts = attempts + 1, last_error = NULL WHERE id = ?")
+        sqlx::query("UPDATE outbox SET sent_at = $1, attempts = attempts + 1, last_error = NULL WHERE id = $2")
             .bind(ts(now))
             .bind(id)
             .execute(&self.pool)
@@ -125,13 +125,12 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
         sqlx::query(
-            "UPDATE outbox SET attempts = attempts + 1, last_error = ?,
-               next_attempt_at = COALESCE(?, next_attempt_at),
-               failed_at = CASE WHEN ? IS NULL THEN ? ELSE NULL END
-             WHERE id = ?",
+            "UPDATE outbox SET attempts = attempts + 1, last_error = $1,
+               next_attempt_at = COALESCE($2, next_attempt_at),
+               failed_at = CASE WHEN $2 IS NULL THEN $3 ELSE NULL END
+             WHERE id = $4",
         )
         .bind(error)
-        .bind(retry_at.map(ts))
         .bind(retry_at.map(ts))
         .bind(ts(now))
         .bind(id)
@@ -143,9 +142,9 @@ impl Store {
     pub async fn outbox_counts(&self) -> Result<OutboxCounts, StoreError> {
         let r = sqlx::query(
             "SELECT
-               COALESCE(SUM(sent_at IS NULL AND failed_at IS NULL), 0) AS pending,
-               COALESCE(SUM(sent_at IS NOT NULL), 0) AS sent,
-               COALESCE(SUM(failed_at IS NOT NULL), 0) AS failed
+               COUNT(CASE WHEN sent_at IS NULL AND failed_at IS NULL THEN 1 END) AS pending,
+               COUNT(CASE WHEN sent_at IS NOT NULL THEN 1 END) AS sent,
+               COUNT(CASE WHEN failed_at IS NOT NULL THEN 1 END) AS failed
              FROM outbox",
         )
         .fetch_one(&self.pool)
@@ -159,25 +158,25 @@ impl Store {
 
     /// Registers (or replaces) a ticket's notification request.
     pub async fn save_registration(
-        tx: &mut SqliteConnection,
+        tx: &mut AnyConnection,
         r: &Registration,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
         sqlx::query(
             "INSERT INTO ticket_notifications
                (ticket_id, email, ahead, lang, step, ahead_sent, called_sent, created_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
              ON CONFLICT (ticket_id) DO UPDATE SET email = excluded.email,
                ahead = excluded.ahead, lang = excluded.lang, step = excluded.step,
                ahead_sent = excluded.ahead_sent, called_sent = excluded.called_sent",
         )
         .bind(r.ticket_id)
         .bind(&r.email)
-        .bind(r.ahead)
+        .bind(i64::from(r.ahead))
         .bind(&r.lang)
         .bind(r.step as i64)
-        .bind(r.ahead_sent)
-        .bind(r.called_sent)
+        .bind(i64::from(r.ahead_sent))
+        .bind(i64::from(r.called_sent))
         .bind(ts(now))
         .execute(&mut *tx)
         .await?;
@@ -191,7 +190,7 @@ impl Store {
     ) -> Result<Vec<Registration>, StoreError> {
         sqlx::query(
             "SELECT n.* FROM ticket_notifications n JOIN tickets t ON t.id = n.ticket_id
-             WHERE t.day = ?",
+             WHERE t.day = $1",
         )
         .bind(day.to_string())
         .fetch_all(&self.pool)
@@ -204,8 +203,8 @@ impl Store {
                 ahead: r.try_get::<i64, _>("ahead")?.try_into().unwrap_or(1),
                 lang: r.try_get("lang")?,
                 step: r.try_get::<i64, _>("step")?.try_into().unwrap_or(0),
-                ahead_sent: r.try_get("ahead_sent")?,
-                called_sent: r.try_get("called_sent")?,
+                ahead_sent: r.try_get::<i64, _>("ahead_sent")? != 0,
+                called_sent: r.try_get::<i64, _>("called_sent")? != 0,
             })
         })
         .collect()
@@ -224,7 +223,7 @@ impl Store {
         let reservations = sqlx::query(
             "UPDATE reservations SET name = NULL, email = NULL, phone = NULL, answers = NULL,
                change_reason = NULL, language = NULL
-             WHERE slot_end < ? AND (name IS NOT NULL OR email IS NOT NULL OR phone IS NOT NULL
+             WHERE slot_end < $1 AND (name IS NOT NULL OR email IS NOT NULL OR phone IS NOT NULL
                OR answers IS NOT NULL OR change_reason IS NOT NULL OR language IS NOT NULL)",
         )
         .bind(ts(before))
@@ -232,27 +231,33 @@ impl Store {
         .await?
         .rows_affected();
         let ticket_notes =
-            sqlx::query("UPDATE tickets SET notes = '[]' WHERE day < ? AND notes <> '[]'")
+            sqlx::query("UPDATE tickets SET notes = '[]' WHERE day < $1 AND notes <> '[]'")
                 .bind(before_day.to_string())
                 .execute(&mut *tx)
                 .await?
                 .rows_affected();
         // The visitor's language goes too: from the ticket and from the
         // calls in the event log that carried it to the board.
-        sqlx::query("UPDATE tickets SET language = NULL WHERE day < ? AND language IS NOT NULL")
+        sqlx::query("UPDATE tickets SET language = NULL WHERE day < $1 AND language IS NOT NULL")
             .bind(before_day.to_string())
             .execute(&mut *tx)
             .await?;
-        sqlx::query(
-            "UPDATE events SET data = json_remove(data, '$.language')
-             WHERE at < ? AND json_extract(data, '$.language') IS NOT NULL",
-        )
+        sqlx::query(match self.backend {
+            Backend::Sqlite => {
+                "UPDATE events SET data = json_remove(data, '$.language')
+                 WHERE at < $1 AND json_extract(data, '$.language') IS NOT NULL"
+            }
+            Backend::Postgres => {
+                "UPDATE events SET data = (data::jsonb - 'language')::text
+                 WHERE at < $1 AND jsonb_exists(data::jsonb, 'language')"
+            }
+        })
         .bind(ts(before))
         .execute(&mut *tx)
         .await?;
         let notifications = sqlx::query(
             "DELETE FROM ticket_notifications WHERE ticket_id IN
-               (SELECT id FROM tickets WHERE day < ?)",
+               (SELECT id FROM tickets WHERE day < $1)",
         )
         .bind(before_day.to_string())
         .execute(&mut *tx)
@@ -260,7 +265,7 @@ impl Store {
         .rows_affected();
         // Unsent mails are kept until they are sent or given up.
         let mails = sqlx::query(
-            "DELETE FROM outbox WHERE created_at < ? AND (sent_at IS NOT NULL OR failed_at IS NOT NULL)",
+            "DELETE FROM outbox WHERE created_at < $1 AND (sent_at IS NOT NULL OR failed_at IS NOT NULL)",
         )
         .bind(ts(before))
         .execute(&mut *tx)

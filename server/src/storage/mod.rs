@@ -1,6 +1,13 @@
-//! SQLite storage (WAL, foreign keys, migrations). Every write of the
-//! floor goes through one `BEGIN IMMEDIATE` transaction that also appends
-//! the events it causes, so the log and the records never disagree.
+//! Storage on SQLite (embedded, the default: `madoguchi.db` in the data
+//! directory, WAL, synchronous FULL, foreign keys) or PostgreSQL
+//! (`--database-url postgres://…`). Both run the same SQL through sqlx's
+//! `Any` driver: `$1` placeholders, which SQLite reads too, and only the
+//! types both have (integers, reals, text, bytes; times as RFC 3339 text
+//! in UTC, which sorts as time does). Where the dialects differ, `Backend`
+//! picks the statement. Every write of the floor goes through one
+//! transaction that takes the database's write lock first and also
+//! appends the events it causes, so the log and the records never
+//! disagree.
 
 mod auth;
 mod mail;
@@ -8,14 +15,15 @@ mod reservations;
 mod rows;
 mod stats;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::str::FromStr;
 use std::time::Duration;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use protocol::{BoothState, Event, EventData, EventKind};
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::{Row, SqliteConnection, SqlitePool};
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+use sqlx::sqlite::SqliteConnectOptions;
+use sqlx::{AnyConnection, AnyPool, ConnectOptions, Executor, Row};
 
 use crate::rules::engine::{BoothStatus, Outcome, Ticket, TicketId};
 
@@ -33,9 +41,65 @@ pub enum StoreError {
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error("corrupt record: {0}")]
     Corrupt(String),
+    #[error("database URL: {0}")]
+    Url(String),
 }
 
-pub type Tx = sqlx::Transaction<'static, sqlx::Sqlite>;
+pub type Tx = sqlx::Transaction<'static, sqlx::Any>;
+
+/// Where the office's data lives.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Database {
+    /// `madoguchi.db` in this directory.
+    Sqlite(PathBuf),
+    /// A PostgreSQL server, by URL (`postgres://user@host:port/db`).
+    Postgres(String),
+}
+
+impl Database {
+    /// `--database-url` when given (PostgreSQL), else SQLite in `data`.
+    pub fn choose(data: &Path, url: Option<&str>) -> Result<Database, StoreError> {
+        match url.map(str::trim).filter(|u| !u.is_empty()) {
+            None => Ok(Database::Sqlite(data.to_path_buf())),
+            Some(u) if u.starts_with("postgres://") || u.starts_with("postgresql://") => {
+                Ok(Database::Postgres(u.to_string()))
+            }
+            Some(u) => Err(StoreError::Url(format!(
+                "{:?} is not a postgres:// URL (without --database-url the data directory's SQLite file is used)",
+                redact(u)
+            ))),
+        }
+    }
+
+    /// For logs: the URL without its password.
+    pub fn describe(&self) -> String {
+        match self {
+            Database::Sqlite(dir) => format!("SQLite {}", dir.join("madoguchi.db").display()),
+            Database::Postgres(url) => format!("PostgreSQL {}", redact(url)),
+        }
+    }
+}
+
+/// `postgres://user:secret@host/db` → `postgres://user:***@host/db`.
+fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let auth = &url[scheme + 3..at];
+            match auth.split_once(':') {
+                Some((user, _)) => format!("{}{user}:***{}", &url[..scheme + 3], &url[at..]),
+                None => url.to_string(),
+            }
+        }
+        _ => url.to_string(),
+    }
+}
+
+/// Which SQL dialect a statement is written for, where they differ.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
 
 pub(crate) fn ts(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(chrono::SecondsFormat::Micros, true)
@@ -49,7 +113,8 @@ pub(crate) fn parse_ts(s: &str) -> Result<DateTime<Utc>, StoreError> {
 
 #[derive(Clone)]
 pub struct Store {
-    pool: SqlitePool,
+    pool: AnyPool,
+    backend: Backend,
 }
 
 /// What a service day looks like in the database.
@@ -60,36 +125,73 @@ pub struct DayState {
     pub service_samples: Vec<(String, f64)>,
 }
 
+/// Settings of every SQLite connection. FULL: an acknowledged write
+/// survives a power cut, not only kill -9.
+const SQLITE_PRAGMAS: &str = "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; \
+    PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;";
+
 impl Store {
-    /// Opens (or creates) `madoguchi.db` in `dir` and migrates it.
-    pub async fn open(dir: &Path) -> Result<Store, StoreError> {
-        let opts = SqliteConnectOptions::from_str("sqlite://madoguchi.db")?
-            .filename(dir.join("madoguchi.db"))
-            .create_if_missing(true)
-            .journal_mode(SqliteJournalMode::Wal)
-            // FULL: an acknowledged write survives a power cut, not only kill -9.
-            .synchronous(SqliteSynchronous::Full)
-            .foreign_keys(true)
-            .busy_timeout(Duration::from_secs(5));
-        let pool = SqlitePoolOptions::new()
-            .max_connections(8)
-            .connect_with(opts)
-            .await?;
-        sqlx::migrate!("./migrations").run(&pool).await?;
-        Ok(Store { pool })
+    /// Opens the database and brings its schema up to date. On PostgreSQL
+    /// the migrator holds an advisory lock, so instances starting together
+    /// migrate once.
+    pub async fn open(db: &Database) -> Result<Store, StoreError> {
+        sqlx::any::install_default_drivers();
+        match db {
+            Database::Sqlite(dir) => {
+                let url = SqliteConnectOptions::from_str("sqlite://madoguchi.db")?
+                    .filename(dir.join("madoguchi.db"))
+                    .create_if_missing(true)
+                    .to_url_lossy();
+                let pool = AnyPoolOptions::new()
+                    .max_connections(8)
+                    .after_connect(|conn, _| {
+                        Box::pin(async move {
+                            conn.execute(SQLITE_PRAGMAS).await?;
+                            Ok(())
+                        })
+                    })
+                    .connect_with(AnyConnectOptions::from_url(&url)?)
+                    .await?;
+                sqlx::migrate!("./migrations/sqlite").run(&pool).await?;
+                Ok(Store {
+                    pool,
+                    backend: Backend::Sqlite,
+                })
+            }
+            Database::Postgres(url) => {
+                let pool = AnyPoolOptions::new()
+                    .max_connections(16)
+                    .acquire_timeout(Duration::from_secs(5))
+                    .connect(url)
+                    .await?;
+                sqlx::migrate!("./migrations/postgres").run(&pool).await?;
+                Ok(Store {
+                    pool,
+                    backend: Backend::Postgres,
+                })
+            }
+        }
     }
 
-    pub fn pool(&self) -> &SqlitePool {
+    pub fn pool(&self) -> &AnyPool {
         &self.pool
     }
 
-    /// A write transaction that takes the database lock at once.
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// A write transaction that holds the database's write lock from its
+    /// first statement (SQLite: `BEGIN IMMEDIATE`).
     pub async fn begin(&self) -> Result<Tx, StoreError> {
-        Ok(self.pool.begin_with("BEGIN IMMEDIATE").await?)
+        Ok(match self.backend {
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
+            Backend::Postgres => self.pool.begin().await?,
+        })
     }
 
     pub async fn load_day(&self, day: NaiveDate) -> Result<DayState, StoreError> {
-        let rows = sqlx::query("SELECT * FROM tickets WHERE day = ? ORDER BY id")
+        let rows = sqlx::query("SELECT * FROM tickets WHERE day = $1 ORDER BY id")
             .bind(day.to_string())
             .fetch_all(&self.pool)
             .await?;
@@ -118,7 +220,7 @@ impl Store {
         // The estimate's samples are counter times (call → done), as the
         // engine measures them; `minutes` (start → done) is for statistics.
         let samples = sqlx::query(
-            "SELECT service, minutes, called_at, done_at FROM service_times WHERE day = ? ORDER BY id",
+            "SELECT service, minutes, called_at, done_at FROM service_times WHERE day = $1 ORDER BY id",
         )
         .bind(day.to_string())
         .fetch_all(&self.pool)
@@ -146,7 +248,7 @@ impl Store {
 
     /// Writes an engine outcome and its events; returns the events with ids.
     pub async fn save_outcome(
-        tx: &mut SqliteConnection,
+        tx: &mut AnyConnection,
         outcome: &Outcome,
         actor: &str,
         now: DateTime<Utc>,
@@ -156,7 +258,7 @@ impl Store {
         }
         for (id, b) in &outcome.booths {
             sqlx::query(
-                "INSERT INTO booths (id, state, current_ticket) VALUES (?, ?, ?)
+                "INSERT INTO booths (id, state, current_ticket) VALUES ($1, $2, $3)
                  ON CONFLICT (id) DO UPDATE SET state = excluded.state, current_ticket = excluded.current_ticket",
             )
             .bind(id)
@@ -167,7 +269,7 @@ impl Store {
         }
         if let Some((rid, state)) = outcome.reservation {
             let ticket = outcome.ticket().map(|t| t.id);
-            sqlx::query("UPDATE reservations SET state = ?, ticket_id = COALESCE(?, ticket_id), updated_at = ? WHERE id = ?")
+            sqlx::query("UPDATE reservations SET state = $1, ticket_id = COALESCE($2, ticket_id), updated_at = $3 WHERE id = $4")
                 .bind(state.as_str())
                 .bind(ticket)
                 .bind(ts(now))
@@ -180,7 +282,7 @@ impl Store {
             let minutes = (now - started).num_milliseconds() as f64 / 60_000.0;
             sqlx::query(
                 "INSERT INTO service_times (ticket_id, service, day, queued_at, called_at, done_at, minutes)
-                 VALUES (?, ?, ?, ?, ?, ?, ?)",
+                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
             )
             .bind(t.id)
             .bind(service)
@@ -196,7 +298,7 @@ impl Store {
     }
 
     pub async fn append_events(
-        tx: &mut SqliteConnection,
+        tx: &mut AnyConnection,
         events: &[(EventKind, EventData)],
         actor: &str,
         now: DateTime<Utc>,
@@ -206,7 +308,7 @@ impl Store {
             let json =
                 serde_json::to_string(data).map_err(|e| StoreError::Corrupt(e.to_string()))?;
             let id: i64 = sqlx::query_scalar(
-                "INSERT INTO events (kind, at, data, actor) VALUES (?, ?, ?, ?) RETURNING id",
+                "INSERT INTO events (kind, at, data, actor) VALUES ($1, $2, $3, $4) RETURNING id",
             )
             .bind(kind.as_str())
             .bind(ts(now))
@@ -226,7 +328,7 @@ impl Store {
 
     /// Events after `after`, oldest first, at most `limit`.
     pub async fn events_after(&self, after: i64, limit: i64) -> Result<Vec<Event>, StoreError> {
-        sqlx::query("SELECT id, kind, at, data FROM events WHERE id > ? ORDER BY id LIMIT ?")
+        sqlx::query("SELECT id, kind, at, data FROM events WHERE id > $1 ORDER BY id LIMIT $2")
             .bind(after)
             .bind(limit)
             .fetch_all(&self.pool)
@@ -245,7 +347,7 @@ impl Store {
 
     /// A ticket of any day, by its status token (today's are in memory).
     pub async fn ticket_by_status_token(&self, token: &str) -> Result<Option<Ticket>, StoreError> {
-        sqlx::query("SELECT * FROM tickets WHERE status_token = ?")
+        sqlx::query("SELECT * FROM tickets WHERE status_token = $1")
             .bind(token)
             .fetch_optional(&self.pool)
             .await?
@@ -255,7 +357,7 @@ impl Store {
     }
 
     pub async fn ticket_by_id(&self, id: TicketId) -> Result<Option<Ticket>, StoreError> {
-        sqlx::query("SELECT * FROM tickets WHERE id = ?")
+        sqlx::query("SELECT * FROM tickets WHERE id = $1")
             .bind(id)
             .fetch_optional(&self.pool)
             .await?
@@ -267,12 +369,52 @@ impl Store {
     /// Booth state rows for booths not yet stored (first start).
     pub async fn ensure_booths(&self, ids: &[String]) -> Result<(), StoreError> {
         for id in ids {
-            sqlx::query("INSERT INTO booths (id, state) VALUES (?, ?) ON CONFLICT (id) DO NOTHING")
-                .bind(id)
-                .bind(BoothState::Closed.as_str())
-                .execute(&self.pool)
-                .await?;
+            sqlx::query(
+                "INSERT INTO booths (id, state) VALUES ($1, $2) ON CONFLICT (id) DO NOTHING",
+            )
+            .bind(id)
+            .bind(BoothState::Closed.as_str())
+            .execute(&self.pool)
+            .await?;
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_database_url_chooses_postgres_and_nothing_else() {
+        let dir = Path::new("/srv/madoguchi");
+        assert_eq!(
+            Database::choose(dir, None).ok(),
+            Some(Database::Sqlite(dir.into()))
+        );
+        assert_eq!(
+            Database::choose(dir, Some("  ")).ok(),
+            Some(Database::Sqlite(dir.into()))
+        );
+        for url in ["postgres://a@h/db", "postgresql://a@h:5433/db"] {
+            assert_eq!(
+                Database::choose(dir, Some(url)).ok(),
+                Some(Database::Postgres(url.into()))
+            );
+        }
+        let refused = Database::choose(dir, Some("mysql://root:hunter2@h/db"))
+            .expect_err("not PostgreSQL")
+            .to_string();
+        assert!(refused.contains("mysql://root:***@h/db"), "{refused}");
+        assert!(!refused.contains("hunter2"), "no password in messages");
+    }
+
+    #[test]
+    fn logs_name_the_database_without_its_password() {
+        let db = Database::Postgres("postgres://madoguchi:s3cret@db.city.lg.jp:5432/hall".into());
+        assert_eq!(
+            db.describe(),
+            "PostgreSQL postgres://madoguchi:***@db.city.lg.jp:5432/hall"
+        );
     }
 }

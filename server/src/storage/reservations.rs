@@ -2,8 +2,8 @@
 
 use chrono::{DateTime, Utc};
 use protocol::ReservationState;
-use sqlx::sqlite::SqliteRow;
-use sqlx::{Row, SqliteConnection};
+use sqlx::any::AnyRow;
+use sqlx::{AnyConnection, Row};
 
 use super::{Store, StoreError, parse_ts, ts};
 
@@ -49,7 +49,7 @@ fn state(s: &str) -> Result<ReservationState, StoreError> {
     })
 }
 
-fn from_row(row: &SqliteRow) -> Result<ReservationRow, StoreError> {
+fn from_row(row: &AnyRow) -> Result<ReservationRow, StoreError> {
     let answers: Option<String> = row.try_get("answers")?;
     Ok(ReservationRow {
         id: row.try_get("id")?,
@@ -73,12 +73,12 @@ fn from_row(row: &SqliteRow) -> Result<ReservationRow, StoreError> {
 impl Store {
     /// Places taken in one slot (inside the booking transaction).
     pub async fn taken_in_slot(
-        tx: &mut SqliteConnection,
+        tx: &mut AnyConnection,
         service: &str,
         start: DateTime<Utc>,
     ) -> Result<i64, StoreError> {
         Ok(sqlx::query_scalar(
-            "SELECT COUNT(*) FROM reservations WHERE service = ? AND slot_start = ?
+            "SELECT COUNT(*) FROM reservations WHERE service = $1 AND slot_start = $2
                AND state IN ('booked', 'checked_in', 'completed', 'no_show')",
         )
         .bind(service)
@@ -96,7 +96,7 @@ impl Store {
     ) -> Result<Vec<(DateTime<Utc>, i64)>, StoreError> {
         let rows = sqlx::query(
             "SELECT slot_start, COUNT(*) AS n FROM reservations
-             WHERE service = ? AND slot_start >= ? AND slot_start < ?
+             WHERE service = $1 AND slot_start >= $2 AND slot_start < $3
                AND state IN ('booked', 'checked_in', 'completed', 'no_show')
              GROUP BY slot_start",
         )
@@ -116,7 +116,7 @@ impl Store {
     }
 
     pub async fn insert_reservation(
-        tx: &mut SqliteConnection,
+        tx: &mut AnyConnection,
         r: &NewReservation<'_>,
         now: DateTime<Utc>,
     ) -> Result<i64, StoreError> {
@@ -127,7 +127,7 @@ impl Store {
             .map_err(|e| StoreError::Corrupt(e.to_string()))?;
         Ok(sqlx::query_scalar(
             "INSERT INTO reservations (token_hash, service, slot_start, slot_end, state, name, email, phone, answers, language, created_at, updated_at)
-             VALUES (?, ?, ?, ?, 'booked', ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+             VALUES ($1, $2, $3, $4, 'booked', $5, $6, $7, $8, $9, $10, $11) RETURNING id",
         )
         .bind(r.token_hash)
         .bind(r.service)
@@ -148,7 +148,7 @@ impl Store {
         &self,
         hash: &str,
     ) -> Result<Option<ReservationRow>, StoreError> {
-        sqlx::query("SELECT * FROM reservations WHERE token_hash = ?")
+        sqlx::query("SELECT * FROM reservations WHERE token_hash = $1")
             .bind(hash)
             .fetch_optional(&self.pool)
             .await?
@@ -158,7 +158,7 @@ impl Store {
     }
 
     pub async fn reservation_by_id(&self, id: i64) -> Result<Option<ReservationRow>, StoreError> {
-        sqlx::query("SELECT * FROM reservations WHERE id = ?")
+        sqlx::query("SELECT * FROM reservations WHERE id = $1")
             .bind(id)
             .fetch_optional(&self.pool)
             .await?
@@ -168,12 +168,12 @@ impl Store {
     }
 
     pub async fn set_reservation_state(
-        tx: &mut SqliteConnection,
+        tx: &mut AnyConnection,
         id: i64,
         state: ReservationState,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
-        sqlx::query("UPDATE reservations SET state = ?, updated_at = ? WHERE id = ?")
+        sqlx::query("UPDATE reservations SET state = $1, updated_at = $2 WHERE id = $3")
             .bind(state.as_str())
             .bind(ts(now))
             .bind(id)
@@ -188,7 +188,7 @@ impl Store {
         from: DateTime<Utc>,
         to: DateTime<Utc>,
     ) -> Result<Vec<ReservationRow>, StoreError> {
-        sqlx::query("SELECT * FROM reservations WHERE slot_start >= ? AND slot_start < ? ORDER BY slot_start, id")
+        sqlx::query("SELECT * FROM reservations WHERE slot_start >= $1 AND slot_start < $2 ORDER BY slot_start, id")
             .bind(ts(from))
             .bind(ts(to))
             .fetch_all(&self.pool)
@@ -200,12 +200,12 @@ impl Store {
 
     /// Records a staff change: the reason and who made it.
     pub async fn set_change_reason(
-        tx: &mut SqliteConnection,
+        tx: &mut AnyConnection,
         id: i64,
         reason: &str,
         by: &str,
     ) -> Result<(), StoreError> {
-        sqlx::query("UPDATE reservations SET change_reason = ?, changed_by = ? WHERE id = ?")
+        sqlx::query("UPDATE reservations SET change_reason = $1, changed_by = $2 WHERE id = $3")
             .bind(reason)
             .bind(by)
             .bind(id)
@@ -216,14 +216,14 @@ impl Store {
 
     /// Moves a reservation to another slot of its service.
     pub async fn move_reservation(
-        tx: &mut SqliteConnection,
+        tx: &mut AnyConnection,
         id: i64,
         start: DateTime<Utc>,
         end: DateTime<Utc>,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
         sqlx::query(
-            "UPDATE reservations SET slot_start = ?, slot_end = ?, updated_at = ? WHERE id = ?",
+            "UPDATE reservations SET slot_start = $1, slot_end = $2, updated_at = $3 WHERE id = $4",
         )
         .bind(ts(start))
         .bind(ts(end))

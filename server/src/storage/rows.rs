@@ -1,8 +1,8 @@
 //! Conversions between rows and engine records.
 
 use protocol::{BoothState, Event, EventKind, TicketSource, TicketState};
-use sqlx::sqlite::SqliteRow;
-use sqlx::{Row, SqliteConnection};
+use sqlx::any::AnyRow;
+use sqlx::{AnyConnection, Row};
 
 use super::{StoreError, parse_ts, ts};
 use crate::rules::engine::{Note, Ticket};
@@ -15,19 +15,19 @@ pub(crate) fn ticket_state(s: &str) -> Result<TicketState, StoreError> {
     TicketState::parse(s).ok_or_else(|| StoreError::Corrupt(format!("ticket state {s:?}")))
 }
 
-fn opt_ts(row: &SqliteRow, col: &str) -> Result<Option<chrono::DateTime<chrono::Utc>>, StoreError> {
+fn opt_ts(row: &AnyRow, col: &str) -> Result<Option<chrono::DateTime<chrono::Utc>>, StoreError> {
     row.try_get::<Option<String>, _>(col)?
         .as_deref()
         .map(parse_ts)
         .transpose()
 }
 
-fn json<T: serde::de::DeserializeOwned>(row: &SqliteRow, col: &str) -> Result<T, StoreError> {
+fn json<T: serde::de::DeserializeOwned>(row: &AnyRow, col: &str) -> Result<T, StoreError> {
     let s: String = row.try_get(col)?;
     serde_json::from_str(&s).map_err(|e| StoreError::Corrupt(format!("{col}: {e}")))
 }
 
-pub(crate) fn ticket_from_row(row: &SqliteRow) -> Result<Ticket, StoreError> {
+pub(crate) fn ticket_from_row(row: &AnyRow) -> Result<Ticket, StoreError> {
     let day: String = row.try_get("day")?;
     let prefix: String = row.try_get("prefix")?;
     let source: String = row.try_get("source")?;
@@ -70,7 +70,7 @@ pub(crate) fn ticket_from_row(row: &SqliteRow) -> Result<Ticket, StoreError> {
     })
 }
 
-pub(crate) async fn upsert_ticket(tx: &mut SqliteConnection, t: &Ticket) -> Result<(), StoreError> {
+pub(crate) async fn upsert_ticket(tx: &mut AnyConnection, t: &Ticket) -> Result<(), StoreError> {
     let services =
         serde_json::to_string(&t.services).map_err(|e| StoreError::Corrupt(e.to_string()))?;
     let notes = serde_json::to_string(&t.notes).map_err(|e| StoreError::Corrupt(e.to_string()))?;
@@ -78,7 +78,7 @@ pub(crate) async fn upsert_ticket(tx: &mut SqliteConnection, t: &Ticket) -> Resu
         "INSERT INTO tickets (id, day, number, prefix, seq, services, step, source, reservation_id,
             slot_start, priority, state, booth, issued_at, queued_at, called_at, call_count,
             started_at, done_at, notes, status_token, device_id, idempotency_key, language)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24)
          ON CONFLICT (id) DO UPDATE SET
             services = excluded.services, step = excluded.step, state = excluded.state,
             booth = excluded.booth, queued_at = excluded.queued_at, called_at = excluded.called_at,
@@ -114,7 +114,7 @@ pub(crate) async fn upsert_ticket(tx: &mut SqliteConnection, t: &Ticket) -> Resu
     Ok(())
 }
 
-pub(crate) fn event_from_row(row: &SqliteRow) -> Result<Event, StoreError> {
+pub(crate) fn event_from_row(row: &AnyRow) -> Result<Event, StoreError> {
     let kind: String = row.try_get("kind")?;
     let at: String = row.try_get("at")?;
     Ok(Event {

@@ -14,7 +14,7 @@ impl Store {
         day: NaiveDate,
     ) -> Result<Vec<crate::rules::engine::Ticket>, StoreError> {
         self.tickets_by_day(
-            "SELECT * FROM tickets WHERE day < ? AND state IN ('waiting', 'called', 'serving') ORDER BY id",
+            "SELECT * FROM tickets WHERE day < $1 AND state IN ('waiting', 'called', 'serving') ORDER BY id",
             day,
         )
         .await
@@ -24,7 +24,7 @@ impl Store {
         &self,
         day: NaiveDate,
     ) -> Result<Vec<crate::rules::engine::Ticket>, StoreError> {
-        self.tickets_by_day("SELECT * FROM tickets WHERE day = ? ORDER BY id", day)
+        self.tickets_by_day("SELECT * FROM tickets WHERE day = $1 ORDER BY id", day)
             .await
     }
 
@@ -45,7 +45,7 @@ impl Store {
 
     pub async fn steps_of_day(&self, day: NaiveDate) -> Result<Vec<StepRecord>, StoreError> {
         sqlx::query(
-            "SELECT service, queued_at, called_at, done_at, minutes FROM service_times WHERE day = ? ORDER BY id",
+            "SELECT service, queued_at, called_at, done_at, minutes FROM service_times WHERE day = $1 ORDER BY id",
         )
         .bind(day.to_string())
         .fetch_all(&self.pool)
@@ -62,7 +62,7 @@ impl Store {
         to: NaiveDate,
     ) -> Result<Vec<StepRecord>, StoreError> {
         sqlx::query(
-            "SELECT service, queued_at, called_at, done_at, minutes FROM service_times WHERE day >= ? AND day <= ? ORDER BY id",
+            "SELECT service, queued_at, called_at, done_at, minutes FROM service_times WHERE day >= $1 AND day <= $2 ORDER BY id",
         )
         .bind(from.to_string())
         .bind(to.to_string())
@@ -74,7 +74,7 @@ impl Store {
     }
 }
 
-fn step_from_row(r: &sqlx::sqlite::SqliteRow) -> Result<StepRecord, StoreError> {
+fn step_from_row(r: &sqlx::any::AnyRow) -> Result<StepRecord, StoreError> {
     let called: Option<String> = r.try_get("called_at")?;
     Ok(StepRecord {
         service: r.try_get("service")?,

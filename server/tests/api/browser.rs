@@ -79,15 +79,25 @@ pub async fn save_screenshot(c: &fantoccini::Client, folder: &str, name: &str) {
 
 /// The text of the element with `id`, waiting (up to 10 s) for it to
 /// appear: after a click that submits a form the next page may still load.
+/// Live pages redraw parts on every event, so an element replaced between
+/// finding it and reading it (stale) is found again.
 pub async fn text_of(c: &fantoccini::Client, id: &str) -> String {
-    c.wait()
-        .at_most(std::time::Duration::from_secs(10))
-        .for_element(Locator::Id(id))
-        .await
-        .expect("element")
-        .text()
-        .await
-        .expect("text")
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        let element = c
+            .wait()
+            .at_most(std::time::Duration::from_secs(10))
+            .for_element(Locator::Id(id))
+            .await
+            .expect("element");
+        match element.text().await {
+            Ok(text) => return text,
+            Err(fantoccini::error::CmdError::Standard(e))
+                if e.error == fantoccini::error::ErrorStatus::StaleElementReference
+                    && std::time::Instant::now() < deadline => {}
+            Err(e) => panic!("text of #{id}: {e}"),
+        }
+    }
 }
 
 #[tokio::test]

@@ -2,6 +2,8 @@
 
 use std::process::Command;
 
+use crate::helpers::{data_args, test_database};
+
 const BIN: &str = env!("CARGO_BIN_EXE_madoguchi-server");
 
 #[test]
@@ -58,8 +60,7 @@ fn devices_are_listed_and_revoked() {
     let run = |args: &[&str]| {
         let out = Command::new(BIN)
             .args(args)
-            .arg("--data")
-            .arg(dir.path())
+            .args(data_args(dir.path()))
             .output()
             .expect("run");
         (
@@ -86,8 +87,7 @@ async fn users_and_devices_follow_the_same_rules_as_the_admin_api() {
     let run = |args: &[&str], password: &str| {
         let out = Command::new(BIN)
             .args(args)
-            .arg("--data")
-            .arg(dir.path())
+            .args(data_args(dir.path()))
             .env("MADOGUCHI_PASSWORD", password)
             .output()
             .expect("run");
@@ -117,7 +117,7 @@ async fn users_and_devices_follow_the_same_rules_as_the_admin_api() {
         let data = dir.path().to_path_buf();
         let office = office.clone();
         async move {
-            let store = madoguchi_server::storage::Store::open(&data)
+            let store = madoguchi_server::storage::Store::open(&test_database(&data))
                 .await
                 .expect("store");
             let accounts = madoguchi_server::app::accounts::Accounts::new(

@@ -6,6 +6,8 @@ use std::time::Duration;
 
 use protocol::{Client, WalkInRequest};
 
+use crate::helpers::data_args;
+
 const BIN: &str = env!("CARGO_BIN_EXE_madoguchi-server");
 
 struct Proc {
@@ -45,8 +47,7 @@ fn start_at(data: &std::path::Path, listen: &str) -> Proc {
             "--config",
         ])
         .arg(&config)
-        .arg("--data")
-        .arg(data)
+        .args(data_args(data))
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
@@ -63,8 +64,7 @@ fn start_at(data: &std::path::Path, listen: &str) -> Proc {
 fn cli(data: &std::path::Path, args: &[&str]) -> String {
     let out = Command::new(BIN)
         .args(args)
-        .arg("--data")
-        .arg(data)
+        .args(data_args(data))
         .output()
         .expect("cli runs");
     assert!(
@@ -263,8 +263,7 @@ async fn a_booking_is_fsynced_before_it_is_acknowledged() {
             "--config",
         ])
         .arg(&config)
-        .arg("--data")
-        .arg(&data)
+        .args(data_args(&data))
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
@@ -338,4 +337,27 @@ async fn a_booking_is_fsynced_before_it_is_acknowledged() {
         "no fsync of the WAL (fd {fd}) between its last write (line {last_wal_write}) and the answer (line {answer}):\n{}",
         lines[last_wal_write.saturating_sub(3)..(answer + 2).min(lines.len())].join("\n")
     );
+}
+
+/// The suite runs on the backend it was asked for
+/// (`MADOGUCHI_TEST_DATABASE`), so the PostgreSQL pass of `scripts/test`
+/// is not SQLite twice; and a ticket acknowledged over HTTP is a row of
+/// that database.
+#[tokio::test]
+async fn the_suite_runs_on_the_backend_it_was_asked_for() {
+    use madoguchi_server::storage::Backend;
+    let t = crate::helpers::spawn_app().await;
+    let want = if crate::helpers::on_postgres() {
+        Backend::Postgres
+    } else {
+        Backend::Sqlite
+    };
+    assert_eq!(t.app.store.backend(), want);
+    let ticket = t.walk_in(&["shomei"], "backend").await.expect("ticket");
+    let stored: String = sqlx::query_scalar("SELECT number FROM tickets WHERE id = $1")
+        .bind(ticket.id)
+        .fetch_one(t.app.store.pool())
+        .await
+        .expect("the ticket's row");
+    assert_eq!(stored, ticket.number);
 }

@@ -5,6 +5,7 @@ use madoguchi_server::app::App;
 use madoguchi_server::clock::Clock;
 use madoguchi_server::config::Office;
 use madoguchi_server::startup::Server;
+use madoguchi_server::storage::Database;
 use protocol::{
     Client, ClientError, CreateReservation, ReservationCreated, SessionInfo, WalkInRequest,
 };
@@ -47,6 +48,42 @@ pub fn office() -> Office {
     office
 }
 
+/// The backend this run tests: SQLite in the data directory, or with
+/// `MADOGUCHI_TEST_DATABASE=postgres` a database of its own on the test
+/// binary's throw-away PostgreSQL cluster (`scripts/test` runs the suite
+/// both ways). A restart on the same data directory finds the same
+/// database again (its URL is kept in the directory).
+pub fn test_database(data: &Path) -> Database {
+    if !on_postgres() {
+        return Database::Sqlite(data.to_path_buf());
+    }
+    let keep = data.join("test-database-url");
+    if let Ok(url) = std::fs::read_to_string(&keep) {
+        return Database::Postgres(url);
+    }
+    let url = pgtest::Cluster::shared()
+        .and_then(|c| c.create_database())
+        .unwrap_or_else(|e| panic!("test PostgreSQL: {e}"));
+    std::fs::create_dir_all(data).expect("data dir");
+    std::fs::write(&keep, &url).expect("keep the database URL");
+    Database::Postgres(url)
+}
+
+/// `--data DIR`, and on PostgreSQL `--database-url` of that directory's
+/// database: the arguments a `madoguchi-server` command of a test takes.
+pub fn data_args(data: &Path) -> Vec<std::ffi::OsString> {
+    let mut args = vec!["--data".into(), data.as_os_str().to_owned()];
+    if let Database::Postgres(url) = test_database(data) {
+        args.extend(["--database-url".into(), url.into()]);
+    }
+    args
+}
+
+/// Whether this run tests the PostgreSQL backend.
+pub fn on_postgres() -> bool {
+    std::env::var("MADOGUCHI_TEST_DATABASE").is_ok_and(|v| v == "postgres")
+}
+
 pub async fn spawn_app() -> TestApp {
     spawn_with(office(), TUESDAY_1005, None).await
 }
@@ -69,6 +106,7 @@ pub async fn spawn_clocked(office: Office, clock: Clock, data: Option<&Path>) ->
     let server = Server::build(
         office,
         path.clone(),
+        test_database(&path),
         "127.0.0.1:0".parse().expect("addr"),
         clock,
     )

@@ -171,6 +171,12 @@ async fn walk_ins_are_refused_where_the_office_says_so() {
         code(t.walk_in(&[], "k3").await),
         (400, "invalid_services".into())
     );
+    // The same procedure twice is one visit, not two steps (schemathesis
+    // found it accepted, though the document says the items are unique).
+    assert_eq!(
+        code(t.walk_in(&["shomei", "shomei"], "k4").await),
+        (400, "invalid_services".into())
+    );
     assert_eq!(
         code(t.walk_in(&["shomei"], "").await),
         (400, "invalid_idempotency_key".into())

@@ -162,8 +162,8 @@ async fn the_purge_command_erases_old_visits_and_says_what_it_did() {
         "mails were written as files"
     );
     let out = Command::new(BIN)
-        .args(["purge", "--data"])
-        .arg(dir.path())
+        .arg("purge")
+        .args(data_args(dir.path()))
         .output()
         .expect("purge runs");
     assert!(
@@ -177,7 +177,7 @@ async fn the_purge_command_erases_old_visits_and_says_what_it_did() {
     assert!(said.contains("1 notification requests"), "{said}");
     // Files are judged by their age on disk: written seconds ago, kept.
     assert!(said.contains("0 mail files"), "{said}");
-    let store = madoguchi_server::storage::Store::open(dir.path())
+    let store = madoguchi_server::storage::Store::open(&test_database(dir.path()))
         .await
         .expect("open");
     let name: Option<String> =
@@ -188,8 +188,8 @@ async fn the_purge_command_erases_old_visits_and_says_what_it_did() {
     assert_eq!(name, None);
     // Running it again finds nothing more.
     let again = Command::new(BIN)
-        .args(["purge", "--data"])
-        .arg(dir.path())
+        .arg("purge")
+        .args(data_args(dir.path()))
         .output()
         .expect("purge runs");
     assert!(String::from_utf8_lossy(&again.stdout).contains(": 0 reservations, 0 tickets' notes"));

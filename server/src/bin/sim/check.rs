@@ -233,7 +233,7 @@ pub async fn check(
         }
     }
     for b in &acks.bookings {
-        let found: Option<i64> = sqlx::query_scalar("SELECT id FROM reservations WHERE id = ?")
+        let found: Option<i64> = sqlx::query_scalar("SELECT id FROM reservations WHERE id = $1")
             .bind(b)
             .fetch_optional(&pool)
             .await?;
@@ -302,14 +302,16 @@ mod tests {
     const T0: &str = "2026-12-01T00:00:00.000000Z";
 
     async fn write(dir: &Path, tickets: &[(i64, &str, &str)], events: &[(i64, &str, &str, &str)]) {
-        let store = madoguchi_server::storage::Store::open(dir)
-            .await
-            .expect("db");
+        let store = madoguchi_server::storage::Store::open(
+            &madoguchi_server::storage::Database::Sqlite(dir.to_path_buf()),
+        )
+        .await
+        .expect("db");
         for (id, state, issued) in tickets {
             sqlx::query(
                 "INSERT INTO tickets (id, day, number, prefix, seq, services, step, source, priority, state,
                    issued_at, queued_at, call_count, notes, status_token)
-                 VALUES (?, '2026-12-01', ?, 'B', ?, '[\"shomei\"]', 0, 'walk_in', 0, ?, ?, ?, 0, '[]', ?)",
+                 VALUES ($1, '2026-12-01', $2, 'B', $3, '[\"shomei\"]', 0, 'walk_in', 0, $4, $5, $6, 0, '[]', $7)",
             )
             .bind(id)
             .bind(format!("B{id:03}"))
@@ -324,7 +326,7 @@ mod tests {
         }
         for (id, kind, at, data) in events {
             sqlx::query(
-                "INSERT INTO events (id, kind, at, data, actor) VALUES (?, ?, ?, ?, 'test')",
+                "INSERT INTO events (id, kind, at, data, actor) VALUES ($1, $2, $3, $4, 'test')",
             )
             .bind(id)
             .bind(kind)

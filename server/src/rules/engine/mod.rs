@@ -30,7 +30,7 @@ pub enum EngineError {
     UnknownBooth(String),
     #[error("no service {0:?}")]
     UnknownService(String),
-    #[error("a ticket needs at least one service (at most 10)")]
+    #[error("a ticket needs 1 to 10 different services")]
     BadServiceList,
     #[error("cannot {action} a ticket that is {}", .from.as_str())]
     InvalidTransition { from: TicketState, action: Action },
@@ -366,7 +366,12 @@ impl Floor {
 
     /// Issues a ticket: daily number from the first service's prefix.
     pub fn issue(&self, req: NewTicket, now: DateTime<Utc>) -> Result<Outcome, EngineError> {
-        if req.services.is_empty() || req.services.len() > 10 {
+        let repeated = req
+            .services
+            .iter()
+            .enumerate()
+            .any(|(i, s)| req.services[..i].contains(s));
+        if req.services.is_empty() || req.services.len() > 10 || repeated {
             return Err(EngineError::BadServiceList);
         }
         for s in &req.services {

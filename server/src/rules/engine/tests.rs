@@ -108,6 +108,11 @@ fn walk_ins_are_refused_for_reservation_only_services() {
         f.issue(walk_in(&[], false), t0()).err(),
         Some(EngineError::BadServiceList)
     );
+    assert_eq!(
+        f.issue(walk_in(&["a", "a"], false), t0()).err(),
+        Some(EngineError::BadServiceList),
+        "one procedure twice is not two steps"
+    );
 }
 
 #[test]
