@@ -18,6 +18,7 @@ pub struct Server {
     listener: TcpListener,
     mail: Transport,
     data_dir: PathBuf,
+    database: Database,
 }
 
 /// How often personal data past its retention is purged.
@@ -42,6 +43,7 @@ impl Server {
             listener,
             mail,
             data_dir,
+            database,
         })
     }
 
@@ -57,6 +59,13 @@ impl Server {
         let router = crate::http::router(self.app.clone());
         let outbox = tokio::spawn(crate::mail::outbox::run(self.app.clone(), self.mail));
         let purge = tokio::spawn(purge_daily(self.app.clone(), self.data_dir.join("mail")));
+        let others = match &self.database {
+            Database::Postgres(url) => Some(tokio::spawn(follow_other_servers(
+                self.app.clone(),
+                url.clone(),
+            ))),
+            Database::Sqlite(_) => None,
+        };
         let served = axum::serve(
             self.listener,
             router.into_make_service_with_connect_info::<SocketAddr>(),
@@ -65,7 +74,54 @@ impl Server {
         .await;
         outbox.abort();
         purge.abort();
+        if let Some(task) = others {
+            task.abort();
+        }
         served
+    }
+}
+
+/// Several servers on one PostgreSQL: another server's change reaches this
+/// server's subscribers and floor. Woken by its `NOTIFY` (the payload is
+/// not needed: the tables are read), and once a second anyway, since
+/// notifications sent while the listener reconnects are lost.
+async fn follow_other_servers(app: Arc<App>, url: String) {
+    use sqlx::postgres::PgListener;
+    let mut listener: Option<PgListener> = None;
+    loop {
+        if listener.is_none() {
+            listener = match PgListener::connect(&url).await {
+                Ok(mut l) => match l.listen(crate::storage::CHANGES_CHANNEL).await {
+                    Ok(()) => Some(l),
+                    Err(e) => {
+                        tracing::warn!(error = %e, "LISTEN failed; retrying");
+                        None
+                    }
+                },
+                Err(e) => {
+                    tracing::warn!(error = %e, "change listener cannot connect; retrying");
+                    None
+                }
+            };
+        }
+        match listener.as_mut() {
+            Some(l) => {
+                tokio::select! {
+                    got = l.recv() => {
+                        if let Err(e) = got {
+                            tracing::warn!(error = %e, "change listener lost its connection");
+                            listener = None;
+                            tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+                        }
+                    }
+                    _ = tokio::time::sleep(std::time::Duration::from_secs(1)) => {}
+                }
+            }
+            None => tokio::time::sleep(std::time::Duration::from_secs(1)).await,
+        }
+        if let Err(e) = app.refresh().await {
+            tracing::warn!(error = %e, "reading other servers' changes failed");
+        }
     }
 }
 

@@ -84,8 +84,9 @@ impl App {
         if !tokens::looks_like_token(status_token) {
             return Err(unknown());
         }
-        let (floor, now) = self.lock().await;
-        let Some(t) = floor.ticket_by_status_token(status_token) else {
+        let mut w = self.write().await?;
+        let now = w.now;
+        let Some(t) = w.floor.ticket_by_status_token(status_token) else {
             // Another day's ticket is over; a made-up code is unknown.
             return match self.store.ticket_by_status_token(status_token).await? {
                 Some(_) => Err(finished()),
@@ -104,13 +105,16 @@ impl App {
             ahead_sent: false,
             called_sent: false,
         };
-        let mut tx = self.store.begin().await?;
-        Store::save_registration(&mut tx, &reg, now).await?;
-        tx.commit()
-            .await
-            .map_err(crate::storage::StoreError::from)?;
-        self.registrations_mut().insert(reg.ticket_id, reg);
-        self.send_due_notifications(&floor, now).await;
+        Store::save_registration(&mut w.tx, &reg, now).await?;
+        // Already within the threshold: the first mail goes with it.
+        let regs = Store::registrations_of_day(&mut w.tx, w.floor.day).await?;
+        let queued = self
+            .queue_due_notifications(&mut w.tx, &w.floor, regs, now)
+            .await?;
+        drop(w.commit_plain(self).await?);
+        if queued {
+            self.mail_wake.notify_one();
+        }
         Ok(NotifyAccepted {
             ahead,
             lang: lang.to_string(),
@@ -120,30 +124,30 @@ impl App {
     /// The notification request of today's ticket with this status token.
     pub async fn registration_for(&self, status_token: &str) -> Option<Registration> {
         let (floor, _) = self.lock().await;
-        let id = floor.ticket_by_status_token(status_token)?.id;
-        self.registrations_mut().get(&id).cloned()
+        let t = floor.ticket_by_status_token(status_token)?;
+        let mut conn = self.store.pool().acquire().await.ok()?;
+        Store::registrations_of_day(&mut conn, floor.day)
+            .await
+            .ok()?
+            .into_iter()
+            .find(|r| r.ticket_id == t.id)
     }
 
-    fn registrations_mut(
+    /// Queues, inside a change's transaction, the mails registered
+    /// visitors (`regs`, today's requests) are due on `floor` (the floor
+    /// as the change leaves it), with the requests' sent-flags. The
+    /// requests are read in the same transaction, under the floor's lock,
+    /// so two servers never both send one. Level-triggered: what a crash interrupted goes with the next
+    /// change. A mail that cannot be composed is logged and left out; it
+    /// never fails the change. Whether a mail was queued.
+    pub(super) async fn queue_due_notifications(
         &self,
-    ) -> std::sync::MutexGuard<'_, std::collections::HashMap<i64, Registration>> {
-        // A panic elsewhere while holding it leaves a usable map.
-        self.registrations
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-    }
-
-    /// Queues the mails registered visitors are due after a change (write
-    /// lock held). Level-triggered: what a crash interrupted is sent after
-    /// the next change. Failures are logged; the change itself stands.
-    pub(super) async fn send_due_notifications(&self, floor: &Floor, now: DateTime<Utc>) {
-        let regs: Vec<Registration> = {
-            let mut map = self.registrations_mut();
-            // Tickets of an earlier day are over.
-            map.retain(|id, _| floor.ticket(*id).is_some());
-            map.values().cloned().collect()
-        };
-        let mut changes = Vec::new();
+        tx: &mut sqlx::AnyConnection,
+        floor: &Floor,
+        regs: Vec<Registration>,
+        now: DateTime<Utc>,
+    ) -> Result<bool> {
+        let mut queued = false;
         for reg in regs {
             let Some(t) = floor.ticket(reg.ticket_id) else {
                 continue;
@@ -161,43 +165,13 @@ impl App {
                 }
                 None => None,
             };
-            changes.push((next, mail));
-        }
-        if changes.is_empty() {
-            return;
-        }
-        match self.store_notifications(&changes, now).await {
-            Ok(()) => {
-                let mut map = self.registrations_mut();
-                for (reg, _) in &changes {
-                    map.insert(reg.ticket_id, reg.clone());
-                }
-                drop(map);
-                if changes.iter().any(|(_, m)| m.is_some()) {
-                    self.mail_wake.notify_one();
-                }
-            }
-            Err(e) => {
-                tracing::warn!(error = %e, "notifications not stored; retried after the next change")
-            }
-        }
-    }
-
-    async fn store_notifications(
-        &self,
-        changes: &[(Registration, Option<Outgoing>)],
-        now: DateTime<Utc>,
-    ) -> std::result::Result<(), crate::storage::StoreError> {
-        let mut tx = self.store.begin().await?;
-        for (reg, mail) in changes {
-            Store::save_registration(&mut tx, reg, now).await?;
+            Store::save_registration(tx, &next, now).await?;
             if let Some(m) = mail {
-                Store::enqueue_mail(&mut tx, m.kind.as_str(), &m.recipient, &m.message, now)
-                    .await?;
+                Store::enqueue_mail(tx, m.kind.as_str(), &m.recipient, &m.message, now).await?;
+                queued = true;
             }
         }
-        tx.commit().await?;
-        Ok(())
+        Ok(queued)
     }
 
     fn turn_mail(

@@ -1,9 +1,16 @@
 //! The application: the queue engine, the store and the event hub behind
 //! one write lock. HTTP handlers call these operations and nothing else.
 //!
-//! Write path (every change): take the lock → plan with the pure engine →
-//! store records and events in one transaction → commit → apply to memory →
-//! publish events. A failure before commit changes nothing anywhere.
+//! Write path (every change, `write` then `commit`): take this server's
+//! floor → begin a transaction and lock the floor in the database → if
+//! another server changed the floor since (its version moved), read it
+//! again and pass on that server's events → plan with the pure engine →
+//! store records, events and the new version in the transaction → commit
+//! → apply to memory → publish events. A failure before commit changes
+//! nothing anywhere. Several servers on one PostgreSQL take turns at the
+//! database lock, so they behave as one.
+
+use std::sync::atomic::{AtomicI64, Ordering};
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use protocol::ErrorCode;
@@ -15,8 +22,8 @@ use crate::error::{Error, Result};
 use crate::hub::EventHub;
 use crate::limiter::Limiter;
 use crate::rules::booking::{self};
-use crate::rules::engine::{Floor, Outcome, Rules, TicketId};
-use crate::storage::Store;
+use crate::rules::engine::{Floor, Outcome, Rules};
+use crate::storage::{DayState, Store, StoreError, Tx};
 
 pub mod accounts;
 mod mail;
@@ -69,10 +76,27 @@ pub struct App {
     /// Wakes the outbox worker when a mail is queued.
     pub mail_wake: tokio::sync::Notify,
     floor: Mutex<Floor>,
-    /// Today's e-mail notification requests (read after every change;
-    /// the table is the truth, this is its cache).
-    registrations:
-        std::sync::Mutex<std::collections::HashMap<TicketId, crate::storage::Registration>>,
+    /// The floor version this server's floor shows (`floors.version`).
+    known_version: AtomicI64,
+}
+
+/// A change in progress: this server's floor, caught up with the
+/// database, the transaction that holds the floor's lock there, and the
+/// change's time. `App::commit` ends it; dropped, it changes nothing.
+pub(super) struct Writer<'a> {
+    pub floor: MutexGuard<'a, Floor>,
+    pub tx: Tx,
+    pub now: DateTime<Utc>,
+    version: i64,
+}
+
+impl<'a> Writer<'a> {
+    /// Commits what was written without touching the floor (bookings).
+    pub async fn commit_plain(mut self, app: &App) -> Result<MutexGuard<'a, Floor>> {
+        app.store.notify_change(&mut self.tx).await?;
+        self.tx.commit().await.map_err(StoreError::from)?;
+        Ok(self.floor)
+    }
 }
 
 impl App {
@@ -85,29 +109,16 @@ impl App {
         let day = booking::local_day(&office, now);
         let booth_ids: Vec<String> = office.booths.iter().map(|b| b.id.clone()).collect();
         store.ensure_booths(&booth_ids).await?;
-        let state = store.load_day(day).await?;
-        let floor = Floor::restore(
-            Rules::from_office(&office),
-            day,
-            state.next_ticket_id,
-            state.tickets,
-            state.booths,
-            state.service_samples,
-        );
+        let (version, state) = store.floor_snapshot(day).await?;
+        let floor = restore(&office, day, state);
         let hub = EventHub::new(store.last_event_id().await?, office.time_zone);
-        let registrations = store
-            .registrations_of_day(day)
-            .await?
-            .into_iter()
-            .map(|r| (r.ticket_id, r))
-            .collect();
         let sec = &office.security;
         let app = App {
             accounts: accounts::Accounts::new(store.clone(), clock.clone(), office.time_zone, sec),
             kiosk_limiter: Limiter::new(sec.kiosk_requests_per_minute, Duration::minutes(1)),
             floor: Mutex::new(floor),
+            known_version: AtomicI64::new(version),
             mail_wake: tokio::sync::Notify::new(),
-            registrations: std::sync::Mutex::new(registrations),
             office,
             store,
             hub,
@@ -118,6 +129,59 @@ impl App {
             tracing::error!(error = %e, "closing earlier days failed");
         }
         Ok(app)
+    }
+
+    /// Begins a change: this server's floor, the floor locked in the
+    /// database, and the floor read again if another server changed it.
+    pub(super) async fn write(&self) -> Result<Writer<'_>> {
+        let (mut floor, now) = self.lock().await;
+        let mut tx = self.store.begin().await?;
+        let version = self.store.lock_floor(&mut tx).await?;
+        if version != self.known_version.load(Ordering::SeqCst) {
+            let state = Store::load_day_on(&mut tx, floor.day).await?;
+            *floor = restore(&self.office, floor.day, state);
+            self.pass_on_events(&mut tx).await?;
+            self.known_version.store(version, Ordering::SeqCst);
+        }
+        Ok(Writer {
+            floor,
+            tx,
+            now,
+            version,
+        })
+    }
+
+    /// Publishes the events in the database this server has not sent
+    /// (another server's), oldest first.
+    async fn pass_on_events(&self, conn: &mut sqlx::AnyConnection) -> Result<()> {
+        loop {
+            let events = Store::events_after_on(conn, self.hub.last_id(), 1000).await?;
+            if events.is_empty() {
+                return Ok(());
+            }
+            self.hub.publish(&events);
+        }
+    }
+
+    /// After another server's change (PostgreSQL's notification, or a
+    /// periodic look): its events are passed on to this server's
+    /// subscribers and the floor is read again if it moved.
+    pub async fn refresh(&self) -> Result<()> {
+        let mut floor = self.floor.lock().await;
+        let mut conn = self
+            .store
+            .pool()
+            .acquire()
+            .await
+            .map_err(StoreError::from)?;
+        self.pass_on_events(&mut conn).await?;
+        drop(conn);
+        if self.store.floor_version().await? != self.known_version.load(Ordering::SeqCst) {
+            let (version, state) = self.store.floor_snapshot(floor.day).await?;
+            *floor = restore(&self.office, floor.day, state);
+            self.known_version.store(version, Ordering::SeqCst);
+        }
+        Ok(())
     }
 
     /// The floor, rolled over to today, and the time of this operation.
@@ -140,16 +204,22 @@ impl App {
     /// Ends every ticket of an earlier day that is still unfinished as
     /// `expired`, in one transaction, and publishes their events.
     async fn close_days_before(&self, today: NaiveDate, now: DateTime<Utc>) -> Result<usize> {
-        let stale = self.store.unfinished_before(today).await?;
+        // A cheap look first: most start-ups and days find nothing.
+        if self.store.unfinished_before(today).await?.is_empty() {
+            return Ok(0);
+        }
+        let mut tx = self.store.begin().await?;
+        self.store.lock_floor(&mut tx).await?;
+        // Read again under the lock: another server may have closed them.
+        let stale = Store::unfinished_before_on(&mut tx, today).await?;
         if stale.is_empty() {
             return Ok(0);
         }
+        self.pass_on_events(&mut tx).await?;
         let outcome = crate::rules::engine::expire_unfinished(&stale, now);
-        let mut tx = self.store.begin().await?;
         let events = Store::save_outcome(&mut tx, &outcome, &Actor::System.audit(), now).await?;
-        tx.commit()
-            .await
-            .map_err(crate::storage::StoreError::from)?;
+        self.store.notify_change(&mut tx).await?;
+        tx.commit().await.map_err(StoreError::from)?;
         self.hub.publish(&events);
         tracing::info!(
             tickets = stale.len(),
@@ -158,24 +228,55 @@ impl App {
         Ok(stale.len())
     }
 
-    /// Stores an outcome, then applies and publishes it (lock held).
-    async fn commit(
-        &self,
-        floor: &mut Floor,
+    /// Stores an outcome with its events and the floor's new version,
+    /// commits, then applies and publishes it; the floor comes back for
+    /// the answer.
+    async fn commit<'a>(
+        &'a self,
+        w: Writer<'a>,
         outcome: &Outcome,
         actor: &Actor,
-        now: DateTime<Utc>,
-    ) -> Result<()> {
-        let mut tx = self.store.begin().await?;
+    ) -> Result<MutexGuard<'a, Floor>> {
+        let Writer {
+            mut floor,
+            mut tx,
+            now,
+            version,
+        } = w;
         let events = Store::save_outcome(&mut tx, outcome, &actor.audit(), now).await?;
-        tx.commit()
-            .await
-            .map_err(crate::storage::StoreError::from)?;
-        floor.apply(outcome);
+        let version = if outcome.changes_floor() {
+            Store::bump_floor(&mut tx).await?
+        } else {
+            version
+        };
+        // The mails the change makes due go in its transaction, judged on
+        // the floor as the change leaves it (memory moves after commit).
+        // (A copy of the floor only when somebody asked for mail today.)
+        let regs = Store::registrations_of_day(&mut tx, floor.day).await?;
+        let after = (!regs.is_empty()).then(|| {
+            let mut after = floor.clone();
+            after.apply(outcome);
+            after
+        });
+        let mail_queued = match &after {
+            Some(after) => {
+                self.queue_due_notifications(&mut tx, after, regs, now)
+                    .await?
+            }
+            None => false,
+        };
+        self.store.notify_change(&mut tx).await?;
+        tx.commit().await.map_err(StoreError::from)?;
+        self.known_version.store(version, Ordering::SeqCst);
+        match after {
+            Some(after) => *floor = after,
+            None => floor.apply(outcome),
+        }
         self.hub.publish(&events);
-        // The change is done; a mail problem must not undo or fail it.
-        self.send_due_notifications(floor, now).await;
-        Ok(())
+        if mail_queued {
+            self.mail_wake.notify_one();
+        }
+        Ok(floor)
     }
 
     /// Today in the office's time zone.
@@ -205,4 +306,16 @@ impl App {
     }
 
     // ---- public ----
+}
+
+/// This server's floor of `day` from what the database holds.
+fn restore(office: &Office, day: NaiveDate, state: DayState) -> Floor {
+    Floor::restore(
+        Rules::from_office(office),
+        day,
+        state.next_ticket_id,
+        state.tickets,
+        state.booths,
+        state.service_samples,
+    )
 }

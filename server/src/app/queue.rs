@@ -7,7 +7,7 @@ use protocol::{
     StaffQueue, TicketSource, TicketState, WalkInRequest,
 };
 
-use super::{Actor, App};
+use super::{Actor, App, Writer};
 use crate::error::{Error, Result};
 use crate::rules::booking::{self, CheckinRefusal, ScannedCode};
 use crate::rules::engine::{
@@ -25,9 +25,9 @@ impl App {
         actor: &Actor,
         plan: impl FnOnce(&Floor, DateTime<Utc>) -> Result<Outcome>,
     ) -> Result<protocol::Ticket> {
-        let (mut floor, now) = self.lock().await;
-        let outcome = plan(&floor, now)?;
-        self.commit(&mut floor, &outcome, actor, now).await?;
+        let w = self.write().await?;
+        let outcome = plan(&w.floor, w.now)?;
+        drop(self.commit(w, &outcome, actor).await?);
         let t = outcome
             .ticket()
             .ok_or_else(|| Error::conflict(ErrorCode::InvalidTransition, "nothing changed"))?;
@@ -36,20 +36,20 @@ impl App {
 
     // ---- kiosk ----
 
-    /// Issues a ticket (lock held) and answers what the kiosk shows.
+    /// Issues a ticket and answers what the kiosk shows.
     pub(super) async fn issue(
         &self,
-        floor: &mut Floor,
+        w: Writer<'_>,
         req: NewTicket,
         actor: &Actor,
-        now: DateTime<Utc>,
     ) -> Result<IssuedTicket> {
-        let outcome = floor.issue(req, now)?;
-        self.commit(floor, &outcome, actor, now).await?;
+        let now = w.now;
+        let outcome = w.floor.issue(req, now)?;
+        let floor = self.commit(w, &outcome, actor).await?;
         let t = outcome
             .ticket()
             .ok_or_else(|| Error::conflict(ErrorCode::InvalidTransition, "no ticket issued"))?;
-        Ok(views::issued_ticket(&self.office, floor, t, now))
+        Ok(views::issued_ticket(&self.office, &floor, t, now))
     }
 
     pub async fn checkin(
@@ -75,7 +75,7 @@ impl App {
             }
         };
         let hash = tokens::hash(&token);
-        let (mut floor, now) = self.lock().await;
+        let w = self.write().await?;
         // Read under the lock: a cancellation cannot slip in between.
         let mut res = self
             .store
@@ -88,34 +88,33 @@ impl App {
         if let Some(lang) = chosen {
             res.language = Some(lang.to_string());
         }
-        self.check_in_locked(&mut floor, res, device, Some(device_id), true, now)
+        self.check_in_locked(w, res, device, Some(device_id), true)
             .await
     }
 
     /// Staff check a visitor in by hand (no phone, no printout): the same
     /// as a scan, except that staff judge an early or late arrival.
     pub async fn staff_checkin(&self, staff: &Actor, id: i64) -> Result<(bool, IssuedTicket)> {
-        let (mut floor, now) = self.lock().await;
+        let w = self.write().await?;
         let res = self.store.reservation_by_id(id).await?.ok_or_else(|| {
             Error::not_found(ErrorCode::UnknownReservation, "no such reservation")
         })?;
-        self.check_in_locked(&mut floor, res, staff, None, false, now)
-            .await
+        self.check_in_locked(w, res, staff, None, false).await
     }
 
-    /// Check-in with the write lock held.
+    /// Check-in within a change (`write`).
     pub(super) async fn check_in_locked(
         &self,
-        floor: &mut Floor,
+        w: Writer<'_>,
         res: ReservationRow,
         actor: &Actor,
         device_id: Option<i64>,
         enforce_window: bool,
-        now: DateTime<Utc>,
     ) -> Result<(bool, IssuedTicket)> {
-        if let Some(t) = floor.ticket_for_reservation(res.id) {
+        let now = w.now;
+        if let Some(t) = w.floor.ticket_for_reservation(res.id) {
             // Scanning twice gives the same ticket.
-            return Ok((false, views::issued_ticket(&self.office, floor, t, now)));
+            return Ok((false, views::issued_ticket(&self.office, &w.floor, t, now)));
         }
         if res.state == ReservationState::Cancelled {
             return Err(Error::conflict(
@@ -162,7 +161,7 @@ impl App {
             idempotency_key: None,
             language: res.language.clone(),
         };
-        Ok((true, self.issue(floor, req, actor, now).await?))
+        Ok((true, self.issue(w, req, actor).await?))
     }
 
     pub async fn walk_in(
@@ -178,15 +177,16 @@ impl App {
             .iter()
             .map(|s| ServiceId::parse(s).map(ServiceId::into_string))
             .collect::<Result<Vec<_>>>()?;
-        let (mut floor, now) = self.lock().await;
-        if let Some(t) = floor.ticket_by_idempotency(device_id, key) {
+        let w = self.write().await?;
+        let now = w.now;
+        if let Some(t) = w.floor.ticket_by_idempotency(device_id, key) {
             if t.services != req.services || t.priority != req.priority {
                 return Err(Error::conflict(
                     ErrorCode::IdempotencyConflict,
                     "this idempotency_key was used for a different request",
                 ));
             }
-            return Ok((false, views::issued_ticket(&self.office, &floor, t, now)));
+            return Ok((false, views::issued_ticket(&self.office, &w.floor, t, now)));
         }
         let local = now.with_timezone(&self.office.time_zone);
         let open = self
@@ -212,7 +212,7 @@ impl App {
                 .map(Language::as_str)
                 .map(str::to_string),
         };
-        Ok((true, self.issue(&mut floor, ticket, device, now).await?))
+        Ok((true, self.issue(w, ticket, device).await?))
     }
 
     // ---- staff ----
@@ -224,9 +224,9 @@ impl App {
         state: BoothState,
     ) -> Result<protocol::Booth> {
         let booth = booth.as_str();
-        let (mut floor, now) = self.lock().await;
-        let outcome = floor.set_booth_state(booth, state)?;
-        self.commit(&mut floor, &outcome, actor, now).await?;
+        let w = self.write().await?;
+        let outcome = w.floor.set_booth_state(booth, state)?;
+        let floor = self.commit(w, &outcome, actor).await?;
         views::booths(&self.office, &floor)
             .into_iter()
             .find(|b| b.id == booth)
@@ -238,11 +238,11 @@ impl App {
         actor: &Actor,
         booth: &BoothId,
     ) -> Result<Option<protocol::Ticket>> {
-        let (mut floor, now) = self.lock().await;
-        let Some(outcome) = floor.call_next(booth.as_str(), now)? else {
+        let w = self.write().await?;
+        let Some(outcome) = w.floor.call_next(booth.as_str(), w.now)? else {
             return Ok(None);
         };
-        self.commit(&mut floor, &outcome, actor, now).await?;
+        drop(self.commit(w, &outcome, actor).await?);
         Ok(outcome
             .ticket()
             .map(|t| views::staff_ticket(&self.office, t)))

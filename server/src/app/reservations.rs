@@ -8,7 +8,7 @@ use protocol::{
     SlotClosed,
 };
 
-use super::{Actor, App};
+use super::{Actor, App, Writer};
 use crate::error::{Error, Result};
 use crate::rules::booking::{self};
 use crate::rules::engine::EngineError;
@@ -131,7 +131,8 @@ impl App {
                 "there is no bookable slot of this service at that time",
             )
         })?;
-        let (_writer, now) = self.lock().await;
+        let mut w = self.write().await?;
+        let now = w.now;
         let token = key.map_or_else(tokens::new_token, tokens::from_submit_key);
         if key.is_some()
             && let Some(made) = self
@@ -175,8 +176,7 @@ impl App {
             }
         }
         let capacity = self.office.booths_serving(&service.id) as i64;
-        let mut tx = self.store.begin().await?;
-        let taken = Store::taken_in_slot(&mut tx, &service.id, slot.start).await?;
+        let taken = Store::taken_in_slot(&mut w.tx, &service.id, slot.start).await?;
         if taken >= capacity {
             return Err(Error::conflict(
                 ErrorCode::SlotFull,
@@ -184,7 +184,7 @@ impl App {
             ));
         }
         let id = Store::insert_reservation(
-            &mut tx,
+            &mut w.tx,
             &NewReservation {
                 token_hash: &tokens::hash(&token),
                 service: &service.id,
@@ -204,7 +204,7 @@ impl App {
             let to = (email, language.unwrap_or("ja"));
             let mail = self.booking_mail(id, to, service, &slot, &manage_url, now)?;
             Store::enqueue_mail(
-                &mut tx,
+                &mut w.tx,
                 mail.kind.as_str(),
                 &mail.recipient,
                 &mail.message,
@@ -213,10 +213,9 @@ impl App {
             .await?;
         }
         self.commit_reservation_change(
-            tx,
+            w,
             reservation_event(id, &service.id, slot.start, ReservationState::Booked),
             &Actor::Visitor,
-            now,
         )
         .await?;
         if contact.email.is_some() {
@@ -234,25 +233,23 @@ impl App {
         })
     }
 
-    /// Appends the reservation's `reservation.changed` event to `tx`, commits
-    /// and publishes it (write lock held by the caller).
+    /// Appends the reservation's `reservation.changed` event to the
+    /// change, commits and publishes it.
     pub(super) async fn commit_reservation_change(
         &self,
-        mut tx: crate::storage::Tx,
+        mut w: Writer<'_>,
         change: EventData,
         actor: &Actor,
-        now: DateTime<Utc>,
     ) -> Result<()> {
         let events = Store::append_events(
-            &mut tx,
+            &mut w.tx,
             &[(EventKind::ReservationChanged, change)],
             &actor.audit(),
-            now,
+            w.now,
         )
         .await?;
-        tx.commit()
-            .await
-            .map_err(crate::storage::StoreError::from)?;
+        // Published before the floor is let go: events go out in id order.
+        let _floor = w.commit_plain(self).await?;
         self.hub.publish(&events);
         Ok(())
     }
@@ -291,7 +288,8 @@ impl App {
     /// Cancels a booking; cancelling twice is harmless.
     pub async fn cancel(&self, token: &str) -> Result<protocol::Reservation> {
         let r = self.reservation_by_token(token).await?;
-        let (guard, now) = self.lock().await;
+        let mut w = self.write().await?;
+        let now = w.now;
         let mut r = self.store.reservation_by_id(r.id).await?.ok_or_else(|| {
             Error::not_found(
                 ErrorCode::UnknownReservation,
@@ -301,14 +299,12 @@ impl App {
         match r.state {
             ReservationState::Cancelled => {}
             ReservationState::Booked => {
-                let mut tx = self.store.begin().await?;
-                Store::set_reservation_state(&mut tx, r.id, ReservationState::Cancelled, now)
+                Store::set_reservation_state(&mut w.tx, r.id, ReservationState::Cancelled, now)
                     .await?;
                 self.commit_reservation_change(
-                    tx,
+                    w,
                     reservation_event(r.id, &r.service, r.start, ReservationState::Cancelled),
                     &Actor::Visitor,
-                    now,
                 )
                 .await?;
                 r.state = ReservationState::Cancelled;
@@ -320,7 +316,6 @@ impl App {
                 ));
             }
         }
-        drop(guard);
         Ok(views::reservation(&self.office, &r, None))
     }
 
@@ -332,16 +327,15 @@ impl App {
         reason: &str,
     ) -> Result<protocol::Reservation> {
         let reason = Reason::parse(reason)?;
-        let (_guard, now) = self.lock().await;
+        let mut w = self.write().await?;
+        let now = w.now;
         let mut r = self.booked(id).await?;
-        let mut tx = self.store.begin().await?;
-        Store::set_reservation_state(&mut tx, r.id, ReservationState::Cancelled, now).await?;
-        Store::set_change_reason(&mut tx, r.id, &reason, &staff.author()).await?;
+        Store::set_reservation_state(&mut w.tx, r.id, ReservationState::Cancelled, now).await?;
+        Store::set_change_reason(&mut w.tx, r.id, &reason, &staff.author()).await?;
         self.commit_reservation_change(
-            tx,
+            w,
             reservation_event(r.id, &r.service, r.start, ReservationState::Cancelled),
             staff,
-            now,
         )
         .await?;
         r.state = ReservationState::Cancelled;
@@ -358,7 +352,8 @@ impl App {
         reason: &str,
     ) -> Result<protocol::Reservation> {
         let reason = Reason::parse(reason)?;
-        let (_guard, now) = self.lock().await;
+        let mut w = self.write().await?;
+        let now = w.now;
         let mut r = self.booked(id).await?;
         let slot = booking::find_slot(&self.office, &r.service, start).ok_or_else(|| {
             Error::invalid(
@@ -379,20 +374,18 @@ impl App {
             ));
         }
         let capacity = self.office.booths_serving(&r.service) as i64;
-        let mut tx = self.store.begin().await?;
-        if Store::taken_in_slot(&mut tx, &r.service, slot.start).await? >= capacity {
+        if Store::taken_in_slot(&mut w.tx, &r.service, slot.start).await? >= capacity {
             return Err(Error::conflict(
                 ErrorCode::SlotFull,
                 "this slot is fully booked",
             ));
         }
-        Store::move_reservation(&mut tx, r.id, slot.start, slot.end, now).await?;
-        Store::set_change_reason(&mut tx, r.id, &reason, &staff.author()).await?;
+        Store::move_reservation(&mut w.tx, r.id, slot.start, slot.end, now).await?;
+        Store::set_change_reason(&mut w.tx, r.id, &reason, &staff.author()).await?;
         self.commit_reservation_change(
-            tx,
+            w,
             reservation_event(r.id, &r.service, slot.start, ReservationState::Booked),
             staff,
-            now,
         )
         .await?;
         r.start = slot.start;

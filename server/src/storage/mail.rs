@@ -185,7 +185,7 @@ impl Store {
 
     /// Notification requests for the tickets of `day`.
     pub async fn registrations_of_day(
-        &self,
+        conn: &mut AnyConnection,
         day: NaiveDate,
     ) -> Result<Vec<Registration>, StoreError> {
         sqlx::query(
@@ -193,7 +193,7 @@ impl Store {
              WHERE t.day = $1",
         )
         .bind(day.to_string())
-        .fetch_all(&self.pool)
+        .fetch_all(conn)
         .await?
         .iter()
         .map(|r| {

@@ -94,6 +94,9 @@ fn redact(url: &str) -> String {
     }
 }
 
+/// The PostgreSQL channel on which servers tell each other of a change.
+pub const CHANGES_CHANNEL: &str = "madoguchi_changes";
+
 /// Which SQL dialect a statement is written for, where they differ.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
@@ -191,16 +194,84 @@ impl Store {
     }
 
     pub async fn load_day(&self, day: NaiveDate) -> Result<DayState, StoreError> {
+        let mut conn = self.pool.acquire().await?;
+        Self::load_day_on(&mut conn, day).await
+    }
+
+    /// The floor's version and its day as one consistent snapshot (a
+    /// server refreshing after another one's change).
+    pub async fn floor_snapshot(&self, day: NaiveDate) -> Result<(i64, DayState), StoreError> {
+        let begin = match self.backend {
+            Backend::Sqlite => "BEGIN",
+            Backend::Postgres => "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
+        };
+        let mut tx = self.pool.begin_with(begin).await?;
+        let version = Self::floor_version_on(&mut tx).await?;
+        let state = Self::load_day_on(&mut tx, day).await?;
+        tx.commit().await?;
+        Ok((version, state))
+    }
+
+    /// Locks the floor for this transaction and reads its version. On
+    /// PostgreSQL the floor's row stays locked until commit, so writers on
+    /// every server take turns; SQLite's `BEGIN IMMEDIATE` has locked the
+    /// database already.
+    pub async fn lock_floor(&self, tx: &mut AnyConnection) -> Result<i64, StoreError> {
+        let sql = match self.backend {
+            Backend::Sqlite => "SELECT version FROM floors WHERE id = 'main'",
+            Backend::Postgres => "SELECT version FROM floors WHERE id = 'main' FOR UPDATE",
+        };
+        Ok(sqlx::query_scalar(sql).fetch_one(tx).await?)
+    }
+
+    /// Moves the floor's version (its tickets or booths changed); the new one.
+    pub async fn bump_floor(tx: &mut AnyConnection) -> Result<i64, StoreError> {
+        Ok(sqlx::query_scalar(
+            "UPDATE floors SET version = version + 1 WHERE id = 'main' RETURNING version",
+        )
+        .fetch_one(tx)
+        .await?)
+    }
+
+    pub async fn floor_version(&self) -> Result<i64, StoreError> {
+        let mut conn = self.pool.acquire().await?;
+        Self::floor_version_on(&mut conn).await
+    }
+
+    async fn floor_version_on(conn: &mut AnyConnection) -> Result<i64, StoreError> {
+        Ok(
+            sqlx::query_scalar("SELECT version FROM floors WHERE id = 'main'")
+                .fetch_one(conn)
+                .await?,
+        )
+    }
+
+    /// Tells the other servers, at commit, that this transaction changed
+    /// something (PostgreSQL `NOTIFY`; one server on SQLite needs none).
+    pub async fn notify_change(&self, tx: &mut AnyConnection) -> Result<(), StoreError> {
+        if self.backend == Backend::Postgres {
+            sqlx::query("SELECT pg_notify($1, '')")
+                .bind(CHANGES_CHANNEL)
+                .execute(tx)
+                .await?;
+        }
+        Ok(())
+    }
+
+    pub async fn load_day_on(
+        conn: &mut AnyConnection,
+        day: NaiveDate,
+    ) -> Result<DayState, StoreError> {
         let rows = sqlx::query("SELECT * FROM tickets WHERE day = $1 ORDER BY id")
             .bind(day.to_string())
-            .fetch_all(&self.pool)
+            .fetch_all(&mut *conn)
             .await?;
         let tickets = rows
             .iter()
             .map(rows::ticket_from_row)
             .collect::<Result<Vec<_>, _>>()?;
         let booths = sqlx::query("SELECT id, state, current_ticket FROM booths")
-            .fetch_all(&self.pool)
+            .fetch_all(&mut *conn)
             .await?
             .iter()
             .map(|r| {
@@ -215,7 +286,7 @@ impl Store {
             })
             .collect::<Result<Vec<_>, StoreError>>()?;
         let max: Option<i64> = sqlx::query_scalar("SELECT MAX(id) FROM tickets")
-            .fetch_one(&self.pool)
+            .fetch_one(&mut *conn)
             .await?;
         // The estimate's samples are counter times (call → done), as the
         // engine measures them; `minutes` (start → done) is for statistics.
@@ -223,7 +294,7 @@ impl Store {
             "SELECT service, minutes, called_at, done_at FROM service_times WHERE day = $1 ORDER BY id",
         )
         .bind(day.to_string())
-        .fetch_all(&self.pool)
+        .fetch_all(&mut *conn)
         .await?
         .iter()
         .map(|r| {
@@ -308,7 +379,11 @@ impl Store {
             let json =
                 serde_json::to_string(data).map_err(|e| StoreError::Corrupt(e.to_string()))?;
             let id: i64 = sqlx::query_scalar(
-                "INSERT INTO events (kind, at, data, actor) VALUES ($1, $2, $3, $4) RETURNING id",
+                // The next id by hand: the floor's lock is held, and a
+                // sequence would leave gaps on rollback (readers resume by
+                // id, and the ids are promised dense).
+                "INSERT INTO events (id, kind, at, data, actor)
+                 VALUES ((SELECT COALESCE(MAX(id), 0) + 1 FROM events), $1, $2, $3, $4) RETURNING id",
             )
             .bind(kind.as_str())
             .bind(ts(now))
@@ -328,10 +403,19 @@ impl Store {
 
     /// Events after `after`, oldest first, at most `limit`.
     pub async fn events_after(&self, after: i64, limit: i64) -> Result<Vec<Event>, StoreError> {
+        let mut conn = self.pool.acquire().await?;
+        Self::events_after_on(&mut conn, after, limit).await
+    }
+
+    pub async fn events_after_on(
+        conn: &mut AnyConnection,
+        after: i64,
+        limit: i64,
+    ) -> Result<Vec<Event>, StoreError> {
         sqlx::query("SELECT id, kind, at, data FROM events WHERE id > $1 ORDER BY id LIMIT $2")
             .bind(after)
             .bind(limit)
-            .fetch_all(&self.pool)
+            .fetch_all(conn)
             .await?
             .iter()
             .map(rows::event_from_row)

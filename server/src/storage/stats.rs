@@ -13,11 +13,23 @@ impl Store {
         &self,
         day: NaiveDate,
     ) -> Result<Vec<crate::rules::engine::Ticket>, StoreError> {
-        self.tickets_by_day(
+        let mut conn = self.pool.acquire().await?;
+        Self::unfinished_before_on(&mut conn, day).await
+    }
+
+    pub async fn unfinished_before_on(
+        conn: &mut sqlx::AnyConnection,
+        day: NaiveDate,
+    ) -> Result<Vec<crate::rules::engine::Ticket>, StoreError> {
+        sqlx::query(
             "SELECT * FROM tickets WHERE day < $1 AND state IN ('waiting', 'called', 'serving') ORDER BY id",
-            day,
         )
-        .await
+        .bind(day.to_string())
+        .fetch_all(conn)
+        .await?
+        .iter()
+        .map(rows::ticket_from_row)
+        .collect()
     }
 
     pub async fn tickets_of_day(

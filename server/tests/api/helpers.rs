@@ -54,12 +54,12 @@ pub fn office() -> Office {
 /// both ways). A restart on the same data directory finds the same
 /// database again (its URL is kept in the directory).
 pub fn test_database(data: &Path) -> Database {
-    if !on_postgres() {
-        return Database::Sqlite(data.to_path_buf());
-    }
     let keep = data.join("test-database-url");
     if let Ok(url) = std::fs::read_to_string(&keep) {
         return Database::Postgres(url);
+    }
+    if !on_postgres() {
+        return Database::Sqlite(data.to_path_buf());
     }
     let url = pgtest::Cluster::shared()
         .and_then(|c| c.create_database())
@@ -91,6 +91,23 @@ pub async fn spawn_app() -> TestApp {
 /// Starts a server; `data` reuses a directory (restart), else a fresh one.
 pub async fn spawn_with(office: Office, clock: &str, data: Option<&Path>) -> TestApp {
     spawn_clocked(office, Clock::starting_at(at(clock)), data).await
+}
+
+/// Servers sharing one new PostgreSQL database (on the test cluster),
+/// each with its own data directory: several instances of one office.
+pub async fn spawn_instances(n: usize) -> Vec<TestApp> {
+    let url = pgtest::Cluster::shared()
+        .and_then(|c| c.create_database())
+        .unwrap_or_else(|e| panic!("test PostgreSQL: {e}"));
+    let mut servers = Vec::new();
+    for _ in 0..n {
+        let d = tempfile::tempdir().expect("temp dir");
+        std::fs::write(d.path().join("test-database-url"), &url).expect("keep the URL");
+        let mut t = spawn_with(office(), TUESDAY_1005, Some(d.path())).await;
+        t._dir = Some(d);
+        servers.push(t);
+    }
+    servers
 }
 
 /// As `spawn_with`, with any clock (one that runs on past midnight).

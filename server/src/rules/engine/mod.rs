@@ -124,6 +124,12 @@ impl Outcome {
     pub fn ticket(&self) -> Option<&Ticket> {
         self.tickets.last()
     }
+
+    /// Whether the floor (its tickets or booths) changes: other servers on
+    /// the same database then read it again.
+    pub fn changes_floor(&self) -> bool {
+        !self.tickets.is_empty() || !self.booths.is_empty()
+    }
 }
 
 /// The state of one service day on the floor.

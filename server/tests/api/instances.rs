@@ -1,0 +1,146 @@
+//! Several servers on one PostgreSQL database (issue 18): counters, kiosks
+//! and phones on different servers behave as on one. These tests always
+//! run on the test cluster, whichever backend the rest of the suite uses.
+
+use std::collections::HashSet;
+use std::time::Duration;
+
+use protocol::{Client, EventKind, WalkInRequest};
+
+use crate::helpers::*;
+
+/// Counters on two servers call at the same moment, again and again:
+/// every visitor is called exactly once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn counters_on_two_servers_never_call_one_visitor_twice() {
+    let servers = spawn_instances(2).await;
+    let (a, b) = (&servers[0], &servers[1]);
+    const VISITORS: usize = 24;
+    for i in 0..VISITORS {
+        a.walk_in(&["shomei"], &format!("v{i}"))
+            .await
+            .expect("ticket");
+    }
+    // Booths 1 and 3 on server A, 2 on server B: all serve 証明書.
+    let counters = [(a, "1"), (b, "2"), (a, "3")];
+    for (s, booth) in counters {
+        s.staff.booth_action(booth, "open").await.expect("open");
+    }
+    let mut called = Vec::new();
+    loop {
+        let calls = futures::future::join_all(
+            counters
+                .iter()
+                .map(|(s, booth)| async move { s.staff.call_next(booth).await }),
+        )
+        .await;
+        let mut any = false;
+        for (result, (s, _)) in calls.into_iter().zip(counters) {
+            if let Some(t) = result.expect("call-next").ticket {
+                any = true;
+                called.push(t.id);
+                s.staff.ticket_action(t.id, "complete").await.expect("done");
+            }
+        }
+        if !any {
+            break;
+        }
+    }
+    let distinct: HashSet<i64> = called.iter().copied().collect();
+    assert_eq!(
+        (called.len(), distinct.len()),
+        (VISITORS, VISITORS),
+        "each visitor called once: {called:?}"
+    );
+}
+
+/// Kiosks on two servers issue at once: numbers are never issued twice
+/// and run without gaps; one idempotency key is one ticket whichever
+/// server it reaches.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn walk_ins_on_two_servers_get_one_number_each_and_one_ticket_per_key() {
+    let servers = spawn_instances(2).await;
+    let (a, b) = (&servers[0], &servers[1]);
+    let issued = futures::future::join_all((0..20).map(|i| {
+        let s = if i % 2 == 0 { a } else { b };
+        async move { s.walk_in(&["shomei"], &format!("k{i}")).await }
+    }))
+    .await;
+    let mut numbers: Vec<String> = issued
+        .into_iter()
+        .map(|r| r.expect("ticket").number)
+        .collect();
+    numbers.sort();
+    let expected: Vec<String> = (1..=20).map(|n| format!("B{n:03}")).collect();
+    assert_eq!(numbers, expected);
+
+    // One kiosk's retry lands on the other server (a load balancer).
+    let same_kiosk_on_b = Client::new(&b.base)
+        .expect("client")
+        .with_token(a.kiosk_token.clone());
+    let req = WalkInRequest {
+        services: vec!["juminido".into()],
+        priority: false,
+        idempotency_key: "retry-1".into(),
+        language: None,
+    };
+    let (first, second) = tokio::join!(a.kiosk.walk_in(&req), same_kiosk_on_b.walk_in(&req));
+    let (first, second) = (first.expect("a"), second.expect("b"));
+    assert_eq!((first.id, &first.number), (second.id, &second.number));
+}
+
+/// Families book the last places of one slot on two servers at once:
+/// exactly as many bookings as the slot holds, the rest told it is full.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_slot_booked_from_two_servers_at_once_is_never_overbooked() {
+    let servers = spawn_instances(2).await;
+    let (a, b) = (&servers[0], &servers[1]);
+    // The demo office's おくやみ rooms: two, so two places per slot.
+    let slot = "2026-12-02T10:30:00+09:00";
+    let tries = futures::future::join_all((0..8).map(|i| {
+        let s = if i % 2 == 0 { a } else { b };
+        async move { s.book("okuyami", slot).await }
+    }))
+    .await;
+    let booked = tries.iter().filter(|r| r.is_ok()).count();
+    let full = tries
+        .iter()
+        .filter(|r| r.as_ref().err().and_then(|e| e.code()) == Some(protocol::ErrorCode::SlotFull))
+        .count();
+    assert_eq!((booked, full), (2, 6), "{tries:?}");
+}
+
+/// A call made on one server reaches a board following the other, and
+/// the other's board snapshot shows it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_call_on_one_server_reaches_the_board_of_the_other() {
+    let servers = spawn_instances(2).await;
+    let (a, b) = (&servers[0], &servers[1]);
+    let start = b.public.board().await.expect("board").last_event_id;
+    let mut on_b = b.public.events(Some(start));
+    let ticket = a.walk_in(&["shomei"], "v1").await.expect("ticket");
+    a.staff.booth_action("1", "open").await.expect("open");
+    a.staff.call_next("1").await.expect("call");
+    let mut seen = Vec::new();
+    while seen.len() < 3 {
+        let e = tokio::time::timeout(Duration::from_secs(5), on_b.next())
+            .await
+            .expect("B passes A's events on within 5 s")
+            .expect("event");
+        seen.push((e.id, e.kind));
+    }
+    assert_eq!(
+        seen,
+        [
+            (start + 1, EventKind::TicketIssued),
+            (start + 2, EventKind::BoothChanged),
+            (start + 3, EventKind::TicketCalled),
+        ]
+    );
+    let board = b.public.board().await.expect("board");
+    assert_eq!(
+        board.recent_calls.first().map(|c| c.number.as_str()),
+        Some(ticket.number.as_str()),
+        "B's board shows A's call"
+    );
+}
