@@ -35,12 +35,7 @@ async fn shot(c: &Client, name: &str) {
 
 async fn click(c: &Client, id: &str) {
     wait_enabled(c, id).await;
-    c.find(Locator::Id(id))
-        .await
-        .expect("button")
-        .click()
-        .await
-        .expect("click");
+    click_css(c, &format!("#{id}")).await;
 }
 
 /// Clicks what the selector finds, again if the list was redrawn meanwhile.
@@ -206,12 +201,9 @@ async fn call_transfer_with_a_note_and_the_next_booth_sees_the_note() {
     click(&c, "call-next").await;
     wait_text(&c, "current-number", &ticket.number).await;
     // 住民異動 done; the visitor also needs a certificate: transfer with a note.
-    c.find(Locator::Css("#transfer-service option[value='mynumber']"))
-        .await
-        .expect("option")
-        .click()
-        .await
-        .expect("choose");
+    // The options are redrawn with every event (the choice is kept):
+    // find the option again if it was replaced.
+    click_css(&c, "#transfer-service option[value='mynumber']").await;
     c.find(Locator::Id("transfer-note"))
         .await
         .expect("note")
