@@ -343,6 +343,6 @@ fn without_a_window_manager_the_fullscreen_kiosk_fills_the_monitor() {
         seen,
         Some((0, 0, 1600, 900)),
         "the whole monitor, from its corner (exited early: {exited:?}); its log ends:\n{}",
-        madoguchi_testkit::last_lines(&log, 30)
+        madoguchi_testkit::last_lines(&log, 80)
     );
 }

@@ -12,6 +12,10 @@ pub struct Xvfb {
 
 impl Drop for Xvfb {
     fn drop(&mut self) {
+        // Already gone (and reaped): its pid may be another process's now.
+        if let Ok(Some(_)) = self.child.try_wait() {
+            return;
+        }
         // SIGTERM lets Xvfb remove its lock file and socket; SIGKILL would
         // leave them behind and use up display numbers run after run.
         let _ = Command::new("kill")
@@ -98,8 +102,15 @@ impl Xvfb {
                 assert!(Instant::now() < deadline, "Xvfb :{n} did not start");
                 std::thread::sleep(Duration::from_millis(50));
             }
+            // The socket may be another Xvfb's that won the race for this
+            // number (ours then exits on its lock file): only ours, still
+            // running a moment later, is ours to use. Taking the other's
+            // display let a test's app lose it when that test ended.
             if Path::new(&socket).exists() {
-                return xvfb;
+                std::thread::sleep(Duration::from_millis(200));
+                if let Ok(None) = xvfb.child.try_wait() {
+                    return xvfb;
+                }
             }
             let _ = xvfb.child.wait();
         }
