@@ -105,6 +105,18 @@ fn as_cluster_user(user: Option<(u32, u32)>, pdeathsig: bool, program: &Path) ->
     cmd
 }
 
+/// Runs a PostgreSQL tool; its error output is the failure's message.
+fn run(cmd: &mut Command, what: &str) -> Result<(), ClusterError> {
+    let out = cmd.output().map_err(|e| fail(format!("{what}: {e}")))?;
+    if !out.status.success() {
+        return Err(fail(format!(
+            "{what} failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        )));
+    }
+    Ok(())
+}
+
 fn free_port() -> Result<u16, ClusterError> {
     TcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())
@@ -164,19 +176,14 @@ impl Cluster {
                 .map_err(|e| fail(format!("chown {}: {e}", dir.display())))?;
         }
         let data = dir.join("data");
-        let out = as_cluster_user(user, false, &bin.join("initdb"))
-            .arg("-D")
-            .arg(&data)
-            .args(["-U", SUPERUSER, "-A", "trust", "-E", "UTF8", "--no-sync"])
-            .args(["--locale", "C"])
-            .output()
-            .map_err(|e| fail(format!("initdb: {e}")))?;
-        if !out.status.success() {
-            return Err(fail(format!(
-                "initdb failed: {}",
-                String::from_utf8_lossy(&out.stderr)
-            )));
-        }
+        run(
+            as_cluster_user(user, false, &bin.join("initdb"))
+                .arg("-D")
+                .arg(&data)
+                .args(["-U", SUPERUSER, "-A", "trust", "-E", "UTF8", "--no-sync"])
+                .args(["--locale", "C"]),
+            "initdb",
+        )?;
         let port = free_port()?;
         let mut postgres = as_cluster_user(user, true, &bin.join("postgres"));
         postgres
@@ -257,24 +264,19 @@ impl Cluster {
     /// A new, empty database; its URL.
     pub fn create_database(&self) -> Result<String, ClusterError> {
         let name = format!("t{}", self.next.fetch_add(1, Ordering::Relaxed));
-        let out = Command::new(self.bin.join("createdb"))
-            .args([
-                "-h",
-                "127.0.0.1",
-                "-p",
-                &self.port.to_string(),
-                "-U",
-                SUPERUSER,
-            ])
-            .arg(&name)
-            .output()
-            .map_err(|e| fail(format!("createdb: {e}")))?;
-        if !out.status.success() {
-            return Err(fail(format!(
-                "createdb {name}: {}",
-                String::from_utf8_lossy(&out.stderr)
-            )));
-        }
+        run(
+            Command::new(self.bin.join("createdb"))
+                .args([
+                    "-h",
+                    "127.0.0.1",
+                    "-p",
+                    &self.port.to_string(),
+                    "-U",
+                    SUPERUSER,
+                ])
+                .arg(&name),
+            &format!("createdb {name}"),
+        )?;
         Ok(self.url(&name))
     }
 

@@ -193,11 +193,6 @@ impl Store {
         })
     }
 
-    pub async fn load_day(&self, day: NaiveDate) -> Result<DayState, StoreError> {
-        let mut conn = self.pool.acquire().await?;
-        Self::load_day_on(&mut conn, day).await
-    }
-
     /// The floor's version and its day as one consistent snapshot (a
     /// server refreshing after another one's change).
     pub async fn floor_snapshot(&self, day: NaiveDate) -> Result<(i64, DayState), StoreError> {
