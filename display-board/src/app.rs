@@ -18,7 +18,8 @@ pub use crate::screen::{BoardScreenPlugin, announcement_font_file, guidance_font
 /// Board options (from the command line).
 #[derive(Resource, Debug, Clone)]
 pub struct BoardSettings {
-    pub server: String,
+    /// The servers of the floor, tried in turn (`protocol::Client`).
+    pub servers: Vec<String>,
     pub token: Option<String>,
     pub windowed: bool,
     pub portrait: bool,
@@ -41,7 +42,7 @@ pub struct BoardSettings {
 impl Default for BoardSettings {
     fn default() -> Self {
         BoardSettings {
-            server: "http://127.0.0.1:8080".into(),
+            servers: vec!["http://127.0.0.1:8080".into()],
             token: None,
             windowed: false,
             portrait: false,
@@ -251,7 +252,7 @@ fn start_network(
     let Some(tx) = pending.0.take() else { return };
     let proxy = (**proxy).clone();
     crate::net::spawn(
-        settings.server.clone(),
+        settings.servers.clone(),
         settings.token.clone(),
         tx,
         move || {

@@ -8,13 +8,16 @@ use madoguchi_board::model::Announcement;
 #[derive(Parser)]
 #[command(name = "madoguchi-board", version, about = "Madoguchi display board")]
 struct Cli {
-    /// Server root URL.
+    /// Server root URL; several (repeated, or comma-separated) for servers
+    /// of one floor on one database: the board moves to the next when one
+    /// stops answering and resumes the events where it was.
     #[arg(
-        long,
+        long = "server",
         env = "MADOGUCHI_SERVER",
+        value_delimiter = ',',
         default_value = "http://127.0.0.1:8080"
     )]
-    server: String,
+    servers: Vec<String>,
     /// Board device token (optional: the board reads public data).
     #[arg(long, env = "MADOGUCHI_BOARD_TOKEN", allow_hyphen_values = true)]
     token: Option<String>,
@@ -98,7 +101,7 @@ fn main() -> bevy::app::AppExit {
         return try_the_voice(&cli, player);
     }
     run(BoardSettings {
-        server: cli.server,
+        servers: cli.servers,
         token: cli.token,
         windowed: cli.windowed,
         portrait: cli.portrait,

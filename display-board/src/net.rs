@@ -26,7 +26,7 @@ const REFRESH_DELAY: Duration = Duration::from_millis(250);
 const REFRESH_IDLE: Duration = Duration::from_secs(300);
 
 pub fn spawn(
-    server: String,
+    servers: Vec<String>,
     token: Option<String>,
     tx: Sender<NetMsg>,
     wake: impl Fn() + Send + Sync + 'static,
@@ -35,7 +35,7 @@ pub fn spawn(
     let (quit_tx, quit_wake) = (tx.clone(), wake.clone());
     app_support::spawn_network(
         "board-network",
-        move || async move { run(server, token, tx, &*wake).await },
+        move || async move { run(servers, token, tx, &*wake).await },
         move || {
             let _ = quit_tx.send(NetMsg::Quit);
             quit_wake();
@@ -48,13 +48,13 @@ fn same_view(a: &BoardSnapshot, b: &BoardSnapshot) -> bool {
     a.services == b.services && a.booths == b.booths && a.office == b.office
 }
 
-async fn run(server: String, token: Option<String>, tx: Sender<NetMsg>, wake: &impl Fn()) {
+async fn run(servers: Vec<String>, token: Option<String>, tx: Sender<NetMsg>, wake: &impl Fn()) {
     let send = |msg: NetMsg| {
         let ok = tx.send(msg).is_ok();
         wake();
         ok
     };
-    let client = match Client::new(&server) {
+    let client = match Client::with_servers(&servers) {
         Ok(c) => match token {
             Some(t) => c.with_token(t),
             None => c,

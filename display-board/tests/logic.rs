@@ -20,12 +20,12 @@ fn board_app(server: &str) -> App {
         .with_env_filter("madoguchi_board=info")
         .try_init();
     let (tx, rx) = crossbeam_channel::unbounded();
-    madoguchi_board::net::spawn(server.to_string(), None, tx, || {});
+    madoguchi_board::net::spawn(vec![server.to_string()], None, tx, || {});
     let mut app = App::new();
     app.add_plugins(MinimalPlugins)
         .add_plugins(BoardLogicPlugin {
             settings: BoardSettings {
-                server: server.into(),
+                servers: vec![server.into()],
                 ..BoardSettings::default()
             },
             inbox: rx,

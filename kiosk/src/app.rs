@@ -21,7 +21,8 @@ use crate::printer::{Job, PrinterTarget};
 /// Kiosk options (command line, environment, config file).
 #[derive(Resource, Debug, Clone)]
 pub struct KioskSettings {
-    pub server: String,
+    /// The servers of the floor, tried in turn (`protocol::Client`).
+    pub servers: Vec<String>,
     pub token: Option<String>,
     pub windowed: bool,
     pub portrait: bool,
@@ -40,7 +41,7 @@ pub struct KioskSettings {
 impl Default for KioskSettings {
     fn default() -> Self {
         KioskSettings {
-            server: "http://127.0.0.1:8080".into(),
+            servers: vec!["http://127.0.0.1:8080".into()],
             token: None,
             windowed: false,
             portrait: false,
@@ -402,7 +403,7 @@ fn start_threads(
         });
     }
     crate::net::spawn(
-        settings.server.clone(),
+        settings.servers.clone(),
         settings.token.clone(),
         settings.patience.clone(),
         rx,

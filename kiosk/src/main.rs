@@ -14,9 +14,11 @@ use serde::Deserialize;
 #[derive(Parser)]
 #[command(name = "madoguchi-kiosk", version, about = "Madoguchi check-in kiosk")]
 struct Cli {
-    /// Server root URL [default: http://127.0.0.1:8080].
-    #[arg(long, env = "MADOGUCHI_SERVER")]
-    server: Option<String>,
+    /// Server root URL [default: http://127.0.0.1:8080]; several (repeated,
+    /// or comma-separated) for servers of one floor on one database: the
+    /// kiosk moves to the next when one cannot be reached.
+    #[arg(long = "server", env = "MADOGUCHI_SERVER", value_delimiter = ',')]
+    servers: Vec<String>,
     /// Kiosk device token (`madoguchi-server device add --role kiosk`).
     /// (Tokens are URL-safe base64 and may start with `-`.)
     #[arg(
@@ -57,6 +59,7 @@ struct Cli {
 #[derive(Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 struct FileConfig {
+    /// One URL, or several separated by commas.
     server: Option<String>,
     token: Option<String>,
     idle_secs: Option<f64>,
@@ -99,7 +102,11 @@ fn settings(cli: Cli) -> Result<KioskSettings, String> {
     }
     Ok(KioskSettings {
         voices,
-        server: cli.server.or(file.server).unwrap_or(defaults.server),
+        servers: match (cli.servers, file.server) {
+            (cli, _) if !cli.is_empty() => cli,
+            (_, Some(file)) => file.split(',').map(str::to_string).collect(),
+            _ => defaults.servers,
+        },
         token: cli.token.or(file.token),
         windowed: cli.windowed,
         portrait: cli.portrait || file.portrait.unwrap_or(false),

@@ -46,7 +46,7 @@ const HEALTH_EVERY_DOWN: Duration = Duration::from_secs(3);
 const SERVICES_EVERY: Duration = Duration::from_secs(300);
 
 pub fn spawn(
-    server: String,
+    servers: Vec<String>,
     token: Option<String>,
     patience: Patience,
     requests: UnboundedReceiver<Request>,
@@ -65,7 +65,7 @@ pub fn spawn(
     app_support::spawn_network(
         "kiosk-network",
         move || async move {
-            let client = match Client::new(&server) {
+            let client = match Client::with_servers(&servers) {
                 Ok(c) => match &token {
                     Some(t) => c.with_token(t.clone()),
                     None => c,

@@ -19,7 +19,7 @@ fn kiosk_app(server: &str, token: &str, patience: Patience) -> App {
     let (tx, rx) = crossbeam_channel::unbounded();
     let (req_tx, req_rx) = tokio::sync::mpsc::unbounded_channel();
     madoguchi_kiosk::net::spawn(
-        server.to_string(),
+        vec![server.to_string()],
         Some(token.to_string()),
         patience,
         req_rx,
@@ -31,7 +31,7 @@ fn kiosk_app(server: &str, token: &str, patience: Patience) -> App {
         .add_plugins(InputPlugin)
         .add_plugins(KioskLogicPlugin {
             settings: KioskSettings {
-                server: server.into(),
+                servers: vec![server.into()],
                 ..KioskSettings::default()
             },
             inbox: rx,

@@ -4,31 +4,66 @@ use chrono::NaiveDate;
 use reqwest::{Method, RequestBuilder, StatusCode};
 use serde::{Serialize, de::DeserializeOwned};
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
 use crate::error::ClientError;
 use crate::events::EventSubscription;
 use crate::types::*;
 
-/// A handle on one server, optionally with a bearer token (staff session or
-/// device token). Cheap to clone.
+/// A handle on a server, optionally with a bearer token (staff session or
+/// device token). Cheap to clone; clones share which server is in use.
+///
+/// With several servers (`with_servers`), a request that cannot connect
+/// goes to the next one, which is then used from there on. Only connect
+/// errors move on: such a request never reached a server, so even a
+/// check-in is safe to send again. A request that was sent and then timed
+/// out is reported, not repeated (the action may have happened).
 #[derive(Debug, Clone)]
 pub struct Client {
-    base: String,
+    servers: Arc<Servers>,
     http: reqwest::Client,
     token: Option<String>,
+}
+
+#[derive(Debug)]
+struct Servers {
+    urls: Vec<String>,
+    current: AtomicUsize,
+}
+
+fn server_root(url: &str) -> Result<String, ClientError> {
+    let base = url.trim().trim_end_matches('/').to_string();
+    if !(base.starts_with("http://") || base.starts_with("https://")) {
+        return Err(ClientError::BadUrl(base));
+    }
+    Ok(base)
 }
 
 impl Client {
     /// `base` is the server's root, e.g. `http://127.0.0.1:8080`.
     pub fn new(base: &str) -> Result<Self, ClientError> {
-        let base = base.trim_end_matches('/').to_string();
-        if !(base.starts_with("http://") || base.starts_with("https://")) {
-            return Err(ClientError::BadUrl(base));
+        Client::with_servers(&[base])
+    }
+
+    /// Several servers of one floor (two instances on one database), tried
+    /// in turn: the first that answers is used until it stops answering.
+    pub fn with_servers<S: AsRef<str>>(urls: &[S]) -> Result<Self, ClientError> {
+        let urls = urls
+            .iter()
+            .map(|u| server_root(u.as_ref()))
+            .collect::<Result<Vec<_>, _>>()?;
+        if urls.is_empty() {
+            return Err(ClientError::BadUrl("no server given".into()));
         }
         let http = reqwest::Client::builder()
-            .connect_timeout(std::time::Duration::from_secs(5))
+            .connect_timeout(CONNECT_TIMEOUT)
             .build()?;
         Ok(Client {
-            base,
+            servers: Arc::new(Servers {
+                urls,
+                current: AtomicUsize::new(0),
+            }),
             http,
             token: None,
         })
@@ -42,8 +77,15 @@ impl Client {
         }
     }
 
+    /// The root of the server in use.
     pub fn base_url(&self) -> &str {
-        &self.base
+        let s = &self.servers;
+        &s.urls[s.current.load(Ordering::Relaxed) % s.urls.len()]
+    }
+
+    /// Every server this client may use, in the order given.
+    pub fn server_urls(&self) -> &[String] {
+        &self.servers.urls
     }
 
     pub(crate) fn http(&self) -> &reqwest::Client {
@@ -54,10 +96,10 @@ impl Client {
         self.token.as_deref()
     }
 
-    fn request(&self, method: Method, path: &str) -> RequestBuilder {
+    fn request_to(&self, base: &str, method: Method, path: &str) -> RequestBuilder {
         let rb = self
             .http
-            .request(method, format!("{}{}", self.base, path))
+            .request(method, format!("{base}{path}"))
             .timeout(std::time::Duration::from_secs(15));
         match &self.token {
             Some(t) => rb.bearer_auth(t),
@@ -65,13 +107,45 @@ impl Client {
         }
     }
 
-    async fn send<T: DeserializeOwned>(&self, rb: RequestBuilder) -> Result<T, ClientError> {
-        let resp = rb.send().await?;
+    fn request(&self, method: Method, path: &str) -> RequestBuilder {
+        self.request_to(self.base_url(), method, path)
+    }
+
+    /// Sends what `build` makes for a server's root, moving on to the next
+    /// server while one cannot be connected to.
+    pub(crate) async fn send_failover(
+        &self,
+        build: impl Fn(&str) -> RequestBuilder,
+    ) -> Result<reqwest::Response, reqwest::Error> {
+        let s = &self.servers;
+        let start = s.current.load(Ordering::Relaxed);
+        let mut k = 0;
+        loop {
+            let i = (start + k) % s.urls.len();
+            match build(&s.urls[i]).send().await {
+                Ok(resp) => {
+                    if k > 0 {
+                        s.current.store(i, Ordering::Relaxed);
+                    }
+                    return Ok(resp);
+                }
+                Err(e) if e.is_connect() && k + 1 < s.urls.len() => k += 1,
+                Err(e) => return Err(e),
+            }
+        }
+    }
+
+    async fn send<T: DeserializeOwned>(
+        &self,
+        build: impl Fn(&str) -> RequestBuilder,
+    ) -> Result<T, ClientError> {
+        let resp = self.send_failover(build).await?;
         decode(resp).await
     }
 
     async fn get<T: DeserializeOwned>(&self, path: &str) -> Result<T, ClientError> {
-        self.send(self.request(Method::GET, path)).await
+        self.send(|base| self.request_to(base, Method::GET, path))
+            .await
     }
 
     async fn post<B: Serialize + ?Sized, T: DeserializeOwned>(
@@ -79,11 +153,13 @@ impl Client {
         path: &str,
         body: &B,
     ) -> Result<T, ClientError> {
-        self.send(self.request(Method::POST, path).json(body)).await
+        self.send(|base| self.request_to(base, Method::POST, path).json(body))
+            .await
     }
 
     async fn post_empty<T: DeserializeOwned>(&self, path: &str) -> Result<T, ClientError> {
-        self.send(self.request(Method::POST, path)).await
+        self.send(|base| self.request_to(base, Method::POST, path))
+            .await
     }
 
     // ---- public ----
@@ -106,12 +182,13 @@ impl Client {
         from: NaiveDate,
         to: NaiveDate,
     ) -> Result<Vec<Slot>, ClientError> {
-        let rb = self.request(Method::GET, "/api/v1/slots").query(&[
-            ("service", service),
-            ("from", &from.to_string()),
-            ("to", &to.to_string()),
-        ]);
-        self.send(rb).await
+        let (from, to) = (from.to_string(), to.to_string());
+        let query = [("service", service), ("from", &from), ("to", &to)];
+        self.send(|base| {
+            self.request_to(base, Method::GET, "/api/v1/slots")
+                .query(&query)
+        })
+        .await
     }
 
     pub async fn create_reservation(
@@ -126,7 +203,8 @@ impl Client {
     }
 
     pub async fn cancel_reservation(&self, token: &str) -> Result<Reservation, ClientError> {
-        self.send(self.request(Method::DELETE, &format!("/api/v1/reservations/{token}")))
+        let path = format!("/api/v1/reservations/{token}");
+        self.send(|base| self.request_to(base, Method::DELETE, &path))
             .await
     }
 
@@ -261,6 +339,10 @@ impl Client {
         self.request(method, path)
     }
 }
+
+/// How long a server may take to accept a connection before the next one
+/// is tried (a machine that is off does not refuse, it is silent).
+const CONNECT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(2);
 
 /// Turns a response into `T`, or into the contract's error.
 pub async fn decode<T: DeserializeOwned>(resp: reqwest::Response) -> Result<T, ClientError> {

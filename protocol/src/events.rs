@@ -81,20 +81,23 @@ impl EventSubscription {
     }
 
     async fn connect(&mut self) -> Result<SseStream, ClientError> {
-        let mut rb = self
-            .client
-            .http()
-            .get(format!("{}/api/v1/events", self.client.base_url()))
-            .header("accept", "text/event-stream");
-        if let Some(t) = self.client.token() {
-            rb = rb.bearer_auth(t);
-        }
-        match self.last_id {
-            Some(id) => rb = rb.header("last-event-id", id.to_string()),
-            // No position yet: ask for new events only.
-            None => rb = rb.query(&[("since", "now")]),
-        }
-        let resp = rb.send().await?;
+        let (client, last_id) = (&self.client, self.last_id);
+        let resp = client
+            .send_failover(|base| {
+                let mut rb = client
+                    .http()
+                    .get(format!("{base}/api/v1/events"))
+                    .header("accept", "text/event-stream");
+                if let Some(t) = client.token() {
+                    rb = rb.bearer_auth(t);
+                }
+                match last_id {
+                    Some(id) => rb.header("last-event-id", id.to_string()),
+                    // No position yet: ask for new events only.
+                    None => rb.query(&[("since", "now")]),
+                }
+            })
+            .await?;
         if !resp.status().is_success() {
             return Err(crate::client::decode::<serde_json::Value>(resp)
                 .await

@@ -21,8 +21,8 @@ pub struct Server {
     database: Database,
 }
 
-/// How often personal data past its retention is purged.
-const PURGE_EVERY: std::time::Duration = std::time::Duration::from_secs(24 * 3600);
+/// How often a server looks whether today's purge is still to do.
+const PURGE_CHECK_EVERY: std::time::Duration = std::time::Duration::from_secs(3600);
 
 impl Server {
     /// Opens the data directory and the database, and binds the address.
@@ -125,11 +125,12 @@ async fn follow_other_servers(app: Arc<App>, url: String) {
     }
 }
 
-/// Purges personal data past its retention now, then once a day.
+/// Purges personal data past its retention at start, then each day: the
+/// first server to look after midnight does it (see `App::daily_purge`).
 async fn purge_daily(app: Arc<App>, mail_dir: PathBuf) {
     loop {
-        match app.purge(Some(&mail_dir)).await {
-            Ok(s) => tracing::info!(
+        match app.daily_purge(&mail_dir).await {
+            Ok(Some(s)) => tracing::info!(
                 before = %s.before,
                 reservations = s.records.reservations,
                 ticket_notes = s.records.ticket_notes,
@@ -138,8 +139,9 @@ async fn purge_daily(app: Arc<App>, mail_dir: PathBuf) {
                 mail_files = s.mail_files,
                 "personal data past its retention purged"
             ),
-            Err(e) => tracing::warn!(error = %e, "purge failed; retried tomorrow"),
+            Ok(None) => tracing::debug!("today's purge was done by another server"),
+            Err(e) => tracing::warn!(error = %e, "purge failed; retried within the hour"),
         }
-        tokio::time::sleep(PURGE_EVERY).await;
+        tokio::time::sleep(PURGE_CHECK_EVERY).await;
     }
 }

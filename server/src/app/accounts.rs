@@ -56,15 +56,17 @@ pub struct Accounts {
 
 impl Accounts {
     pub fn new(store: Store, clock: Clock, time_zone: Tz, security: &SecuritySettings) -> Accounts {
+        let login_limiter = Limiter::new(
+            security.login_failures,
+            Duration::minutes(security.login_window_minutes),
+            &store,
+        );
         Accounts {
             store,
             clock,
             time_zone,
             session_hours: security.session_hours,
-            login_limiter: Limiter::new(
-                security.login_failures,
-                Duration::minutes(security.login_window_minutes),
-            ),
+            login_limiter,
         }
     }
 
@@ -201,7 +203,7 @@ impl Accounts {
         let user_key = format!("user:{}", username.to_lowercase());
         let ip_key = format!("ip:{peer}");
         for key in [&user_key, &ip_key] {
-            if let Some(wait) = self.login_limiter.blocked(key, now) {
+            if let Some(wait) = self.login_limiter.blocked(key, now).await? {
                 return Err(Error::RateLimited {
                     code: ErrorCode::TooManyAttempts,
                     message: "too many failed logins; try again later".into(),
@@ -230,15 +232,15 @@ impl Accounts {
         let user = match (ok, user) {
             (true, Some(u)) => u,
             _ => {
-                self.login_limiter.hit(&user_key, now);
-                self.login_limiter.hit(&ip_key, now);
+                self.login_limiter.hit(&user_key, now).await?;
+                self.login_limiter.hit(&ip_key, now).await?;
                 return Err(Error::unauthorized(
                     ErrorCode::InvalidCredentials,
                     "wrong user name or password",
                 ));
             }
         };
-        self.login_limiter.reset(&user_key);
+        self.login_limiter.reset(&user_key).await?;
         let token = tokens::new_token();
         let csrf = tokens::new_token();
         let expires = now + Duration::hours(self.session_hours);

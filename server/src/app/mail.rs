@@ -217,24 +217,46 @@ impl App {
     }
 
     /// Erases personal data of visits older than `[privacy] retention_days`
-    /// (records, and `.eml` files in `mail_dir` when given).
+    /// (records, and `.eml` files in `mail_dir` when given), now.
     pub async fn purge(&self, mail_dir: Option<&std::path::Path>) -> Result<PurgeSummary> {
+        let summary = self.purge_for(mail_dir, None).await?;
+        Ok(summary.unwrap_or_default())
+    }
+
+    /// Today's purge, if no server has done it yet: several servers on one
+    /// database run it once. Each removes its own old `.eml` files, which
+    /// live in its own data directory. Also forgets old rate-limit windows.
+    pub async fn daily_purge(&self, mail_dir: &std::path::Path) -> Result<Option<PurgeSummary>> {
+        let today = booking::local_day(&self.office, self.clock.now());
+        if self.store.backend() == crate::storage::Backend::Postgres {
+            self.store
+                .forget_rate_windows(self.clock.now() - Duration::days(1))
+                .await?;
+        }
+        self.purge_for(Some(mail_dir), Some(today)).await
+    }
+
+    async fn purge_for(
+        &self,
+        mail_dir: Option<&std::path::Path>,
+        job_day: Option<chrono::NaiveDate>,
+    ) -> Result<Option<PurgeSummary>> {
         let now = self.clock.now();
         let days = self.office.privacy.retention_days;
         let before = booking::local_day(&self.office, now) - Duration::days(days);
         let records = self
             .store
-            .purge_before(now - Duration::days(days), before)
+            .purge_before(now - Duration::days(days), before, job_day)
             .await?;
         let mail_files = match mail_dir {
             Some(dir) => remove_old_files(dir, now - Duration::days(days)),
             None => 0,
         };
-        Ok(PurgeSummary {
+        Ok(records.map(|records| PurgeSummary {
             records,
             mail_files,
             before,
-        })
+        }))
     }
 }
 

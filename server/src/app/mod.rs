@@ -115,7 +115,11 @@ impl App {
         let sec = &office.security;
         let app = App {
             accounts: accounts::Accounts::new(store.clone(), clock.clone(), office.time_zone, sec),
-            kiosk_limiter: Limiter::new(sec.kiosk_requests_per_minute, Duration::minutes(1)),
+            kiosk_limiter: Limiter::new(
+                sec.kiosk_requests_per_minute,
+                Duration::minutes(1),
+                &store,
+            ),
             floor: Mutex::new(floor),
             known_version: AtomicI64::new(version),
             mail_wake: tokio::sync::Notify::new(),

@@ -152,6 +152,7 @@ impl FromRequestParts<Arc<App>> for Kiosk {
                 if let Some(wait) = app
                     .kiosk_limiter
                     .hit(&format!("device:{id}"), app.clock.now())
+                    .await?
                 {
                     return Err(Error::RateLimited {
                         code: ErrorCode::RateLimited,

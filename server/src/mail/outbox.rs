@@ -124,6 +124,11 @@ pub fn backoff(retry_seconds: u64, attempts: u32) -> Duration {
     Duration::seconds(secs as i64)
 }
 
+/// How long a server holds the mails it is sending: more than five SMTP
+/// timeouts (20 s each), so a live server's claim never runs out; a dead
+/// server's mails go out from another this much later.
+const CLAIM: Duration = Duration::minutes(5);
+
 /// Delivers due mails until the process ends; woken by `App::mail_wake`
 /// when a mail is queued, else at the next due time (at most 30 s).
 pub async fn run(app: Arc<App>, transport: Transport) {
@@ -149,7 +154,7 @@ async fn deliver_due(app: &App, transport: &Transport) -> Result<(), crate::stor
     let settings = &app.office.mail;
     loop {
         let now = app.clock.now();
-        let due = app.store.due_mails(now, 20).await?;
+        let due = app.store.claim_due_mails(now, now + CLAIM, 5).await?;
         if due.is_empty() {
             return Ok(());
         }

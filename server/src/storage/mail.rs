@@ -68,18 +68,37 @@ impl Store {
         .await?)
     }
 
-    /// Mails due for an attempt, oldest first.
-    pub async fn due_mails(
+    /// Claims up to `limit` mails due for an attempt until `until`, oldest
+    /// first. A mail another server holds is skipped (`SKIP LOCKED` on
+    /// PostgreSQL; SQLite has one writer at a time anyway), so each mail is
+    /// sent by one server; a claim that runs out (its server died) frees
+    /// the mail for the next attempt.
+    pub async fn claim_due_mails(
         &self,
         now: DateTime<Utc>,
+        until: DateTime<Utc>,
         limit: i64,
     ) -> Result<Vec<OutboxMail>, StoreError> {
-        sqlx::query(
-            "SELECT id, kind, recipient, message, created_at, attempts FROM outbox
-             WHERE sent_at IS NULL AND failed_at IS NULL AND next_attempt_at <= $1
-             ORDER BY id LIMIT $2",
-        )
+        let mut mails = sqlx::query(match self.backend {
+            Backend::Sqlite => {
+                "UPDATE outbox SET claimed_until = $2 WHERE id IN (
+                   SELECT id FROM outbox
+                   WHERE sent_at IS NULL AND failed_at IS NULL AND next_attempt_at <= $1
+                     AND (claimed_until IS NULL OR claimed_until <= $1)
+                   ORDER BY id LIMIT $3)
+                 RETURNING id, kind, recipient, message, created_at, attempts"
+            }
+            Backend::Postgres => {
+                "UPDATE outbox SET claimed_until = $2 WHERE id IN (
+                   SELECT id FROM outbox
+                   WHERE sent_at IS NULL AND failed_at IS NULL AND next_attempt_at <= $1
+                     AND (claimed_until IS NULL OR claimed_until <= $1)
+                   ORDER BY id LIMIT $3 FOR UPDATE SKIP LOCKED)
+                 RETURNING id, kind, recipient, message, created_at, attempts"
+            }
+        })
         .bind(ts(now))
+        .bind(ts(until))
         .bind(limit)
         .fetch_all(&self.pool)
         .await?
@@ -94,13 +113,18 @@ impl Store {
                 attempts: r.try_get::<i64, _>("attempts")?.try_into().unwrap_or(0),
             })
         })
-        .collect()
+        .collect::<Result<Vec<_>, StoreError>>()?;
+        mails.sort_by_key(|m| m.id);
+        Ok(mails)
     }
 
-    /// When the next pending mail is due, if any.
+    /// When the next pending mail is due, if any (a claimed one: when its
+    /// claim runs out).
     pub async fn next_mail_due(&self) -> Result<Option<DateTime<Utc>>, StoreError> {
         let at: Option<String> = sqlx::query_scalar(
-            "SELECT MIN(next_attempt_at) FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL",
+            "SELECT MIN(CASE WHEN claimed_until > next_attempt_at THEN claimed_until
+                             ELSE next_attempt_at END)
+             FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL",
         )
         .fetch_one(&self.pool)
         .await?;
@@ -108,11 +132,14 @@ impl Store {
     }
 
     pub async fn mail_sent(&self, id: i64, now: DateTime<Utc>) -> Result<(), StoreError> {
-        sqlx::query("UPDATE outbox SET sent_at = $1, attempts = attempts + 1, last_error = NULL WHERE id = $2")
-            .bind(ts(now))
-            .bind(id)
-            .execute(&self.pool)
-            .await?;
+        sqlx::query(
+            "UPDATE outbox SET sent_at = $1, attempts = attempts + 1, last_error = NULL,
+               claimed_until = NULL WHERE id = $2",
+        )
+        .bind(ts(now))
+        .bind(id)
+        .execute(&self.pool)
+        .await?;
         Ok(())
     }
 
@@ -127,7 +154,8 @@ impl Store {
         sqlx::query(
             "UPDATE outbox SET attempts = attempts + 1, last_error = $1,
                next_attempt_at = COALESCE($2, next_attempt_at),
-               failed_at = CASE WHEN $2 IS NULL THEN $3 ELSE NULL END
+               failed_at = CASE WHEN $2 IS NULL THEN $3 ELSE NULL END,
+               claimed_until = NULL
              WHERE id = $4",
         )
         .bind(error)
@@ -214,12 +242,23 @@ impl Store {
     /// reservation contacts and answers, staff notes on tickets,
     /// notification requests and mails. Numbers, times and events stay for
     /// statistics; they never held personal data.
+    ///
+    /// With `job_day`, this is that day's purge: it runs only if no server
+    /// has run it yet (None otherwise). The claim is in the purge's own
+    /// transaction: a second server waits on the row and then finds the
+    /// day done; a crash undoes the claim with the work.
     pub async fn purge_before(
         &self,
         before: DateTime<Utc>,
         before_day: NaiveDate,
-    ) -> Result<PurgeReport, StoreError> {
+        job_day: Option<NaiveDate>,
+    ) -> Result<Option<PurgeReport>, StoreError> {
         let mut tx = self.begin().await?;
+        if let Some(day) = job_day
+            && !Self::claim_daily_job(&mut tx, "purge", day).await?
+        {
+            return Ok(None);
+        }
         let reservations = sqlx::query(
             "UPDATE reservations SET name = NULL, email = NULL, phone = NULL, answers = NULL,
                change_reason = NULL, language = NULL
@@ -272,11 +311,33 @@ impl Store {
         .await?
         .rows_affected();
         tx.commit().await?;
-        Ok(PurgeReport {
+        Ok(Some(PurgeReport {
             reservations,
             ticket_notes,
             notifications,
             mails,
-        })
+        }))
+    }
+
+    /// Claims job `name` for `day`; false when it already ran that day.
+    async fn claim_daily_job(
+        tx: &mut AnyConnection,
+        name: &str,
+        day: NaiveDate,
+    ) -> Result<bool, StoreError> {
+        sqlx::query(
+            "INSERT INTO daily_jobs (name, last_day) VALUES ($1, '') ON CONFLICT (name) DO NOTHING",
+        )
+        .bind(name)
+        .execute(&mut *tx)
+        .await?;
+        let claimed =
+            sqlx::query("UPDATE daily_jobs SET last_day = $1 WHERE name = $2 AND last_day < $1")
+                .bind(day.to_string())
+                .bind(name)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+        Ok(claimed == 1)
     }
 }

@@ -10,6 +10,7 @@
 //! disagree.
 
 mod auth;
+mod limits;
 mod mail;
 mod reservations;
 mod rows;

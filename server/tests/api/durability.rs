@@ -8,14 +8,23 @@ use protocol::{Client, WalkInRequest};
 
 use crate::helpers::data_args;
 
-const BIN: &str = env!("CARGO_BIN_EXE_madoguchi-server");
+pub(crate) const BIN: &str = env!("CARGO_BIN_EXE_madoguchi-server");
+pub(crate) const STAFF_PASSWORD: &str = "a long test password";
 
-struct Proc {
-    child: Child,
-    client: Client,
+pub(crate) struct Proc {
+    pub child: Child,
+    pub client: Client,
 }
 
-fn start(data: &std::path::Path) -> Proc {
+/// A test that fails never leaves its server running.
+impl Drop for Proc {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+pub(crate) fn start(data: &std::path::Path) -> Proc {
     start_at(data, "127.0.0.1:0")
 }
 
@@ -61,9 +70,11 @@ fn start_at(data: &std::path::Path, listen: &str) -> Proc {
     Proc { child, client }
 }
 
-fn cli(data: &std::path::Path, args: &[&str]) -> String {
+/// Runs a data command; `user add` gets the password `STAFF_PASSWORD`.
+pub(crate) fn cli(data: &std::path::Path, args: &[&str]) -> String {
     let out = Command::new(BIN)
         .args(args)
+        .env("MADOGUCHI_PASSWORD", STAFF_PASSWORD)
         .args(data_args(data))
         .output()
         .expect("cli runs");

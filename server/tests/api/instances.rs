@@ -144,3 +144,99 @@ async fn a_call_on_one_server_reaches_the_board_of_the_other() {
         "B's board shows A's call"
     );
 }
+
+/// Failed logins on both servers count together: the name is locked out
+/// on both after as many failures as one server allows.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn failed_logins_on_two_servers_are_counted_together() {
+    let servers = spawn_instances(2).await;
+    let (a, b) = (&servers[0], &servers[1]);
+    // `[security] login_failures` is 5: three on A, two on B.
+    for s in [a, a, a, b, b] {
+        assert_eq!(
+            code(s.public.login("sato", "wrong").await),
+            (401, "invalid_credentials".into())
+        );
+    }
+    for s in [a, b] {
+        assert_eq!(
+            code(s.public.login("sato", STAFF_PASSWORD).await),
+            (429, "too_many_attempts".into()),
+            "locked out on {}",
+            s.base
+        );
+    }
+}
+
+/// Both servers' outboxes look for due mail at once: each mail is claimed
+/// by exactly one of them.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn each_mail_is_claimed_by_one_server() {
+    let servers = spawn_instances(2).await;
+    let (a, b) = (servers[0].app.clone(), servers[1].app.clone());
+    let now = a.clock.now();
+    let mut tx = a.store.begin().await.expect("begin");
+    for i in 0..60 {
+        madoguchi_server::storage::Store::enqueue_mail(
+            &mut tx,
+            "test",
+            &format!("v{i}@example.jp"),
+            b"Subject: test\r\n\r\nhello",
+            now + chrono::Duration::hours(1),
+        )
+        .await
+        .expect("queued");
+    }
+    tx.commit().await.expect("commit");
+    // Due an hour from now, so the servers' own outboxes leave them alone.
+    let later = now + chrono::Duration::hours(2);
+    let claim = |app: std::sync::Arc<madoguchi_server::app::App>| async move {
+        let mut mine = Vec::new();
+        loop {
+            let got = app
+                .store
+                .claim_due_mails(later, later + chrono::Duration::minutes(5), 5)
+                .await
+                .expect("claim");
+            if got.is_empty() {
+                return mine;
+            }
+            mine.extend(got.into_iter().map(|m| m.id));
+        }
+    };
+    let (on_a, on_b) = tokio::join!(claim(a), claim(b));
+    let all: HashSet<i64> = on_a.iter().chain(&on_b).copied().collect();
+    assert_eq!(
+        (on_a.len() + on_b.len(), all.len()),
+        (60, 60),
+        "A claimed {on_a:?}, B {on_b:?}"
+    );
+}
+
+/// The day's purge, started on both servers at once, runs on one.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn the_daily_purge_runs_on_one_server() {
+    let servers = spawn_instances(2).await;
+    let day = chrono::NaiveDate::from_ymd_opt(2026, 12, 2).expect("day");
+    let before = at("2026-11-01T00:00:00+09:00");
+    let old_day = chrono::NaiveDate::from_ymd_opt(2026, 11, 1).expect("day");
+    let runs = futures::future::join_all(
+        servers
+            .iter()
+            .map(|s| s.app.store.purge_before(before, old_day, Some(day))),
+    )
+    .await;
+    let ran = runs
+        .into_iter()
+        .map(|r| r.expect("purge"))
+        .filter(Option::is_some)
+        .count();
+    assert_eq!(ran, 1);
+    let again = servers[0]
+        .app
+        .store
+        .purge_before(before, old_day, Some(day))
+        .await
+        .expect("purge");
+    assert_eq!(again, None, "done for today");
+}

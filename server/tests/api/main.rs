@@ -14,6 +14,7 @@ mod concurrency;
 mod console;
 mod durability;
 mod events;
+mod failover;
 mod instances;
 mod kiosk;
 mod mail;

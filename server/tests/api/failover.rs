@@ -1,0 +1,266 @@
+//! Two servers on one PostgreSQL, one killed with `kill -9` in the middle
+//! of a morning's load (issue 18): what either acknowledged is in the
+//! database, the survivor carries the floor, and clients given both
+//! servers move over by themselves. Always on the test cluster.
+
+use std::collections::{BTreeMap, HashSet};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+
+use protocol::{Client, ClientError, Event, EventKind, WalkInRequest};
+use tokio::sync::watch;
+
+use crate::durability::{STAFF_PASSWORD, cli, start};
+
+/// Two data directories pointing at one new database of the test cluster.
+fn two_servers_one_database() -> (String, [tempfile::TempDir; 2]) {
+    let url = pgtest::Cluster::shared()
+        .and_then(|c| c.create_database())
+        .unwrap_or_else(|e| panic!("test PostgreSQL: {e}"));
+    let dir = || {
+        let d = tempfile::tempdir().expect("temp dir");
+        std::fs::write(d.path().join("test-database-url"), &url).expect("keep the URL");
+        d
+    };
+    let dirs = [dir(), dir()];
+    (url, dirs)
+}
+
+const WALK_INS: usize = 40;
+/// Server A is killed once this many walk-ins are acknowledged.
+const KILL_AFTER: usize = 12;
+
+/// A walk-in acknowledged, through whichever server answered: sent again
+/// with the same key until acknowledged, as the kiosk does.
+async fn walk_in_until_acknowledged(kiosk: &Client, key: &str) -> (i64, String) {
+    let req = WalkInRequest {
+        services: vec!["shomei".into()],
+        priority: false,
+        idempotency_key: key.into(),
+        language: None,
+    };
+    for _ in 0..100 {
+        match kiosk.walk_in(&req).await {
+            Ok(t) => return (t.id, t.number),
+            Err(_) => tokio::time::sleep(Duration::from_millis(50)).await,
+        }
+    }
+    panic!("walk-in {key} never acknowledged");
+}
+
+/// A counter calling and completing until told the kiosks are done and
+/// nobody waits. After an error (its server died mid-request) it does what
+/// a clerk does: reads its booth again and finishes whoever is there.
+/// Returns the tickets this counter called, as acknowledged to it.
+async fn counter(staff: Client, booth: &'static str, done: watch::Receiver<bool>) -> Vec<i64> {
+    let mut called = Vec::new();
+    let mut current: Option<i64> = None;
+    loop {
+        if let Some(id) = current {
+            match staff.ticket_action(id, "complete").await {
+                Ok(_) => current = None,
+                Err(ClientError::Api { status: 409, .. }) => current = None,
+                Err(_) => {
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    continue;
+                }
+            }
+        }
+        match staff.call_next(booth).await {
+            Ok(r) => match r.ticket {
+                Some(t) => {
+                    called.push(t.id);
+                    current = Some(t.id);
+                }
+                None if *done.borrow() => return called,
+                None => tokio::time::sleep(Duration::from_millis(20)).await,
+            },
+            Err(_) => {
+                tokio::time::sleep(Duration::from_millis(50)).await;
+                current = on_my_booth(&staff, booth).await;
+                if let Some(id) = current
+                    && !called.contains(&id)
+                {
+                    called.push(id);
+                }
+            }
+        }
+    }
+}
+
+/// The ticket called or served at `booth`, read from the floor.
+async fn on_my_booth(staff: &Client, booth: &str) -> Option<i64> {
+    let queue = staff.staff_queue().await.ok()?;
+    let number = queue
+        .booths
+        .iter()
+        .find(|b| b.id == booth)?
+        .current_number
+        .clone()?;
+    queue
+        .tickets
+        .iter()
+        .find(|t| t.number == number && t.booth.as_deref() == Some(booth))
+        .map(|t| t.id)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn one_of_two_servers_killed_under_load_loses_nothing_and_the_other_carries_on() {
+    let (url, dirs) = two_servers_one_database();
+    let kiosk_token = cli(
+        dirs[0].path(),
+        &["device", "add", "entrance", "--role", "kiosk"],
+    );
+    cli(dirs[0].path(), &["user", "add", "clerk", "--role", "staff"]);
+    let a = start(dirs[0].path());
+    let b = start(dirs[1].path());
+    let (ua, ub) = (
+        a.client.base_url().to_string(),
+        b.client.base_url().to_string(),
+    );
+    let a_first = Client::with_servers(&[&ua, &ub]).expect("client");
+    let b_first = Client::with_servers(&[&ub, &ua]).expect("client");
+
+    // The session was opened on A and is used on both: it lives in the
+    // database, not in A.
+    let session = a_first.login("clerk", STAFF_PASSWORD).await.expect("login");
+    let staff_a = a_first.with_token(&session.token);
+    let staff_b = b_first.with_token(&session.token);
+    staff_a.booth_action("1", "open").await.expect("open 1");
+    staff_b.booth_action("2", "open").await.expect("open 2");
+
+    // A board on A, told about B.
+    let start_id = a_first.board().await.expect("board").last_event_id;
+    let board = Client::with_servers(&[&ua, &ub]).expect("client");
+    let (stop_board, mut board_stopped) = watch::channel(false);
+    let board_task = tokio::spawn({
+        let board = board.clone();
+        async move {
+            let mut sub = board.events(Some(start_id));
+            let mut seen: Vec<Event> = Vec::new();
+            loop {
+                tokio::select! {
+                    next = sub.next() => {
+                        if let Ok(e) = next {
+                            seen.push(e);
+                        }
+                    }
+                    _ = board_stopped.changed() => return seen,
+                }
+            }
+        }
+    });
+
+    let (kiosks_done, done) = watch::channel(false);
+    let counters = [
+        tokio::spawn(counter(staff_a.clone(), "1", done.clone())),
+        tokio::spawn(counter(staff_b.clone(), "2", done.clone())),
+    ];
+    let acknowledged_walk_ins = Arc::new(AtomicUsize::new(0));
+    let kiosks: Vec<_> = [a_first.clone(), b_first.clone()]
+        .into_iter()
+        .enumerate()
+        .map(|(k, client)| {
+            let kiosk = client.with_token(&kiosk_token);
+            let count = acknowledged_walk_ins.clone();
+            tokio::spawn(async move {
+                let mut issued = Vec::new();
+                for i in (k..WALK_INS).step_by(2) {
+                    issued.push(walk_in_until_acknowledged(&kiosk, &format!("w{i}")).await);
+                    count.fetch_add(1, Ordering::SeqCst);
+                    tokio::time::sleep(Duration::from_millis(15)).await;
+                }
+                issued
+            })
+        })
+        .collect();
+
+    // kill -9 A in the middle of it.
+    let mut a = a;
+    while acknowledged_walk_ins.load(Ordering::SeqCst) < KILL_AFTER {
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    a.child.kill().expect("kill -9");
+    a.child.wait().expect("reaped");
+
+    let mut issued = Vec::new();
+    for k in kiosks {
+        issued.extend(k.await.expect("kiosk task"));
+    }
+    kiosks_done.send(true).expect("counters listen");
+    let mut called = Vec::new();
+    for c in counters {
+        called.extend(c.await.expect("counter task"));
+    }
+
+    // Every acknowledged walk-in is in the database with its number; the
+    // numbers run without gaps or repeats.
+    let store = madoguchi_server::storage::Store::open(
+        &madoguchi_server::storage::Database::Postgres(url.clone()),
+    )
+    .await
+    .expect("database");
+    let rows: Vec<(i64, String, String)> =
+        sqlx::query_as("SELECT id, number, state FROM tickets ORDER BY id")
+            .fetch_all(store.pool())
+            .await
+            .expect("tickets");
+    let stored: BTreeMap<i64, (String, String)> =
+        rows.into_iter().map(|(id, n, s)| (id, (n, s))).collect();
+    assert_eq!(issued.len(), WALK_INS);
+    for (id, number) in &issued {
+        assert_eq!(
+            stored.get(id).map(|(n, _)| n),
+            Some(number),
+            "acknowledged ticket {id} ({number}) is stored"
+        );
+    }
+    let mut numbers: Vec<&str> = stored.values().map(|(n, _)| n.as_str()).collect();
+    numbers.sort();
+    let expected: Vec<String> = (1..=WALK_INS).map(|n| format!("B{n:03}")).collect();
+    assert_eq!(numbers, expected, "one ticket per key, numbered densely");
+
+    // Every visitor was called once and finished.
+    let distinct: HashSet<i64> = called.iter().copied().collect();
+    assert_eq!(
+        (called.len(), distinct.len()),
+        (WALK_INS, WALK_INS),
+        "each visitor called once: {called:?}"
+    );
+    let calls: Vec<(String,)> =
+        sqlx::query_as("SELECT data FROM events WHERE kind = 'ticket.called'")
+            .fetch_all(store.pool())
+            .await
+            .expect("calls");
+    assert_eq!(calls.len(), WALK_INS, "one call event per visitor");
+    assert!(
+        stored.values().all(|(_, state)| state == "done"),
+        "everyone finished: {stored:?}"
+    );
+
+    // The board moved to B and missed nothing, twice nothing: it saw the
+    // event log from where it started, in order.
+    let last: i64 = sqlx::query_scalar("SELECT MAX(id) FROM events")
+        .fetch_one(store.pool())
+        .await
+        .expect("last id");
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    while b_first.board().await.expect("B answers").last_event_id < last {
+        assert!(tokio::time::Instant::now() < deadline, "B caught up");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    stop_board.send(true).expect("board listens");
+    let seen = board_task.await.expect("board task");
+    let ids: Vec<i64> = seen.iter().map(|e| e.id).collect();
+    assert_eq!(ids, ((start_id + 1)..=last).collect::<Vec<_>>());
+    assert_eq!(
+        seen.iter()
+            .filter(|e| e.kind == EventKind::TicketCalled)
+            .count(),
+        WALK_INS
+    );
+    assert_eq!(board.base_url(), ub, "the board follows B now");
+    assert_eq!(a_first.base_url(), ub, "so do A's kiosk and counter");
+}
