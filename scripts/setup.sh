@@ -22,6 +22,9 @@
 #   strace: the durability test watches the fsync before an answer.
 #   postgresql-15: the tests start throw-away PostgreSQL clusters of their
 #     own from its binaries (pgtest/); no service is used or set up.
+#   nginx: the failover test runs the shipped ops/nginx site in front of
+#     two servers, from a temporary prefix (Debian's own nginx service, if
+#     it starts, is not used).
 #   chromium, chromium-driver: browser tests of the web pages.
 MADOGUCHI_DEBIAN_PACKAGES=(
   gcc pkg-config ca-certificates
@@ -29,7 +32,7 @@ MADOGUCHI_DEBIAN_PACKAGES=(
   xvfb mesa-vulkan-drivers libvulkan1 libx11-6 libxcursor1 libxrandr2 libxi6 libxkbcommon-x11-0
   open-jtalk open-jtalk-mecab-naist-jdic espeak-ng pulseaudio pulseaudio-utils libasound2-plugins
   tesseract-ocr tesseract-ocr-jpn fonts-nanum xdotool chromium chromium-driver python3-venv python3-aiosmtpd strace
-  postgresql-15
+  postgresql-15 nginx
 )
 
 madoguchi_missing_packages() {

@@ -111,6 +111,10 @@ pub struct SecuritySettings {
     pub login_window_minutes: i64,
     /// Requests a kiosk device may make per minute.
     pub kiosk_requests_per_minute: u32,
+    /// Reverse proxies (nginx, a load balancer) whose `X-Forwarded-For`
+    /// names the visitor's address, e.g. `["127.0.0.1"]`. Without them,
+    /// every login through the proxy would count as one address.
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 impl Default for SecuritySettings {
@@ -120,6 +124,7 @@ impl Default for SecuritySettings {
             login_failures: 5,
             login_window_minutes: 15,
             kiosk_requests_per_minute: 120,
+            trusted_proxies: Vec::new(),
         }
     }
 }

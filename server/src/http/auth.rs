@@ -2,6 +2,7 @@
 //! device tokens (kiosk, board). Every protected route names the role it
 //! needs through its extractor.
 
+use std::net::IpAddr;
 use std::sync::Arc;
 
 use axum::extract::{ConnectInfo, FromRequestParts, State};
@@ -202,17 +203,44 @@ pub async fn page_session(headers: &HeaderMap, app: &App) -> Option<PageSession>
     })
 }
 
+/// The address a request came from: the peer, or, when the peer is a
+/// trusted proxy, the last address in `X-Forwarded-For` that is not one
+/// (proxies append, so the entries left of it could be made up by the
+/// client).
+pub fn client_address(peer: IpAddr, forwarded_for: &str, trusted: &[IpAddr]) -> IpAddr {
+    if !trusted.contains(&peer) {
+        return peer;
+    }
+    for hop in forwarded_for.rsplit(',') {
+        match hop.trim().parse::<IpAddr>() {
+            Ok(ip) if trusted.contains(&ip) => continue,
+            Ok(ip) => return ip,
+            // Unreadable: what lies left of it cannot be trusted.
+            Err(_) => return peer,
+        }
+    }
+    peer
+}
+
 #[utoipa::path(post, path = "/api/v1/session", tag = "staff",
     request_body = LoginRequest,
     responses((status = 201, body = SessionInfo), (status = 401, body = protocol::ApiError), (status = 429, body = protocol::ApiError)))]
 pub async fn login(
     State(app): State<Arc<App>>,
     ConnectInfo(peer): ConnectInfo<std::net::SocketAddr>,
+    headers: HeaderMap,
     ApiJson(req): ApiJson<LoginRequest>,
 ) -> Result<Response, Error> {
+    let forwarded = headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .collect::<Vec<_>>()
+        .join(",");
+    let client = client_address(peer.ip(), &forwarded, &app.office.security.trusted_proxies);
     let session = app
         .accounts
-        .login(&req.username, &req.password, peer.ip())
+        .login(&req.username, &req.password, client)
         .await?;
     Ok((
         StatusCode::CREATED,
@@ -240,4 +268,30 @@ pub async fn logout(
         [(header::SET_COOKIE, session_cookie(&app, "", 0))],
     )
         .into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn behind_a_trusted_proxy_the_forwarded_address_counts() {
+        let ip = |s: &str| s.parse::<IpAddr>().expect("test address");
+        let proxy = [ip("127.0.0.1"), ip("10.0.0.2")];
+        let (nginx, visitor) = (ip("127.0.0.1"), ip("192.0.2.7"));
+        assert_eq!(
+            client_address(visitor, "198.51.100.1", &proxy),
+            visitor,
+            "no proxy: the peer"
+        );
+        assert_eq!(client_address(nginx, "192.0.2.7", &proxy), visitor);
+        assert_eq!(
+            client_address(nginx, "203.0.113.9, 192.0.2.7, 10.0.0.2", &proxy),
+            visitor,
+            "made-up entries left of the real one are ignored"
+        );
+        assert_eq!(client_address(nginx, "", &proxy), nginx);
+        assert_eq!(client_address(nginx, "garbage, 192.0.2.7", &proxy), visitor);
+        assert_eq!(client_address(nginx, "192.0.2.7, garbage", &proxy), nginx);
+    }
 }

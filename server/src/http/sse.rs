@@ -164,6 +164,9 @@ pub async fn events(
         [
             (header::CONTENT_TYPE, "text/event-stream"),
             (header::CACHE_CONTROL, "no-cache"),
+            // nginx: pass each event on at once, even where the site's
+            // configuration forgot `proxy_buffering off`.
+            (header::HeaderName::from_static("x-accel-buffering"), "no"),
         ],
         Body::from_stream(stream),
     )

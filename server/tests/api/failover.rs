@@ -264,3 +264,161 @@ async fn one_of_two_servers_killed_under_load_loses_nothing_and_the_other_carrie
     assert_eq!(board.base_url(), ub, "the board follows B now");
     assert_eq!(a_first.base_url(), ub, "so do A's kiosk and counter");
 }
+
+/// nginx run from a temporary prefix with the shipped site file, the two
+/// servers' addresses put in; stopped on drop.
+struct Nginx {
+    child: std::process::Child,
+    base: String,
+    _dir: tempfile::TempDir,
+}
+
+impl Nginx {
+    fn start(servers: [&str; 2]) -> Nginx {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .expect("free port")
+            .port();
+        let site = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../ops/nginx/madoguchi.conf"
+        ))
+        .expect("the shipped nginx site");
+        let host = |url: &str| url.trim_start_matches("http://").to_string();
+        let site = site
+            .replace("10.0.0.11:8080", &host(servers[0]))
+            .replace("10.0.0.12:8080", &host(servers[1]))
+            .replace("listen 80;", &format!("listen 127.0.0.1:{port};"));
+        assert_eq!(site.matches("127.0.0.1:").count(), 3, "{site}");
+        let d = dir.path().display();
+        std::fs::write(dir.path().join("madoguchi.conf"), site).expect("site");
+        // As root, nginx would hand its workers to `nobody`, who cannot
+        // read the temporary prefix.
+        let root = std::process::Command::new("id")
+            .arg("-u")
+            .output()
+            .is_ok_and(|o| o.stdout.starts_with(b"0\n"));
+        let conf = format!(
+            "{user}worker_processes 1;\npid {d}/nginx.pid;\nerror_log {d}/error.log info;\n\
+             events {{ worker_connections 256; }}\n\
+             http {{\n  access_log off;\n  client_body_temp_path {d}/body;\n  proxy_temp_path {d}/proxy;\n\
+             fastcgi_temp_path {d}/fastcgi;\n  uwsgi_temp_path {d}/uwsgi;\n  scgi_temp_path {d}/scgi;\n\
+             include {d}/madoguchi.conf;\n}}\n",
+            user = if root { "user root;\n" } else { "" },
+        );
+        std::fs::write(dir.path().join("nginx.conf"), conf).expect("conf");
+        let child = std::process::Command::new("nginx")
+            .arg("-p")
+            .arg(dir.path())
+            .arg("-c")
+            .arg(dir.path().join("nginx.conf"))
+            .args(["-g", "daemon off;"])
+            .stderr(std::fs::File::create(dir.path().join("stderr")).expect("stderr"))
+            .spawn()
+            .unwrap_or_else(|e| panic!("nginx cannot start ({e}): scripts/setup.sh installs it"));
+        let nginx = Nginx {
+            child,
+            base: format!("http://127.0.0.1:{port}"),
+            _dir: dir,
+        };
+        let deadline = std::time::Instant::now() + Duration::from_secs(10);
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "nginx did not listen: {}",
+                std::fs::read_to_string(nginx._dir.path().join("error.log")).unwrap_or_default()
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        nginx
+    }
+}
+
+impl Drop for Nginx {
+    fn drop(&mut self) {
+        // SIGTERM: the master stops its workers, then itself.
+        let _ = std::process::Command::new("kill")
+            .arg(self.child.id().to_string())
+            .status();
+        let _ = self.child.wait();
+    }
+}
+
+/// Kiosk and board know one address, nginx's, in front of two servers:
+/// events come through at once, one server is killed, and the kiosk's
+/// next check-ins are answered at the first try while the board goes on
+/// from where it was.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn nginx_in_front_of_two_servers_carries_kiosk_and_board_past_a_death() {
+    let (_url, dirs) = two_servers_one_database();
+    let kiosk_token = cli(
+        dirs[0].path(),
+        &["device", "add", "entrance", "--role", "kiosk"],
+    );
+    let mut a = start(dirs[0].path());
+    let b = start(dirs[1].path());
+    let nginx = Nginx::start([a.client.base_url(), b.client.base_url()]);
+    let front = Client::new(&nginx.base).expect("client");
+    let kiosk = front.with_token(&kiosk_token);
+    let walk_in = |key: &str| {
+        let (kiosk, key) = (kiosk.clone(), key.to_string());
+        async move {
+            kiosk
+                .walk_in(&WalkInRequest {
+                    services: vec!["shomei".into()],
+                    priority: false,
+                    idempotency_key: key,
+                    language: None,
+                })
+                .await
+        }
+    };
+    // The stream is nginx's first request, so round robin gives it to A,
+    // the server about to die (checked below).
+    let start_id = a.client.board().await.expect("board").last_event_id;
+    let (seen, mut board) = tokio::sync::mpsc::unbounded_channel();
+    let mut sub = front.events(Some(start_id));
+    let follow =
+        tokio::spawn(async move { while seen.send(sub.next().await.map(|e| e.id)).is_ok() {} });
+    tokio::time::sleep(Duration::from_millis(300)).await; // connected
+    let first = walk_in("n0").await.expect("through nginx");
+    let e = tokio::time::timeout(Duration::from_secs(5), board.recv())
+        .await
+        .expect("the event is not held back by nginx")
+        .expect("board task")
+        .expect("event");
+    assert_eq!(e, start_id + 1);
+    assert_eq!(first.number, "B001");
+
+    a.child.kill().expect("kill -9");
+    a.child.wait().expect("reaped");
+    let mut numbers = vec![first.number];
+    for i in 1..=6 {
+        let t = walk_in(&format!("n{i}"))
+            .await
+            .expect("nginx passes the check-in to the survivor at the first try");
+        numbers.push(t.number);
+    }
+    assert_eq!(
+        numbers,
+        ["B001", "B002", "B003", "B004", "B005", "B006", "B007"]
+    );
+    let (mut ids, mut breaks) = (vec![e], 0);
+    while ids.len() < 7 {
+        match tokio::time::timeout(Duration::from_secs(10), board.recv())
+            .await
+            .expect("the board goes on within 10 s")
+            .expect("board task")
+        {
+            Ok(id) => ids.push(id),
+            Err(_) => breaks += 1, // the stream broke with its server: resume
+        }
+    }
+    assert_eq!(ids, ((start_id + 1)..=(start_id + 7)).collect::<Vec<_>>());
+    assert!(
+        breaks >= 1,
+        "the board's stream went through the server killed"
+    );
+    follow.abort();
+}
