@@ -98,6 +98,19 @@ enum Command {
     CheckConfig { file: PathBuf },
     /// Print the embedded demo office configuration (a starting point).
     DemoConfig,
+    /// Move an office from SQLite to PostgreSQL: copy everything in the
+    /// data directory's database (tickets, events, bookings, users,
+    /// devices, outbox, notes) into an empty PostgreSQL database, in one
+    /// transaction, with the same ids, tokens and event ids. Stop the
+    /// server first; then start it with --database-url.
+    CopyDb {
+        /// The data directory whose madoguchi.db is copied.
+        #[arg(long, env = "MADOGUCHI_DATA", default_value = "data")]
+        data: PathBuf,
+        /// The PostgreSQL database to fill: postgres://user:password@host:port/db
+        #[arg(long)]
+        to: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -386,6 +399,26 @@ async fn main() -> anyhow::Result<()> {
             );
         }
         Command::DemoConfig => print!("{}", madoguchi_server::config::DEMO_OFFICE_TOML),
+        Command::CopyDb { data, to } => {
+            let target = Database::choose(&data, Some(&to))?;
+            if !data.join("madoguchi.db").is_file() {
+                anyhow::bail!(
+                    "no office database in {}",
+                    data.join("madoguchi.db").display()
+                );
+            }
+            let source = Store::open(&Database::Sqlite(data.clone())).await?;
+            let into = Store::open(&target).await?;
+            let report = source.copy_into(&into).await?;
+            for (table, rows) in &report {
+                println!("{table}: {rows} rows");
+            }
+            println!(
+                "copied {} into {}; start the server with --database-url",
+                Database::Sqlite(data).describe(),
+                target.describe()
+            );
+        }
     }
     Ok(())
 }

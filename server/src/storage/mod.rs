@@ -10,6 +10,7 @@
 //! disagree.
 
 mod auth;
+mod copy;
 mod limits;
 mod mail;
 mod reservations;
@@ -29,6 +30,7 @@ use sqlx::{AnyConnection, AnyPool, ConnectOptions, Executor, Row};
 use crate::rules::engine::{BoothStatus, Outcome, Ticket, TicketId};
 
 pub use auth::{DeviceRow, SessionRow, UserRow};
+pub use copy::CopyReport;
 pub use mail::{OutboxCounts, OutboxMail, PurgeReport, Registration};
 pub use reservations::{NewReservation, ReservationRow};
 
@@ -44,6 +46,8 @@ pub enum StoreError {
     Corrupt(String),
     #[error("database URL: {0}")]
     Url(String),
+    #[error("copy-db: {0}")]
+    Copy(String),
 }
 
 pub type Tx = sqlx::Transaction<'static, sqlx::Any>;

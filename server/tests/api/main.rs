@@ -12,6 +12,7 @@ mod cli;
 mod closing;
 mod concurrency;
 mod console;
+mod copy_db;
 mod durability;
 mod events;
 mod failover;
