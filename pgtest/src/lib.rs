@@ -157,8 +157,20 @@ impl Cluster {
     }
 
     /// A new cluster, shut down when this process ends (for one that ends
-    /// sooner, see `stop`).
+    /// sooner, see `stop`). Fast: nothing is synced to disk, which tests
+    /// of behaviour do not need.
     pub fn start() -> Result<Cluster, ClusterError> {
+        Cluster::start_with(false)
+    }
+
+    /// As `start`, with PostgreSQL's own defaults for durability (fsync,
+    /// synchronous commit, full pages): for benchmarks set beside SQLite,
+    /// which syncs every commit, and for the day simulation.
+    pub fn start_durable() -> Result<Cluster, ClusterError> {
+        Cluster::start_with(true)
+    }
+
+    fn start_with(durable: bool) -> Result<Cluster, ClusterError> {
         static COUNT: AtomicU64 = AtomicU64::new(0);
         let bin = find_bin()?;
         let user = postgres_user()?;
@@ -192,8 +204,7 @@ impl Cluster {
             .args(["-p", &port.to_string(), "-k"])
             .arg(&dir)
             .args(["-c", "listen_addresses=127.0.0.1"])
-            .args(["-c", "fsync=off", "-c", "synchronous_commit=off"])
-            .args(["-c", "full_page_writes=off", "-c", "max_connections=400"])
+            .args(["-c", "max_connections=400"])
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(
@@ -201,6 +212,11 @@ impl Cluster {
                     .map(Stdio::from)
                     .unwrap_or_else(|_| Stdio::null()),
             );
+        if !durable {
+            postgres
+                .args(["-c", "fsync=off", "-c", "synchronous_commit=off"])
+                .args(["-c", "full_page_writes=off"]);
+        }
         // The child's parent-death signal follows the thread that spawned
         // it, so that thread waits for the server and never ends sooner.
         let (tx, rx) = std::sync::mpsc::channel();

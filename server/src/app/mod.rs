@@ -141,9 +141,10 @@ impl App {
         let (mut floor, now) = self.lock().await;
         let mut tx = self.store.begin().await?;
         let version = self.store.lock_floor(&mut tx).await?;
-        if version != self.known_version.load(Ordering::SeqCst) {
-            let state = Store::load_day_on(&mut tx, floor.day).await?;
-            *floor = restore(&self.office, floor.day, state);
+        let known = self.known_version.load(Ordering::SeqCst);
+        if version != known {
+            let changes = Store::floor_changes_on(&mut tx, floor.day, Some(known)).await?;
+            catch_up(&mut floor, changes);
             self.pass_on_events(&mut tx).await?;
             self.known_version.store(version, Ordering::SeqCst);
         }
@@ -180,9 +181,10 @@ impl App {
             .map_err(StoreError::from)?;
         self.pass_on_events(&mut conn).await?;
         drop(conn);
-        if self.store.floor_version().await? != self.known_version.load(Ordering::SeqCst) {
-            let (version, state) = self.store.floor_snapshot(floor.day).await?;
-            *floor = restore(&self.office, floor.day, state);
+        let known = self.known_version.load(Ordering::SeqCst);
+        if self.store.floor_version().await? != known {
+            let (version, changes) = self.store.floor_changes(floor.day, known).await?;
+            catch_up(&mut floor, changes);
             self.known_version.store(version, Ordering::SeqCst);
         }
         Ok(())
@@ -213,7 +215,7 @@ impl App {
             return Ok(0);
         }
         let mut tx = self.store.begin().await?;
-        self.store.lock_floor(&mut tx).await?;
+        let version = self.store.lock_floor(&mut tx).await?;
         // Read again under the lock: another server may have closed them.
         let stale = Store::unfinished_before_on(&mut tx, today).await?;
         if stale.is_empty() {
@@ -221,7 +223,10 @@ impl App {
         }
         self.pass_on_events(&mut tx).await?;
         let outcome = crate::rules::engine::expire_unfinished(&stale, now);
-        let events = Store::save_outcome(&mut tx, &outcome, &Actor::System.audit(), now).await?;
+        // Earlier days' tickets: on no server's floor of today, so the
+        // version stays.
+        let events =
+            Store::save_outcome(&mut tx, &outcome, version, &Actor::System.audit(), now).await?;
         self.store.notify_change(&mut tx).await?;
         tx.commit().await.map_err(StoreError::from)?;
         self.hub.publish(&events);
@@ -247,12 +252,12 @@ impl App {
             now,
             version,
         } = w;
-        let events = Store::save_outcome(&mut tx, outcome, &actor.audit(), now).await?;
         let version = if outcome.changes_floor() {
             Store::bump_floor(&mut tx).await?
         } else {
             version
         };
+        let events = Store::save_outcome(&mut tx, outcome, version, &actor.audit(), now).await?;
         // The mails the change makes due go in its transaction, judged on
         // the floor as the change leaves it (memory moves after commit).
         // (A copy of the floor only when somebody asked for mail today.)
@@ -310,6 +315,16 @@ impl App {
     }
 
     // ---- public ----
+}
+
+/// Another server's changes taken into this server's floor.
+fn catch_up(floor: &mut Floor, changes: DayState) {
+    floor.catch_up(
+        changes.next_ticket_id,
+        changes.tickets,
+        changes.booths,
+        changes.service_samples,
+    );
 }
 
 /// This server's floor of `day` from what the database holds.

@@ -125,7 +125,8 @@ pub struct Store {
     backend: Backend,
 }
 
-/// What a service day looks like in the database.
+/// What a service day looks like in the database: all of it, or what
+/// floor versions after some version wrote (`floor_changes_on`).
 pub struct DayState {
     pub tickets: Vec<Ticket>,
     pub booths: Vec<(String, BoothStatus)>,
@@ -262,10 +263,24 @@ impl Store {
         conn: &mut AnyConnection,
         day: NaiveDate,
     ) -> Result<DayState, StoreError> {
-        let rows = sqlx::query("SELECT * FROM tickets WHERE day = $1 ORDER BY id")
-            .bind(day.to_string())
-            .fetch_all(&mut *conn)
-            .await?;
+        Self::floor_changes_on(conn, day, None).await
+    }
+
+    /// What floor versions after `since` wrote for `day` (None: all of
+    /// it): its tickets and service times, with every booth and the next
+    /// ticket id. What a server whose floor is behind needs to catch up.
+    pub async fn floor_changes_on(
+        conn: &mut AnyConnection,
+        day: NaiveDate,
+        since: Option<i64>,
+    ) -> Result<DayState, StoreError> {
+        let since = since.unwrap_or(i64::MIN);
+        let rows =
+            sqlx::query("SELECT * FROM tickets WHERE day = $1 AND floor_version > $2 ORDER BY id")
+                .bind(day.to_string())
+                .bind(since)
+                .fetch_all(&mut *conn)
+                .await?;
         let tickets = rows
             .iter()
             .map(rows::ticket_from_row)
@@ -291,9 +306,11 @@ impl Store {
         // The estimate's samples are counter times (call → done), as the
         // engine measures them; `minutes` (start → done) is for statistics.
         let samples = sqlx::query(
-            "SELECT service, minutes, called_at, done_at FROM service_times WHERE day = $1 ORDER BY id",
+            "SELECT service, minutes, called_at, done_at FROM service_times
+             WHERE day = $1 AND floor_version > $2 ORDER BY id",
         )
         .bind(day.to_string())
+        .bind(since)
         .fetch_all(&mut *conn)
         .await?
         .iter()
@@ -317,15 +334,35 @@ impl Store {
         })
     }
 
-    /// Writes an engine outcome and its events; returns the events with ids.
+    /// The floor's version and what versions after `since` changed, read
+    /// in one snapshot (no lock: for following other servers).
+    pub async fn floor_changes(
+        &self,
+        day: NaiveDate,
+        since: i64,
+    ) -> Result<(i64, DayState), StoreError> {
+        let begin = match self.backend {
+            Backend::Sqlite => "BEGIN",
+            Backend::Postgres => "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
+        };
+        let mut tx = self.pool.begin_with(begin).await?;
+        let version = Self::floor_version_on(&mut tx).await?;
+        let changes = Self::floor_changes_on(&mut tx, day, Some(since)).await?;
+        tx.commit().await?;
+        Ok((version, changes))
+    }
+
+    /// Writes an engine outcome and its events as floor `version` (the
+    /// one the change moves the floor to); returns the events with ids.
     pub async fn save_outcome(
         tx: &mut AnyConnection,
         outcome: &Outcome,
+        version: i64,
         actor: &str,
         now: DateTime<Utc>,
     ) -> Result<Vec<Event>, StoreError> {
         for t in &outcome.tickets {
-            rows::upsert_ticket(tx, t).await?;
+            rows::upsert_ticket(tx, t, version).await?;
         }
         for (id, b) in &outcome.booths {
             sqlx::query(
@@ -352,8 +389,8 @@ impl Store {
             let started = t.started_at.or(t.called_at).unwrap_or(now);
             let minutes = (now - started).num_milliseconds() as f64 / 60_000.0;
             sqlx::query(
-                "INSERT INTO service_times (ticket_id, service, day, queued_at, called_at, done_at, minutes)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                "INSERT INTO service_times (ticket_id, service, day, queued_at, called_at, done_at, minutes, floor_version)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
             )
             .bind(t.id)
             .bind(service)
@@ -362,6 +399,7 @@ impl Store {
             .bind(t.called_at.map(ts))
             .bind(ts(now))
             .bind(minutes)
+            .bind(version)
             .execute(&mut *tx)
             .await?;
         }

@@ -70,20 +70,26 @@ pub(crate) fn ticket_from_row(row: &AnyRow) -> Result<Ticket, StoreError> {
     })
 }
 
-pub(crate) async fn upsert_ticket(tx: &mut AnyConnection, t: &Ticket) -> Result<(), StoreError> {
+/// Writes a ticket as floor `version` leaves it.
+pub(crate) async fn upsert_ticket(
+    tx: &mut AnyConnection,
+    t: &Ticket,
+    version: i64,
+) -> Result<(), StoreError> {
     let services =
         serde_json::to_string(&t.services).map_err(|e| StoreError::Corrupt(e.to_string()))?;
     let notes = serde_json::to_string(&t.notes).map_err(|e| StoreError::Corrupt(e.to_string()))?;
     sqlx::query(
         "INSERT INTO tickets (id, day, number, prefix, seq, services, step, source, reservation_id,
             slot_start, priority, state, booth, issued_at, queued_at, called_at, call_count,
-            started_at, done_at, notes, status_token, device_id, idempotency_key, language)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24)
+            started_at, done_at, notes, status_token, device_id, idempotency_key, language, floor_version)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25)
          ON CONFLICT (id) DO UPDATE SET
             services = excluded.services, step = excluded.step, state = excluded.state,
             booth = excluded.booth, queued_at = excluded.queued_at, called_at = excluded.called_at,
             call_count = excluded.call_count, started_at = excluded.started_at,
-            done_at = excluded.done_at, notes = excluded.notes",
+            done_at = excluded.done_at, notes = excluded.notes,
+            floor_version = excluded.floor_version",
     )
     .bind(t.id)
     .bind(t.day.to_string())
@@ -109,6 +115,7 @@ pub(crate) async fn upsert_ticket(tx: &mut AnyConnection, t: &Ticket) -> Result<
     .bind(t.device_id)
     .bind(&t.idempotency_key)
     .bind(&t.language)
+    .bind(version)
     .execute(tx)
     .await?;
     Ok(())

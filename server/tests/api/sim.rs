@@ -97,3 +97,24 @@ fn killing_the_server_again_and_again_loses_no_acknowledged_action() {
     let crashes = count(&s, "crashes");
     assert!(crashes >= 3, "the server was killed {crashes} times: {s}");
 }
+
+/// Two servers on one PostgreSQL, each killed in turn while the other
+/// carries the floor: every kiosk, counter and board is given both, and
+/// nothing acknowledged is lost (issue 18).
+#[test]
+fn two_servers_on_postgresql_killed_in_turn_lose_no_acknowledged_action() {
+    let (text, s) = simulate(&[
+        "--seed",
+        "12",
+        "--database",
+        "postgres",
+        "--instances",
+        "2",
+        "--crash-every",
+        "1.5-4",
+    ]);
+    assert!(text.contains("PostgreSQL, 2 servers"), "{text}");
+    everyone_got_one_ticket(&s);
+    let crashes = count(&s, "crashes");
+    assert!(crashes >= 3, "servers were killed {crashes} times: {s}");
+}

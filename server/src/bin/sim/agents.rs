@@ -498,7 +498,7 @@ async fn phone_follows(shared: Arc<Shared>, client: Client, minutes: i64) {
 /// simulated time, until the day is over. Returns how many crashes.
 pub async fn crasher(
     shared: Arc<Shared>,
-    server: Arc<tokio::sync::Mutex<crate::server::ServerProcess>>,
+    servers: Arc<Vec<tokio::sync::Mutex<crate::server::ServerProcess>>>,
     every: (f64, f64),
     seed: u64,
     mut stop: tokio::sync::watch::Receiver<bool>,
@@ -511,7 +511,8 @@ pub async fn crasher(
             _ = tokio::time::sleep(wait) => {}
             _ = stop.changed() => return crashes,
         }
-        let mut s = server.lock().await;
+        // Several instances: each in turn, the others carry the floor.
+        let mut s = servers[crashes as usize % servers.len()].lock().await;
         s.kill();
         crashes += 1;
         tokio::time::sleep(Duration::from_millis(rng.random_range(50..400))).await;

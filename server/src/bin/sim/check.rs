@@ -5,13 +5,11 @@
 //! shown at the kiosk were.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::path::Path;
-use std::str::FromStr;
 
 use chrono::{DateTime, Utc};
 use madoguchi_server::config::Office;
+use madoguchi_server::storage::{Database, Store};
 use sqlx::Row;
-use sqlx::sqlite::{SqliteConnectOptions, SqlitePool};
 
 use crate::agents::{Acks, Received};
 
@@ -55,15 +53,13 @@ fn order_key(
 }
 
 pub async fn check(
-    data: &Path,
+    database: &Database,
     office: &Office,
     acks: &Acks,
     received: &[Received],
 ) -> anyhow::Result<Report> {
-    let opts = SqliteConnectOptions::from_str("sqlite://madoguchi.db")?
-        .filename(data.join("madoguchi.db"))
-        .read_only(true);
-    let pool = SqlitePool::connect_with(opts).await?;
+    let store = Store::open(database).await?;
+    let pool = store.pool().clone();
     let mut r = Report::default();
     let mut v = Vec::new();
 
@@ -296,6 +292,8 @@ mod tests {
     //! hand with a ticket skipped, a ticket called twice, a gap in the
     //! event ids, an unfinished ticket and a subscriber that missed one.
 
+    use std::path::Path;
+
     use super::*;
     use crate::agents::Received;
 
@@ -371,9 +369,14 @@ mod tests {
             ids: vec![1, 2, 3],
             whole_day: true,
         };
-        let r = check(dir.path(), &office(), &Acks::default(), &[seen])
-            .await
-            .expect("check");
+        let r = check(
+            &Database::Sqlite(dir.path().to_path_buf()),
+            &office(),
+            &Acks::default(),
+            &[seen],
+        )
+        .await
+        .expect("check");
         assert!(r.violations.is_empty(), "{:?}", r.violations);
     }
 
@@ -423,9 +426,14 @@ mod tests {
             ids: vec![1, 2, 4],
             whole_day: true,
         };
-        let r = check(dir.path(), &office(), &acks, &[seen])
-            .await
-            .expect("check");
+        let r = check(
+            &Database::Sqlite(dir.path().to_path_buf()),
+            &office(),
+            &acks,
+            &[seen],
+        )
+        .await
+        .expect("check");
         let all = r.violations.join("\n");
         for expected in [
             "ticket 1 (shomei) was skipped when 1 called 2",

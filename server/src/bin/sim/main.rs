@@ -5,6 +5,12 @@
 //!
 //!   madoguchi-sim                                  # 2,000 visitors, 08:30–17:00, 100×
 //!   madoguchi-sim --visitors 300 --until 10:30 --speed 200 --crash-every 2-5
+//!   madoguchi-sim --database postgres --instances 2 --crash-every 5-20
+//!
+//! On PostgreSQL the sim starts a throw-away cluster of its own (or uses
+//! `--database-url`); with several instances every kiosk, counter and board
+//! is given all of them (each its own first choice), and `--crash-every`
+//! kills them in turn.
 //!
 //! Exit status 1 when an invariant is broken. Only 127.0.0.1 is contacted;
 //! every loop is bounded and the run stops by itself.
@@ -56,6 +62,16 @@ struct Cli {
     /// Data directory to use (default: a fresh temporary one, removed after).
     #[arg(long)]
     data: Option<PathBuf>,
+    /// Where the office's data lives: `sqlite` (the data directory) or
+    /// `postgres` (a throw-away cluster the sim starts, or --database-url).
+    #[arg(long, default_value = "sqlite", value_parser = ["sqlite", "postgres"])]
+    database: String,
+    /// An existing, empty PostgreSQL database to use instead.
+    #[arg(long)]
+    database_url: Option<String>,
+    /// Servers on the one database (PostgreSQL only).
+    #[arg(long, default_value_t = 1)]
+    instances: usize,
 }
 
 const DAY: (i32, u32, u32) = (2026, 12, 1); // a Tuesday, no holiday
@@ -75,7 +91,7 @@ async fn main() -> anyhow::Result<()> {
             _ = tokio::signal::ctrl_c() => {}
             _ = async { match term.as_mut() { Some(t) => { t.recv().await; } None => std::future::pending().await } } => {}
         }
-        server::kill_child();
+        server::kill_children();
         if let Some(dir) = TEMP_DIR.get() {
             let _ = std::fs::remove_dir_all(dir);
         }
@@ -158,14 +174,63 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         okuyami_capacity: office.booths_serving("okuyami"),
     });
 
-    let mut srv = ServerProcess::new(bin, data.clone(), config, cli.speed)?;
+    // PostgreSQL: the sim's own cluster unless a database is given.
+    let mut cluster = None;
+    let database_url = match (&cli.database_url, cli.database.as_str()) {
+        (Some(url), _) => Some(url.clone()),
+        (None, "postgres") => {
+            let c =
+                pgtest::Cluster::start_durable().map_err(|e| anyhow::anyhow!("PostgreSQL: {e}"))?;
+            let url = c
+                .create_database()
+                .map_err(|e| anyhow::anyhow!("PostgreSQL: {e}"))?;
+            cluster = Some(c);
+            Some(url)
+        }
+        _ => None,
+    };
+    anyhow::ensure!((1..=8).contains(&cli.instances), "--instances 1..=8");
+    anyhow::ensure!(
+        cli.instances == 1 || database_url.is_some(),
+        "several --instances share one PostgreSQL: add --database postgres"
+    );
+    let mut servers = Vec::new();
+    for i in 0..cli.instances {
+        // Each instance its own data directory (its mail files, its log).
+        let dir = if cli.instances == 1 {
+            data.clone()
+        } else {
+            data.join(format!("instance-{}", i + 1))
+        };
+        std::fs::create_dir_all(&dir)?;
+        servers.push(ServerProcess::new(
+            bin.clone(),
+            dir,
+            config.clone(),
+            cli.speed,
+            database_url.clone(),
+        )?);
+    }
     let booth_ids: Vec<String> = office.booths.iter().map(|b| b.id.clone()).collect();
-    let kiosk_token = srv.set_up(&booth_ids)?;
+    let kiosk_token = servers[0].set_up(&booth_ids)?;
     let clock = SimClock::new(local(hhmm("08:20")?)?, cli.speed);
-    srv.start(clock.now()).await?;
-    let base = srv.base();
-    let public = Client::new(&base)?;
-    let kiosk = public.with_token(kiosk_token);
+    for s in &mut servers {
+        s.start(clock.now()).await?;
+    }
+    let bases: Vec<String> = servers.iter().map(|s| s.base()).collect();
+    let backend = match (&database_url, cli.instances) {
+        (None, _) => "SQLite".to_string(),
+        (Some(_), 1) => "PostgreSQL, one server".to_string(),
+        (Some(_), n) => format!("PostgreSQL, {n} servers"),
+    };
+    // Agent `k` tries instance k first, then the others in turn.
+    let client_for = |k: usize| {
+        let n = bases.len();
+        let order: Vec<&str> = (0..n).map(|j| bases[(k + j) % n].as_str()).collect();
+        Client::with_servers(&order)
+    };
+    let public = client_for(0)?;
+    let kiosk = client_for(1)?.with_token(kiosk_token);
     let (stop, _) = tokio::sync::watch::channel(false);
     let shared = Arc::new(Shared {
         clock,
@@ -177,12 +242,13 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
     });
     let started = Instant::now();
     println!(
-        "madoguchi-sim: {} visitors, {} reservations, {} counters, {}× ({} real s per simulated hour){}",
+        "madoguchi-sim: {} visitors, {} reservations, {} counters, {}× ({} real s per simulated hour), {}{}",
         day_plan.visitors.len(),
         day_plan.bookings.len(),
         booth_ids.len(),
         cli.speed,
         3600.0 / cli.speed,
+        backend,
         crash_every.map_or(String::new(), |(a, b)| format!(", kill -9 every {a}–{b} s"))
     );
 
@@ -207,7 +273,12 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         booking_tokens.push((b.arrive, b.slot, created.token));
     }
 
-    let server = Arc::new(tokio::sync::Mutex::new(srv));
+    let servers = Arc::new(
+        servers
+            .into_iter()
+            .map(tokio::sync::Mutex::new)
+            .collect::<Vec<_>>(),
+    );
     // Subscribers: two steady wall boards and one whose network flaps.
     let boards: Arc<Mutex<Vec<Received>>> = Arc::default();
     let phones: Arc<Mutex<Vec<Received>>> = Arc::default();
@@ -223,7 +294,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         progress.push(p.clone());
         board_tasks.push(tokio::spawn(agents::board(
             shared.clone(),
-            public.clone(),
+            client_for(progress.len())?,
             name.into(),
             drop_every,
             p,
@@ -259,7 +330,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         };
         counters.push(tokio::spawn(agents::counter(
             shared.clone(),
-            public.with_token(staff.token),
+            client_for(i)?.with_token(staff.token),
             b.clone(),
             schedule,
             cli.seed.wrapping_add(i as u64 * 7919),
@@ -271,7 +342,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
     let crasher = crash_every.map(|every| {
         tokio::spawn(agents::crasher(
             shared.clone(),
-            server.clone(),
+            servers.clone(),
             every,
             cli.seed,
             crash_stop,
@@ -336,7 +407,13 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
     for t in board_tasks {
         let _ = t.await;
     }
-    server.lock().await.stop();
+    for s in servers.iter() {
+        s.lock().await.stop();
+    }
+    let database = match &database_url {
+        Some(url) => madoguchi_server::storage::Database::Postgres(url.clone()),
+        None => madoguchi_server::storage::Database::Sqlite(data.clone()),
+    };
 
     let acks = std::mem::take(&mut *shared.acks.lock().map_err(|_| anyhow::anyhow!("acks"))?);
     let mut received = boards
@@ -350,7 +427,10 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             .iter()
             .cloned(),
     );
-    let report = check::check(&data, &office, &acks, &received).await?;
+    let report = check::check(&database, &office, &acks, &received).await?;
+    if let Some(c) = cluster {
+        c.stop();
+    }
     let real = started.elapsed().as_secs_f64();
     println!(
         "simulated day finished in {real:.0} s real ({:.1} simulated h)",
@@ -419,13 +499,13 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         })
     );
     // Machine-readable lines for scripts/bench-report (BENCHMARKS.md).
-    let section = if crash_every.is_some() {
-        "crash"
-    } else {
-        "sim"
+    let section = match (crash_every.is_some(), database_url.is_some()) {
+        (_, true) => "scale",
+        (true, false) => "crash",
+        (false, false) => "sim",
     };
     println!(
-        "FIGURE|{section}|{} walk-ins + {} reservations, 12 counters + 2 おくやみ rooms, {}× speed{}: every ticket finished, nobody called twice or out of turn, every acknowledged action on record, event ids dense, every subscriber stream complete|{}|all hold|{}",
+        "FIGURE|{section}|{} walk-ins + {} reservations, 12 counters + 2 おくやみ rooms, {}× speed, {backend}{}: every ticket finished, nobody called twice or out of turn, every acknowledged action on record, event ids dense, every subscriber stream complete|{}|all hold|{}",
         day_plan.visitors.len(),
         day_plan.bookings.len(),
         cli.speed,

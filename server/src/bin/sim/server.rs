@@ -1,6 +1,7 @@
 //! The real server as a child process on a fixed loopback port: set up
 //! (staff users, a kiosk device), started with a fast clock, killed with
-//! SIGKILL and restarted on the same data directory.
+//! SIGKILL and restarted on the same data directory. Several of them share
+//! one PostgreSQL database (`--instances`).
 
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -11,14 +12,17 @@ use chrono::{DateTime, Utc};
 
 pub const PASSWORD: &str = "simulation-pass-1";
 
-/// The running server's pid, for the Ctrl-C / SIGTERM handler: a stopped
-/// simulation must not leave its server behind.
-pub static CHILD: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+/// The running servers' pids, for the Ctrl-C / SIGTERM handler: a stopped
+/// simulation must not leave its servers behind.
+static CHILDREN: std::sync::Mutex<Vec<u32>> = std::sync::Mutex::new(Vec::new());
 
-/// Kills the server child at once (signal handler path).
-pub fn kill_child() {
-    let pid = CHILD.swap(0, std::sync::atomic::Ordering::SeqCst);
-    if pid != 0 {
+fn children() -> std::sync::MutexGuard<'static, Vec<u32>> {
+    CHILDREN.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+/// Kills the server children at once (signal handler path).
+pub fn kill_children() {
+    for pid in std::mem::take(&mut *children()) {
         let _ = Command::new("kill")
             .args(["-KILL", &pid.to_string()])
             .status();
@@ -31,11 +35,19 @@ pub struct ServerProcess {
     pub config: PathBuf,
     pub port: u16,
     pub speed: f64,
+    /// PostgreSQL instead of the data directory's SQLite file.
+    pub database_url: Option<String>,
     child: Option<Child>,
 }
 
 impl ServerProcess {
-    pub fn new(bin: PathBuf, data: PathBuf, config: PathBuf, speed: f64) -> anyhow::Result<Self> {
+    pub fn new(
+        bin: PathBuf,
+        data: PathBuf,
+        config: PathBuf,
+        speed: f64,
+        database_url: Option<String>,
+    ) -> anyhow::Result<Self> {
         let port = std::net::TcpListener::bind("127.0.0.1:0")?
             .local_addr()?
             .port();
@@ -45,6 +57,7 @@ impl ServerProcess {
             config,
             port,
             speed,
+            database_url,
             child: None,
         })
     }
@@ -53,11 +66,19 @@ impl ServerProcess {
         format!("http://127.0.0.1:{}", self.port)
     }
 
+    fn database_args(&self) -> Vec<&str> {
+        match &self.database_url {
+            Some(url) => vec!["--database-url", url],
+            None => Vec::new(),
+        }
+    }
+
     fn cli(&self, args: &[&str]) -> anyhow::Result<String> {
         let out = Command::new(&self.bin)
             .args(args)
             .arg("--data")
             .arg(&self.data)
+            .args(self.database_args())
             .env("MADOGUCHI_PASSWORD", PASSWORD)
             .stdin(Stdio::null())
             .output()
@@ -88,6 +109,7 @@ impl ServerProcess {
             .args(["--listen", &format!("127.0.0.1:{}", self.port)])
             .arg("--data")
             .arg(&self.data)
+            .args(self.database_args())
             .arg("--config")
             .arg(&self.config)
             .args(["--clock-start", &now.to_rfc3339()])
@@ -98,7 +120,7 @@ impl ServerProcess {
             .stderr(log)
             .spawn()
             .with_context(|| format!("starting {}", self.bin.display()))?;
-        CHILD.store(child.id(), std::sync::atomic::Ordering::SeqCst);
+        children().push(child.id());
         self.child = Some(child);
         let client = protocol::Client::new(&self.base())?;
         let deadline = Instant::now() + Duration::from_secs(30);
@@ -116,8 +138,8 @@ impl ServerProcess {
 
     /// `kill -9`: no shutdown, no flush beyond what was committed.
     pub fn kill(&mut self) {
-        CHILD.store(0, std::sync::atomic::Ordering::SeqCst);
         if let Some(mut c) = self.child.take() {
+            children().retain(|&pid| pid != c.id());
             let _ = c.kill();
             let _ = c.wait();
         }
@@ -125,8 +147,8 @@ impl ServerProcess {
 
     /// A clean stop (SIGTERM), as at the end of the day.
     pub fn stop(&mut self) {
-        CHILD.store(0, std::sync::atomic::Ordering::SeqCst);
         if let Some(mut c) = self.child.take() {
+            children().retain(|&pid| pid != c.id());
             let _ = Command::new("kill")
                 .args(["-TERM", &c.id().to_string()])
                 .status();

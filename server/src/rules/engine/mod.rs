@@ -236,31 +236,44 @@ impl Floor {
         service_samples: Vec<(String, f64)>,
     ) -> Floor {
         let mut floor = Floor::new(rules, day, next_id);
+        floor.catch_up(next_id, tickets, booths, service_samples);
+        floor
+    }
+
+    /// Takes in what the database holds beyond this floor (another server's
+    /// changes, or the whole day at start-up): tickets as they now are,
+    /// every booth, the service times recorded since, in order.
+    pub fn catch_up(
+        &mut self,
+        next_id: TicketId,
+        tickets: Vec<Ticket>,
+        booths: Vec<(String, BoothStatus)>,
+        service_samples: Vec<(String, f64)>,
+    ) {
+        self.next_id = self.next_id.max(next_id);
         for (id, status) in booths {
-            if floor.booths.contains_key(&id) {
-                floor.booths.insert(id, status);
+            if self.booths.contains_key(&id) {
+                self.booths.insert(id, status);
             }
         }
         for t in tickets {
-            let seq = floor.last_seq.entry(t.prefix).or_insert(0);
+            let seq = self.last_seq.entry(t.prefix).or_insert(0);
             *seq = (*seq).max(t.seq);
-            floor.next_id = floor.next_id.max(t.id + 1);
-            floor.tickets.insert(t.id, t);
+            self.next_id = self.next_id.max(t.id + 1);
+            self.tickets.insert(t.id, t);
         }
         // A booth may point at a ticket of an earlier day: let it go.
-        let known: Vec<TicketId> = floor.tickets.keys().copied().collect();
-        for b in floor.booths.values_mut() {
-            if b.current.is_some_and(|c| !known.contains(&c)) {
+        for b in self.booths.values_mut() {
+            if b.current.is_some_and(|c| !self.tickets.contains_key(&c)) {
                 b.current = None;
             }
         }
-        let alpha = floor.rules.ewma_alpha;
+        let alpha = self.rules.ewma_alpha;
         for (service, minutes) in service_samples {
-            if let Some(e) = floor.service_minutes.get_mut(&service) {
+            if let Some(e) = self.service_minutes.get_mut(&service) {
                 *e = e.observe(minutes, alpha);
             }
         }
-        floor
     }
 
     /// Closes the floor's day: every ticket still unfinished ends as

@@ -658,3 +658,41 @@ proptest! {
         prop_assert!(e2.low <= e2.minutes && e2.minutes <= e2.high);
     }
 }
+
+/// A floor that takes in another floor's tickets and booths (another
+/// server's changes) issues the next number and calls the next visitor
+/// exactly as that floor would.
+#[test]
+fn a_floor_caught_up_with_another_goes_on_as_it_would() {
+    let mut a = floor();
+    let mut b = floor();
+    for services in [&["a"][..], &["b"], &["a", "b"], &["a"]] {
+        run(&mut a, |f| f.issue(walk_in(services, false), t0()));
+    }
+    open(&mut a, "1");
+    let first = call_next(&mut a, "1", t0()).expect("a visitor");
+    b.catch_up(
+        a.next_id(),
+        a.tickets().cloned().collect(),
+        a.booths().map(|(id, s)| (id.clone(), *s)).collect(),
+        Vec::new(),
+    );
+    assert_eq!(b.booth("1"), a.booth("1"));
+    assert_eq!(b.ticket(first.id), a.ticket(first.id));
+    let later = t0() + Duration::minutes(5);
+    let (on_a, on_b) = (
+        a.issue(walk_in(&["a"], false), later).expect("a"),
+        b.issue(walk_in(&["a"], false), later).expect("b"),
+    );
+    let number = |o: &Outcome| o.ticket().map(|t| (t.id, t.number.clone()));
+    assert_eq!(number(&on_b), number(&on_a));
+    assert_eq!(number(&on_a), Some((5, "A004".to_string())));
+    let order = |f: &Floor| -> Vec<TicketId> {
+        f.waiting_in_order("a", later)
+            .iter()
+            .map(|t| t.id)
+            .collect()
+    };
+    assert_eq!(order(&b), order(&a));
+    assert_eq!(order(&a).len(), 2, "A002 and A003 wait: A001 was called");
+}

@@ -17,6 +17,8 @@ use std::time::{Duration, Instant};
 use futures::StreamExt;
 use protocol::{Client, CreateReservation, WalkInRequest};
 
+mod scale;
+
 const BIN: &str = env!("CARGO_BIN_EXE_madoguchi-server");
 const T0: &str = "2026-12-01T12:00:00+09:00";
 const BEFORE_T0: &str = "2026-12-01T11:20:00+09:00";
@@ -91,12 +93,24 @@ impl Drop for Server {
 }
 
 fn start(data: &Path, config: Option<&Path>, clock: &str) -> (Server, Duration) {
+    start_on(data, config, clock, None, "127.0.0.1:0")
+}
+
+/// A server on `database_url` (PostgreSQL) or the data directory's SQLite,
+/// listening on `listen`.
+fn start_on(
+    data: &Path,
+    config: Option<&Path>,
+    clock: &str,
+    database_url: Option<&str>,
+    listen: &str,
+) -> (Server, Duration) {
     let began = Instant::now();
     let mut cmd = Command::new(BIN);
     cmd.args([
         "serve",
         "--listen",
-        "127.0.0.1:0",
+        listen,
         "--print-addr",
         "--clock-start",
         clock,
@@ -106,6 +120,9 @@ fn start(data: &Path, config: Option<&Path>, clock: &str) -> (Server, Duration) 
     .env("RUST_LOG", "warn")
     .stdout(Stdio::piped())
     .stderr(Stdio::null());
+    if let Some(url) = database_url {
+        cmd.args(["--database-url", url]);
+    }
     if let Some(c) = config {
         cmd.arg("--config").arg(c);
     }
@@ -120,8 +137,20 @@ fn start(data: &Path, config: Option<&Path>, clock: &str) -> (Server, Duration) 
 }
 
 fn cli(data: &Path, args: &[&str], password: Option<&str>) -> String {
+    cli_on(data, args, password, None)
+}
+
+fn cli_on(
+    data: &Path,
+    args: &[&str],
+    password: Option<&str>,
+    database_url: Option<&str>,
+) -> String {
     let mut cmd = Command::new(BIN);
     cmd.args(args).arg("--data").arg(data);
+    if let Some(url) = database_url {
+        cmd.args(["--database-url", url]);
+    }
     if let Some(p) = password {
         cmd.env("MADOGUCHI_PASSWORD", p);
     }
@@ -364,18 +393,38 @@ async fn fan_out() {
     }
 }
 
-async fn kiosk_latency() {
+/// Latencies of a kiosk load: check-ins of bookings and walk-ins, half
+/// each, open loop at `RATE`.
+struct KioskLoad {
+    checkins: Vec<Duration>,
+    walkins: Vec<Duration>,
+    errors: usize,
+    elapsed: Duration,
+}
+
+/// The kiosk load against `instances` servers on `database_url` (else one
+/// on SQLite), requests spread over them in turn as a load balancer would.
+async fn kiosk_load(database_url: Option<&str>, instances: usize) -> KioskLoad {
     let dir = tempfile::tempdir().expect("dir");
     let config = dir.path().join("office.toml");
     std::fs::write(&config, bench_config()).expect("config");
-    let data = dir.path().join("data");
-    std::fs::create_dir_all(&data).expect("data");
-    let kiosk_token = cli(&data, &["device", "add", "k", "--role", "kiosk"], None);
+    let data_of = |i: usize| {
+        let d = dir.path().join(format!("data{i}"));
+        std::fs::create_dir_all(&d).expect("data");
+        d
+    };
+    let data = data_of(0);
+    let kiosk_token = cli_on(
+        &data,
+        &["device", "add", "k", "--role", "kiosk"],
+        None,
+        database_url,
+    );
 
     // Book the slots around T0 from a server whose clock is 40 min earlier.
     let mut tokens = Vec::new();
     {
-        let (s, _) = start(&data, Some(&config), BEFORE_T0);
+        let (s, _) = start_on(&data, Some(&config), BEFORE_T0, database_url, "127.0.0.1:0");
         let t0 = chrono::DateTime::parse_from_rfc3339(T0).expect("t0");
         'outer: for minutes in (-25..=30).step_by(5) {
             let start = t0 + chrono::Duration::minutes(minutes);
@@ -400,15 +449,20 @@ async fn kiosk_latency() {
             }
         }
     }
-    let (s, _) = start(&data, Some(&config), T0);
-    let kiosk = s.client.with_token(kiosk_token);
+    let servers: Vec<Server> = (0..instances)
+        .map(|i| start_on(&data_of(i), Some(&config), T0, database_url, "127.0.0.1:0").0)
+        .collect();
+    let kiosks: Vec<Client> = servers
+        .iter()
+        .map(|s| s.client.with_token(&kiosk_token))
+        .collect();
     let interval = Duration::from_micros(1_000_000 / RATE);
     let began = Instant::now();
     let mut tasks = Vec::with_capacity(KIOSK_REQUESTS);
     for i in 0..KIOSK_REQUESTS {
         let at = began + interval * i as u32;
         tokio::time::sleep_until(at.into()).await;
-        let kiosk = kiosk.clone();
+        let kiosk = kiosks[i % kiosks.len()].clone();
         let code = if i % 2 == 0 {
             tokens.get(i / 2).cloned()
         } else {
@@ -431,21 +485,36 @@ async fn kiosk_latency() {
             (code.is_some(), ok, sent.elapsed())
         }));
     }
-    let (mut checkins, mut walkins, mut errors) = (Vec::new(), Vec::new(), 0);
+    let mut load = KioskLoad {
+        checkins: Vec::new(),
+        walkins: Vec::new(),
+        errors: 0,
+        elapsed: Duration::ZERO,
+    };
     for t in tasks {
         let (is_checkin, ok, took) = t.await.expect("task");
         if !ok {
-            errors += 1;
+            load.errors += 1;
         }
         if is_checkin {
-            checkins.push(took)
+            load.checkins.push(took)
         } else {
-            walkins.push(took)
+            load.walkins.push(took)
         }
     }
-    let elapsed = began.elapsed();
-    checkins.sort();
-    walkins.sort();
+    load.elapsed = began.elapsed();
+    load.checkins.sort();
+    load.walkins.sort();
+    load
+}
+
+async fn kiosk_latency() {
+    let KioskLoad {
+        checkins,
+        walkins,
+        errors,
+        elapsed,
+    } = kiosk_load(None, 1).await;
     println!(
         "kiosk at {RATE} requests/s open loop ({KIOSK_REQUESTS} requests in {:.1} s, {errors} errors): check-in p50 {} p99 {}; walk-in p50 {} p99 {}   [goal p99 < 20 ms]",
         elapsed.as_secs_f64(),
@@ -488,6 +557,11 @@ fn main() {
         }
         if want("kiosk") {
             kiosk_latency().await;
+        }
+        // Several servers on PostgreSQL: only when asked for (`-- scale`),
+        // as `scripts/bench-report scale` does; it starts its own cluster.
+        if filter.as_deref() == Some("scale") {
+            scale::run().await;
         }
     });
 }
