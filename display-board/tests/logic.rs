@@ -16,16 +16,22 @@ fn record(mut calls: MessageReader<Announce>, mut heard: ResMut<Heard>) {
 }
 
 fn board_app(server: &str) -> App {
+    board_app_on(&[server])
+}
+
+/// A board given several servers (`--server A --server B`).
+fn board_app_on(servers: &[&str]) -> App {
     let _ = tracing_subscriber::fmt()
         .with_env_filter("madoguchi_board=info")
         .try_init();
+    let servers: Vec<String> = servers.iter().map(|s| s.to_string()).collect();
     let (tx, rx) = crossbeam_channel::unbounded();
-    madoguchi_board::net::spawn(vec![server.to_string()], None, tx, || {});
+    madoguchi_board::net::spawn(servers.clone(), None, tx, || {});
     let mut app = App::new();
     app.add_plugins(MinimalPlugins)
         .add_plugins(BoardLogicPlugin {
             settings: BoardSettings {
-                servers: vec![server.into()],
+                servers,
                 ..BoardSettings::default()
             },
             inbox: rx,
@@ -135,4 +141,24 @@ fn after_a_cut_every_call_made_meanwhile_is_shown_once() {
     let numbers: Vec<String> = heard(&app).into_iter().map(|(n, _)| n).collect();
     assert_eq!(numbers, [n1, n2, n3.clone()], "each exactly once, in order");
     assert_eq!(app.world().resource::<Board>().0.calls[0].number, n3);
+}
+
+/// A board told about two servers, the first of which is gone (its port
+/// refuses), shows the floor of the second and its calls.
+#[test]
+fn a_board_whose_first_server_is_gone_follows_the_next() {
+    let floor = Floor::start();
+    floor.walk_in("shomei", "v0");
+    let gone = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a port nobody listens on");
+    let gone = format!("http://{gone}");
+    let mut app = board_app_on(&[&gone, &floor.base]);
+    pump_until(&mut app, "connected to the second server", |w| {
+        w.resource::<Board>().0.connected
+    });
+    floor.open("1");
+    let (_, number) = floor.call_next("1");
+    pump_until(&mut app, "the call", |w| w.resource::<Heard>().0.len() == 1);
+    assert_eq!(heard(&app), [(number, false)]);
 }

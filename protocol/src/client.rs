@@ -16,9 +16,10 @@ use crate::types::*;
 ///
 /// With several servers (`with_servers`), a request that cannot connect
 /// goes to the next one, which is then used from there on. Only connect
-/// errors move on: such a request never reached a server, so even a
-/// check-in is safe to send again. A request that was sent and then timed
-/// out is reported, not repeated (the action may have happened).
+/// errors are sent again: such a request never reached a server, so even a
+/// check-in is safe to repeat. A request that timed out, or was answered
+/// 502–504, is reported, not repeated (the action may have happened); the
+/// next request goes to the next server.
 #[derive(Debug, Clone)]
 pub struct Client {
     servers: Arc<Servers>,
@@ -120,17 +121,33 @@ impl Client {
         let s = &self.servers;
         let start = s.current.load(Ordering::Relaxed);
         let mut k = 0;
+        let n = s.urls.len();
+        // A server that answers but cannot work (no database: 503; a proxy
+        // in front of a dead one: 502/504) or does not answer in time keeps
+        // this request's answer, but the next request tries another.
+        let next_time = |i: usize| {
+            if n > 1 {
+                s.current.store((i + 1) % n, Ordering::Relaxed);
+            }
+        };
         loop {
-            let i = (start + k) % s.urls.len();
+            let i = (start + k) % n;
             match build(&s.urls[i]).send().await {
                 Ok(resp) => {
-                    if k > 0 {
+                    if matches!(resp.status().as_u16(), 502..=504) {
+                        next_time(i);
+                    } else if k > 0 {
                         s.current.store(i, Ordering::Relaxed);
                     }
                     return Ok(resp);
                 }
-                Err(e) if e.is_connect() && k + 1 < s.urls.len() => k += 1,
-                Err(e) => return Err(e),
+                Err(e) if e.is_connect() && k + 1 < n => k += 1,
+                Err(e) => {
+                    if e.is_timeout() {
+                        next_time(i);
+                    }
+                    return Err(e);
+                }
             }
         }
     }

@@ -82,12 +82,16 @@ impl Server {
 }
 
 /// Several servers on one PostgreSQL: another server's change reaches this
-/// server's subscribers and floor. Woken by its `NOTIFY` (the payload is
-/// not needed: the tables are read), and once a second anyway, since
-/// notifications sent while the listener reconnects are lost.
+/// server's subscribers and floor. Woken by its `NOTIFY` (the payload, the
+/// change's last event id, only says whether to look: the tables are
+/// read), and once a second anyway.
 async fn follow_other_servers(app: Arc<App>, url: String) {
     use sqlx::postgres::PgListener;
     let mut listener: Option<PgListener> = None;
+    // Once a second whatever arrives: notifications sent while the
+    // listener reconnects are lost.
+    let mut tick = tokio::time::interval(std::time::Duration::from_secs(1));
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         if listener.is_none() {
             listener = match PgListener::connect(&url).await {
@@ -107,14 +111,27 @@ async fn follow_other_servers(app: Arc<App>, url: String) {
         match listener.as_mut() {
             Some(l) => {
                 tokio::select! {
-                    got = l.recv() => {
-                        if let Err(e) = got {
+                    got = l.recv() => match got {
+                        Ok(first) => {
+                            // A burst of changes is one look; changes whose
+                            // events this server has already passed on (its
+                            // own) need none.
+                            let known = app.hub.last_id();
+                            let mut new = is_news(first.payload(), known);
+                            while let Some(n) = l.next_buffered() {
+                                new |= is_news(n.payload(), known);
+                            }
+                            if !new {
+                                continue;
+                            }
+                        }
+                        Err(e) => {
                             tracing::warn!(error = %e, "change listener lost its connection");
                             listener = None;
                             tokio::time::sleep(std::time::Duration::from_millis(500)).await;
                         }
-                    }
-                    _ = tokio::time::sleep(std::time::Duration::from_secs(1)) => {}
+                    },
+                    _ = tick.tick() => {}
                 }
             }
             None => tokio::time::sleep(std::time::Duration::from_secs(1)).await,
@@ -123,6 +140,12 @@ async fn follow_other_servers(app: Arc<App>, url: String) {
             tracing::warn!(error = %e, "reading other servers' changes failed");
         }
     }
+}
+
+/// Whether a change notification (payload: its last event id, or empty)
+/// brings anything beyond event `known`.
+fn is_news(payload: &str, known: i64) -> bool {
+    !matches!(payload.parse::<i64>(), Ok(id) if id <= known)
 }
 
 /// Purges personal data past its retention at start, then each day: the

@@ -229,8 +229,10 @@ impl App {
     pub async fn daily_purge(&self, mail_dir: &std::path::Path) -> Result<Option<PurgeSummary>> {
         let today = booking::local_day(&self.office, self.clock.now());
         if self.store.backend() == crate::storage::Backend::Postgres {
+            // Windows older than the longest one are over.
+            let longest = self.office.security.login_window_minutes.max(24 * 60);
             self.store
-                .forget_rate_windows(self.clock.now() - Duration::days(1))
+                .forget_rate_windows(self.clock.now() - Duration::minutes(longest))
                 .await?;
         }
         self.purge_for(Some(mail_dir), Some(today)).await

@@ -93,7 +93,7 @@ pub(super) struct Writer<'a> {
 impl<'a> Writer<'a> {
     /// Commits what was written without touching the floor (bookings).
     pub async fn commit_plain(mut self, app: &App) -> Result<MutexGuard<'a, Floor>> {
-        app.store.notify_change(&mut self.tx).await?;
+        app.store.notify_change(&mut self.tx, None).await?;
         self.tx.commit().await.map_err(StoreError::from)?;
         Ok(self.floor)
     }
@@ -172,7 +172,7 @@ impl App {
     /// periodic look): its events are passed on to this server's
     /// subscribers and the floor is read again if it moved.
     pub async fn refresh(&self) -> Result<()> {
-        let mut floor = self.floor.lock().await;
+        let (mut floor, _) = self.lock().await;
         let mut conn = self
             .store
             .pool()
@@ -203,6 +203,10 @@ impl App {
                 tracing::error!(error = %e, "closing the day failed");
             }
             floor.roll_to(today);
+            // The new day is read whole at the next catch-up: what other
+            // servers wrote for it while this floor showed the old day was
+            // never taken in.
+            self.known_version.store(i64::MIN, Ordering::SeqCst);
         }
         (floor, now)
     }
@@ -227,7 +231,9 @@ impl App {
         // version stays.
         let events =
             Store::save_outcome(&mut tx, &outcome, version, &Actor::System.audit(), now).await?;
-        self.store.notify_change(&mut tx).await?;
+        self.store
+            .notify_change(&mut tx, events.last().map(|e| e.id))
+            .await?;
         tx.commit().await.map_err(StoreError::from)?;
         self.hub.publish(&events);
         tracing::info!(
@@ -274,7 +280,9 @@ impl App {
             }
             None => false,
         };
-        self.store.notify_change(&mut tx).await?;
+        self.store
+            .notify_change(&mut tx, events.last().map(|e| e.id))
+            .await?;
         tx.commit().await.map_err(StoreError::from)?;
         self.known_version.store(version, Ordering::SeqCst);
         match after {

@@ -207,13 +207,21 @@ pub async fn page_session(headers: &HeaderMap, app: &App) -> Option<PageSession>
 /// trusted proxy, the last address in `X-Forwarded-For` that is not one
 /// (proxies append, so the entries left of it could be made up by the
 /// client).
+///
+/// Addresses are compared in canonical form: a dual-stack listener sees
+/// nginx on `127.0.0.1` as `::ffff:127.0.0.1`.
 pub fn client_address(peer: IpAddr, forwarded_for: &str, trusted: &[IpAddr]) -> IpAddr {
-    if !trusted.contains(&peer) {
+    let is_proxy = |ip: IpAddr| {
+        trusted
+            .iter()
+            .any(|t| t.to_canonical() == ip.to_canonical())
+    };
+    if !is_proxy(peer) {
         return peer;
     }
     for hop in forwarded_for.rsplit(',') {
         match hop.trim().parse::<IpAddr>() {
-            Ok(ip) if trusted.contains(&ip) => continue,
+            Ok(ip) if is_proxy(ip) => continue,
             Ok(ip) => return ip,
             // Unreadable: what lies left of it cannot be trusted.
             Err(_) => return peer,
@@ -293,5 +301,11 @@ mod tests {
         assert_eq!(client_address(nginx, "", &proxy), nginx);
         assert_eq!(client_address(nginx, "garbage, 192.0.2.7", &proxy), visitor);
         assert_eq!(client_address(nginx, "192.0.2.7, garbage", &proxy), nginx);
+        let mapped = ip("::ffff:127.0.0.1");
+        assert_eq!(
+            client_address(mapped, "192.0.2.7", &proxy),
+            visitor,
+            "dual-stack"
+        );
     }
 }

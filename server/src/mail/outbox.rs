@@ -158,8 +158,8 @@ async fn deliver_due(app: &App, transport: &Transport) -> Result<(), crate::stor
         if due.is_empty() {
             return Ok(());
         }
-        for mail in due {
-            match transport.deliver(&mail).await {
+        for (i, mail) in due.iter().enumerate() {
+            match transport.deliver(mail).await {
                 Ok(()) => {
                     app.store.mail_sent(mail.id, app.clock.now()).await?;
                     tracing::info!(id = mail.id, kind = %mail.kind, "mail sent");
@@ -180,8 +180,11 @@ async fn deliver_due(app: &App, transport: &Transport) -> Result<(), crate::stor
                             tracing::error!(id = mail.id, kind = %mail.kind, error = %e, "mail given up after {} hours", settings.give_up_hours)
                         }
                     }
-                    // The server is likely down: leave the rest for later.
+                    // The server is likely down: leave the rest for later,
+                    // to whichever server tries first.
                     if matches!(transport, Transport::Smtp { .. }) {
+                        let rest: Vec<i64> = due[i + 1..].iter().map(|m| m.id).collect();
+                        app.store.release_mail_claims(&rest).await?;
                         return Ok(());
                     }
                 }

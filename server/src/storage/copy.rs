@@ -85,12 +85,16 @@ impl Store {
             report.insert(table, n);
         }
         for table in GENERATED_IDS {
-            sqlx::query(sqlx::AssertSqlSafe(format!(
+            // NULL (no sequence behind the column) would pass silently.
+            let next: Option<i64> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
                 "SELECT setval(pg_get_serial_sequence('{table}', 'id'),
                    COALESCE((SELECT MAX(id) FROM {table}), 0) + 1, false)"
             )))
-            .execute(&mut *target)
+            .fetch_one(&mut *target)
             .await?;
+            if next.is_none() {
+                return Err(StoreError::Copy(format!("{table}.id has no sequence")));
+            }
         }
         target.commit().await?;
         source.rollback().await?;

@@ -32,19 +32,25 @@ impl Store {
         .bind(ts(chrono::DateTime::UNIX_EPOCH))
         .execute(&mut *tx)
         .await?;
-        let row =
+        // Gone again already if a reset or the clean-up just deleted it.
+        let old =
             sqlx::query("SELECT window_start, hits FROM rate_limits WHERE key = $1 FOR UPDATE")
                 .bind(key)
-                .fetch_one(&mut *tx)
-                .await?;
-        let old = window(&row)?;
-        let (new, answer) = hit((old.hits > 0).then_some(old));
-        sqlx::query("UPDATE rate_limits SET window_start = $1, hits = $2 WHERE key = $3")
-            .bind(ts(new.start))
-            .bind(i64::from(new.hits))
-            .bind(key)
-            .execute(&mut *tx)
-            .await?;
+                .fetch_optional(&mut *tx)
+                .await?
+                .map(|r| window(&r))
+                .transpose()?
+                .filter(|w| w.hits > 0);
+        let (new, answer) = hit(old);
+        sqlx::query(
+            "INSERT INTO rate_limits (key, window_start, hits) VALUES ($1, $2, $3)
+             ON CONFLICT (key) DO UPDATE SET window_start = excluded.window_start, hits = excluded.hits",
+        )
+        .bind(key)
+        .bind(ts(new.start))
+        .bind(i64::from(new.hits))
+        .execute(&mut *tx)
+        .await?;
         tx.commit().await?;
         Ok(answer)
     }

@@ -131,6 +131,17 @@ impl Store {
         at.as_deref().map(parse_ts).transpose()
     }
 
+    /// Gives claimed mails back unsent (their server stops sending for now).
+    pub async fn release_mail_claims(&self, ids: &[i64]) -> Result<(), StoreError> {
+        for id in ids {
+            sqlx::query("UPDATE outbox SET claimed_until = NULL WHERE id = $1 AND sent_at IS NULL")
+                .bind(id)
+                .execute(&self.pool)
+                .await?;
+        }
+        Ok(())
+    }
+
     pub async fn mail_sent(&self, id: i64, now: DateTime<Utc>) -> Result<(), StoreError> {
         sqlx::query(
             "UPDATE outbox SET sent_at = $1, attempts = attempts + 1, last_error = NULL,

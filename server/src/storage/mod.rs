@@ -249,10 +249,17 @@ impl Store {
 
     /// Tells the other servers, at commit, that this transaction changed
     /// something (PostgreSQL `NOTIFY`; one server on SQLite needs none).
-    pub async fn notify_change(&self, tx: &mut AnyConnection) -> Result<(), StoreError> {
+    /// The payload is the last event id it wrote, if any: a server that has
+    /// already passed that event on (its own change) need not look.
+    pub async fn notify_change(
+        &self,
+        tx: &mut AnyConnection,
+        last_event: Option<i64>,
+    ) -> Result<(), StoreError> {
         if self.backend == Backend::Postgres {
-            sqlx::query("SELECT pg_notify($1, '')")
+            sqlx::query("SELECT pg_notify($1, $2)")
                 .bind(CHANGES_CHANNEL)
+                .bind(last_event.map(|id| id.to_string()).unwrap_or_default())
                 .execute(tx)
                 .await?;
         }
@@ -385,19 +392,20 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
         }
-        if let (Some((service, _)), Some(t)) = (&outcome.service_minutes, outcome.ticket()) {
-            let started = t.started_at.or(t.called_at).unwrap_or(now);
-            let minutes = (now - started).num_milliseconds() as f64 / 60_000.0;
+        if let (Some(st), Some(t)) = (&outcome.service_time, outcome.ticket()) {
+            // The procedure's own times: the ticket may be on its next step.
+            let started = st.started_at.or(st.called_at).unwrap_or(st.done_at);
+            let minutes = (st.done_at - started).num_milliseconds() as f64 / 60_000.0;
             sqlx::query(
                 "INSERT INTO service_times (ticket_id, service, day, queued_at, called_at, done_at, minutes, floor_version)
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
             )
             .bind(t.id)
-            .bind(service)
+            .bind(&st.service)
             .bind(t.day.to_string())
-            .bind(ts(t.queued_at))
-            .bind(t.called_at.map(ts))
-            .bind(ts(now))
+            .bind(ts(st.queued_at))
+            .bind(st.called_at.map(ts))
+            .bind(ts(st.done_at))
             .bind(minutes)
             .bind(version)
             .execute(&mut *tx)

@@ -381,7 +381,8 @@ async fn nginx_in_front_of_two_servers_carries_kiosk_and_board_past_a_death() {
     let mut sub = front.events(Some(start_id));
     let follow =
         tokio::spawn(async move { while seen.send(sub.next().await.map(|e| e.id)).is_ok() {} });
-    tokio::time::sleep(Duration::from_millis(300)).await; // connected
+    // Connected (a loopback connect takes milliseconds; checked below).
+    tokio::time::sleep(Duration::from_secs(1)).await;
     let first = walk_in("n0").await.expect("through nginx");
     let e = tokio::time::timeout(Duration::from_secs(5), board.recv())
         .await

@@ -204,10 +204,39 @@ async fn each_mail_is_claimed_by_one_server() {
             mine.extend(got.into_iter().map(|m| m.id));
         }
     };
+    // Mails another server is busy claiming (their rows locked) are
+    // skipped, not waited for.
+    let mut busy = a.store.begin().await.expect("begin");
+    let locked: Vec<i64> =
+        sqlx::query_scalar("SELECT id FROM outbox ORDER BY id LIMIT 5 FOR UPDATE")
+            .fetch_all(&mut *busy)
+            .await
+            .expect("lock five");
+    let meanwhile = tokio::time::timeout(
+        Duration::from_secs(5),
+        b.store
+            .claim_due_mails(later, later + chrono::Duration::minutes(5), 5),
+    )
+    .await
+    .expect("B does not wait for A's locks")
+    .expect("claim");
+    let meanwhile: Vec<i64> = meanwhile.into_iter().map(|m| m.id).collect();
+    assert_eq!(meanwhile.len(), 5);
+    assert!(
+        meanwhile.iter().all(|id| !locked.contains(id)),
+        "{locked:?} {meanwhile:?}"
+    );
+    busy.rollback().await.expect("release");
+
     let (on_a, on_b) = tokio::join!(claim(a), claim(b));
-    let all: HashSet<i64> = on_a.iter().chain(&on_b).copied().collect();
+    let all: HashSet<i64> = on_a
+        .iter()
+        .chain(&on_b)
+        .chain(&meanwhile)
+        .copied()
+        .collect();
     assert_eq!(
-        (on_a.len() + on_b.len(), all.len()),
+        (on_a.len() + on_b.len() + meanwhile.len(), all.len()),
         (60, 60),
         "A claimed {on_a:?}, B {on_b:?}"
     );
@@ -239,4 +268,63 @@ async fn the_daily_purge_runs_on_one_server() {
         .await
         .expect("purge");
     assert_eq!(again, None, "done for today");
+}
+
+/// Servers starting together on an empty database: one migrates (sqlx's
+/// migrator holds an advisory lock), both open it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn servers_starting_together_migrate_once() {
+    use madoguchi_server::storage::{Database, Store};
+    let url = pgtest::Cluster::shared()
+        .and_then(|c| c.create_database())
+        .unwrap_or_else(|e| panic!("test PostgreSQL: {e}"));
+    let db = Database::Postgres(url);
+    let opened = futures::future::join_all((0..4).map(|_| Store::open(&db))).await;
+    let stores: Vec<Store> = opened
+        .into_iter()
+        .map(|s| s.expect("opened while the others migrate"))
+        .collect();
+    let migrations = std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/migrations/postgres"))
+        .expect("migrations")
+        .count() as i64;
+    let applied: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM _sqlx_migrations WHERE success")
+        .fetch_one(stores[0].pool())
+        .await
+        .expect("count");
+    assert_eq!(applied, migrations, "each migration applied once");
+}
+
+/// Through midnight: server A issues the new day's first numbers while B
+/// has been idle since yesterday; B goes on from A's numbers.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn after_midnight_an_idle_server_goes_on_from_the_others_numbers() {
+    let url = pgtest::Cluster::shared()
+        .and_then(|c| c.create_database())
+        .unwrap_or_else(|e| panic!("test PostgreSQL: {e}"));
+    let mut open_all_night = office();
+    open_all_night.open_all_hours();
+    let mut servers = Vec::new();
+    for _ in 0..2 {
+        let d = tempfile::tempdir().expect("temp dir");
+        std::fs::write(d.path().join("test-database-url"), &url).expect("keep the URL");
+        let clock = madoguchi_server::clock::Clock::starting_at(at("2026-12-01T23:59:58+09:00"));
+        let t = spawn_clocked(open_all_night.clone(), clock, Some(d.path())).await;
+        servers.push((t, d));
+    }
+    let (a, b) = (&servers[0].0, &servers[1].0);
+    tokio::time::sleep(Duration::from_millis(2_500)).await; // past midnight
+    let first: Vec<String> = futures::future::join_all(
+        ["a1", "a2"].map(|k| async move { a.walk_in(&["shomei"], k).await }),
+    )
+    .await
+    .into_iter()
+    .map(|r| r.expect("A's ticket").number)
+    .collect();
+    // B follows A (its once-a-second look) before it issues anything.
+    tokio::time::sleep(Duration::from_millis(1_500)).await;
+    let on_b = b.walk_in(&["shomei"], "b1").await.expect("B's ticket");
+    let mut numbers = first;
+    numbers.sort();
+    numbers.push(on_b.number);
+    assert_eq!(numbers, ["B001", "B002", "B003"]);
 }

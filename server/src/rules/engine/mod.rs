@@ -116,7 +116,20 @@ pub struct Outcome {
     pub booths: Vec<(String, BoothStatus)>,
     pub events: Vec<(EventKind, EventData)>,
     pub reservation: Option<(i64, ReservationState)>,
-    pub service_minutes: Option<(String, f64)>,
+    pub service_time: Option<ServiceTime>,
+}
+
+/// A procedure finished at a counter: its times, as they were before the
+/// ticket moved on to its next step (statistics, and the estimate's
+/// samples on every server), and the service's average after it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ServiceTime {
+    pub service: String,
+    pub queued_at: DateTime<Utc>,
+    pub called_at: Option<DateTime<Utc>>,
+    pub started_at: Option<DateTime<Utc>>,
+    pub done_at: DateTime<Utc>,
+    pub average_minutes: f64,
 }
 
 impl Outcome {
@@ -355,9 +368,9 @@ impl Floor {
         for (id, b) in &outcome.booths {
             self.booths.insert(id.clone(), *b);
         }
-        if let Some((service, minutes)) = &outcome.service_minutes {
+        if let Some(st) = &outcome.service_time {
             self.service_minutes
-                .insert(service.clone(), Ewma::new(*minutes));
+                .insert(st.service.clone(), Ewma::new(st.average_minutes));
         }
     }
 
@@ -614,7 +627,14 @@ impl Floor {
             .copied()
             .unwrap_or(Ewma::new(10.0))
             .observe(sample, self.rules.ewma_alpha);
-        out.service_minutes = Some((service.clone(), ewma.minutes));
+        out.service_time = Some(ServiceTime {
+            service: service.clone(),
+            queued_at: t.queued_at,
+            called_at: t.called_at,
+            started_at: t.started_at,
+            done_at: now,
+            average_minutes: ewma.minutes,
+        });
         let mut done_event = ticket_event(&t);
         done_event.state = Some(TicketState::Done.as_str().to_string());
         out.events.push((EventKind::TicketDone, done_event));

@@ -696,3 +696,28 @@ fn a_floor_caught_up_with_another_goes_on_as_it_would() {
     assert_eq!(order(&b), order(&a));
     assert_eq!(order(&a).len(), 2, "A002 and A003 wait: A001 was called");
 }
+
+/// Finishing the first of two procedures records that procedure's own
+/// times (the ticket itself already waits for its next one), so every
+/// server replays the same sample.
+#[test]
+fn a_finished_step_keeps_its_own_times() {
+    let mut f = floor();
+    let t = run(&mut f, |f| f.issue(walk_in(&["a", "b"], false), t0()));
+    open(&mut f, "1");
+    let called_at = t0() + Duration::minutes(3);
+    call_next(&mut f, "1", called_at).expect("called");
+    let done = called_at + Duration::minutes(7);
+    let o = f.complete(t.id, done).expect("done");
+    let st = o.service_time.clone().expect("a service time");
+    assert_eq!(
+        (st.service.as_str(), st.queued_at, st.called_at, st.done_at),
+        ("a", t0(), Some(called_at), done)
+    );
+    let next = o.ticket().expect("the ticket");
+    assert_eq!(
+        (next.called_at, next.queued_at),
+        (None, done),
+        "on to step two"
+    );
+}
