@@ -28,6 +28,13 @@ fn two_servers_one_database() -> (String, [tempfile::TempDir; 2]) {
 }
 
 const WALK_INS: usize = 40;
+/// おくやみ slots of the day after the test's morning (two rooms each).
+const SLOTS: [&str; 3] = [
+    "2026-12-02T09:00:00+09:00",
+    "2026-12-02T10:30:00+09:00",
+    "2026-12-02T13:30:00+09:00",
+];
+const BOOKING_TRIES: usize = 12;
 /// Server A is killed once this many walk-ins are acknowledged.
 const KILL_AFTER: usize = 12;
 
@@ -157,6 +164,32 @@ async fn one_of_two_servers_killed_under_load_loses_nothing_and_the_other_carrie
         tokio::spawn(counter(staff_a.clone(), "1", done.clone())),
         tokio::spawn(counter(staff_b.clone(), "2", done.clone())),
     ];
+    // Families booking the おくやみ rooms (two places a slot) on both
+    // servers all through it: each attempt once, as a phone would.
+    let bookings = tokio::spawn({
+        let clients = [a_first.clone(), b_first.clone()];
+        async move {
+            let mut tries = Vec::new();
+            for i in 0..BOOKING_TRIES {
+                let slot = SLOTS[i % SLOTS.len()];
+                let client = clients[i % 2].clone();
+                let r = client
+                    .create_reservation(&protocol::CreateReservation {
+                        service: "okuyami".into(),
+                        start: chrono::DateTime::parse_from_rfc3339(slot).expect("slot"),
+                        name: None,
+                        email: None,
+                        phone: None,
+                        answers: None,
+                        language: None,
+                    })
+                    .await;
+                tries.push((slot, r));
+                tokio::time::sleep(Duration::from_millis(20)).await;
+            }
+            tries
+        }
+    });
     let acknowledged_walk_ins = Arc::new(AtomicUsize::new(0));
     let kiosks: Vec<_> = [a_first.clone(), b_first.clone()]
         .into_iter()
@@ -188,6 +221,7 @@ async fn one_of_two_servers_killed_under_load_loses_nothing_and_the_other_carrie
     for k in kiosks {
         issued.extend(k.await.expect("kiosk task"));
     }
+    let tries = bookings.await.expect("booking task");
     kiosks_done.send(true).expect("counters listen");
     let mut called = Vec::new();
     for c in counters {
@@ -220,6 +254,44 @@ async fn one_of_two_servers_killed_under_load_loses_nothing_and_the_other_carrie
     numbers.sort();
     let expected: Vec<String> = (1..=WALK_INS).map(|n| format!("B{n:03}")).collect();
     assert_eq!(numbers, expected, "one ticket per key, numbered densely");
+
+    // Every acknowledged booking is stored, and no slot holds more than
+    // its two places; the others were told it is full (or lost their
+    // answer with the server).
+    let booked: Vec<(i64, String)> =
+        sqlx::query_as("SELECT id, slot_start FROM reservations ORDER BY id")
+            .fetch_all(store.pool())
+            .await
+            .expect("reservations");
+    let acknowledged: Vec<i64> = tries
+        .iter()
+        .filter_map(|(_, r)| r.as_ref().ok().map(|b| b.id))
+        .collect();
+    for id in &acknowledged {
+        assert!(
+            booked.iter().any(|(b, _)| b == id),
+            "booking {id} is stored"
+        );
+    }
+    for slot in SLOTS {
+        let at = chrono::DateTime::parse_from_rfc3339(slot).expect("slot");
+        let held = booked
+            .iter()
+            .filter(|(_, s)| chrono::DateTime::parse_from_rfc3339(s).is_ok_and(|s| s == at))
+            .count();
+        assert!(held <= 2, "{slot} holds {held} bookings");
+    }
+    let full = tries
+        .iter()
+        .filter(|(_, r)| {
+            r.as_ref().err().and_then(|e| e.code()) == Some(protocol::ErrorCode::SlotFull)
+        })
+        .count();
+    assert!(
+        acknowledged.len() + full >= BOOKING_TRIES - 2,
+        "at most the attempts in flight at the kill go unanswered: {tries:?}"
+    );
+    assert!(acknowledged.len() >= SLOTS.len(), "{tries:?}");
 
     // Every visitor was called once and finished.
     let distinct: HashSet<i64> = called.iter().copied().collect();
