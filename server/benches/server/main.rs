@@ -253,6 +253,51 @@ async fn startup_and_idle() {
     );
 }
 
+/// Light SSE subscribers on `base` (frame split + substring, so that a
+/// figure is the server's fan-out more than client parsing): each
+/// `ticket.called` frame's number and arrival time go to `tx`.
+fn subscribe(
+    base: &str,
+    n: usize,
+    tx: tokio::sync::mpsc::UnboundedSender<(String, Instant)>,
+    connected: Arc<AtomicUsize>,
+) -> Vec<tokio::task::JoinHandle<()>> {
+    // One connection each, none reused.
+    let http = reqwest::Client::builder()
+        .pool_max_idle_per_host(0)
+        .build()
+        .expect("http");
+    let url = format!("{base}/api/v1/events?since=now");
+    (0..n)
+        .map(|_| {
+            let (http, url, tx, connected) =
+                (http.clone(), url.clone(), tx.clone(), connected.clone());
+            tokio::spawn(async move {
+                let Ok(resp) = http.get(&url).send().await else {
+                    return;
+                };
+                connected.fetch_add(1, Ordering::SeqCst);
+                let mut body = resp.bytes_stream();
+                let mut buf: Vec<u8> = Vec::new();
+                while let Some(Ok(chunk)) = body.next().await {
+                    let at = Instant::now();
+                    buf.extend_from_slice(&chunk);
+                    while let Some(end) = buf.windows(2).position(|w| w == b"\n\n") {
+                        let frame: Vec<u8> = buf.drain(..end + 2).collect();
+                        let text = String::from_utf8_lossy(&frame);
+                        if text.contains("event: ticket.called")
+                            && let Some(rest) = text.split("\"number\":\"").nth(1)
+                        {
+                            let number = rest.split('"').next().unwrap_or("").to_string();
+                            let _ = tx.send((number, at));
+                        }
+                    }
+                }
+            })
+        })
+        .collect()
+}
+
 async fn fan_out() {
     let subscribers: usize = std::env::var("BENCH_SUBSCRIBERS")
         .ok()
@@ -277,37 +322,12 @@ async fn fan_out() {
 
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<(String, Instant)>();
     let connected = Arc::new(AtomicUsize::new(0));
-    let http = reqwest::Client::builder()
-        .pool_max_idle_per_host(0)
-        .build()
-        .expect("http");
-    let url = format!("{}/api/v1/events?since=now", s.client.base_url());
-    let mut tasks = Vec::new();
-    for _ in 0..subscribers {
-        let (http, url, tx, connected) = (http.clone(), url.clone(), tx.clone(), connected.clone());
-        tasks.push(tokio::spawn(async move {
-            let resp = http.get(&url).send().await.expect("subscribe");
-            connected.fetch_add(1, Ordering::SeqCst);
-            // A deliberately light subscriber (frame split + substring), so
-            // that the figure is the server's fan-out more than client parsing.
-            let mut body = resp.bytes_stream();
-            let mut buf: Vec<u8> = Vec::new();
-            while let Some(Ok(chunk)) = body.next().await {
-                let at = Instant::now();
-                buf.extend_from_slice(&chunk);
-                while let Some(end) = buf.windows(2).position(|w| w == b"\n\n") {
-                    let frame: Vec<u8> = buf.drain(..end + 2).collect();
-                    let text = String::from_utf8_lossy(&frame);
-                    if text.contains("event: ticket.called")
-                        && let Some(rest) = text.split("\"number\":\"").nth(1)
-                    {
-                        let number = rest.split('"').next().unwrap_or("").to_string();
-                        let _ = tx.send((number, at));
-                    }
-                }
-            }
-        }));
-    }
+    let tasks = subscribe(
+        s.client.base_url(),
+        subscribers,
+        tx.clone(),
+        connected.clone(),
+    );
     drop(tx);
     while connected.load(Ordering::SeqCst) < subscribers {
         tokio::time::sleep(Duration::from_millis(20)).await;

@@ -122,46 +122,6 @@ async fn walk_ins(kiosk: &Client, n: usize, prefix: &str) {
     }
 }
 
-/// Light SSE subscribers on `base`: each `ticket.called` frame's number
-/// and arrival time go to `tx`.
-fn subscribe(
-    base: &str,
-    n: usize,
-    tx: tokio::sync::mpsc::UnboundedSender<(String, Instant)>,
-    connected: Arc<AtomicUsize>,
-) -> Vec<tokio::task::JoinHandle<()>> {
-    let http = reqwest::Client::new();
-    let url = format!("{base}/api/v1/events?since=now");
-    (0..n)
-        .map(|_| {
-            let (http, url, tx, connected) =
-                (http.clone(), url.clone(), tx.clone(), connected.clone());
-            tokio::spawn(async move {
-                let Ok(resp) = http.get(&url).send().await else {
-                    return;
-                };
-                connected.fetch_add(1, Ordering::SeqCst);
-                let mut body = resp.bytes_stream();
-                let mut buf: Vec<u8> = Vec::new();
-                while let Some(Ok(chunk)) = body.next().await {
-                    let at = Instant::now();
-                    buf.extend_from_slice(&chunk);
-                    while let Some(end) = buf.windows(2).position(|w| w == b"\n\n") {
-                        let frame: Vec<u8> = buf.drain(..end + 2).collect();
-                        let text = String::from_utf8_lossy(&frame);
-                        if text.contains("event: ticket.called")
-                            && let Some(rest) = text.split("\"number\":\"").nth(1)
-                        {
-                            let number = rest.split('"').next().unwrap_or("").to_string();
-                            let _ = tx.send((number, at));
-                        }
-                    }
-                }
-            })
-        })
-        .collect()
-}
-
 async fn cross_server_events(url: &str) {
     let p = pair(url).await;
     let (a, b) = (&p.servers[0].client, &p.servers[1].client);
