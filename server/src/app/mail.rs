@@ -111,7 +111,7 @@ impl App {
         let queued = self
             .queue_due_notifications(&mut w.tx, &w.floor, regs, now)
             .await?;
-        drop(w.commit_plain(self).await?);
+        drop(w.commit_plain(self, None).await?);
         if queued {
             self.mail_wake.notify_one();
         }
@@ -123,14 +123,10 @@ impl App {
 
     /// The notification request of today's ticket with this status token.
     pub async fn registration_for(&self, status_token: &str) -> Option<Registration> {
-        let (floor, _) = self.lock().await;
-        let t = floor.ticket_by_status_token(status_token)?;
-        let mut conn = self.store.pool().acquire().await.ok()?;
-        Store::registrations_of_day(&mut conn, floor.day)
-            .await
-            .ok()?
-            .into_iter()
-            .find(|r| r.ticket_id == t.id)
+        // The floor only names the ticket; the request is read after it is
+        // let go.
+        let id = self.lock().await.0.ticket_by_status_token(status_token)?.id;
+        self.store.registration_of(id).await.ok()?
     }
 
     /// Queues, inside a change's transaction, the mails registered

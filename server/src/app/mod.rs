@@ -91,9 +91,14 @@ pub(super) struct Writer<'a> {
 }
 
 impl<'a> Writer<'a> {
-    /// Commits what was written without touching the floor (bookings).
-    pub async fn commit_plain(mut self, app: &App) -> Result<MutexGuard<'a, Floor>> {
-        app.store.notify_change(&mut self.tx, None).await?;
+    /// Commits what was written without touching the floor (bookings);
+    /// `last_event` is the last event it appended, if any.
+    pub async fn commit_plain(
+        mut self,
+        app: &App,
+        last_event: Option<i64>,
+    ) -> Result<MutexGuard<'a, Floor>> {
+        app.store.notify_change(&mut self.tx, last_event).await?;
         self.tx.commit().await.map_err(StoreError::from)?;
         Ok(self.floor)
     }
@@ -109,7 +114,7 @@ impl App {
         let day = booking::local_day(&office, now);
         let booth_ids: Vec<String> = office.booths.iter().map(|b| b.id.clone()).collect();
         store.ensure_booths(&booth_ids).await?;
-        let (version, state) = store.floor_snapshot(day).await?;
+        let (version, state) = store.floor_changes(day, None).await?;
         let floor = restore(&office, day, state);
         let hub = EventHub::new(store.last_event_id().await?, office.time_zone);
         let sec = &office.security;
@@ -183,7 +188,7 @@ impl App {
         drop(conn);
         let known = self.known_version.load(Ordering::SeqCst);
         if self.store.floor_version().await? != known {
-            let (version, changes) = self.store.floor_changes(floor.day, known).await?;
+            let (version, changes) = self.store.floor_changes(floor.day, Some(known)).await?;
             catch_up(&mut floor, changes);
             self.known_version.store(version, Ordering::SeqCst);
         }

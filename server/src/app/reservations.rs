@@ -249,7 +249,7 @@ impl App {
         )
         .await?;
         // Published before the floor is let go: events go out in id order.
-        let _floor = w.commit_plain(self).await?;
+        let _floor = w.commit_plain(self, events.last().map(|e| e.id)).await?;
         self.hub.publish(&events);
         Ok(())
     }

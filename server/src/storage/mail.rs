@@ -235,18 +235,22 @@ impl Store {
         .fetch_all(conn)
         .await?
         .iter()
-        .map(|r| {
-            Ok(Registration {
-                ticket_id: r.try_get("ticket_id")?,
-                email: r.try_get("email")?,
-                ahead: r.try_get::<i64, _>("ahead")?.try_into().unwrap_or(1),
-                lang: r.try_get("lang")?,
-                step: r.try_get::<i64, _>("step")?.try_into().unwrap_or(0),
-                ahead_sent: r.try_get::<i64, _>("ahead_sent")? != 0,
-                called_sent: r.try_get::<i64, _>("called_sent")? != 0,
-            })
-        })
+        .map(registration)
         .collect()
+    }
+
+    /// One ticket's notification request, if it has one.
+    pub async fn registration_of(
+        &self,
+        ticket_id: i64,
+    ) -> Result<Option<Registration>, StoreError> {
+        sqlx::query("SELECT * FROM ticket_notifications WHERE ticket_id = $1")
+            .bind(ticket_id)
+            .fetch_optional(&self.pool)
+            .await?
+            .as_ref()
+            .map(registration)
+            .transpose()
     }
 
     /// Erases personal data of visits before `before` (a local date):
@@ -351,4 +355,16 @@ impl Store {
                 .rows_affected();
         Ok(claimed == 1)
     }
+}
+
+fn registration(r: &sqlx::any::AnyRow) -> Result<Registration, StoreError> {
+    Ok(Registration {
+        ticket_id: r.try_get("ticket_id")?,
+        email: r.try_get("email")?,
+        ahead: r.try_get::<i64, _>("ahead")?.try_into().unwrap_or(1),
+        lang: r.try_get("lang")?,
+        step: r.try_get::<i64, _>("step")?.try_into().unwrap_or(0),
+        ahead_sent: r.try_get::<i64, _>("ahead_sent")? != 0,
+        called_sent: r.try_get::<i64, _>("called_sent")? != 0,
+    })
 }

@@ -199,20 +199,6 @@ impl Store {
         })
     }
 
-    /// The floor's version and its day as one consistent snapshot (a
-    /// server refreshing after another one's change).
-    pub async fn floor_snapshot(&self, day: NaiveDate) -> Result<(i64, DayState), StoreError> {
-        let begin = match self.backend {
-            Backend::Sqlite => "BEGIN",
-            Backend::Postgres => "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
-        };
-        let mut tx = self.pool.begin_with(begin).await?;
-        let version = Self::floor_version_on(&mut tx).await?;
-        let state = Self::load_day_on(&mut tx, day).await?;
-        tx.commit().await?;
-        Ok((version, state))
-    }
-
     /// Locks the floor for this transaction and reads its version. On
     /// PostgreSQL the floor's row stays locked until commit, so writers on
     /// every server take turns; SQLite's `BEGIN IMMEDIATE` has locked the
@@ -264,13 +250,6 @@ impl Store {
                 .await?;
         }
         Ok(())
-    }
-
-    pub async fn load_day_on(
-        conn: &mut AnyConnection,
-        day: NaiveDate,
-    ) -> Result<DayState, StoreError> {
-        Self::floor_changes_on(conn, day, None).await
     }
 
     /// What floor versions after `since` wrote for `day` (None: all of
@@ -341,12 +320,13 @@ impl Store {
         })
     }
 
-    /// The floor's version and what versions after `since` changed, read
-    /// in one snapshot (no lock: for following other servers).
+    /// The floor's version and what versions after `since` changed (None:
+    /// the whole day, at start-up), read in one snapshot without the
+    /// floor's lock.
     pub async fn floor_changes(
         &self,
         day: NaiveDate,
-        since: i64,
+        since: Option<i64>,
     ) -> Result<(i64, DayState), StoreError> {
         let begin = match self.backend {
             Backend::Sqlite => "BEGIN",
@@ -354,7 +334,7 @@ impl Store {
         };
         let mut tx = self.pool.begin_with(begin).await?;
         let version = Self::floor_version_on(&mut tx).await?;
-        let changes = Self::floor_changes_on(&mut tx, day, Some(since)).await?;
+        let changes = Self::floor_changes_on(&mut tx, day, since).await?;
         tx.commit().await?;
         Ok((version, changes))
     }

@@ -62,16 +62,7 @@ async fn concurrent_bookings_never_exceed_capacity() {
         let public = t.public.clone();
         tasks.push(tokio::spawn(async move {
             public
-                .create_reservation(&protocol::CreateReservation {
-                    service: "okuyami".into(),
-                    start: chrono::DateTime::parse_from_rfc3339("2026-12-03T15:00:00+09:00")
-                        .expect("start"),
-                    name: None,
-                    email: None,
-                    phone: None,
-                    answers: None,
-                    language: None,
-                })
+                .create_reservation(&bare_booking("okuyami", "2026-12-03T15:00:00+09:00"))
                 .await
         }));
     }

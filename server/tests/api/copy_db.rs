@@ -6,7 +6,7 @@
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use protocol::{EventKind, WalkInRequest};
+use protocol::EventKind;
 
 use crate::durability::{BIN, start};
 use crate::helpers::*;
@@ -128,12 +128,7 @@ async fn an_office_copied_to_postgresql_runs_on_with_its_history_and_tokens() {
     let next = p
         .client
         .with_token(&kiosk_token)
-        .walk_in(&WalkInRequest {
-            services: vec!["shomei".into()],
-            priority: false,
-            idempotency_key: "d".into(),
-            language: None,
-        })
+        .walk_in(&walk_in_request(&["shomei"], "d"))
         .await
         .expect("the kiosk's token still works");
     assert_eq!(next.number, "B004");
@@ -143,16 +138,7 @@ async fn an_office_copied_to_postgresql_runs_on_with_its_history_and_tokens() {
     );
     let again = p
         .client
-        .create_reservation(&protocol::CreateReservation {
-            service: "okuyami".into(),
-            start: chrono::DateTime::parse_from_rfc3339("2026-12-02T13:30:00+09:00")
-                .expect("start"),
-            name: None,
-            email: None,
-            phone: None,
-            answers: None,
-            language: None,
-        })
+        .create_reservation(&bare_booking("okuyami", "2026-12-02T13:30:00+09:00"))
         .await
         .expect("a new booking gets a new id");
     assert_eq!(again.id, booking.id + 1);

@@ -4,9 +4,9 @@ use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
-use protocol::{Client, WalkInRequest};
+use protocol::Client;
 
-use crate::helpers::data_args;
+use crate::helpers::{bare_booking, data_args, walk_in_request};
 
 pub(crate) const BIN: &str = env!("CARGO_BIN_EXE_madoguchi-server");
 pub(crate) const STAFF_PASSWORD: &str = "a long test password";
@@ -101,28 +101,14 @@ async fn acknowledged_tickets_and_bookings_survive_kill_9() {
         let mut p = start(dir.path());
         let kiosk = p.client.with_token(&kiosk_token);
         let ticket = kiosk
-            .walk_in(&WalkInRequest {
-                services: vec!["shomei".into()],
-                priority: false,
-                idempotency_key: format!("round-{round}"),
-                language: None,
-            })
+            .walk_in(&walk_in_request(&["shomei"], &format!("round-{round}")))
             .await
             .expect("walk-in acknowledged");
         acknowledged.push((ticket.number.clone(), ticket.status_token.clone()));
         if round == 1 {
             let r = p
                 .client
-                .create_reservation(&protocol::CreateReservation {
-                    service: "okuyami".into(),
-                    start: chrono::DateTime::parse_from_rfc3339("2026-12-01T10:30:00+09:00")
-                        .expect("start"),
-                    name: None,
-                    email: None,
-                    phone: None,
-                    answers: None,
-                    language: None,
-                })
+                .create_reservation(&bare_booking("okuyami", "2026-12-01T10:30:00+09:00"))
                 .await
                 .expect("booking acknowledged");
             let t = kiosk
@@ -193,12 +179,7 @@ async fn an_event_subscription_resumes_across_a_server_crash() {
         let key = key.to_string();
         async move {
             kiosk
-                .walk_in(&WalkInRequest {
-                    services: vec!["shomei".into()],
-                    priority: false,
-                    idempotency_key: key,
-                    language: None,
-                })
+                .walk_in(&walk_in_request(&["shomei"], &key))
                 .await
                 .expect("walk-in")
         }

@@ -8,10 +8,11 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
-use protocol::{Client, ClientError, Event, EventKind, WalkInRequest};
+use protocol::{Client, ClientError, Event, EventKind};
 use tokio::sync::watch;
 
 use crate::durability::{STAFF_PASSWORD, cli, start};
+use crate::helpers::{bare_booking, walk_in_request};
 
 /// Two data directories pointing at one new database of the test cluster.
 fn two_servers_one_database() -> (String, [tempfile::TempDir; 2]) {
@@ -41,12 +42,7 @@ const KILL_AFTER: usize = 12;
 /// A walk-in acknowledged, through whichever server answered: sent again
 /// with the same key until acknowledged, as the kiosk does.
 async fn walk_in_until_acknowledged(kiosk: &Client, key: &str) -> (i64, String) {
-    let req = WalkInRequest {
-        services: vec!["shomei".into()],
-        priority: false,
-        idempotency_key: key.into(),
-        language: None,
-    };
+    let req = walk_in_request(&["shomei"], key);
     for _ in 0..100 {
         match kiosk.walk_in(&req).await {
             Ok(t) => return (t.id, t.number),
@@ -174,15 +170,7 @@ async fn one_of_two_servers_killed_under_load_loses_nothing_and_the_other_carrie
                 let slot = SLOTS[i % SLOTS.len()];
                 let client = clients[i % 2].clone();
                 let r = client
-                    .create_reservation(&protocol::CreateReservation {
-                        service: "okuyami".into(),
-                        start: chrono::DateTime::parse_from_rfc3339(slot).expect("slot"),
-                        name: None,
-                        email: None,
-                        phone: None,
-                        answers: None,
-                        language: None,
-                    })
+                    .create_reservation(&bare_booking("okuyami", slot))
                     .await;
                 tries.push((slot, r));
                 tokio::time::sleep(Duration::from_millis(20)).await;
@@ -435,16 +423,7 @@ async fn nginx_in_front_of_two_servers_carries_kiosk_and_board_past_a_death() {
     let kiosk = front.with_token(&kiosk_token);
     let walk_in = |key: &str| {
         let (kiosk, key) = (kiosk.clone(), key.to_string());
-        async move {
-            kiosk
-                .walk_in(&WalkInRequest {
-                    services: vec!["shomei".into()],
-                    priority: false,
-                    idempotency_key: key,
-                    language: None,
-                })
-                .await
-        }
+        async move { kiosk.walk_in(&walk_in_request(&["shomei"], &key)).await }
     };
     // The stream is nginx's first request, so round robin gives it to A,
     // the server about to die (checked below).

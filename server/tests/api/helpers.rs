@@ -182,6 +182,29 @@ pub async fn spawn_clocked(office: Office, clock: Clock, data: Option<&Path>) ->
     }
 }
 
+/// A kiosk's walk-in for `services` (not priority, no language chosen).
+pub fn walk_in_request(services: &[&str], key: &str) -> WalkInRequest {
+    WalkInRequest {
+        services: services.iter().map(|s| s.to_string()).collect(),
+        priority: false,
+        idempotency_key: key.into(),
+        language: None,
+    }
+}
+
+/// A booking of `service` at `start` (RFC 3339) without contact details.
+pub fn bare_booking(service: &str, start: &str) -> CreateReservation {
+    CreateReservation {
+        service: service.into(),
+        start: chrono::DateTime::parse_from_rfc3339(start).expect("start"),
+        name: None,
+        email: None,
+        phone: None,
+        answers: None,
+        language: None,
+    }
+}
+
 impl TestApp {
     pub async fn book(
         &self,
@@ -229,14 +252,7 @@ impl TestApp {
         services: &[&str],
         key: &str,
     ) -> Result<protocol::IssuedTicket, ClientError> {
-        self.kiosk
-            .walk_in(&WalkInRequest {
-                services: services.iter().map(|s| s.to_string()).collect(),
-                priority: false,
-                idempotency_key: key.into(),
-                language: None,
-            })
-            .await
+        self.kiosk.walk_in(&walk_in_request(services, key)).await
     }
 
     /// The server's `/openapi.json`.

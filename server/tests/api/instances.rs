@@ -5,7 +5,7 @@
 use std::collections::HashSet;
 use std::time::Duration;
 
-use protocol::{Client, EventKind, WalkInRequest};
+use protocol::{Client, EventKind};
 
 use crate::helpers::*;
 
@@ -78,12 +78,7 @@ async fn walk_ins_on_two_servers_get_one_number_each_and_one_ticket_per_key() {
     let same_kiosk_on_b = Client::new(&b.base)
         .expect("client")
         .with_token(a.kiosk_token.clone());
-    let req = WalkInRequest {
-        services: vec!["juminido".into()],
-        priority: false,
-        idempotency_key: "retry-1".into(),
-        language: None,
-    };
+    let req = walk_in_request(&["juminido"], "retry-1");
     let (first, second) = tokio::join!(a.kiosk.walk_in(&req), same_kiosk_on_b.walk_in(&req));
     let (first, second) = (first.expect("a"), second.expect("b"));
     assert_eq!((first.id, &first.number), (second.id, &second.number));

@@ -410,10 +410,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
     for s in servers.iter() {
         s.lock().await.stop();
     }
-    let database = match &database_url {
-        Some(url) => madoguchi_server::storage::Database::Postgres(url.clone()),
-        None => madoguchi_server::storage::Database::Sqlite(data.clone()),
-    };
+    let database = madoguchi_server::storage::Database::choose(&data, database_url.as_deref())?;
 
     let acks = std::mem::take(&mut *shared.acks.lock().map_err(|_| anyhow::anyhow!("acks"))?);
     let mut received = boards
