@@ -84,11 +84,6 @@ impl Client {
         &s.urls[s.current.load(Ordering::Relaxed) % s.urls.len()]
     }
 
-    /// Every server this client may use, in the order given.
-    pub fn server_urls(&self) -> &[String] {
-        &self.servers.urls
-    }
-
     pub(crate) fn http(&self) -> &reqwest::Client {
         &self.http
     }

@@ -32,7 +32,7 @@ impl Rule {
     pub fn wait(&self, w: Option<Window>, now: DateTime<Utc>) -> Option<u64> {
         match w {
             Some(w) if w.hits >= self.max && now < w.start + self.window => {
-                Some(((w.start + self.window - now).num_seconds().max(1)) as u64)
+                Some(self.seconds_left(w, now))
             }
             _ => None,
         }
@@ -51,9 +51,13 @@ impl Rule {
                 hits: 1,
             },
         };
-        let over = (w.hits > self.max)
-            .then(|| ((w.start + self.window - now).num_seconds().max(1)) as u64);
+        let over = (w.hits > self.max).then(|| self.seconds_left(w, now));
         (w, over)
+    }
+
+    /// Whole seconds, at least one, until window `w` runs out.
+    fn seconds_left(&self, w: Window, now: DateTime<Utc>) -> u64 {
+        (w.start + self.window - now).num_seconds().max(1) as u64
     }
 }
 

@@ -40,14 +40,6 @@ const GENERATED_IDS: &[&str] = &[
 /// Rows copied, per table.
 pub type CopyReport = BTreeMap<&'static str, u64>;
 
-/// A column's value as read from SQLite, typed by the target's column.
-enum Value {
-    Int(Option<i64>),
-    Real(Option<f64>),
-    Text(Option<String>),
-    Bytes(Option<Vec<u8>>),
-}
-
 impl Store {
     /// Copies everything in `self` (SQLite) into `to` (PostgreSQL, with
     /// its schema migrated and no data). The source is read in one
@@ -129,22 +121,17 @@ async fn copy_table(
     for row in &rows {
         let mut q = sqlx::query(sqlx::AssertSqlSafe(insert.as_str()));
         for (i, (name, kind)) in columns.iter().enumerate() {
-            let value = match kind.as_str() {
-                "bigint" | "integer" => Value::Int(row.try_get(i)?),
-                "double precision" | "real" => Value::Real(row.try_get(i)?),
-                "bytea" => Value::Bytes(row.try_get(i)?),
-                "text" => Value::Text(row.try_get(i)?),
+            // Read from SQLite as the target's column wants it.
+            q = match kind.as_str() {
+                "bigint" | "integer" => q.bind(row.try_get::<Option<i64>, _>(i)?),
+                "double precision" | "real" => q.bind(row.try_get::<Option<f64>, _>(i)?),
+                "bytea" => q.bind(row.try_get::<Option<Vec<u8>>, _>(i)?),
+                "text" => q.bind(row.try_get::<Option<String>, _>(i)?),
                 other => {
                     return Err(StoreError::Copy(format!(
                         "{table}.{name}: no copy for column type {other}"
                     )));
                 }
-            };
-            q = match value {
-                Value::Int(v) => q.bind(v),
-                Value::Real(v) => q.bind(v),
-                Value::Text(v) => q.bind(v),
-                Value::Bytes(v) => q.bind(v),
             };
         }
         q.execute(&mut *target).await?;
