@@ -8,7 +8,7 @@ use anyhow::Context;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use madoguchi_server::app::accounts::Accounts;
 use madoguchi_server::clock::Clock;
-use madoguchi_server::config::{Office, SecuritySettings};
+use madoguchi_server::config::{City, DEMO_CITY_FILES, Office, SecuritySettings};
 use madoguchi_server::startup::Server;
 use madoguchi_server::storage::{Database, Store};
 
@@ -94,10 +94,15 @@ enum Command {
         #[arg(long, env = "MADOGUCHI_CONFIG")]
         config: Option<PathBuf>,
     },
-    /// Check an office configuration file and report every problem.
+    /// Check a configuration (a city file and its office files, or one
+    /// office file) and report every problem with its file and line.
     CheckConfig { file: PathBuf },
-    /// Print the embedded demo office configuration (a starting point).
-    DemoConfig,
+    /// The embedded demo city's configuration, a starting point: printed
+    /// (the city file), or written with its office files into --out.
+    DemoConfig {
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
     /// Move an office from SQLite to PostgreSQL: copy everything in the
     /// data directory's database (tickets, events, bookings, users,
     /// devices, outbox, notes) into an empty PostgreSQL database, in one
@@ -179,9 +184,16 @@ fn load_office(config: Option<&Path>) -> anyhow::Result<Office> {
     match config {
         None => Ok(Office::demo()),
         Some(path) => {
-            let src = std::fs::read_to_string(path)
-                .with_context(|| format!("reading {}", path.display()))?;
-            Office::parse(&src).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))
+            let mut city = City::load(path)?;
+            // Several offices are served from one server by a later step
+            // of issue 19; until then a city of one.
+            anyhow::ensure!(
+                city.offices.len() == 1,
+                "{}: this server serves one office; the file lists {}",
+                path.display(),
+                city.offices.len()
+            );
+            Ok(city.offices.swap_remove(0))
         }
     }
 }
@@ -362,26 +374,27 @@ async fn main() -> anyhow::Result<()> {
                 .map_err(|e| anyhow::anyhow!("{e} ({})", e.code()))?;
             println!("device {id} revoked");
         }
-        Command::CheckConfig { file } => {
-            let src = std::fs::read_to_string(&file)
-                .with_context(|| format!("reading {}", file.display()))?;
-            match Office::parse(&src) {
-                Ok(office) => println!(
-                    "{}: ok ({} services, {} booths, {} slot templates)",
-                    file.display(),
-                    office.services.len(),
-                    office.booths.len(),
-                    office.slot_templates.len()
-                ),
-                Err(e) => {
-                    for p in &e.0 {
-                        eprintln!("{}:{}: {}", file.display(), p.line, p.message);
-                    }
-                    eprintln!("{} problem(s)", e.0.len());
-                    std::process::exit(1);
+        Command::CheckConfig { file } => match City::load(&file) {
+            Ok(city) => {
+                println!("{}: ok ({} office(s))", file.display(), city.offices.len());
+                for office in &city.offices {
+                    println!(
+                        "  {}: {} services, {} booths, {} slot templates",
+                        office.id,
+                        office.services.len(),
+                        office.booths.len(),
+                        office.slot_templates.len()
+                    );
                 }
             }
-        }
+            Err(e) => {
+                for p in &e.0 {
+                    eprintln!("{p}");
+                }
+                eprintln!("{} problem(s)", e.0.len());
+                std::process::exit(1);
+            }
+        },
         Command::Purge { data, config } => {
             let office = load_office(config.as_deref())?;
             let days = office.privacy.retention_days;
@@ -398,7 +411,16 @@ async fn main() -> anyhow::Result<()> {
                 s.mail_files
             );
         }
-        Command::DemoConfig => print!("{}", madoguchi_server::config::DEMO_OFFICE_TOML),
+        Command::DemoConfig { out: None } => print!("{}", DEMO_CITY_FILES[0].1),
+        Command::DemoConfig { out: Some(dir) } => {
+            std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
+            for (name, src) in DEMO_CITY_FILES {
+                let path = dir.join(name);
+                std::fs::write(&path, src)
+                    .with_context(|| format!("writing {}", path.display()))?;
+                println!("{}", path.display());
+            }
+        }
         Command::CopyDb { data, to } => {
             let target = Database::choose(&data, Some(&to))?;
             if !data.join("madoguchi.db").is_file() {

@@ -12,18 +12,29 @@ use serde::Deserialize;
 
 use crate::rules::input::is_id;
 
+mod city;
 pub mod mail;
 mod questionnaire;
+pub use city::{City, DEMO_CITY_FILES};
 pub use mail::{MailSettings, PrivacySettings, TlsMode};
 pub use questionnaire::{Condition, ProcedureRule, Questionnaire, possible};
 
-/// The office used when the server runs without `--config`.
+/// The demo city's main building (本庁舎), an office file.
 pub const DEMO_OFFICE_TOML: &str = include_str!("demo-office.toml");
 
-/// A validated office.
+/// A validated office. In a city, `public_url`, `security`, `mail` and
+/// `privacy` are the city's (one file says them for every office), copied
+/// into each office so that an office's code reads them in one place.
 #[derive(Debug, Clone)]
 pub struct Office {
+    /// The office's id in paths (`/api/v1/offices/{id}/…`) and in the
+    /// database: a city file's `[[offices]] id`, or a lone office file's
+    /// `[office] id` (default `main`).
+    pub id: String,
     pub name: Localized,
+    /// Where visitors find it (shown on the booking, status and congestion
+    /// pages and in the confirmation mail).
+    pub address: Localized,
     pub time_zone: Tz,
     pub public_url: String,
     pub hours: BTreeMap<u32, (NaiveTime, NaiveTime)>,
@@ -178,11 +189,15 @@ struct RawSlotTemplate {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawOffice {
+    #[serde(default)]
+    id: Option<String>,
     name: Localized,
+    #[serde(default)]
+    address: Localized,
     #[serde(default = "default_tz")]
     time_zone: String,
-    #[serde(default = "default_public_url")]
-    public_url: String,
+    #[serde(default)]
+    public_url: Option<String>,
     #[serde(default)]
     hours: BTreeMap<String, String>,
     #[serde(default)]
@@ -197,6 +212,17 @@ fn default_tz() -> String {
 
 fn default_public_url() -> String {
     "http://127.0.0.1:8080".into()
+}
+
+/// A public URL as links are built from it: http(s), no trailing slash.
+fn checked_public_url(url: &str) -> Result<String, String> {
+    if url.starts_with("http://") || url.starts_with("https://") {
+        Ok(url.trim_end_matches('/').to_string())
+    } else {
+        Err(format!(
+            "public_url {url:?} must start with http:// or https://"
+        ))
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -230,14 +256,29 @@ struct RawFile {
 /// One problem in a configuration file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Problem {
+    /// The file it is in, when the configuration has several (a city).
+    pub file: Option<String>,
     pub line: usize,
     pub message: String,
 }
 
 impl std::fmt::Display for Problem {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "line {}: {}", self.line, self.message)
+        match &self.file {
+            Some(file) => write!(f, "{file}:{}: {}", self.line, self.message),
+            None => write!(f, "line {}: {}", self.line, self.message),
+        }
     }
+}
+
+/// What a city file says for every office; a lone office file says it
+/// itself.
+#[derive(Debug, Clone)]
+pub(crate) struct Shared {
+    pub public_url: String,
+    pub security: SecuritySettings,
+    pub mail: MailSettings,
+    pub privacy: PrivacySettings,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -261,6 +302,7 @@ impl Collector<'_> {
     fn at(&mut self, span: &std::ops::Range<usize>, message: impl Into<String>) {
         let line = self.line_of(span.start);
         self.problems.push(Problem {
+            file: None,
             line,
             message: message.into(),
         });
@@ -299,20 +341,31 @@ fn parse_hhmm(s: &str) -> Option<NaiveTime> {
 }
 
 impl Office {
-    /// The embedded demo office.
+    /// The embedded demo city's main building (本庁舎), with the city's
+    /// settings.
     pub fn demo() -> Office {
-        // The demo file is part of the binary and covered by a test.
-        Office::parse(DEMO_OFFICE_TOML).unwrap_or_else(|e| panic!("embedded demo office: {e}"))
+        City::demo().offices.swap_remove(0)
     }
 
-    /// Parses and validates; reports every problem found, with lines.
+    /// Parses and validates a lone office file; reports every problem
+    /// found, with lines.
     pub fn parse(src: &str) -> Result<Office, ConfigError> {
+        Office::parse_in(src, None)
+    }
+
+    /// An office file on its own (`city` None), or one of a city's
+    /// (`city`: its id there and what the city file says for every office).
+    pub(crate) fn parse_in(
+        src: &str,
+        city: Option<(&str, &Shared)>,
+    ) -> Result<Office, ConfigError> {
         let raw: RawFile = toml::from_str(src).map_err(|e| {
             let line = e
                 .span()
                 .map(|s| src[..s.start.min(src.len())].matches('\n').count() + 1)
                 .unwrap_or(1);
             ConfigError(vec![Problem {
+                file: None,
                 line,
                 message: e.message().trim().to_string(),
             }])
@@ -344,36 +397,29 @@ impl Office {
                 "[congestion] blue_below_minutes must not exceed red_above_minutes; history_weeks 1–52",
             );
         }
-        let security: SecuritySettings = match &raw.security {
-            Some(v) => c.typed("[security]", v).unwrap_or_default(),
-            None => SecuritySettings::default(),
-        };
-        if let Some(sec) = &raw.security
-            && (security.session_hours < 1
-                || security.login_failures < 1
-                || security.login_window_minutes < 1
-                || security.kiosk_requests_per_minute < 1)
-        {
-            c.at(&sec.span(), "[security] every setting must be at least 1");
-        }
-        let mail: MailSettings = match &raw.mail {
-            Some(v) => c.typed("[mail]", v).unwrap_or_default(),
-            None => MailSettings::default(),
-        };
-        if let Some(v) = &raw.mail {
-            for p in mail.problems() {
-                c.at(&v.span(), p);
+        let shared = match city {
+            None => Shared {
+                public_url: default_public_url(),
+                ..shared_settings(&mut c, &raw.security, &raw.mail, &raw.privacy)
+            },
+            Some((_, shared)) => {
+                for (section, value) in [
+                    ("[security]", &raw.security),
+                    ("[mail]", &raw.mail),
+                    ("[privacy]", &raw.privacy),
+                ] {
+                    if let Some(v) = value {
+                        c.at(
+                            &v.span(),
+                            format!(
+                                "{section} belongs in the city file: it holds for every office"
+                            ),
+                        );
+                    }
+                }
+                shared.clone()
             }
-        }
-        let privacy: PrivacySettings = match &raw.privacy {
-            Some(v) => c.typed("[privacy]", v).unwrap_or_default(),
-            None => PrivacySettings::default(),
         };
-        if let Some(v) = &raw.privacy
-            && !(1..=3650).contains(&privacy.retention_days)
-        {
-            c.at(&v.span(), "[privacy] retention_days must be 1..=3650");
-        }
         if let Some(q) = &raw.queue {
             if queue.max_calls == 0 {
                 c.at(&q.span(), "[queue] max_calls must be at least 1");
@@ -399,9 +445,24 @@ impl Office {
         let mut closed_dates = BTreeSet::new();
         let mut japanese_holidays = false;
         let mut name = Localized::new();
-        let mut public_url = default_public_url();
+        let mut address = Localized::new();
+        let mut shared = shared;
+        let mut id = city.map_or("main", |(id, _)| id).to_string();
         if let Some(o) = office {
             let span = raw.office.span();
+            match (&o.id, city) {
+                (Some(own), Some((given, _))) if own != given => c.at(
+                    &span,
+                    format!("[office] id {own:?} differs from the city file's {given:?}"),
+                ),
+                (Some(own), None) if !is_id(own) => c.at(
+                    &span,
+                    format!("office id {own:?} must be 1–40 of a-z, 0-9, - or _"),
+                ),
+                (Some(own), None) => id = own.clone(),
+                _ => {}
+            }
+            address = o.address;
             match o.time_zone.parse::<Tz>() {
                 Ok(tz) => time_zone = tz,
                 Err(_) => c.at(&span, format!("unknown time zone {:?}", o.time_zone)),
@@ -410,16 +471,17 @@ impl Office {
                 c.at(&span, "office name needs a Japanese text (ja)");
             }
             name = o.name;
-            if !(o.public_url.starts_with("http://") || o.public_url.starts_with("https://")) {
-                c.at(
+            match (o.public_url, city) {
+                (Some(_), Some(_)) => c.at(
                     &span,
-                    format!(
-                        "public_url {:?} must start with http:// or https://",
-                        o.public_url
-                    ),
-                );
+                    "public_url belongs in the city file's [city]: it holds for every office",
+                ),
+                (Some(url), None) => match checked_public_url(&url) {
+                    Ok(url) => shared.public_url = url,
+                    Err(problem) => c.at(&span, problem),
+                },
+                (None, _) => {}
             }
-            public_url = o.public_url.trim_end_matches('/').to_string();
             for (day, range) in &o.hours {
                 let Some(wd) = parse_weekday(day) else {
                     c.at(
@@ -454,6 +516,7 @@ impl Office {
         let mut seen_prefixes = HashSet::new();
         if raw.services.is_empty() {
             c.problems.push(Problem {
+                file: None,
                 line: 1,
                 message: "no [[services]] defined".into(),
             });
@@ -620,18 +683,20 @@ impl Office {
             return Err(ConfigError(c.problems));
         }
         Ok(Office {
+            id,
             name,
+            address,
             time_zone,
-            public_url,
+            public_url: shared.public_url,
             hours,
             closed_dates,
             japanese_holidays,
             queue,
             booking,
             congestion,
-            security,
-            mail,
-            privacy,
+            security: shared.security,
+            mail: shared.mail,
+            privacy: shared.privacy,
             services,
             booths,
             slot_templates,
@@ -710,6 +775,54 @@ impl Office {
             department: s.department.clone(),
             location: s.location.clone(),
         }
+    }
+}
+
+/// `[security]`, `[mail]` and `[privacy]`: a city file's, or a lone
+/// office file's (its `public_url` is set by the caller).
+fn shared_settings(
+    c: &mut Collector<'_>,
+    security: &Option<toml::Spanned<toml::Value>>,
+    mail: &Option<toml::Spanned<toml::Value>>,
+    privacy: &Option<toml::Spanned<toml::Value>>,
+) -> Shared {
+    let security_settings: SecuritySettings = match security {
+        Some(v) => c.typed("[security]", v).unwrap_or_default(),
+        None => SecuritySettings::default(),
+    };
+    if let Some(v) = security {
+        let s = &security_settings;
+        if s.session_hours < 1
+            || s.login_failures < 1
+            || s.login_window_minutes < 1
+            || s.kiosk_requests_per_minute < 1
+        {
+            c.at(&v.span(), "[security] every setting must be at least 1");
+        }
+    }
+    let mail_settings: MailSettings = match mail {
+        Some(v) => c.typed("[mail]", v).unwrap_or_default(),
+        None => MailSettings::default(),
+    };
+    if let Some(v) = mail {
+        for p in mail_settings.problems() {
+            c.at(&v.span(), p);
+        }
+    }
+    let privacy_settings: PrivacySettings = match privacy {
+        Some(v) => c.typed("[privacy]", v).unwrap_or_default(),
+        None => PrivacySettings::default(),
+    };
+    if let Some(v) = privacy
+        && !(1..=3650).contains(&privacy_settings.retention_days)
+    {
+        c.at(&v.span(), "[privacy] retention_days must be 1..=3650");
+    }
+    Shared {
+        public_url: default_public_url(),
+        security: security_settings,
+        mail: mail_settings,
+        privacy: privacy_settings,
     }
 }
 

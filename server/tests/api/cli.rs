@@ -10,14 +10,15 @@ const BIN: &str = env!("CARGO_BIN_EXE_madoguchi-server");
 fn check_config_reports_every_problem_with_its_line() {
     let dir = tempfile::tempdir().expect("dir");
     let demo = Command::new(BIN)
-        .arg("demo-config")
+        .args(["demo-config", "--out"])
+        .arg(dir.path())
         .output()
         .expect("demo-config");
-    let good = dir.path().join("good.toml");
-    std::fs::write(&good, &demo.stdout).expect("write");
+    assert!(demo.status.success());
+    let city = dir.path().join("city.toml");
     let ok = Command::new(BIN)
         .arg("check-config")
-        .arg(&good)
+        .arg(&city)
         .output()
         .expect("run");
     assert!(
@@ -25,31 +26,54 @@ fn check_config_reports_every_problem_with_its_line() {
         "{}",
         String::from_utf8_lossy(&ok.stderr)
     );
-    assert!(String::from_utf8_lossy(&ok.stdout).contains("5 services, 7 booths"));
+    let said = String::from_utf8_lossy(&ok.stdout);
+    assert!(said.contains("ok (2 office(s))"), "{said}");
+    assert!(
+        said.contains("honcho: 5 services, 7 booths, 1 slot templates"),
+        "{said}"
+    );
+    assert!(
+        said.contains("kita: 2 services, 2 booths, 0 slot templates"),
+        "{said}"
+    );
 
-    let text = String::from_utf8_lossy(&demo.stdout)
+    let honcho = dir.path().join("honcho.toml");
+    let text = std::fs::read_to_string(&honcho)
+        .expect("honcho.toml")
         .replace("prefix = \"B\"", "prefix = \"A\"")
         .replace("services = [\"kokuho\"]", "services = [\"kokuhoo\"]")
         .replace("time_zone = \"Asia/Tokyo\"", "time_zone = \"Asia/Edo\"");
-    let bad = dir.path().join("bad.toml");
-    std::fs::write(&bad, text).expect("write");
+    std::fs::write(&honcho, text).expect("write");
+    let kita = dir.path().join("kita.toml");
+    let text = std::fs::read_to_string(&kita)
+        .expect("kita.toml")
+        .replace("[office]", "[privacy]\nretention_days = 5\n\n[office]");
+    std::fs::write(&kita, text).expect("write");
     let out = Command::new(BIN)
         .arg("check-config")
-        .arg(&bad)
+        .arg(&city)
         .output()
         .expect("run");
     assert_eq!(out.status.code(), Some(1));
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("Asia/Edo"), "{err}");
+    assert!(
+        err.contains("honcho.toml:6: unknown time zone \"Asia/Edo\""),
+        "{err}"
+    );
     assert!(
         err.contains("prefix \"A\" is used by another service"),
         "{err}"
     );
     assert!(err.contains("unknown service \"kokuhoo\""), "{err}");
-    assert!(err.contains("3 problem(s)"), "{err}");
     assert!(
-        err.lines()
-            .all(|l| l.contains("bad.toml:") || l.contains("problem(s)")),
+        err.contains("kita.toml:6: [privacy] belongs in the city file"),
+        "{err}"
+    );
+    assert!(err.contains("4 problem(s)"), "{err}");
+    assert!(
+        err.lines().all(|l| l.contains("honcho.toml:")
+            || l.contains("kita.toml:")
+            || l.contains("problem(s)")),
         "every line names file:line — {err}"
     );
 }

@@ -31,16 +31,19 @@ pub(crate) fn start(data: &std::path::Path) -> Proc {
 /// The demo office, with same-day おくやみ bookings (the test books and
 /// checks in within one morning).
 fn same_day_config(data: &std::path::Path) -> std::path::PathBuf {
+    let config = data.join("config");
     let demo = Command::new(BIN)
-        .arg("demo-config")
+        .args(["demo-config", "--out"])
+        .arg(&config)
         .output()
         .expect("demo-config");
-    let text = String::from_utf8(demo.stdout)
-        .expect("utf-8")
+    assert!(demo.status.success(), "demo-config");
+    let honcho = config.join("honcho.toml");
+    let text = std::fs::read_to_string(&honcho)
+        .expect("honcho.toml")
         .replace("lead_working_days = 2", "lead_working_days = 0");
-    let path = data.join("office.toml");
-    std::fs::write(&path, text).expect("config");
-    path
+    std::fs::write(&honcho, text).expect("config");
+    honcho
 }
 
 fn start_at(data: &std::path::Path, listen: &str) -> Proc {
