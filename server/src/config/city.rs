@@ -21,7 +21,9 @@ use std::collections::HashSet;
 use protocol::Localized;
 use serde::Deserialize;
 
-use super::{Collector, ConfigError, Office, Problem, checked_public_url, shared_settings};
+use super::{
+    Collector, ConfigError, Office, Problem, checked_public_url, shared_settings, syntax_error,
+};
 use crate::rules::input::is_id;
 
 /// The embedded demo city, by file name: the city file first, then its
@@ -121,17 +123,8 @@ impl City {
                 .map(City::of)
                 .map_err(|e| in_file(name, e));
         }
-        let raw: RawCityFile = toml::from_str(src).map_err(|e| {
-            let line = e
-                .span()
-                .map(|s| src[..s.start.min(src.len())].matches('\n').count() + 1)
-                .unwrap_or(1);
-            ConfigError(vec![Problem {
-                file: Some(name.into()),
-                line,
-                message: e.message().trim().to_string(),
-            }])
-        })?;
+        let raw: RawCityFile =
+            toml::from_str(src).map_err(|e| in_file(name, syntax_error(src, &e)))?;
         let mut c = Collector {
             src,
             problems: Vec::new(),
@@ -183,14 +176,7 @@ impl City {
                 Err(e) => other_files.extend(in_file(&entry.file, e).0),
             }
         }
-        let mut problems: Vec<Problem> = c
-            .problems
-            .into_iter()
-            .map(|p| Problem {
-                file: Some(name.into()),
-                ..p
-            })
-            .collect();
+        let mut problems = in_file(name, ConfigError(c.problems)).0;
         problems.sort_by_key(|p| p.line);
         problems.extend(other_files);
         if !problems.is_empty() {

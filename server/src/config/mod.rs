@@ -285,6 +285,19 @@ pub(crate) struct Shared {
 #[error("{} problem(s) in the configuration:\n{}", .0.len(), .0.iter().map(|p| p.to_string()).collect::<Vec<_>>().join("\n"))]
 pub struct ConfigError(pub Vec<Problem>);
 
+/// A file that is not TOML: its one problem, at the line the parser stopped.
+fn syntax_error(src: &str, e: &toml::de::Error) -> ConfigError {
+    let line = e
+        .span()
+        .map(|s| src[..s.start.min(src.len())].matches('\n').count() + 1)
+        .unwrap_or(1);
+    ConfigError(vec![Problem {
+        file: None,
+        line,
+        message: e.message().trim().to_string(),
+    }])
+}
+
 struct Collector<'a> {
     src: &'a str,
     problems: Vec<Problem>,
@@ -359,17 +372,7 @@ impl Office {
         src: &str,
         city: Option<(&str, &Shared)>,
     ) -> Result<Office, ConfigError> {
-        let raw: RawFile = toml::from_str(src).map_err(|e| {
-            let line = e
-                .span()
-                .map(|s| src[..s.start.min(src.len())].matches('\n').count() + 1)
-                .unwrap_or(1);
-            ConfigError(vec![Problem {
-                file: None,
-                line,
-                message: e.message().trim().to_string(),
-            }])
-        })?;
+        let raw: RawFile = toml::from_str(src).map_err(|e| syntax_error(src, &e))?;
         let mut c = Collector {
             src,
             problems: Vec::new(),
