@@ -20,6 +20,9 @@ pub use crate::screen::{BoardScreenPlugin, announcement_font_file, guidance_font
 pub struct BoardSettings {
     /// The servers of the floor, tried in turn (`protocol::Client`).
     pub servers: Vec<String>,
+    /// The office it serves (`/api/v1/offices/{office}/…`); None: the
+    /// city's first.
+    pub office: Option<String>,
     pub token: Option<String>,
     pub windowed: bool,
     pub portrait: bool,
@@ -43,6 +46,7 @@ impl Default for BoardSettings {
     fn default() -> Self {
         BoardSettings {
             servers: vec!["http://127.0.0.1:8080".into()],
+            office: None,
             token: None,
             windowed: false,
             portrait: false,
@@ -253,6 +257,7 @@ fn start_network(
     let proxy = (**proxy).clone();
     crate::net::spawn(
         settings.servers.clone(),
+        settings.office.clone(),
         settings.token.clone(),
         tx,
         move || {

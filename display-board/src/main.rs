@@ -18,6 +18,10 @@ struct Cli {
         default_value = "http://127.0.0.1:8080"
     )]
     servers: Vec<String>,
+    /// The office it serves, by id (`madoguchi-server device add
+    /// --office`); without it the city's first office.
+    #[arg(long, env = "MADOGUCHI_OFFICE")]
+    office: Option<String>,
     /// Board device token (optional: the board reads public data).
     #[arg(long, env = "MADOGUCHI_BOARD_TOKEN", allow_hyphen_values = true)]
     token: Option<String>,
@@ -102,6 +106,7 @@ fn main() -> bevy::app::AppExit {
     }
     run(BoardSettings {
         servers: cli.servers,
+        office: cli.office,
         token: cli.token,
         windowed: cli.windowed,
         portrait: cli.portrait,

@@ -27,6 +27,7 @@ const REFRESH_IDLE: Duration = Duration::from_secs(300);
 
 pub fn spawn(
     servers: Vec<String>,
+    office: Option<String>,
     token: Option<String>,
     tx: Sender<NetMsg>,
     wake: impl Fn() + Send + Sync + 'static,
@@ -35,7 +36,7 @@ pub fn spawn(
     let (quit_tx, quit_wake) = (tx.clone(), wake.clone());
     app_support::spawn_network(
         "board-network",
-        move || async move { run(servers, token, tx, &*wake).await },
+        move || async move { run(servers, office, token, tx, &*wake).await },
         move || {
             let _ = quit_tx.send(NetMsg::Quit);
             quit_wake();
@@ -48,17 +49,29 @@ fn same_view(a: &BoardSnapshot, b: &BoardSnapshot) -> bool {
     a.services == b.services && a.booths == b.booths && a.office == b.office
 }
 
-async fn run(servers: Vec<String>, token: Option<String>, tx: Sender<NetMsg>, wake: &impl Fn()) {
+async fn run(
+    servers: Vec<String>,
+    office: Option<String>,
+    token: Option<String>,
+    tx: Sender<NetMsg>,
+    wake: &impl Fn(),
+) {
     let send = |msg: NetMsg| {
         let ok = tx.send(msg).is_ok();
         wake();
         ok
     };
     let client = match Client::with_servers(&servers) {
-        Ok(c) => match token {
-            Some(t) => c.with_token(t),
-            None => c,
-        },
+        Ok(c) => {
+            let c = match office {
+                Some(o) => c.at_office(o),
+                None => c,
+            };
+            match token {
+                Some(t) => c.with_token(t),
+                None => c,
+            }
+        }
         Err(e) => {
             tracing::error!(error = %e, "bad server url");
             return;

@@ -23,6 +23,9 @@ use crate::printer::{Job, PrinterTarget};
 pub struct KioskSettings {
     /// The servers of the floor, tried in turn (`protocol::Client`).
     pub servers: Vec<String>,
+    /// The office it serves (`/api/v1/offices/{office}/…`); None: the
+    /// city's first.
+    pub office: Option<String>,
     pub token: Option<String>,
     pub windowed: bool,
     pub portrait: bool,
@@ -42,6 +45,7 @@ impl Default for KioskSettings {
     fn default() -> Self {
         KioskSettings {
             servers: vec!["http://127.0.0.1:8080".into()],
+            office: None,
             token: None,
             windowed: false,
             portrait: false,
@@ -404,6 +408,7 @@ fn start_threads(
     }
     crate::net::spawn(
         settings.servers.clone(),
+        settings.office.clone(),
         settings.token.clone(),
         settings.patience.clone(),
         rx,

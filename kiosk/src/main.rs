@@ -19,6 +19,10 @@ struct Cli {
     /// kiosk moves to the next when one cannot be reached.
     #[arg(long = "server", env = "MADOGUCHI_SERVER", value_delimiter = ',')]
     servers: Vec<String>,
+    /// The office it serves, by id (`madoguchi-server device add
+    /// --office`); without it the city's first office.
+    #[arg(long, env = "MADOGUCHI_OFFICE")]
+    office: Option<String>,
     /// Kiosk device token (`madoguchi-server device add --role kiosk`).
     /// (Tokens are URL-safe base64 and may start with `-`.)
     #[arg(
@@ -61,6 +65,7 @@ struct Cli {
 struct FileConfig {
     /// One URL, or several separated by commas.
     server: Option<String>,
+    office: Option<String>,
     token: Option<String>,
     idle_secs: Option<f64>,
     portrait: Option<bool>,
@@ -107,6 +112,7 @@ fn settings(cli: Cli) -> Result<KioskSettings, String> {
             (_, Some(file)) => file.split(',').map(str::to_string).collect(),
             _ => defaults.servers,
         },
+        office: cli.office.or(file.office),
         token: cli.token.or(file.token),
         windowed: cli.windowed,
         portrait: cli.portrait || file.portrait.unwrap_or(false),

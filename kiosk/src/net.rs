@@ -47,6 +47,7 @@ const SERVICES_EVERY: Duration = Duration::from_secs(300);
 
 pub fn spawn(
     servers: Vec<String>,
+    office: Option<String>,
     token: Option<String>,
     patience: Patience,
     requests: UnboundedReceiver<Request>,
@@ -66,10 +67,16 @@ pub fn spawn(
         "kiosk-network",
         move || async move {
             let client = match Client::with_servers(&servers) {
-                Ok(c) => match &token {
-                    Some(t) => c.with_token(t.clone()),
-                    None => c,
-                },
+                Ok(c) => {
+                    let c = match &office {
+                        Some(o) => c.at_office(o.clone()),
+                        None => c,
+                    };
+                    match &token {
+                        Some(t) => c.with_token(t.clone()),
+                        None => c,
+                    }
+                }
                 Err(e) => {
                     tracing::error!(error = %e, "bad server address");
                     return;

@@ -20,6 +20,7 @@ fn kiosk_app(server: &str, token: &str, patience: Patience) -> App {
     let (req_tx, req_rx) = tokio::sync::mpsc::unbounded_channel();
     madoguchi_kiosk::net::spawn(
         vec![server.to_string()],
+        None,
         Some(token.to_string()),
         patience,
         req_rx,

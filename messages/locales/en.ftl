@@ -344,3 +344,17 @@ resv-deadline = Deadline
 resv-at-department = At the department
 book-yes = Yes
 book-no = No
+
+office-choose = Choose an office
+office-unknown = There is no such office
+office-open-now = Open now
+office-closed-now = Closed now
+office-hours-today = Open today { $hours }
+office-closed-today = Closed today
+office-address = Address
+cong-shortest = Shortest now: { $office } (about { $minutes } min)
+cong-shortest-title = If you go now
+console-choose-office = Choose your office
+console-offices = Offices
+console-unknown-office = There is no such office
+console-wrong-office = You do not work at this office

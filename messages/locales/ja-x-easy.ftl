@@ -219,3 +219,13 @@ resv-deadline = いつまで
 resv-at-department = ｜担当《たんとう》の ｜窓口《まどぐち》で
 book-yes = はい
 book-no = いいえ
+
+office-choose = どこの ｜窓口《まどぐち》に いきますか
+office-unknown = その ｜建物《たてもの》は ありません
+office-open-now = いま あいています
+office-closed-now = いまは しまっています
+office-hours-today = きょうは { $hours }
+office-closed-today = きょうは やすみです
+office-address = ｜住所《じゅうしょ》
+cong-shortest = いちばん はやいのは { $office }（{ $minutes }｜分《ふん》ぐらい）
+cong-shortest-title = いま いくなら

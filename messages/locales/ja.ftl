@@ -330,3 +330,17 @@ resv-deadline = 期限
 resv-at-department = 担当課で
 book-yes = はい
 book-no = いいえ
+
+office-choose = 窓口のある庁舎を選んでください
+office-unknown = その庁舎はありません
+office-open-now = 受付中
+office-closed-now = 受付時間外
+office-hours-today = 本日の受付 { $hours }
+office-closed-today = 本日は休み
+office-address = 所在地
+cong-shortest = 今いちばん早いのは { $office }（約 { $minutes } 分）
+cong-shortest-title = 今すぐ行くなら
+console-choose-office = 庁舎を選んでください
+console-offices = 庁舎一覧
+console-unknown-office = その庁舎はありません
+console-wrong-office = この庁舎の担当ではありません

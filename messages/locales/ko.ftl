@@ -214,3 +214,13 @@ resv-deadline = 기한
 resv-at-department = 담당 부서에서
 book-yes = 예
 book-no = 아니요
+
+office-choose = 청사를 선택해 주세요
+office-unknown = 해당 청사가 없습니다
+office-open-now = 접수 중
+office-closed-now = 접수 시간 외
+office-hours-today = 오늘 접수 { $hours }
+office-closed-today = 오늘은 휴무
+office-address = 주소
+cong-shortest = 지금 가장 빠른 곳: { $office } (약 { $minutes }분)
+cong-shortest-title = 지금 가신다면

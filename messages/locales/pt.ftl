@@ -234,3 +234,13 @@ resv-deadline = Prazo
 resv-at-department = No setor responsável
 book-yes = Sim
 book-no = Não
+
+office-choose = Escolha o posto de atendimento
+office-unknown = Este posto de atendimento não existe
+office-open-now = Aberto agora
+office-closed-now = Fechado agora
+office-hours-today = Hoje aberto { $hours }
+office-closed-today = Fechado hoje
+office-address = Endereço
+cong-shortest = Mais rápido agora: { $office } (cerca de { $minutes } min)
+cong-shortest-title = Se for agora

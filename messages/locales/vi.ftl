@@ -211,3 +211,13 @@ resv-deadline = Thời hạn
 resv-at-department = Làm tại phòng ban phụ trách
 book-yes = Có
 book-no = Không
+
+office-choose = Hãy chọn văn phòng
+office-unknown = Không có văn phòng này
+office-open-now = Đang tiếp nhận
+office-closed-now = Ngoài giờ tiếp nhận
+office-hours-today = Hôm nay tiếp nhận { $hours }
+office-closed-today = Hôm nay nghỉ
+office-address = Địa chỉ
+cong-shortest = Nhanh nhất bây giờ: { $office } (khoảng { $minutes } phút)
+cong-shortest-title = Nếu bạn đi ngay bây giờ

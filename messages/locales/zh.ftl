@@ -215,3 +215,13 @@ resv-deadline = 期限
 resv-at-department = 在主管科室办理
 book-yes = 是
 book-no = 否
+
+office-choose = 请选择办事处
+office-unknown = 没有这个办事处
+office-open-now = 正在受理
+office-closed-now = 非受理时间
+office-hours-today = 今天受理时间 { $hours }
+office-closed-today = 今天休息
+office-address = 地址
+cong-shortest = 现在最快：{ $office }（约 { $minutes } 分钟）
+cong-shortest-title = 如果现在就去

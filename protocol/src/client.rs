@@ -25,6 +25,9 @@ pub struct Client {
     servers: Arc<Servers>,
     http: reqwest::Client,
     token: Option<String>,
+    /// The office whose routes (`/api/v1/offices/{office}/…`) the office
+    /// calls use: `at_office`, else the city's first, asked once.
+    office: Arc<std::sync::OnceLock<String>>,
 }
 
 #[derive(Debug)]
@@ -67,7 +70,48 @@ impl Client {
             }),
             http,
             token: None,
+            office: Arc::new(std::sync::OnceLock::new()),
         })
+    }
+
+    /// The same servers, for the office `id`'s routes (a kiosk or board of
+    /// that office, a clerk working there).
+    pub fn at_office(&self, id: impl Into<String>) -> Self {
+        let office = std::sync::OnceLock::new();
+        let _ = office.set(id.into());
+        Client {
+            office: Arc::new(office),
+            ..self.clone()
+        }
+    }
+
+    /// `/api/v1/offices/{office}` of the office in use: the one given to
+    /// `at_office`, else the first the server lists.
+    pub async fn office_path(&self) -> Result<String, ClientError> {
+        let id = match self.office.get() {
+            Some(id) => id.clone(),
+            None => {
+                let offices: Vec<OfficeInfo> = self.get("/api/v1/offices").await?;
+                let first = offices
+                    .into_iter()
+                    .next()
+                    .ok_or_else(|| ClientError::BadUrl("the server lists no office".into()))?
+                    .id;
+                self.office.get_or_init(|| first).clone()
+            }
+        };
+        // Office ids are plain (letters, digits, - and _): no escaping.
+        Ok(format!("/api/v1/offices/{id}"))
+    }
+
+    /// The city's offices.
+    pub async fn offices(&self) -> Result<Vec<OfficeInfo>, ClientError> {
+        self.get("/api/v1/offices").await
+    }
+
+    /// The whole city's congestion.
+    pub async fn city_congestion(&self) -> Result<CityCongestion, ClientError> {
+        self.get("/api/v1/congestion").await
     }
 
     /// The same server with a bearer token.
@@ -181,11 +225,13 @@ impl Client {
     }
 
     pub async fn services(&self) -> Result<Vec<Service>, ClientError> {
-        self.get("/api/v1/services").await
+        self.get(&format!("{}/services", self.office_path().await?))
+            .await
     }
 
     pub async fn booths(&self) -> Result<Vec<Booth>, ClientError> {
-        self.get("/api/v1/booths").await
+        self.get(&format!("{}/booths", self.office_path().await?))
+            .await
     }
 
     pub async fn slots(
@@ -196,18 +242,17 @@ impl Client {
     ) -> Result<Vec<Slot>, ClientError> {
         let (from, to) = (from.to_string(), to.to_string());
         let query = [("service", service), ("from", &from), ("to", &to)];
-        self.send(|base| {
-            self.request_to(base, Method::GET, "/api/v1/slots")
-                .query(&query)
-        })
-        .await
+        let path = format!("{}/slots", self.office_path().await?);
+        self.send(|base| self.request_to(base, Method::GET, &path).query(&query))
+            .await
     }
 
     pub async fn create_reservation(
         &self,
         req: &CreateReservation,
     ) -> Result<ReservationCreated, ClientError> {
-        self.post("/api/v1/reservations", req).await
+        self.post(&format!("{}/reservations", self.office_path().await?), req)
+            .await
     }
 
     pub async fn reservation(&self, token: &str) -> Result<Reservation, ClientError> {
@@ -235,7 +280,8 @@ impl Client {
     }
 
     pub async fn board(&self) -> Result<BoardSnapshot, ClientError> {
-        self.get("/api/v1/board").await
+        self.get(&format!("{}/board", self.office_path().await?))
+            .await
     }
 
     /// Follows `/api/v1/events` from after `last_event_id` (None: only new
@@ -257,7 +303,7 @@ impl Client {
         language: Option<&str>,
     ) -> Result<IssuedTicket, ClientError> {
         self.post(
-            "/api/v1/kiosk/checkin",
+            &format!("{}/kiosk/checkin", self.office_path().await?),
             &CheckinRequest {
                 code: code.to_string(),
                 language: language.map(str::to_string),
@@ -267,7 +313,8 @@ impl Client {
     }
 
     pub async fn walk_in(&self, req: &WalkInRequest) -> Result<IssuedTicket, ClientError> {
-        self.post("/api/v1/kiosk/tickets", req).await
+        self.post(&format!("{}/kiosk/tickets", self.office_path().await?), req)
+            .await
     }
 
     // ---- staff ----
@@ -285,18 +332,24 @@ impl Client {
     }
 
     pub async fn booth_action(&self, booth: &str, action: &str) -> Result<Booth, ClientError> {
-        self.post_empty(&format!("/api/v1/staff/booths/{booth}/{action}"))
-            .await
+        self.post_empty(&format!(
+            "{}/staff/booths/{booth}/{action}",
+            self.office_path().await?
+        ))
+        .await
     }
 
     pub async fn call_next(&self, booth: &str) -> Result<CallResult, ClientError> {
-        self.post_empty(&format!("/api/v1/staff/booths/{booth}/call-next"))
-            .await
+        self.post_empty(&format!(
+            "{}/staff/booths/{booth}/call-next",
+            self.office_path().await?
+        ))
+        .await
     }
 
     pub async fn call_ticket(&self, booth: &str, ticket: i64) -> Result<CallResult, ClientError> {
         self.post(
-            &format!("/api/v1/staff/booths/{booth}/call"),
+            &format!("{}/staff/booths/{booth}/call", self.office_path().await?),
             &CallTicketRequest { ticket },
         )
         .await
@@ -304,8 +357,11 @@ impl Client {
 
     /// `action`: `recall`, `start`, `complete`, `no-show` or `reactivate`.
     pub async fn ticket_action(&self, ticket: i64, action: &str) -> Result<Ticket, ClientError> {
-        self.post_empty(&format!("/api/v1/staff/tickets/{ticket}/{action}"))
-            .await
+        self.post_empty(&format!(
+            "{}/staff/tickets/{ticket}/{action}",
+            self.office_path().await?
+        ))
+        .await
     }
 
     pub async fn transfer(
@@ -315,7 +371,10 @@ impl Client {
         note: Option<&str>,
     ) -> Result<Ticket, ClientError> {
         self.post(
-            &format!("/api/v1/staff/tickets/{ticket}/transfer"),
+            &format!(
+                "{}/staff/tickets/{ticket}/transfer",
+                self.office_path().await?
+            ),
             &TransferRequest {
                 service: service.to_string(),
                 note: note.map(str::to_string),
@@ -326,7 +385,7 @@ impl Client {
 
     pub async fn add_note(&self, ticket: i64, text: &str) -> Result<Ticket, ClientError> {
         self.post(
-            &format!("/api/v1/staff/tickets/{ticket}/notes"),
+            &format!("{}/staff/tickets/{ticket}/notes", self.office_path().await?),
             &NoteRequest {
                 text: text.to_string(),
             },
@@ -335,15 +394,19 @@ impl Client {
     }
 
     pub async fn staff_queue(&self) -> Result<StaffQueue, ClientError> {
-        self.get("/api/v1/staff/queue").await
+        self.get(&format!("{}/staff/queue", self.office_path().await?))
+            .await
     }
 
     pub async fn staff_reservations(
         &self,
         date: NaiveDate,
     ) -> Result<Vec<Reservation>, ClientError> {
-        self.get(&format!("/api/v1/staff/reservations?date={date}"))
-            .await
+        self.get(&format!(
+            "{}/staff/reservations?date={date}",
+            self.office_path().await?
+        ))
+        .await
     }
 
     /// Raw request for tests and tools that probe the contract's edges.

@@ -71,6 +71,7 @@ error_codes! {
     InvalidRole = "invalid_role",
     InvalidUsername = "invalid_username",
     InvalidPassword = "invalid_password",
+    InvalidOffices = "invalid_offices",
     MalformedCode = "malformed_code",
     // Unknown ids and tokens (404, some 400).
     UnknownTicket = "unknown_ticket",
@@ -82,6 +83,7 @@ error_codes! {
     UnknownDepartment = "unknown_department",
     UnknownDevice = "unknown_device",
     UnknownUser = "unknown_user",
+    UnknownOffice = "unknown_office",
     // The current state refuses a valid request (409).
     InvalidTransition = "invalid_transition",
     BoothNotOpen = "booth_not_open",
@@ -109,6 +111,7 @@ error_codes! {
     InvalidCredentials = "invalid_credentials",
     Forbidden = "forbidden",
     CsrfFailed = "csrf_failed",
+    WrongOffice = "wrong_office",
     RateLimited = "rate_limited",
     TooManyAttempts = "too_many_attempts",
     // The server itself (503, 500).

@@ -82,11 +82,12 @@ impl EventSubscription {
 
     async fn connect(&mut self) -> Result<SseStream, ClientError> {
         let (client, last_id) = (&self.client, self.last_id);
+        let office = client.office_path().await?;
         let resp = client
             .send_failover(|base| {
                 let mut rb = client
                     .http()
-                    .get(format!("{base}/api/v1/events"))
+                    .get(format!("{base}{office}/events"))
                     .header("accept", "text/event-stream");
                 if let Some(t) = client.token() {
                     rb = rb.bearer_auth(t);

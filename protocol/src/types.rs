@@ -540,6 +540,9 @@ pub struct SessionInfo {
     pub username: String,
     pub role: String,
     pub expires_at: DateTime<FixedOffset>,
+    /// The offices the user works in (an admin: every office).
+    #[serde(default)]
+    pub offices: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -784,6 +787,8 @@ pub struct StaffUser {
     /// `staff` or `admin`.
     pub role: String,
     pub active: bool,
+    /// The offices a clerk works in (an admin works in all).
+    pub offices: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
@@ -794,6 +799,10 @@ pub struct NewStaffUser {
     pub password: String,
     /// `staff` or `admin`.
     pub role: String,
+    /// The offices a clerk works in; may be left out when the city has
+    /// one office (an admin works in all).
+    #[serde(default)]
+    pub offices: Vec<String>,
 }
 
 /// A kiosk or board device (its token is shown only when created).
@@ -804,6 +813,8 @@ pub struct DeviceInfo {
     pub name: String,
     /// `kiosk` or `board`.
     pub role: String,
+    /// The one office it serves.
+    pub office: String,
     pub active: bool,
 }
 
@@ -814,6 +825,9 @@ pub struct NewDevice {
     pub name: String,
     /// `kiosk` or `board`.
     pub role: String,
+    /// The office it serves; may be left out when the city has one.
+    #[serde(default)]
+    pub office: Option<String>,
 }
 
 /// The new device and its bearer token, shown this once.
@@ -996,4 +1010,57 @@ mod whole {
             }
         }
     }
+}
+
+/// One office of the city (`GET /api/v1/offices`).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct OfficeInfo {
+    /// The id in `/api/v1/offices/{office}/…`.
+    pub id: String,
+    #[cfg_attr(feature = "openapi", schema(value_type = BTreeMap<String, String>))]
+    pub name: Localized,
+    #[cfg_attr(feature = "openapi", schema(value_type = BTreeMap<String, String>))]
+    pub address: Localized,
+    /// Today's opening hours, `HH:MM` in the office's time zone; absent
+    /// when it is closed all day.
+    pub hours_today: Option<OpeningHours>,
+    pub open_now: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct OpeningHours {
+    pub opens: String,
+    pub closes: String,
+}
+
+/// The whole city's congestion (`GET /api/v1/congestion`).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CityCongestion {
+    pub updated_at: DateTime<FixedOffset>,
+    pub offices: Vec<OfficeCongestion>,
+    /// For each procedure offered at several offices open now: where its
+    /// wait is shortest.
+    pub shortest: Vec<ShortestWait>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct OfficeCongestion {
+    pub office: OfficeInfo,
+    pub congestion: Congestion,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ShortestWait {
+    pub service: String,
+    #[cfg_attr(feature = "openapi", schema(value_type = BTreeMap<String, String>))]
+    pub name: Localized,
+    /// The office id with the shortest wait now.
+    pub office: String,
+    pub waiting: u32,
+    pub estimated_wait: WaitEstimate,
 }

@@ -8,7 +8,7 @@ use anyhow::Context;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use madoguchi_server::app::accounts::Accounts;
 use madoguchi_server::clock::Clock;
-use madoguchi_server::config::{City, DEMO_CITY_FILES, Office, SecuritySettings};
+use madoguchi_server::config::{City, DEMO_CITY_FILES, SecuritySettings};
 use madoguchi_server::startup::Server;
 use madoguchi_server::storage::{Database, Store};
 
@@ -127,6 +127,14 @@ enum UserCommand {
         username: String,
         #[arg(long, value_enum, default_value = "staff")]
         role: UserRole,
+        /// An office the clerk works at (repeat for several; may be left
+        /// out in a city of one office). Admins work at every office.
+        #[arg(long = "office")]
+        offices: Vec<String>,
+        /// The city (or office) file naming the offices; without it the
+        /// embedded demo.
+        #[arg(long, env = "MADOGUCHI_CONFIG")]
+        config: Option<PathBuf>,
         #[command(flatten)]
         data: DataArgs,
     },
@@ -158,6 +166,14 @@ enum DeviceCommand {
         name: String,
         #[arg(long, value_enum)]
         role: DeviceRole,
+        /// The office the kiosk or board serves (may be left out in a
+        /// city of one office).
+        #[arg(long)]
+        office: Option<String>,
+        /// The city (or office) file naming the offices; without it the
+        /// embedded demo.
+        #[arg(long, env = "MADOGUCHI_CONFIG")]
+        config: Option<PathBuf>,
         #[command(flatten)]
         data: DataArgs,
     },
@@ -180,30 +196,28 @@ enum DeviceRole {
     Board,
 }
 
-fn load_office(config: Option<&Path>) -> anyhow::Result<Office> {
+/// The city a command serves: `--config` (a city file, or one office
+/// file), else the embedded demo city.
+fn load_city(config: Option<&Path>) -> anyhow::Result<City> {
     match config {
-        None => Ok(Office::demo()),
-        Some(path) => {
-            let mut city = City::load(path)?;
-            // Several offices are served from one server by a later step
-            // of issue 19; until then a city of one.
-            anyhow::ensure!(
-                city.offices.len() == 1,
-                "{}: this server serves one office; the file lists {}",
-                path.display(),
-                city.offices.len()
-            );
-            Ok(city.offices.swap_remove(0))
-        }
+        None => Ok(City::demo()),
+        Some(path) => Ok(City::load(path)?),
     }
 }
 
-/// Accounts and devices through the same rules as the admin API.
-async fn accounts(data: &DataArgs) -> anyhow::Result<Accounts> {
+/// Accounts and devices through the same rules as the admin API, with
+/// the city's offices (`config`, else the demo's) to give them.
+async fn accounts(data: &DataArgs, config: Option<&Path>) -> anyhow::Result<Accounts> {
+    let offices = load_city(config)?
+        .offices
+        .into_iter()
+        .map(|o| o.id)
+        .collect();
     let store = data.open().await?;
     // The CLI opens no sessions: the time zone and limits are not used.
     Ok(Accounts::new(
         store,
+        offices,
         Clock::system(),
         chrono_tz::UTC,
         &SecuritySettings::default(),
@@ -262,16 +276,16 @@ async fn main() -> anyhow::Result<()> {
             clock_rate,
             print_addr,
         } => {
-            let mut office = load_office(config.as_deref())?;
+            let mut city = load_city(config.as_deref())?;
             if let Some(url) = public_url {
                 anyhow::ensure!(
                     url.starts_with("http://") || url.starts_with("https://"),
                     "--public-url must start with http:// or https://"
                 );
-                office.public_url = url.trim_end_matches('/').to_string();
+                city.set_public_url(url.trim_end_matches('/'));
             }
             if always_open {
-                office.open_all_hours();
+                city.open_all_hours();
             }
             let clock = match clock_start {
                 Some(s) => Clock::starting_at_rate(
@@ -285,7 +299,7 @@ async fn main() -> anyhow::Result<()> {
             let started = std::time::Instant::now();
             let database = data.database()?;
             let server =
-                Server::build(office, data.data.clone(), database.clone(), listen, clock).await?;
+                Server::build(city, data.data.clone(), database.clone(), listen, clock).await?;
             let addr = server.local_addr()?;
             if print_addr {
                 println!("{addr}");
@@ -298,6 +312,8 @@ async fn main() -> anyhow::Result<()> {
                 UserCommand::Add {
                     username,
                     role,
+                    offices,
+                    config,
                     data,
                 },
         } => {
@@ -305,17 +321,22 @@ async fn main() -> anyhow::Result<()> {
                 UserRole::Staff => "staff",
                 UserRole::Admin => "admin",
             };
-            let user = accounts(&data)
+            let user = accounts(&data, config.as_deref())
                 .await?
-                .add_user(&username, &read_password()?, role)
+                .add_user(&username, &read_password()?, role, &offices)
                 .await
                 .map_err(|e| anyhow::anyhow!("{e} ({})", e.code()))?;
-            println!("user {} ({}) added", user.username, user.role);
+            let at = if user.offices.is_empty() {
+                "every office".to_string()
+            } else {
+                user.offices.join(", ")
+            };
+            println!("user {} ({}, {at}) added", user.username, user.role);
         }
         Command::User {
             command: UserCommand::Password { username, data },
         } => {
-            accounts(&data)
+            accounts(&data, None)
                 .await?
                 .reset_password(&username, &read_password()?)
                 .await
@@ -323,28 +344,35 @@ async fn main() -> anyhow::Result<()> {
             println!("user {username}: new password saved, sessions ended");
         }
         Command::Device {
-            command: DeviceCommand::Add { name, role, data },
+            command:
+                DeviceCommand::Add {
+                    name,
+                    role,
+                    office,
+                    config,
+                    data,
+                },
         } => {
             let role = match role {
                 DeviceRole::Kiosk => "kiosk",
                 DeviceRole::Board => "board",
             };
-            let created = accounts(&data)
+            let created = accounts(&data, config.as_deref())
                 .await?
-                .add_device(&name, role)
+                .add_device(&name, role, office.as_deref())
                 .await
                 .map_err(|e| anyhow::anyhow!("{e} ({})", e.code()))?;
             let d = &created.device;
             eprintln!(
-                "device {} {:?} ({}) added; its token is shown only now:",
-                d.id, d.name, d.role
+                "device {} {:?} ({}, office {}) added; its token is shown only now:",
+                d.id, d.name, d.role, d.office
             );
             println!("{}", created.token);
         }
         Command::User {
             command: UserCommand::Deactivate { username, data },
         } => {
-            accounts(&data)
+            accounts(&data, None)
                 .await?
                 .deactivate_user(None, &username)
                 .await
@@ -354,11 +382,12 @@ async fn main() -> anyhow::Result<()> {
         Command::Device {
             command: DeviceCommand::List { data },
         } => {
-            for d in accounts(&data).await?.devices().await? {
+            for d in accounts(&data, None).await?.devices().await? {
                 println!(
-                    "{}\t{}\t{}\t{}",
+                    "{}\t{}\t{}\t{}\t{}",
                     d.id,
                     d.role,
+                    d.office,
                     if d.active { "active" } else { "revoked" },
                     d.name
                 );
@@ -367,7 +396,7 @@ async fn main() -> anyhow::Result<()> {
         Command::Device {
             command: DeviceCommand::Revoke { id, data },
         } => {
-            accounts(&data)
+            accounts(&data, None)
                 .await?
                 .revoke_device(id)
                 .await
@@ -396,10 +425,10 @@ async fn main() -> anyhow::Result<()> {
             }
         },
         Command::Purge { data, config } => {
-            let office = load_office(config.as_deref())?;
-            let days = office.privacy.retention_days;
+            let city = load_city(config.as_deref())?;
+            let days = city.first().privacy.retention_days;
             let store = data.open().await?;
-            let app = madoguchi_server::app::App::new(office, store, Clock::system()).await?;
+            let app = madoguchi_server::app::App::new(city, store, Clock::system()).await?;
             let s = app.purge(Some(&data.data.join("mail"))).await?;
             println!(
                 "purged visits before {} ({days} days kept): {} reservations, {} tickets' notes, {} notification requests, {} mails, {} mail files",

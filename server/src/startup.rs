@@ -9,7 +9,7 @@ use tokio::net::TcpListener;
 
 use crate::app::App;
 use crate::clock::Clock;
-use crate::config::Office;
+use crate::config::City;
 use crate::mail::Transport;
 use crate::storage::{Database, Store};
 
@@ -27,16 +27,16 @@ const PURGE_CHECK_EVERY: std::time::Duration = std::time::Duration::from_secs(36
 impl Server {
     /// Opens the data directory and the database, and binds the address.
     pub async fn build(
-        office: Office,
+        city: City,
         data_dir: PathBuf,
         database: Database,
         listen: SocketAddr,
         clock: Clock,
     ) -> anyhow::Result<Server> {
         std::fs::create_dir_all(&data_dir)?;
-        let mail = Transport::from_settings(&office.mail, &data_dir)?;
+        let mail = Transport::from_settings(&city.first().mail, &data_dir)?;
         let store = Store::open(&database).await?;
-        let app = Arc::new(App::new(office, store, clock).await?);
+        let app = Arc::new(App::new(city, store, clock).await?);
         let listener = TcpListener::bind(listen).await?;
         Ok(Server {
             app,
@@ -82,9 +82,9 @@ impl Server {
 }
 
 /// Several servers on one PostgreSQL: another server's change reaches this
-/// server's subscribers and floor. Woken by its `NOTIFY` (the payload, the
-/// change's last event id, only says whether to look: the tables are
-/// read), and once a second anyway.
+/// server's subscribers and floor. Woken by its `NOTIFY` (the payload,
+/// the change's office and last event id, only says where to look: the
+/// tables are read), and once a second at every office anyway.
 async fn follow_other_servers(app: Arc<App>, url: String) {
     use sqlx::postgres::PgListener;
     let mut listener: Option<PgListener> = None;
@@ -113,17 +113,22 @@ async fn follow_other_servers(app: Arc<App>, url: String) {
                 tokio::select! {
                     got = l.recv() => match got {
                         Ok(first) => {
-                            // A burst of changes is one look; changes whose
-                            // events this server has already passed on (its
-                            // own) need none.
-                            let known = app.hub.last_id();
-                            let mut new = is_news(first.payload(), known);
+                            // A burst of changes is one look per office;
+                            // changes whose events this server has already
+                            // passed on (its own) need none.
+                            let mut offices: Vec<String> =
+                                news(&app, first.payload()).into_iter().collect();
                             while let Some(n) = l.next_buffered() {
-                                new |= is_news(n.payload(), known);
+                                offices.extend(news(&app, n.payload()));
                             }
-                            if !new {
-                                continue;
+                            offices.sort();
+                            offices.dedup();
+                            for office in offices {
+                                if let Err(e) = app.refresh(Some(&office)).await {
+                                    tracing::warn!(error = %e, "reading other servers' changes failed");
+                                }
                             }
+                            continue;
                         }
                         Err(e) => {
                             tracing::warn!(error = %e, "change listener lost its connection");
@@ -136,16 +141,24 @@ async fn follow_other_servers(app: Arc<App>, url: String) {
             }
             None => tokio::time::sleep(std::time::Duration::from_secs(1)).await,
         }
-        if let Err(e) = app.refresh().await {
+        if let Err(e) = app.refresh(None).await {
             tracing::warn!(error = %e, "reading other servers' changes failed");
         }
     }
 }
 
-/// Whether a change notification (payload: its last event id, or empty)
-/// brings anything beyond event `known`.
-fn is_news(payload: &str, known: i64) -> bool {
-    !matches!(payload.parse::<i64>(), Ok(id) if id <= known)
+/// The office a change notification (`office:last event id`, see
+/// `storage::change_payload`) asks this server to look at, if any.
+fn news(app: &App, payload: &str) -> Option<String> {
+    let (office, last) = payload.split_once(':')?;
+    let known = app.office(office).ok()?.hub.last_id();
+    is_news(last, known).then(|| office.to_string())
+}
+
+/// Whether a change whose last event is `last` (an id, or empty) brings
+/// anything beyond event `known`.
+fn is_news(last: &str, known: i64) -> bool {
+    !matches!(last.parse::<i64>(), Ok(id) if id <= known)
 }
 
 /// Purges personal data past its retention at start, then each day: the

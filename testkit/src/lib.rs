@@ -71,8 +71,9 @@ impl Floor {
             for s in &mut office.services {
                 s.lead_working_days = 0;
             }
+            let office_id = office.id.clone();
             let server = Server::build(
-                office,
+                madoguchi_server::config::City::of(office),
                 path.clone(),
                 madoguchi_server::storage::Database::Sqlite(path),
                 "127.0.0.1:0".parse().expect("addr"),
@@ -90,6 +91,7 @@ impl Floor {
                 .add_device(
                     &format!("kiosk-{suffix}"),
                     "kiosk",
+                    &office_id,
                     &madoguchi_server::tokens::hash(&token),
                     now,
                 )
@@ -98,7 +100,7 @@ impl Floor {
             let hash = madoguchi_server::auth::hash_password("password-123").expect("hash");
             let user = format!("staff{suffix}");
             app.store
-                .add_user(&user, &hash, "staff", now)
+                .add_user(&user, &hash, "staff", std::slice::from_ref(&office_id), now)
                 .await
                 .expect("user");
             let client = Client::new(&base).expect("client");

@@ -267,7 +267,7 @@ fn subscribe(
         .pool_max_idle_per_host(0)
         .build()
         .expect("http");
-    let url = format!("{base}/api/v1/events?since=now");
+    let url = format!("{base}/api/v1/offices/honcho/events?since=now");
     (0..n)
         .map(|_| {
             let (http, url, tx, connected) =

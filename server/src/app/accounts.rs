@@ -30,14 +30,29 @@ pub struct StaffSession {
     pub username: String,
     pub role: StaffRole,
     pub csrf: String,
+    /// The offices the user works in (see `works_at`).
+    pub offices: Vec<String>,
 }
 
-/// An active kiosk or board.
+impl StaffSession {
+    pub fn works_at(&self, office: &str) -> bool {
+        works_at(self.role, &self.offices, office)
+    }
+}
+
+/// The one rule of who works where: an admin at every office, a clerk at
+/// the offices they were given.
+pub fn works_at(role: StaffRole, offices: &[String], office: &str) -> bool {
+    role == StaffRole::Admin || offices.iter().any(|o| o == office)
+}
+
+/// An active kiosk or board, of one office.
 #[derive(Debug, Clone)]
 pub struct Device {
     pub id: i64,
     pub name: String,
     pub role: DeviceRole,
+    pub office: String,
 }
 
 /// A new session, and how long its cookie lives.
@@ -48,6 +63,8 @@ pub struct NewSession {
 
 pub struct Accounts {
     store: Store,
+    /// The city's offices, in order: what a user or device may be given.
+    offices: Vec<String>,
     clock: Clock,
     time_zone: Tz,
     session_hours: i64,
@@ -55,7 +72,13 @@ pub struct Accounts {
 }
 
 impl Accounts {
-    pub fn new(store: Store, clock: Clock, time_zone: Tz, security: &SecuritySettings) -> Accounts {
+    pub fn new(
+        store: Store,
+        offices: Vec<String>,
+        clock: Clock,
+        time_zone: Tz,
+        security: &SecuritySettings,
+    ) -> Accounts {
         let login_limiter = Limiter::new(
             security.login_failures,
             Duration::minutes(security.login_window_minutes),
@@ -63,6 +86,7 @@ impl Accounts {
         );
         Accounts {
             store,
+            offices,
             clock,
             time_zone,
             session_hours: security.session_hours,
@@ -70,16 +94,64 @@ impl Accounts {
         }
     }
 
-    /// Adds a staff user; a name already taken is refused (409
-    /// `user_exists`): resetting a password is `reset_password`.
-    pub async fn add_user(&self, username: &str, password: &str, role: &str) -> Result<StaffUser> {
+    /// Offices given to a user or device, checked against the city's: none
+    /// given means the only office of a city of one, and is refused in a
+    /// city of several (400 `invalid_offices`).
+    fn checked_offices(&self, given: &[String]) -> Result<Vec<String>> {
+        if given.is_empty() {
+            return match self.offices.as_slice() {
+                [only] => Ok(vec![only.clone()]),
+                _ => Err(Error::invalid(
+                    ErrorCode::InvalidOffices,
+                    format!("say which office (one of: {})", self.offices.join(", ")),
+                )),
+            };
+        }
+        let mut out: Vec<String> = Vec::new();
+        for o in given {
+            if !self.offices.contains(o) {
+                return Err(Error::invalid(
+                    ErrorCode::InvalidOffices,
+                    format!(
+                        "{o:?} is not an office of this city (one of: {})",
+                        self.offices.join(", ")
+                    ),
+                ));
+            }
+            if !out.contains(o) {
+                out.push(o.clone());
+            }
+        }
+        Ok(out)
+    }
+
+    /// Adds a staff user who works in `offices` (an admin works in all);
+    /// a name already taken is refused (409 `user_exists`): resetting a
+    /// password is `reset_password`.
+    pub async fn add_user(
+        &self,
+        username: &str,
+        password: &str,
+        role: &str,
+        offices: &[String],
+    ) -> Result<StaffUser> {
         let username = Username::parse(username)?;
         let password = Password::parse(password)?;
         let role = StaffRole::parse(role)?;
+        let offices = match role {
+            // An admin works at every office; offices named are still
+            // checked, so a mistake is not silently dropped.
+            StaffRole::Admin if offices.is_empty() => Vec::new(),
+            StaffRole::Admin => {
+                self.checked_offices(offices)?;
+                Vec::new()
+            }
+            StaffRole::Staff => self.checked_offices(offices)?,
+        };
         let hash = hash(password).await?;
         if !self
             .store
-            .add_user(&username, &hash, role.as_str(), self.clock.now())
+            .add_user(&username, &hash, role.as_str(), &offices, self.clock.now())
             .await?
         {
             return Err(Error::conflict(
@@ -91,6 +163,7 @@ impl Accounts {
             username: username.to_string(),
             role: role.as_str().to_string(),
             active: true,
+            offices,
         })
     }
 
@@ -112,10 +185,11 @@ impl Accounts {
             .users()
             .await?
             .into_iter()
-            .map(|(username, role, active)| StaffUser {
-                username,
-                role,
-                active,
+            .map(|u| StaffUser {
+                username: u.username,
+                role: u.role,
+                active: u.active,
+                offices: u.offices,
             })
             .collect())
     }
@@ -135,23 +209,36 @@ impl Accounts {
             .await?
             .ok_or_else(|| Error::not_found(ErrorCode::UnknownUser, "no such user"))?;
         self.store.deactivate_user(username).await?;
-        Ok(StaffUser {
-            username: user.username,
-            role: user.role,
-            active: false,
-        })
+        self.users()
+            .await?
+            .into_iter()
+            .find(|u| u.username == user.username)
+            .ok_or_else(|| Error::not_found(ErrorCode::UnknownUser, "no such user"))
     }
 
-    /// Registers a device; its token is returned once (only a hash is kept).
-    pub async fn add_device(&self, name: &str, role: &str) -> Result<DeviceCreated> {
+    /// Registers a device of one office (`None`: the only office of a
+    /// city of one); its token is returned once (only a hash is kept).
+    pub async fn add_device(
+        &self,
+        name: &str,
+        role: &str,
+        office: Option<&str>,
+    ) -> Result<DeviceCreated> {
         let name = DeviceName::parse(name)?;
         let role = DeviceRole::parse(role)?;
+        let given: Vec<String> = office.map(str::to_string).into_iter().collect();
+        let office = self
+            .checked_offices(&given)?
+            .into_iter()
+            .next()
+            .unwrap_or_default();
         let token = tokens::new_token();
         let id = self
             .store
             .add_device(
                 &name,
                 role.as_str(),
+                &office,
                 &tokens::hash(&token),
                 self.clock.now(),
             )
@@ -161,6 +248,7 @@ impl Accounts {
                 id,
                 name: name.to_string(),
                 role: role.as_str().to_string(),
+                office,
                 active: true,
             },
             token,
@@ -173,11 +261,12 @@ impl Accounts {
             .devices()
             .await?
             .into_iter()
-            .map(|(id, name, role, active)| DeviceInfo {
-                id,
-                name,
-                role,
-                active,
+            .map(|d| DeviceInfo {
+                id: d.id,
+                name: d.name,
+                role: d.role,
+                office: d.office,
+                active: d.active,
             })
             .collect())
     }
@@ -244,6 +333,10 @@ impl Accounts {
         let token = tokens::new_token();
         let csrf = tokens::new_token();
         let expires = now + Duration::hours(self.session_hours);
+        let offices = match StaffRole::parse(&user.role) {
+            Ok(StaffRole::Admin) => self.offices.clone(),
+            _ => self.store.session_offices(user.id).await?,
+        };
         self.store
             .add_session(&tokens::hash(&token), user.id, &csrf, expires, now)
             .await?;
@@ -254,6 +347,7 @@ impl Accounts {
                 username: user.username,
                 role: user.role,
                 expires_at: local(self.time_zone, expires),
+                offices,
             },
             max_age_secs: self.session_hours * 3600,
         })
@@ -283,6 +377,7 @@ impl Accounts {
             username: s.username,
             role: stored_role(StaffRole::parse(&s.role))?,
             csrf: s.csrf_token,
+            offices: s.offices,
         }))
     }
 
@@ -302,6 +397,7 @@ impl Accounts {
             id: d.id,
             name: d.name,
             role: stored_role(DeviceRole::parse(&d.role))?,
+            office: d.office,
         })))
     }
 }

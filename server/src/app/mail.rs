@@ -6,7 +6,7 @@
 use chrono::{DateTime, Duration, Utc};
 use protocol::{ErrorCode, NotifyAccepted, NotifyRequest, TicketState, localized};
 
-use super::App;
+use super::OfficeApp;
 use crate::config::ServiceConfig;
 use crate::config::mail::MAX_NOTIFY_AHEAD;
 use crate::error::{Error, Result};
@@ -32,7 +32,7 @@ fn catalogue() -> &'static messages::Catalogue {
     crate::http::pages::catalogue()
 }
 
-impl App {
+impl OfficeApp {
     /// The booking confirmation, for the booking's transaction, to
     /// `(address, language it was booked in)`.
     pub(super) fn booking_mail(
@@ -107,7 +107,10 @@ impl App {
         };
         Store::save_registration(&mut w.tx, &reg, now).await?;
         // Already within the threshold: the first mail goes with it.
-        let regs = Store::registrations_of_day(&mut w.tx, w.floor.day).await?;
+        let regs = self
+            .store
+            .registrations_of_day(&mut w.tx, w.floor.day)
+            .await?;
         let queued = self
             .queue_due_notifications(&mut w.tx, &w.floor, regs, now)
             .await?;

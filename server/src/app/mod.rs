@@ -1,36 +1,30 @@
-//! The application: the queue engine, the store and the event hub behind
-//! one write lock. HTTP handlers call these operations and nothing else.
-//!
-//! Write path (every change, `write` then `commit`): take this server's
-//! floor → begin a transaction and lock the floor in the database → if
-//! another server changed the floor since (its version moved), read it
-//! again and pass on that server's events → plan with the pure engine →
-//! store records, events and the new version in the transaction → commit
-//! → apply to memory → publish events. A failure before commit changes
-//! nothing anywhere. Several servers on one PostgreSQL take turns at the
-//! database lock, so they behave as one.
+//! The application: a city of offices. `App` holds what the city shares
+//! (staff accounts and devices, the kiosk limiter, the outbox, the purge)
+//! and one `OfficeApp` per office, with that office's floor, write lock
+//! and event hub (see `office.rs` for the write path). HTTP handlers and
+//! the CLI go through these and nothing else.
 
-use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::Arc;
 
-use chrono::{DateTime, Duration, NaiveDate, Utc};
+use chrono::Duration;
 use protocol::ErrorCode;
-use tokio::sync::{Mutex, MutexGuard};
 
 use crate::clock::Clock;
-use crate::config::Office;
+use crate::config::{City, Office};
 use crate::error::{Error, Result};
-use crate::hub::EventHub;
 use crate::limiter::Limiter;
-use crate::rules::booking::{self};
-use crate::rules::engine::{Floor, Outcome, Rules};
-use crate::storage::{DayState, Store, StoreError, Tx};
+use crate::storage::{Store, StoreError};
+use crate::tokens;
 
 pub mod accounts;
 mod mail;
+mod office;
 mod queue;
 mod reports;
 mod reservations;
 pub use mail::PurgeSummary;
+pub use office::OfficeApp;
+use office::Writer;
 
 /// Who made a change: recorded in the event log's audit column only.
 #[derive(Debug, Clone)]
@@ -65,289 +59,193 @@ impl Actor {
     }
 }
 
+/// What every office of the city uses alike.
+pub(crate) struct Shared {
+    accounts: Arc<accounts::Accounts>,
+    kiosk_limiter: Arc<Limiter>,
+    mail_wake: Arc<tokio::sync::Notify>,
+}
+
 pub struct App {
-    pub office: Office,
+    pub city: City,
+    /// What holds for every office — the public URL, `[security]`,
+    /// `[mail]`, `[privacy]` — as the first office carries it (the city
+    /// file says them once for all, see `config::City`).
+    pub settings: Office,
+    /// The database, seen from the first office (city-wide tables need no
+    /// office).
     pub store: Store,
-    pub hub: EventHub,
     pub clock: Clock,
     /// Staff accounts, sessions and devices (HTTP and CLI alike).
-    pub accounts: accounts::Accounts,
-    pub kiosk_limiter: Limiter,
+    pub accounts: Arc<accounts::Accounts>,
+    pub kiosk_limiter: Arc<Limiter>,
     /// Wakes the outbox worker when a mail is queued.
-    pub mail_wake: tokio::sync::Notify,
-    floor: Mutex<Floor>,
-    /// The floor version this server's floor shows (`floors.version`).
-    known_version: AtomicI64,
-}
-
-/// A change in progress: this server's floor, caught up with the
-/// database, the transaction that holds the floor's lock there, and the
-/// change's time. `App::commit` ends it; dropped, it changes nothing.
-pub(super) struct Writer<'a> {
-    pub floor: MutexGuard<'a, Floor>,
-    pub tx: Tx,
-    pub now: DateTime<Utc>,
-    version: i64,
-}
-
-impl<'a> Writer<'a> {
-    /// Commits what was written without touching the floor (bookings);
-    /// `last_event` is the last event it appended, if any.
-    pub async fn commit_plain(
-        mut self,
-        app: &App,
-        last_event: Option<i64>,
-    ) -> Result<MutexGuard<'a, Floor>> {
-        app.store.notify_change(&mut self.tx, last_event).await?;
-        self.tx.commit().await.map_err(StoreError::from)?;
-        Ok(self.floor)
-    }
+    pub mail_wake: Arc<tokio::sync::Notify>,
+    offices: Vec<Arc<OfficeApp>>,
 }
 
 impl App {
+    /// The city's offices with their floors read from the database; a
+    /// database of one office from before becomes the first office
+    /// (`Store::adopt_offices`).
     pub async fn new(
-        office: Office,
+        city: City,
         store: Store,
         clock: Clock,
-    ) -> std::result::Result<App, crate::storage::StoreError> {
-        let now = clock.now();
-        let day = booking::local_day(&office, now);
-        let booth_ids: Vec<String> = office.booths.iter().map(|b| b.id.clone()).collect();
-        store.ensure_booths(&booth_ids).await?;
-        let (version, state) = store.floor_changes(day, None).await?;
-        let floor = restore(&office, day, state);
-        let hub = EventHub::new(store.last_event_id().await?, office.time_zone);
-        let sec = &office.security;
-        let app = App {
-            accounts: accounts::Accounts::new(store.clone(), clock.clone(), office.time_zone, sec),
-            kiosk_limiter: Limiter::new(
+    ) -> std::result::Result<App, StoreError> {
+        let ids: Vec<String> = city.offices.iter().map(|o| o.id.clone()).collect();
+        store.adopt_offices(&ids).await?;
+        let settings = city.first().clone();
+        let store = store.at_office(&settings.id);
+        let sec = &settings.security;
+        let shared = Shared {
+            accounts: Arc::new(accounts::Accounts::new(
+                store.clone(),
+                ids,
+                clock.clone(),
+                settings.time_zone,
+                sec,
+            )),
+            kiosk_limiter: Arc::new(Limiter::new(
                 sec.kiosk_requests_per_minute,
                 Duration::minutes(1),
                 &store,
-            ),
-            floor: Mutex::new(floor),
-            known_version: AtomicI64::new(version),
-            mail_wake: tokio::sync::Notify::new(),
-            office,
-            store,
-            hub,
-            clock,
+            )),
+            mail_wake: Arc::new(tokio::sync::Notify::new()),
         };
-        // Days that closed while the server was down are closed now.
-        if let Err(e) = app.close_days_before(day, now).await {
-            tracing::error!(error = %e, "closing earlier days failed");
+        let mut offices = Vec::with_capacity(city.offices.len());
+        for office in &city.offices {
+            offices.push(Arc::new(
+                OfficeApp::new(office.clone(), &store, clock.clone(), &shared).await?,
+            ));
         }
-        Ok(app)
-    }
-
-    /// Begins a change: this server's floor, the floor locked in the
-    /// database, and the floor read again if another server changed it.
-    pub(super) async fn write(&self) -> Result<Writer<'_>> {
-        let (mut floor, now) = self.lock().await;
-        let mut tx = self.store.begin().await?;
-        let version = self.store.lock_floor(&mut tx).await?;
-        let known = self.known_version.load(Ordering::SeqCst);
-        if version != known {
-            let changes = Store::floor_changes_on(&mut tx, floor.day, Some(known)).await?;
-            catch_up(&mut floor, changes);
-            self.pass_on_events(&mut tx).await?;
-            self.known_version.store(version, Ordering::SeqCst);
-        }
-        Ok(Writer {
-            floor,
-            tx,
-            now,
-            version,
+        Ok(App {
+            city,
+            settings,
+            store,
+            clock,
+            accounts: shared.accounts,
+            kiosk_limiter: shared.kiosk_limiter,
+            mail_wake: shared.mail_wake,
+            offices,
         })
     }
 
-    /// Publishes the events in the database this server has not sent
-    /// (another server's), oldest first.
-    async fn pass_on_events(&self, conn: &mut sqlx::AnyConnection) -> Result<()> {
-        loop {
-            let events = Store::events_after_on(conn, self.hub.last_id(), 1000).await?;
-            if events.is_empty() {
-                return Ok(());
-            }
-            self.hub.publish(&events);
+    /// The offices, in the city file's order.
+    pub fn offices(&self) -> &[Arc<OfficeApp>] {
+        &self.offices
+    }
+
+    /// The office with this id (404 `unknown_office`).
+    pub fn office(&self, id: &str) -> Result<&Arc<OfficeApp>> {
+        self.offices
+            .iter()
+            .find(|o| o.office.id == id)
+            .ok_or_else(|| Error::not_found(ErrorCode::UnknownOffice, "no office has this id"))
+    }
+
+    /// The city's first office (where a one-office server's data went).
+    pub fn first_office(&self) -> &Arc<OfficeApp> {
+        // `City` never holds no office (its parser refuses that).
+        &self.offices[0]
+    }
+
+    /// The office a reservation token's booking belongs to (reservation
+    /// links and codes carry no office).
+    pub async fn office_of_reservation(&self, token: &str) -> Result<&Arc<OfficeApp>> {
+        let unknown = || {
+            Error::not_found(
+                ErrorCode::UnknownReservation,
+                "no reservation has this code",
+            )
+        };
+        if !tokens::looks_like_token(token) {
+            return Err(unknown());
         }
+        let r = self
+            .store
+            .reservation_by_token_hash(&tokens::hash(token))
+            .await?
+            .ok_or_else(unknown)?;
+        self.office(&r.office).map_err(|_| unknown())
+    }
+
+    /// The office that issued the ticket with this status token.
+    pub async fn office_of_ticket(&self, status_token: &str) -> Result<&Arc<OfficeApp>> {
+        let unknown =
+            || Error::not_found(ErrorCode::UnknownTicket, "no ticket has this status code");
+        if !tokens::looks_like_token(status_token) {
+            return Err(unknown());
+        }
+        let office = self
+            .store
+            .office_of_status_token(status_token)
+            .await?
+            .ok_or_else(unknown)?;
+        self.office(&office).map_err(|_| unknown())
     }
 
     /// After another server's change (PostgreSQL's notification, or a
-    /// periodic look): its events are passed on to this server's
-    /// subscribers and the floor is read again if it moved.
-    pub async fn refresh(&self) -> Result<()> {
-        let (mut floor, _) = self.lock().await;
-        let mut conn = self
-            .store
-            .pool()
-            .acquire()
-            .await
-            .map_err(StoreError::from)?;
-        self.pass_on_events(&mut conn).await?;
-        drop(conn);
-        let known = self.known_version.load(Ordering::SeqCst);
-        if self.store.floor_version().await? != known {
-            let (version, changes) = self.store.floor_changes(floor.day, Some(known)).await?;
-            catch_up(&mut floor, changes);
-            self.known_version.store(version, Ordering::SeqCst);
+    /// periodic look) at `office` (None: look at every office).
+    pub async fn refresh(&self, office: Option<&str>) -> Result<()> {
+        for o in &self.offices {
+            if office.is_none_or(|id| id == o.office.id) {
+                o.refresh().await?;
+            }
         }
         Ok(())
     }
 
-    /// The floor, rolled over to today, and the time of this operation.
-    async fn lock(&self) -> (MutexGuard<'_, Floor>, DateTime<Utc>) {
-        let mut floor = self.floor.lock().await;
+    /// Each office as `GET /api/v1/offices` shows it, now.
+    pub fn offices_info(&self) -> Vec<protocol::OfficeInfo> {
         let now = self.clock.now();
-        let today = booking::local_day(&self.office, now);
-        if floor.day != today {
-            // The day closed: what was left unfinished ends as expired
-            // before the numbers restart. Should storage fail here, the
-            // next start-up closes those days again.
-            if let Err(e) = self.close_days_before(today, now).await {
-                tracing::error!(error = %e, "closing the day failed");
-            }
-            floor.roll_to(today);
-            // The new day is read whole at the next catch-up: what other
-            // servers wrote for it while this floor showed the old day was
-            // never taken in.
-            self.known_version.store(i64::MIN, Ordering::SeqCst);
-        }
-        (floor, now)
+        self.offices
+            .iter()
+            .map(|o| office_info(&o.office, now))
+            .collect()
     }
 
-    /// Ends every ticket of an earlier day that is still unfinished as
-    /// `expired`, in one transaction, and publishes their events.
-    async fn close_days_before(&self, today: NaiveDate, now: DateTime<Utc>) -> Result<usize> {
-        // A cheap look first: most start-ups and days find nothing.
-        if self.store.unfinished_before(today).await?.is_empty() {
-            return Ok(0);
+    /// The whole city's congestion: each office's, and where each
+    /// procedure offered at several offices is shortest now.
+    pub async fn congestion(&self) -> Result<protocol::CityCongestion> {
+        let now = self.clock.now();
+        let mut offices = Vec::with_capacity(self.offices.len());
+        for o in &self.offices {
+            offices.push(protocol::OfficeCongestion {
+                office: office_info(&o.office, now),
+                congestion: o.congestion().await?,
+            });
         }
-        let mut tx = self.store.begin().await?;
-        let version = self.store.lock_floor(&mut tx).await?;
-        // Read again under the lock: another server may have closed them.
-        let stale = Store::unfinished_before_on(&mut tx, today).await?;
-        if stale.is_empty() {
-            return Ok(0);
-        }
-        self.pass_on_events(&mut tx).await?;
-        let outcome = crate::rules::engine::expire_unfinished(&stale, now);
-        // Earlier days' tickets: on no server's floor of today, so the
-        // version stays.
-        let events =
-            Store::save_outcome(&mut tx, &outcome, version, &Actor::System.audit(), now).await?;
-        self.store
-            .notify_change(&mut tx, events.last().map(|e| e.id))
-            .await?;
-        tx.commit().await.map_err(StoreError::from)?;
-        self.hub.publish(&events);
-        tracing::info!(
-            tickets = stale.len(),
-            "closed the day: unfinished tickets expired"
-        );
-        Ok(stale.len())
+        Ok(protocol::CityCongestion {
+            updated_at: now.with_timezone(&self.settings.time_zone).fixed_offset(),
+            shortest: crate::rules::city::shortest_waits(&offices),
+            offices,
+        })
     }
 
-    /// Stores an outcome with its events and the floor's new version,
-    /// commits, then applies and publishes it; the floor comes back for
-    /// the answer.
-    async fn commit<'a>(
-        &'a self,
-        w: Writer<'a>,
-        outcome: &Outcome,
-        actor: &Actor,
-    ) -> Result<MutexGuard<'a, Floor>> {
-        let Writer {
-            mut floor,
-            mut tx,
-            now,
-            version,
-        } = w;
-        let version = if outcome.changes_floor() {
-            Store::bump_floor(&mut tx).await?
-        } else {
-            version
-        };
-        let events = Store::save_outcome(&mut tx, outcome, version, &actor.audit(), now).await?;
-        // The mails the change makes due go in its transaction, judged on
-        // the floor as the change leaves it (memory moves after commit).
-        // (A copy of the floor only when somebody asked for mail today.)
-        let regs = Store::registrations_of_day(&mut tx, floor.day).await?;
-        let after = (!regs.is_empty()).then(|| {
-            let mut after = floor.clone();
-            after.apply(outcome);
-            after
-        });
-        let mail_queued = match &after {
-            Some(after) => {
-                self.queue_due_notifications(&mut tx, after, regs, now)
-                    .await?
-            }
-            None => false,
-        };
-        self.store
-            .notify_change(&mut tx, events.last().map(|e| e.id))
-            .await?;
-        tx.commit().await.map_err(StoreError::from)?;
-        self.known_version.store(version, Ordering::SeqCst);
-        match after {
-            Some(after) => *floor = after,
-            None => floor.apply(outcome),
-        }
-        self.hub.publish(&events);
-        if mail_queued {
-            self.mail_wake.notify_one();
-        }
-        Ok(floor)
+    /// Erases personal data past the city's retention, now (see
+    /// `OfficeApp::purge`: the records of every office go at once).
+    pub async fn purge(&self, mail_dir: Option<&std::path::Path>) -> Result<PurgeSummary> {
+        self.first_office().purge(mail_dir).await
     }
 
-    /// Today in the office's time zone.
-    pub fn today(&self) -> NaiveDate {
-        self.clock
-            .now()
-            .with_timezone(&self.office.time_zone)
-            .date_naive()
+    /// Today's purge, if no server has done it yet.
+    pub async fn daily_purge(&self, mail_dir: &std::path::Path) -> Result<Option<PurgeSummary>> {
+        self.first_office().daily_purge(mail_dir).await
     }
-
-    fn day_bounds(&self, date: NaiveDate) -> Result<(DateTime<Utc>, DateTime<Utc>)> {
-        use chrono::TimeZone;
-        let start = |d: NaiveDate| {
-            self.office
-                .time_zone
-                .from_local_datetime(&d.and_hms_opt(0, 0, 0).unwrap_or_default())
-                .earliest()
-                .map(|t| t.with_timezone(&Utc))
-        };
-        let next = date
-            .succ_opt()
-            .ok_or_else(|| Error::invalid(ErrorCode::InvalidDate, "date out of range"))?;
-        match (start(date), start(next)) {
-            (Some(a), Some(b)) => Ok((a, b)),
-            _ => Err(Error::invalid(ErrorCode::InvalidDate, "date out of range")),
-        }
-    }
-
-    // ---- public ----
 }
 
-/// Another server's changes taken into this server's floor.
-fn catch_up(floor: &mut Floor, changes: DayState) {
-    floor.catch_up(
-        changes.next_ticket_id,
-        changes.tickets,
-        changes.booths,
-        changes.service_samples,
-    );
-}
-
-/// This server's floor of `day` from what the database holds.
-fn restore(office: &Office, day: NaiveDate, state: DayState) -> Floor {
-    Floor::restore(
-        Rules::from_office(office),
-        day,
-        state.next_ticket_id,
-        state.tickets,
-        state.booths,
-        state.service_samples,
-    )
+/// An office's id, names, address and today's hours at `now`.
+pub fn office_info(office: &Office, now: chrono::DateTime<chrono::Utc>) -> protocol::OfficeInfo {
+    let (hours, open_now) = office.open_at(now);
+    protocol::OfficeInfo {
+        id: office.id.clone(),
+        name: office.name.clone(),
+        address: office.address.clone(),
+        hours_today: hours.map(|(from, to)| protocol::OpeningHours {
+            opens: from.format("%H:%M").to_string(),
+            closes: to.format("%H:%M").to_string(),
+        }),
+        open_now,
+    }
 }

@@ -7,7 +7,7 @@ use protocol::{
     StaffQueue, TicketSource, TicketState, WalkInRequest,
 };
 
-use super::{Actor, App, Writer};
+use super::{Actor, OfficeApp, Writer};
 use crate::error::{Error, Result};
 use crate::rules::booking::{self, CheckinRefusal, ScannedCode};
 use crate::rules::engine::{
@@ -17,7 +17,7 @@ use crate::rules::input::{BoothId, IdempotencyKey, Language, NoteText, ServiceId
 use crate::storage::ReservationRow;
 use crate::{tokens, views};
 
-impl App {
+impl OfficeApp {
     /// Plans a ticket command with the engine, stores it and returns the
     /// ticket as staff see it.
     pub(super) async fn ticket_command(
@@ -84,6 +84,13 @@ impl App {
             .ok_or_else(|| {
                 Error::not_found(ErrorCode::UnknownCode, "no reservation has this code")
             })?;
+        // Booked at another office of the city: the visitor is sent there.
+        if res.office != self.office.id {
+            return Err(Error::conflict(
+                ErrorCode::WrongOffice,
+                "this booking is for another office",
+            ));
+        }
         // A language chosen at the kiosk wins over the booking's.
         if let Some(lang) = chosen {
             res.language = Some(lang.to_string());

@@ -4,11 +4,11 @@
 use chrono::{Duration, NaiveDate};
 use protocol::{ErrorCode, ReservationState};
 
-use super::App;
+use super::OfficeApp;
 use crate::error::{Error, Result};
 use crate::views;
 
-impl App {
+impl OfficeApp {
     /// Statistics over the days `from`–`to` (at most a year).
     pub async fn day_stats(&self, from: NaiveDate, to: NaiveDate) -> Result<protocol::DayStats> {
         if to < from || (to - from).num_days() > 366 {

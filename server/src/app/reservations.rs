@@ -8,7 +8,7 @@ use protocol::{
     SlotClosed,
 };
 
-use super::{Actor, App, Writer};
+use super::{Actor, OfficeApp, Writer};
 use crate::error::{Error, Result};
 use crate::rules::booking::{self};
 use crate::rules::engine::EngineError;
@@ -16,7 +16,7 @@ use crate::rules::input::{Contact, Language, MAX_ANSWERS_BYTES, Reason, ServiceI
 use crate::storage::{NewReservation, ReservationRow, Store};
 use crate::{tokens, views};
 
-impl App {
+impl OfficeApp {
     pub fn slots(
         &self,
         service: &str,
@@ -176,29 +176,34 @@ impl App {
             }
         }
         let capacity = self.office.booths_serving(&service.id) as i64;
-        let taken = Store::taken_in_slot(&mut w.tx, &service.id, slot.start).await?;
+        let taken = self
+            .store
+            .taken_in_slot(&mut w.tx, &service.id, slot.start)
+            .await?;
         if taken >= capacity {
             return Err(Error::conflict(
                 ErrorCode::SlotFull,
                 "this slot is fully booked",
             ));
         }
-        let id = Store::insert_reservation(
-            &mut w.tx,
-            &NewReservation {
-                token_hash: &tokens::hash(&token),
-                service: &service.id,
-                start: slot.start,
-                end: slot.end,
-                name: contact.name.as_deref(),
-                email: contact.email.as_deref(),
-                phone: contact.phone.as_deref(),
-                answers: req.answers.as_ref(),
-                language,
-            },
-            now,
-        )
-        .await?;
+        let id = self
+            .store
+            .insert_reservation(
+                &mut w.tx,
+                &NewReservation {
+                    token_hash: &tokens::hash(&token),
+                    service: &service.id,
+                    start: slot.start,
+                    end: slot.end,
+                    name: contact.name.as_deref(),
+                    email: contact.email.as_deref(),
+                    phone: contact.phone.as_deref(),
+                    answers: req.answers.as_ref(),
+                    language,
+                },
+                now,
+            )
+            .await?;
         let manage_url = format!("{}/r/{}", self.office.public_url, token);
         if let Some(email) = contact.email.as_deref() {
             let to = (email, language.unwrap_or("ja"));
@@ -241,13 +246,15 @@ impl App {
         change: EventData,
         actor: &Actor,
     ) -> Result<()> {
-        let events = Store::append_events(
-            &mut w.tx,
-            &[(EventKind::ReservationChanged, change)],
-            &actor.audit(),
-            w.now,
-        )
-        .await?;
+        let events = self
+            .store
+            .append_events(
+                &mut w.tx,
+                &[(EventKind::ReservationChanged, change)],
+                &actor.audit(),
+                w.now,
+            )
+            .await?;
         // Published before the floor is let go: events go out in id order.
         let _floor = w.commit_plain(self, events.last().map(|e| e.id)).await?;
         self.hub.publish(&events);
@@ -374,7 +381,12 @@ impl App {
             ));
         }
         let capacity = self.office.booths_serving(&r.service) as i64;
-        if Store::taken_in_slot(&mut w.tx, &r.service, slot.start).await? >= capacity {
+        if self
+            .store
+            .taken_in_slot(&mut w.tx, &r.service, slot.start)
+            .await?
+            >= capacity
+        {
             return Err(Error::conflict(
                 ErrorCode::SlotFull,
                 "this slot is fully booked",

@@ -747,6 +747,18 @@ impl Office {
     }
 
     /// Opening hours of a date, or None when the office is closed that day.
+    /// Today's opening hours at `now` (None: closed all day), and whether
+    /// it is open at that moment.
+    pub fn open_at(
+        &self,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> (Option<(NaiveTime, NaiveTime)>, bool) {
+        let local = now.with_timezone(&self.time_zone);
+        let hours = self.hours_on(local.date_naive());
+        let open = hours.is_some_and(|(from, to)| (from..to).contains(&local.time()));
+        (hours, open)
+    }
+
     pub fn hours_on(&self, date: NaiveDate) -> Option<(NaiveTime, NaiveTime)> {
         if self.closed_dates.contains(&date)
             || (self.japanese_holidays

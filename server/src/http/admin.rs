@@ -21,7 +21,7 @@ pub async fn users(State(app): State<Arc<App>>, _admin: Admin) -> Result<Json<Ve
 }
 
 #[utoipa::path(post, path = "/api/v1/admin/users", tag = "admin", security(("bearer" = [])), request_body = NewStaffUser,
-    responses((status = 201, body = StaffUser), (status = 400, description = "invalid_username, invalid_password, invalid_role", body = protocol::ApiError),
+    responses((status = 201, body = StaffUser), (status = 400, description = "invalid_username, invalid_password, invalid_role, invalid_offices", body = protocol::ApiError),
         (status = 409, description = "user_exists", body = protocol::ApiError)))]
 pub async fn add_user(
     State(app): State<Arc<App>>,
@@ -30,7 +30,7 @@ pub async fn add_user(
 ) -> Result<(StatusCode, Json<StaffUser>)> {
     let user = app
         .accounts
-        .add_user(&req.username, &req.password, &req.role)
+        .add_user(&req.username, &req.password, &req.role, &req.offices)
         .await?;
     Ok((StatusCode::CREATED, Json(user)))
 }
@@ -58,13 +58,16 @@ pub async fn devices(State(app): State<Arc<App>>, _admin: Admin) -> Result<Json<
 }
 
 #[utoipa::path(post, path = "/api/v1/admin/devices", tag = "admin", security(("bearer" = [])), request_body = NewDevice,
-    responses((status = 201, body = DeviceCreated), (status = 400, description = "invalid_name, invalid_role", body = protocol::ApiError)))]
+    responses((status = 201, body = DeviceCreated), (status = 400, description = "invalid_name, invalid_role, invalid_offices", body = protocol::ApiError)))]
 pub async fn add_device(
     State(app): State<Arc<App>>,
     _admin: Admin,
     ApiJson(req): ApiJson<NewDevice>,
 ) -> Result<(StatusCode, Json<DeviceCreated>)> {
-    let created = app.accounts.add_device(&req.name, &req.role).await?;
+    let created = app
+        .accounts
+        .add_device(&req.name, &req.role, req.office.as_deref())
+        .await?;
     Ok((StatusCode::CREATED, Json(created)))
 }
 

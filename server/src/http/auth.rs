@@ -13,7 +13,7 @@ use protocol::{ErrorCode, LoginRequest, SessionInfo};
 
 use super::extract::ApiJson;
 use crate::app::accounts::{Device, Principal};
-use crate::app::{Actor, App};
+use crate::app::{Actor, App, OfficeApp};
 use crate::error::Error;
 use crate::rules::input::{DeviceRole, StaffRole};
 
@@ -64,6 +64,7 @@ async fn principal(parts: &Parts, app: &App) -> Result<(Principal, bool), Error>
 pub struct Staff {
     pub username: String,
     pub role: StaffRole,
+    pub offices: Vec<String>,
 }
 
 impl Staff {
@@ -71,6 +72,87 @@ impl Staff {
         Actor::Staff {
             username: self.username.clone(),
         }
+    }
+
+    /// Whether they work at `office` (`accounts::works_at`).
+    pub fn works_at(&self, office: &str) -> bool {
+        crate::app::accounts::works_at(self.role, &self.offices, office)
+    }
+}
+
+/// The `{office}` of an office's route (`/api/v1/offices/{office}/…`).
+pub async fn office_in_path<'a>(
+    parts: &mut Parts,
+    app: &'a App,
+) -> Result<&'a Arc<OfficeApp>, Error> {
+    let params = axum::extract::RawPathParams::from_request_parts(parts, &())
+        .await
+        .map_err(|e| Error::invalid(ErrorCode::InvalidPath, e.body_text()))?;
+    let id = params
+        .iter()
+        .find(|(k, _)| *k == "office")
+        .map(|(_, v)| v.to_string())
+        .unwrap_or_default();
+    app.office(&id)
+}
+
+/// An office of a public route. A kiosk or board token sent along must
+/// be that office's (403 `wrong_office`): a board of the main building
+/// never follows a branch's stream.
+pub struct AtOffice(pub Arc<OfficeApp>);
+
+impl FromRequestParts<Arc<App>> for AtOffice {
+    type Rejection = Error;
+
+    async fn from_request_parts(parts: &mut Parts, app: &Arc<App>) -> Result<Self, Error> {
+        let office = office_in_path(parts, app).await?.clone();
+        if let Some(token) = bearer(&parts.headers)
+            && let Some(Principal::Device(d)) = app.accounts.principal(token, true).await?
+            && d.office != office.office.id
+        {
+            return Err(wrong_office());
+        }
+        Ok(AtOffice(office))
+    }
+}
+
+fn wrong_office() -> Error {
+    Error::forbidden(
+        ErrorCode::WrongOffice,
+        "these credentials belong to another office",
+    )
+}
+
+/// A staff member at an office they work in (403 `wrong_office` at
+/// another).
+pub struct OfficeStaff(pub Arc<OfficeApp>, pub Staff);
+
+impl FromRequestParts<Arc<App>> for OfficeStaff {
+    type Rejection = Error;
+
+    async fn from_request_parts(parts: &mut Parts, app: &Arc<App>) -> Result<Self, Error> {
+        let office = office_in_path(parts, app).await?.clone();
+        let staff = Staff::from_request_parts(parts, app).await?;
+        if !staff.works_at(&office.office.id) {
+            return Err(wrong_office());
+        }
+        Ok(OfficeStaff(office, staff))
+    }
+}
+
+/// A kiosk at its own office (403 `wrong_office` at another).
+pub struct OfficeKiosk(pub Arc<OfficeApp>, pub Kiosk);
+
+impl FromRequestParts<Arc<App>> for OfficeKiosk {
+    type Rejection = Error;
+
+    async fn from_request_parts(parts: &mut Parts, app: &Arc<App>) -> Result<Self, Error> {
+        let office = office_in_path(parts, app).await?.clone();
+        let kiosk = Kiosk::from_request_parts(parts, app).await?;
+        if kiosk.office != office.office.id {
+            return Err(wrong_office());
+        }
+        Ok(OfficeKiosk(office, kiosk))
     }
 }
 
@@ -93,6 +175,7 @@ impl FromRequestParts<Arc<App>> for Staff {
                 Ok(Staff {
                     username: s.username,
                     role: s.role,
+                    offices: s.offices,
                 })
             }
             (Principal::Device(_), _) => Err(Error::forbidden(
@@ -126,6 +209,7 @@ impl FromRequestParts<Arc<App>> for Admin {
 pub struct Kiosk {
     pub id: i64,
     pub name: String,
+    pub office: String,
 }
 
 impl Kiosk {
@@ -147,6 +231,7 @@ impl FromRequestParts<Arc<App>> for Kiosk {
                     id,
                     name,
                     role: DeviceRole::Kiosk,
+                    office,
                 }),
                 _,
             ) => {
@@ -161,7 +246,7 @@ impl FromRequestParts<Arc<App>> for Kiosk {
                         retry_after_secs: wait,
                     });
                 }
-                Ok(Kiosk { id, name })
+                Ok(Kiosk { id, name, office })
             }
             _ => Err(Error::forbidden(
                 ErrorCode::Forbidden,
@@ -174,7 +259,7 @@ impl FromRequestParts<Arc<App>> for Kiosk {
 /// The session cookie: script cannot read it, other sites never send it,
 /// and over TLS it never travels in the clear.
 pub fn session_cookie(app: &App, token: &str, max_age: i64) -> String {
-    let secure = if app.office.public_url.starts_with("https://") {
+    let secure = if app.settings.public_url.starts_with("https://") {
         "; Secure"
     } else {
         ""
@@ -190,6 +275,14 @@ pub struct PageSession {
     pub role: StaffRole,
     pub csrf: String,
     pub token: String,
+    pub offices: Vec<String>,
+}
+
+impl PageSession {
+    /// Whether they work at `office` (`accounts::works_at`).
+    pub fn works_at(&self, office: &str) -> bool {
+        crate::app::accounts::works_at(self.role, &self.offices, office)
+    }
 }
 
 pub async fn page_session(headers: &HeaderMap, app: &App) -> Option<PageSession> {
@@ -200,6 +293,7 @@ pub async fn page_session(headers: &HeaderMap, app: &App) -> Option<PageSession>
         role: s.role,
         csrf: s.csrf,
         token: token.to_string(),
+        offices: s.offices,
     })
 }
 
@@ -245,7 +339,11 @@ pub async fn login(
         .filter_map(|v| v.to_str().ok())
         .collect::<Vec<_>>()
         .join(",");
-    let client = client_address(peer.ip(), &forwarded, &app.office.security.trusted_proxies);
+    let client = client_address(
+        peer.ip(),
+        &forwarded,
+        &app.settings.security.trusted_proxies,
+    );
     let session = app
         .accounts
         .login(&req.username, &req.password, client)

@@ -95,7 +95,46 @@ fn answers_schema(office: &Office) -> Value {
 }
 
 /// The finished document for this office.
-pub fn document(office: &Office, doc: &utoipa::openapi::OpenApi) -> Value {
+/// Every office route's `{office}`: one of the city's office ids.
+fn office_param(doc: &mut Value, offices: &[&str]) {
+    let Some(paths) = doc.pointer_mut("/paths").and_then(Value::as_object_mut) else {
+        return;
+    };
+    for (path, item) in paths.iter_mut() {
+        if !path.contains("{office}") {
+            continue;
+        }
+        let Some(ops) = item.as_object_mut() else {
+            continue;
+        };
+        for op in ops.values_mut() {
+            let Some(op) = op.as_object_mut() else {
+                continue;
+            };
+            let params = op
+                .entry("parameters")
+                .or_insert_with(|| json!([]))
+                .as_array_mut();
+            if let Some(params) = params {
+                params.insert(
+                    0,
+                    json!({
+                        "name": "office",
+                        "in": "path",
+                        "required": true,
+                        "description": "office id (GET /api/v1/offices)",
+                        "schema": { "type": "string", "enum": offices },
+                    }),
+                );
+            }
+        }
+    }
+}
+
+/// The document, with what validation and the city's configuration
+/// decide (office ids, procedure ids of every office, limits).
+pub fn document(city: &crate::config::City, doc: &utoipa::openapi::OpenApi) -> Value {
+    let office = city.first();
     let mut doc = serde_json::to_value(doc).unwrap_or_else(|_| json!({}));
     let d = &mut doc;
     constrain(d, "NewStaffUser", "username", Username::schema());
@@ -135,14 +174,36 @@ pub fn document(office: &Office, doc: &utoipa::openapi::OpenApi) -> Value {
     );
     constrain(d, "LoginRequest", "username", json!({ "maxLength": 100 }));
     constrain(d, "LoginRequest", "password", json!({ "maxLength": 1024 }));
-    // What the office's configuration decides.
-    let services: Vec<&str> = office.services.iter().map(|s| s.id.as_str()).collect();
-    let bookable: Vec<&str> = office
-        .services
+    // What the offices' configuration decides: a request names one
+    // office, so the union over the city.
+    let ids: Vec<&str> = city.offices.iter().map(|o| o.id.as_str()).collect();
+    office_param(d, &ids);
+    constrain(d, "NewDevice", "office", json!({ "enum": ids }));
+    constrain(
+        d,
+        "NewStaffUser",
+        "offices",
+        json!({ "items": { "type": "string", "enum": ids } }),
+    );
+    let mut services: Vec<&str> = Vec::new();
+    let mut bookable: Vec<&str> = Vec::new();
+    for o in &city.offices {
+        for s in &o.services {
+            if !services.contains(&s.id.as_str()) {
+                services.push(&s.id);
+            }
+            if o.slot_templates.iter().any(|t| t.service == s.id)
+                && !bookable.contains(&s.id.as_str())
+            {
+                bookable.push(&s.id);
+            }
+        }
+    }
+    let office = city
+        .offices
         .iter()
-        .filter(|s| office.slot_templates.iter().any(|t| t.service == s.id))
-        .map(|s| s.id.as_str())
-        .collect();
+        .find(|o| !o.questionnaire.questions.is_empty())
+        .unwrap_or(office);
     constrain(
         d,
         "CreateReservation",
@@ -161,44 +222,68 @@ pub fn document(office: &Office, doc: &utoipa::openapi::OpenApi) -> Value {
     constrain_param(
         d,
         "get",
-        "/api/v1/slots",
+        "/api/v1/offices/{office}/slots",
         "service",
         json!({ "enum": bookable }),
     );
-    constrain_param(d, "get", "/api/v1/slots", "from", date());
-    constrain_param(d, "get", "/api/v1/slots", "to", date());
-    constrain_param(d, "get", "/api/v1/staff/reservations", "date", date());
-    constrain_param(d, "get", "/api/v1/staff/prep", "date", date());
+    constrain_param(d, "get", "/api/v1/offices/{office}/slots", "from", date());
+    constrain_param(d, "get", "/api/v1/offices/{office}/slots", "to", date());
+    constrain_param(
+        d,
+        "get",
+        "/api/v1/offices/{office}/staff/reservations",
+        "date",
+        date(),
+    );
+    constrain_param(
+        d,
+        "get",
+        "/api/v1/offices/{office}/staff/prep",
+        "date",
+        date(),
+    );
     // Empty is "every department", like leaving it out.
     let mut departments = office.questionnaire.departments();
     departments.push(String::new());
     constrain_param(
         d,
         "get",
-        "/api/v1/staff/prep",
+        "/api/v1/offices/{office}/staff/prep",
         "department",
         json!({ "enum": departments }),
     );
-    constrain_param(d, "get", "/api/v1/staff/stats", "from", date());
-    constrain_param(d, "get", "/api/v1/staff/stats", "to", date());
     constrain_param(
         d,
         "get",
-        "/api/v1/staff/stats",
+        "/api/v1/offices/{office}/staff/stats",
+        "from",
+        date(),
+    );
+    constrain_param(
+        d,
+        "get",
+        "/api/v1/offices/{office}/staff/stats",
+        "to",
+        date(),
+    );
+    constrain_param(
+        d,
+        "get",
+        "/api/v1/offices/{office}/staff/stats",
         "format",
         json!({ "enum": ["json", "csv"] }),
     );
     constrain_param(
         d,
         "get",
-        "/api/v1/staff/stats",
+        "/api/v1/offices/{office}/staff/stats",
         "lang",
         json!({ "enum": messages::STAFF_LANGUAGES }),
     );
     constrain_param(
         d,
         "get",
-        "/api/v1/events",
+        "/api/v1/offices/{office}/events",
         "since",
         json!({ "pattern": "^([0-9]{1,18}|now)$" }),
     );

@@ -50,6 +50,20 @@ impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for ApiPath
     }
 }
 
+/// The path parameters of an office's route after its `{office}` (which
+/// `auth::AtOffice` and its kin read).
+pub struct OfficePath<T>(pub T);
+
+impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for OfficePath<T> {
+    type Rejection = Error;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Error> {
+        let ApiPath((_office, rest)) =
+            ApiPath::<(String, T)>::from_request_parts(parts, state).await?;
+        Ok(OfficePath(rest))
+    }
+}
+
 pub struct ApiQuery<T>(pub T);
 
 impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
@@ -100,7 +114,7 @@ impl FromRequestParts<std::sync::Arc<crate::app::App>> for SameOrigin {
                 .strip_prefix("http://")
                 .or_else(|| origin.strip_prefix("https://"))
                 .unwrap_or("");
-            let public = app.office.public_url.to_ascii_lowercase();
+            let public = app.settings.public_url.to_ascii_lowercase();
             let public_host = public
                 .strip_prefix("http://")
                 .or_else(|| public.strip_prefix("https://"))

@@ -51,6 +51,8 @@ impl utoipa::Modify for BearerAuth {
 fn api() -> OpenApiRouter<Arc<App>> {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(public::healthz))
+        .routes(routes!(public::offices))
+        .routes(routes!(public::city_congestion))
         .routes(routes!(public::services))
         .routes(routes!(public::booths))
         .routes(routes!(public::slots))
@@ -152,10 +154,19 @@ fn document_shared_errors(doc: &mut utoipa::openapi::OpenApi) {
                 add("401", "no or unknown credentials");
                 add(
                     "403",
-                    "credentials of another role, or no CSRF token with a cookie",
+                    "credentials of another role or another office (wrong_office), or no CSRF token with a cookie",
                 );
             }
-            if path.starts_with("/api/v1/kiosk/") || path == "/api/v1/session" {
+            if path.contains("{office}") {
+                add("404", "no office has this id (unknown_office)");
+                if !secured {
+                    add(
+                        "403",
+                        "a kiosk or board token of another office (wrong_office)",
+                    );
+                }
+            }
+            if path.contains("/kiosk/") || path == "/api/v1/session" {
                 add("429", "rate limited (Retry-After)");
             }
             add("503", "storage busy or unavailable");
@@ -192,7 +203,7 @@ fn panic_response(_: Box<dyn std::any::Any + Send + 'static>) -> Response {
 pub fn router(app: Arc<App>) -> axum::Router {
     let (router, mut doc) = api().split_for_parts();
     document_shared_errors(&mut doc);
-    let doc = Arc::new(document::document(&app.office, &doc));
+    let doc = Arc::new(document::document(&app.city, &doc));
     let router = pages::asset_routes(router);
     router
         .route(
@@ -208,28 +219,33 @@ pub fn router(app: Arc<App>) -> axum::Router {
             }),
         )
         .route("/", axum::routing::get(visitor::home::show))
-        .route("/board", axum::routing::get(pages::board))
+        .route("/board", axum::routing::get(pages::boards))
+        .route("/board/{office}", axum::routing::get(pages::board))
         .route("/t/{token}", axum::routing::get(visitor::status::show))
         .route(
             "/t/{token}/notify",
             axum::routing::post(visitor::status::notify),
         )
         .route("/congestion", axum::routing::get(visitor::congestion::show))
-        .route("/book", axum::routing::get(visitor::booking::services))
+        .route("/book", axum::routing::get(visitor::booking::offices))
         .route(
-            "/book/{service}",
+            "/book/{office}",
+            axum::routing::get(visitor::booking::services),
+        )
+        .route(
+            "/book/{office}/{service}",
             axum::routing::get(visitor::booking::slots),
         )
         .route(
-            "/book/{service}/form",
+            "/book/{office}/{service}/form",
             axum::routing::get(visitor::booking::form),
         )
         .route(
-            "/book/{service}/confirm",
+            "/book/{office}/{service}/confirm",
             axum::routing::post(visitor::booking::confirm),
         )
         .route(
-            "/book/{service}/submit",
+            "/book/{office}/{service}/submit",
             axum::routing::post(visitor::booking::submit),
         )
         .route("/r/{token}", axum::routing::get(visitor::reservation::show))
@@ -240,15 +256,22 @@ pub fn router(app: Arc<App>) -> axum::Router {
         .route("/staff", axum::routing::get(console::home))
         .route("/staff/login", axum::routing::get(console::login_page))
         .route("/staff/logout", axum::routing::post(console::logout))
+        .route("/staff/admin", axum::routing::get(console::admin::page))
+        .route("/staff/{office}", axum::routing::get(console::office_home))
         .route(
-            "/staff/booths/{id}",
+            "/staff/{office}/booths/{id}",
             axum::routing::get(console::booth_page),
         )
-        .route("/staff/stats", axum::routing::get(console::stats::page))
-        .route("/staff/admin", axum::routing::get(console::admin::page))
-        .route("/staff/prep", axum::routing::get(console::prep::page))
         .route(
-            "/staff/reservations",
+            "/staff/{office}/stats",
+            axum::routing::get(console::stats::page),
+        )
+        .route(
+            "/staff/{office}/prep",
+            axum::routing::get(console::prep::page),
+        )
+        .route(
+            "/staff/{office}/reservations",
             axum::routing::get(console::reservations::page),
         )
         .route(

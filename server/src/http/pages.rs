@@ -10,7 +10,8 @@ use axum::response::{Html, IntoResponse, Response};
 use messages::{Arg, Catalogue};
 use protocol::{BoardSnapshot, BoothState, localized};
 
-use crate::app::App;
+use crate::app::{App, OfficeApp};
+use crate::http::visitor::PageOffice;
 use maud::{DOCTYPE, PreEscaped, html};
 
 const BOARD_CSS: &str = include_str!("web/board.css");
@@ -42,7 +43,7 @@ fn two(c: &Catalogue, id: &str) -> String {
     format!("{} / {}", c.text("ja", id), c.text("en", id))
 }
 
-pub fn render_board(app: &App, snap: &BoardSnapshot) -> String {
+pub fn render_board(app: &OfficeApp, snap: &BoardSnapshot) -> String {
     let c = catalogue();
     let office = localized(&snap.office, "ja");
     let latest = snap.recent_calls.first();
@@ -80,6 +81,7 @@ pub fn render_board(app: &App, snap: &BoardSnapshot) -> String {
         "states": { "open": c.text("ja", "booth-open"), "paused": c.text("ja", "booth-paused"), "closed": c.text("ja", "booth-closed") },
         "names": names,
         "time_zone": app.office.time_zone.name(),
+        "office": app.office.id,
     });
     // maud: checked at compile time, every interpolated value escaped.
     let page = html! {
@@ -147,9 +149,44 @@ pub fn render_board(app: &App, snap: &BoardSnapshot) -> String {
     page.into_string()
 }
 
-pub async fn board(State(app): State<Arc<App>>) -> Html<String> {
+/// `/board/{office}`: that office's board.
+pub async fn board(PageOffice(app): PageOffice) -> Html<String> {
     let snap = app.board().await;
     Html(render_board(&app, &snap))
+}
+
+/// `/board`: the only office's board, or the list of the city's boards.
+pub async fn boards(State(city): State<Arc<App>>) -> Html<String> {
+    if let [only] = city.offices() {
+        return Html(render_board(only, &only.board().await));
+    }
+    let c = catalogue();
+    let city_name = localized(&city.city.name, "ja");
+    let page = html! {
+        (DOCTYPE)
+        html lang="ja" {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                title { (city_name) " — " (c.text("ja", "board-now-calling")) }
+                style { (PreEscaped(BOARD_CSS)) }
+            }
+            body {
+                header { h1 #office { (city_name) } }
+                main {
+                    section .panel {
+                        h2 { (two(c, "office-choose")) }
+                        ul #offices {
+                            @for o in city.offices() {
+                                li { a href={ "/board/" (o.office.id) } { (localized(&o.office.name, "ja")) " / " (localized(&o.office.name, "en")) } }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    };
+    Html(page.into_string())
 }
 
 /// The web pages' scripts and styles, embedded: (path, content type, body).

@@ -14,6 +14,7 @@ use protocol::{
 };
 use serde::Deserialize;
 
+use super::auth::AtOffice;
 use super::extract::{ApiJson, ApiPath, ApiQuery};
 use crate::app::App;
 use crate::error::{Error, Result};
@@ -23,12 +24,12 @@ pub async fn healthz(State(app): State<Arc<App>>) -> Json<Health> {
     Json(Health {
         status: "ok".into(),
         version: env!("CARGO_PKG_VERSION").into(),
-        office: protocol::localized(&app.office.name, "ja").to_string(),
+        office: protocol::localized(&app.city.name, "ja").to_string(),
     })
 }
 
-#[utoipa::path(get, path = "/api/v1/services", tag = "public", responses((status = 200, body = Vec<Service>)))]
-pub async fn services(State(app): State<Arc<App>>) -> Json<Vec<Service>> {
+#[utoipa::path(get, path = "/api/v1/offices/{office}/services", tag = "public", responses((status = 200, body = Vec<Service>)))]
+pub async fn services(AtOffice(app): AtOffice) -> Json<Vec<Service>> {
     Json(
         app.office
             .services
@@ -38,8 +39,8 @@ pub async fn services(State(app): State<Arc<App>>) -> Json<Vec<Service>> {
     )
 }
 
-#[utoipa::path(get, path = "/api/v1/booths", tag = "public", responses((status = 200, body = Vec<Booth>)))]
-pub async fn booths(State(app): State<Arc<App>>) -> Json<Vec<Booth>> {
+#[utoipa::path(get, path = "/api/v1/offices/{office}/booths", tag = "public", responses((status = 200, body = Vec<Booth>)))]
+pub async fn booths(AtOffice(app): AtOffice) -> Json<Vec<Booth>> {
     Json(app.booths().await)
 }
 
@@ -63,10 +64,10 @@ pub(crate) fn parse_date(s: &str) -> Result<NaiveDate> {
     })
 }
 
-#[utoipa::path(get, path = "/api/v1/slots", tag = "public", params(SlotQuery),
+#[utoipa::path(get, path = "/api/v1/offices/{office}/slots", tag = "public", params(SlotQuery),
     responses((status = 200, body = Vec<Slot>), (status = 400, body = protocol::ApiError), (status = 404, body = protocol::ApiError)))]
 pub async fn slots(
-    State(app): State<Arc<App>>,
+    AtOffice(app): AtOffice,
     ApiQuery(q): ApiQuery<SlotQuery>,
 ) -> Result<Json<Vec<Slot>>> {
     let (from, to) = (parse_date(&q.from)?, parse_date(&q.to)?);
@@ -75,10 +76,10 @@ pub async fn slots(
     ))
 }
 
-#[utoipa::path(post, path = "/api/v1/reservations", tag = "public", request_body = CreateReservation,
+#[utoipa::path(post, path = "/api/v1/offices/{office}/reservations", tag = "public", request_body = CreateReservation,
     responses((status = 201, body = ReservationCreated), (status = 400, body = protocol::ApiError), (status = 409, description = "slot_full, too_late_to_book, too_far_ahead", body = protocol::ApiError)))]
 pub async fn create_reservation(
-    State(app): State<Arc<App>>,
+    AtOffice(app): AtOffice,
     ApiJson(req): ApiJson<CreateReservation>,
 ) -> Result<(StatusCode, Json<ReservationCreated>)> {
     Ok((StatusCode::CREATED, Json(app.book(&req).await?)))
@@ -91,7 +92,12 @@ pub async fn reservation(
     State(app): State<Arc<App>>,
     ApiPath(token): ApiPath<String>,
 ) -> Result<Json<Reservation>> {
-    Ok(Json(app.reservation(&token).await?))
+    Ok(Json(
+        app.office_of_reservation(&token)
+            .await?
+            .reservation(&token)
+            .await?,
+    ))
 }
 
 #[utoipa::path(delete, path = "/api/v1/reservations/{token}", tag = "public",
@@ -101,7 +107,12 @@ pub async fn cancel_reservation(
     State(app): State<Arc<App>>,
     ApiPath(token): ApiPath<String>,
 ) -> Result<Json<Reservation>> {
-    Ok(Json(app.cancel(&token).await?))
+    Ok(Json(
+        app.office_of_reservation(&token)
+            .await?
+            .cancel(&token)
+            .await?,
+    ))
 }
 
 #[utoipa::path(get, path = "/api/v1/reservations/{token}/qr.svg", tag = "public",
@@ -111,7 +122,11 @@ pub async fn reservation_qr(
     State(app): State<Arc<App>>,
     ApiPath(token): ApiPath<String>,
 ) -> Result<Response> {
-    let (_, url) = app.reservation_url(&token).await?;
+    let (_, url) = app
+        .office_of_reservation(&token)
+        .await?
+        .reservation_url(&token)
+        .await?;
     let svg = crate::qr::svg(&url)
         .ok_or_else(|| Error::invalid(ErrorCode::InvalidToken, "cannot encode this code"))?;
     Ok((
@@ -131,7 +146,11 @@ pub async fn reservation_qr_png(
     State(app): State<Arc<App>>,
     ApiPath(token): ApiPath<String>,
 ) -> Result<Response> {
-    let (_, url) = app.reservation_url(&token).await?;
+    let (_, url) = app
+        .office_of_reservation(&token)
+        .await?
+        .reservation_url(&token)
+        .await?;
     let png = crate::qr::png(&url)
         .ok_or_else(|| Error::invalid(ErrorCode::InvalidToken, "cannot draw this code"))?;
     Ok((
@@ -151,7 +170,11 @@ pub async fn reservation_ics(
     State(app): State<Arc<App>>,
     ApiPath(token): ApiPath<String>,
 ) -> Result<Response> {
-    let ics = app.reservation_calendar(&token).await?;
+    let ics = app
+        .office_of_reservation(&token)
+        .await?
+        .reservation_calendar(&token)
+        .await?;
     Ok((
         [
             (header::CONTENT_TYPE, "text/calendar; charset=utf-8"),
@@ -172,7 +195,12 @@ pub async fn ticket_status(
     State(app): State<Arc<App>>,
     ApiPath(token): ApiPath<String>,
 ) -> Result<Json<TicketStatus>> {
-    Ok(Json(app.ticket_status(&token).await?))
+    Ok(Json(
+        app.office_of_ticket(&token)
+            .await?
+            .ticket_status(&token)
+            .await?,
+    ))
 }
 
 #[utoipa::path(post, path = "/api/v1/tickets/{status_token}/notify", tag = "public",
@@ -189,33 +217,52 @@ pub async fn ticket_notify(
 ) -> Result<(StatusCode, Json<protocol::NotifyAccepted>)> {
     Ok((
         StatusCode::ACCEPTED,
-        Json(app.register_notification(&token, &req).await?),
+        Json(
+            app.office_of_ticket(&token)
+                .await?
+                .register_notification(&token, &req)
+                .await?,
+        ),
     ))
 }
 
-#[utoipa::path(get, path = "/api/v1/board", tag = "public", responses((status = 200, body = BoardSnapshot)))]
-pub async fn board(State(app): State<Arc<App>>) -> Json<BoardSnapshot> {
+#[utoipa::path(get, path = "/api/v1/offices/{office}/board", tag = "public", responses((status = 200, body = BoardSnapshot)))]
+pub async fn board(AtOffice(app): AtOffice) -> Json<BoardSnapshot> {
     Json(app.board().await)
 }
 
-#[utoipa::path(get, path = "/api/v1/okuyami/questions", tag = "public",
+#[utoipa::path(get, path = "/api/v1/offices/{office}/okuyami/questions", tag = "public",
     responses((status = 200, description = "the pre-entry questionnaire", body = Vec<protocol::Question>)))]
-pub async fn okuyami_questions(State(app): State<Arc<App>>) -> Json<Vec<protocol::Question>> {
+pub async fn okuyami_questions(AtOffice(app): AtOffice) -> Json<Vec<protocol::Question>> {
     Json(app.office.questionnaire.questions.clone())
 }
 
-#[utoipa::path(post, path = "/api/v1/okuyami/checklist", tag = "public", request_body = protocol::ChecklistRequest,
+#[utoipa::path(post, path = "/api/v1/offices/{office}/okuyami/checklist", tag = "public", request_body = protocol::ChecklistRequest,
     responses((status = 200, body = protocol::Checklist),
         (status = 400, description = "invalid_answers (the message names the question)", body = protocol::ApiError)))]
 pub async fn okuyami_checklist(
-    State(app): State<Arc<App>>,
+    AtOffice(app): AtOffice,
     ApiJson(req): ApiJson<protocol::ChecklistRequest>,
 ) -> Result<Json<protocol::Checklist>> {
     Ok(Json(app.checklist(&req.answers)?))
 }
 
-#[utoipa::path(get, path = "/api/v1/congestion", tag = "public",
+#[utoipa::path(get, path = "/api/v1/offices/{office}/congestion", tag = "public",
     responses((status = 200, description = "waits now and the usual wait by hour", body = protocol::Congestion)))]
-pub async fn congestion(State(app): State<Arc<App>>) -> Result<Json<protocol::Congestion>> {
+pub async fn congestion(AtOffice(app): AtOffice) -> Result<Json<protocol::Congestion>> {
+    Ok(Json(app.congestion().await?))
+}
+
+#[utoipa::path(get, path = "/api/v1/offices", tag = "public",
+    responses((status = 200, description = "the city's offices, with today's hours", body = Vec<protocol::OfficeInfo>)))]
+pub async fn offices(State(app): State<Arc<App>>) -> Json<Vec<protocol::OfficeInfo>> {
+    Json(app.offices_info())
+}
+
+#[utoipa::path(get, path = "/api/v1/congestion", tag = "public",
+    responses((status = 200, description = "every office's waits, and where each procedure offered at several is shortest now", body = protocol::CityCongestion)))]
+pub async fn city_congestion(
+    State(app): State<Arc<App>>,
+) -> Result<Json<protocol::CityCongestion>> {
     Ok(Json(app.congestion().await?))
 }

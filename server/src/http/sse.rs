@@ -11,7 +11,6 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::body::{Body, Bytes};
-use axum::extract::State;
 use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Response};
 use futures::StreamExt;
@@ -19,8 +18,9 @@ use protocol::ErrorCode;
 use serde::Deserialize;
 use tokio::sync::broadcast::error::RecvError;
 
+use super::auth::AtOffice;
 use super::extract::ApiQuery;
-use crate::app::App;
+use crate::app::OfficeApp;
 use crate::error::{Error, Result};
 use crate::hub::Published;
 
@@ -52,7 +52,7 @@ fn parse_id(s: &str) -> Result<i64> {
 }
 
 struct Follower {
-    app: Arc<App>,
+    app: Arc<OfficeApp>,
     rx: tokio::sync::broadcast::Receiver<Arc<Published>>,
     last: i64,
     backlog: VecDeque<Arc<Published>>,
@@ -114,12 +114,12 @@ impl Follower {
     }
 }
 
-#[utoipa::path(get, path = "/api/v1/events", tag = "public", params(EventsQuery,
+#[utoipa::path(get, path = "/api/v1/offices/{office}/events", tag = "public", params(EventsQuery,
         ("Last-Event-ID" = Option<String>, Header, description = "resume after this event id")),
     responses((status = 200, content_type = "text/event-stream", description = "`id:` event id, `event:` kind, `data:` the Event as JSON", body = protocol::Event),
         (status = 400, body = protocol::ApiError)))]
 pub async fn events(
-    State(app): State<Arc<App>>,
+    AtOffice(app): AtOffice,
     headers: HeaderMap,
     ApiQuery(q): ApiQuery<EventsQuery>,
 ) -> Result<Response> {

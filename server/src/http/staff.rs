@@ -1,19 +1,15 @@
 //! Staff routes: booths, calls and ticket actions, queue and reservations.
 
-use std::sync::Arc;
-
 use axum::Json;
-use axum::extract::State;
 use protocol::{
     Booth, BoothState, CallResult, CallTicketRequest, ErrorCode, NoteRequest, Reservation,
     StaffQueue, Ticket, TransferRequest,
 };
 use serde::Deserialize;
 
-use super::auth::Staff;
-use super::extract::{ApiJson, ApiPath, ApiQuery};
+use super::auth::OfficeStaff;
+use super::extract::{ApiJson, ApiQuery, OfficePath};
 use super::public::parse_date;
-use crate::app::App;
 use crate::error::Result;
 use crate::rules::engine::Action;
 use crate::rules::input::{BoothId, ServiceId};
@@ -23,7 +19,7 @@ macro_rules! booth_state_route {
         #[utoipa::path(post, path = $path, tag = "staff", security(("bearer" = [])),
             params(("id" = String, Path, description = "booth id")),
             responses((status = 200, body = Booth), (status = 404, body = protocol::ApiError), (status = 409, description = "booth_busy", body = protocol::ApiError)))]
-        pub async fn $name(State(app): State<Arc<App>>, staff: Staff, ApiPath(id): ApiPath<String>) -> Result<Json<Booth>> {
+        pub async fn $name(OfficeStaff(app, staff): OfficeStaff, OfficePath(id): OfficePath<String>) -> Result<Json<Booth>> {
             Ok(Json(app.set_booth(&staff.actor(), &BoothId::parse(&id)?, $state).await?))
         }
     };
@@ -31,40 +27,38 @@ macro_rules! booth_state_route {
 
 booth_state_route!(
     open_booth,
-    "/api/v1/staff/booths/{id}/open",
+    "/api/v1/offices/{office}/staff/booths/{id}/open",
     BoothState::Open
 );
 booth_state_route!(
     pause_booth,
-    "/api/v1/staff/booths/{id}/pause",
+    "/api/v1/offices/{office}/staff/booths/{id}/pause",
     BoothState::Paused
 );
 booth_state_route!(
     close_booth,
-    "/api/v1/staff/booths/{id}/close",
+    "/api/v1/offices/{office}/staff/booths/{id}/close",
     BoothState::Closed
 );
 
-#[utoipa::path(post, path = "/api/v1/staff/booths/{id}/call-next", tag = "staff", security(("bearer" = [])),
+#[utoipa::path(post, path = "/api/v1/offices/{office}/staff/booths/{id}/call-next", tag = "staff", security(("bearer" = [])),
     params(("id" = String, Path, description = "booth id")),
     responses((status = 200, body = CallResult), (status = 404, body = protocol::ApiError), (status = 409, description = "booth_not_open, booth_busy", body = protocol::ApiError)))]
 pub async fn call_next(
-    State(app): State<Arc<App>>,
-    staff: Staff,
-    ApiPath(id): ApiPath<String>,
+    OfficeStaff(app, staff): OfficeStaff,
+    OfficePath(id): OfficePath<String>,
 ) -> Result<Json<CallResult>> {
     Ok(Json(CallResult {
         ticket: app.call_next(&staff.actor(), &BoothId::parse(&id)?).await?,
     }))
 }
 
-#[utoipa::path(post, path = "/api/v1/staff/booths/{id}/call", tag = "staff", security(("bearer" = [])),
+#[utoipa::path(post, path = "/api/v1/offices/{office}/staff/booths/{id}/call", tag = "staff", security(("bearer" = [])),
     params(("id" = String, Path, description = "booth id")), request_body = CallTicketRequest,
     responses((status = 200, body = CallResult), (status = 404, body = protocol::ApiError), (status = 409, body = protocol::ApiError)))]
 pub async fn call_ticket(
-    State(app): State<Arc<App>>,
-    staff: Staff,
-    ApiPath(id): ApiPath<String>,
+    OfficeStaff(app, staff): OfficeStaff,
+    OfficePath(id): OfficePath<String>,
     ApiJson(req): ApiJson<CallTicketRequest>,
 ) -> Result<Json<CallResult>> {
     Ok(Json(CallResult {
@@ -80,37 +74,44 @@ macro_rules! ticket_route {
         #[utoipa::path(post, path = $path, tag = "staff", security(("bearer" = [])),
             params(("id" = i64, Path, description = "ticket id")),
             responses((status = 200, body = Ticket), (status = 404, body = protocol::ApiError), (status = 409, description = "invalid_transition", body = protocol::ApiError)))]
-        pub async fn $name(State(app): State<Arc<App>>, staff: Staff, ApiPath(id): ApiPath<i64>) -> Result<Json<Ticket>> {
+        pub async fn $name(OfficeStaff(app, staff): OfficeStaff, OfficePath(id): OfficePath<i64>) -> Result<Json<Ticket>> {
             Ok(Json(app.ticket_action(&staff.actor(), id, $action).await?))
         }
     };
 }
 
-ticket_route!(recall, "/api/v1/staff/tickets/{id}/recall", Action::Recall);
-ticket_route!(start, "/api/v1/staff/tickets/{id}/start", Action::Start);
+ticket_route!(
+    recall,
+    "/api/v1/offices/{office}/staff/tickets/{id}/recall",
+    Action::Recall
+);
+ticket_route!(
+    start,
+    "/api/v1/offices/{office}/staff/tickets/{id}/start",
+    Action::Start
+);
 ticket_route!(
     complete,
-    "/api/v1/staff/tickets/{id}/complete",
+    "/api/v1/offices/{office}/staff/tickets/{id}/complete",
     Action::Complete
 );
 ticket_route!(
     no_show,
-    "/api/v1/staff/tickets/{id}/no-show",
+    "/api/v1/offices/{office}/staff/tickets/{id}/no-show",
     Action::NoShow
 );
 ticket_route!(
     reactivate,
-    "/api/v1/staff/tickets/{id}/reactivate",
+    "/api/v1/offices/{office}/staff/tickets/{id}/reactivate",
     Action::Reactivate
 );
 
-#[utoipa::path(post, path = "/api/v1/staff/tickets/{id}/transfer", tag = "staff", security(("bearer" = [])),
+#[utoipa::path(post, path = "/api/v1/offices/{office}/staff/tickets/{id}/transfer", tag = "staff", security(("bearer" = [])),
     params(("id" = i64, Path, description = "ticket id")), request_body = TransferRequest,
     responses((status = 200, body = Ticket), (status = 400, body = protocol::ApiError), (status = 404, body = protocol::ApiError), (status = 409, body = protocol::ApiError)))]
 pub async fn transfer(
-    State(app): State<Arc<App>>,
-    staff: Staff,
-    ApiPath(id): ApiPath<i64>,
+    OfficeStaff(app, staff): OfficeStaff,
+    OfficePath(id): OfficePath<i64>,
     ApiJson(req): ApiJson<TransferRequest>,
 ) -> Result<Json<Ticket>> {
     Ok(Json(
@@ -124,21 +125,20 @@ pub async fn transfer(
     ))
 }
 
-#[utoipa::path(post, path = "/api/v1/staff/tickets/{id}/notes", tag = "staff", security(("bearer" = [])),
+#[utoipa::path(post, path = "/api/v1/offices/{office}/staff/tickets/{id}/notes", tag = "staff", security(("bearer" = [])),
     params(("id" = i64, Path, description = "ticket id")), request_body = NoteRequest,
     responses((status = 200, body = Ticket), (status = 400, body = protocol::ApiError), (status = 404, body = protocol::ApiError)))]
 pub async fn add_note(
-    State(app): State<Arc<App>>,
-    staff: Staff,
-    ApiPath(id): ApiPath<i64>,
+    OfficeStaff(app, staff): OfficeStaff,
+    OfficePath(id): OfficePath<i64>,
     ApiJson(req): ApiJson<NoteRequest>,
 ) -> Result<Json<Ticket>> {
     Ok(Json(app.add_note(&staff.actor(), id, &req.text).await?))
 }
 
-#[utoipa::path(get, path = "/api/v1/staff/queue", tag = "staff", security(("bearer" = [])),
+#[utoipa::path(get, path = "/api/v1/offices/{office}/staff/queue", tag = "staff", security(("bearer" = [])),
     responses((status = 200, body = StaffQueue), (status = 401, body = protocol::ApiError)))]
-pub async fn queue(State(app): State<Arc<App>>, _staff: Staff) -> Json<StaffQueue> {
+pub async fn queue(OfficeStaff(app, _staff): OfficeStaff) -> Json<StaffQueue> {
     Json(app.staff_queue().await)
 }
 
@@ -149,11 +149,10 @@ pub struct DateQuery {
     date: String,
 }
 
-#[utoipa::path(get, path = "/api/v1/staff/reservations", tag = "staff", security(("bearer" = [])), params(DateQuery),
+#[utoipa::path(get, path = "/api/v1/offices/{office}/staff/reservations", tag = "staff", security(("bearer" = [])), params(DateQuery),
     responses((status = 200, body = Vec<Reservation>), (status = 400, body = protocol::ApiError), (status = 401, body = protocol::ApiError)))]
 pub async fn reservations(
-    State(app): State<Arc<App>>,
-    _staff: Staff,
+    OfficeStaff(app, _staff): OfficeStaff,
     ApiQuery(q): ApiQuery<DateQuery>,
 ) -> Result<Json<Vec<Reservation>>> {
     Ok(Json(app.staff_reservations(parse_date(&q.date)?).await?))
@@ -172,13 +171,12 @@ pub struct StatsQuery {
     lang: Option<String>,
 }
 
-#[utoipa::path(get, path = "/api/v1/staff/stats", tag = "staff", security(("bearer" = [])), params(StatsQuery),
+#[utoipa::path(get, path = "/api/v1/offices/{office}/staff/stats", tag = "staff", security(("bearer" = [])), params(StatsQuery),
     responses((status = 200, description = "JSON, or CSV with format=csv",
             content((protocol::DayStats = "application/json"), (String = "text/csv"))),
         (status = 400, description = "invalid_date, invalid_range, invalid_format", body = protocol::ApiError), (status = 401, body = protocol::ApiError)))]
 pub async fn stats(
-    State(app): State<Arc<App>>,
-    _staff: Staff,
+    OfficeStaff(app, _staff): OfficeStaff,
     ApiQuery(q): ApiQuery<StatsQuery>,
 ) -> Result<axum::response::Response> {
     use axum::response::IntoResponse;
@@ -202,16 +200,15 @@ pub async fn stats(
     }
 }
 
-#[utoipa::path(post, path = "/api/v1/staff/reservations/{id}/checkin", tag = "staff", security(("bearer" = [])),
+#[utoipa::path(post, path = "/api/v1/offices/{office}/staff/reservations/{id}/checkin", tag = "staff", security(("bearer" = [])),
     params(("id" = i64, Path, description = "reservation id")),
     responses((status = 201, description = "checked in", body = protocol::IssuedTicket),
         (status = 200, description = "already checked in: the same ticket", body = protocol::IssuedTicket),
         (status = 404, description = "unknown_reservation", body = protocol::ApiError),
         (status = 409, description = "cancelled, wrong_day, already_used", body = protocol::ApiError)))]
 pub async fn checkin_reservation(
-    State(app): State<Arc<App>>,
-    staff: Staff,
-    ApiPath(id): ApiPath<i64>,
+    OfficeStaff(app, staff): OfficeStaff,
+    OfficePath(id): OfficePath<i64>,
 ) -> Result<(axum::http::StatusCode, Json<protocol::IssuedTicket>)> {
     let (created, ticket) = app.staff_checkin(&staff.actor(), id).await?;
     let status = if created {
@@ -222,14 +219,13 @@ pub async fn checkin_reservation(
     Ok((status, Json(ticket)))
 }
 
-#[utoipa::path(post, path = "/api/v1/staff/reservations/{id}/cancel", tag = "staff", security(("bearer" = [])),
+#[utoipa::path(post, path = "/api/v1/offices/{office}/staff/reservations/{id}/cancel", tag = "staff", security(("bearer" = [])),
     params(("id" = i64, Path, description = "reservation id")), request_body = protocol::StaffCancel,
     responses((status = 200, body = Reservation), (status = 400, description = "invalid_reason", body = protocol::ApiError),
         (status = 404, body = protocol::ApiError), (status = 409, description = "cancelled, already_checked_in", body = protocol::ApiError)))]
 pub async fn cancel_reservation(
-    State(app): State<Arc<App>>,
-    staff: Staff,
-    ApiPath(id): ApiPath<i64>,
+    OfficeStaff(app, staff): OfficeStaff,
+    OfficePath(id): OfficePath<i64>,
     ApiJson(req): ApiJson<protocol::StaffCancel>,
 ) -> Result<Json<Reservation>> {
     Ok(Json(
@@ -237,15 +233,14 @@ pub async fn cancel_reservation(
     ))
 }
 
-#[utoipa::path(post, path = "/api/v1/staff/reservations/{id}/move", tag = "staff", security(("bearer" = [])),
+#[utoipa::path(post, path = "/api/v1/offices/{office}/staff/reservations/{id}/move", tag = "staff", security(("bearer" = [])),
     params(("id" = i64, Path, description = "reservation id")), request_body = protocol::StaffMove,
     responses((status = 200, body = Reservation), (status = 400, description = "invalid_reason, unknown_slot", body = protocol::ApiError),
         (status = 404, body = protocol::ApiError),
         (status = 409, description = "slot_full, same_slot, too_late_to_book, cancelled, already_checked_in", body = protocol::ApiError)))]
 pub async fn move_reservation(
-    State(app): State<Arc<App>>,
-    staff: Staff,
-    ApiPath(id): ApiPath<i64>,
+    OfficeStaff(app, staff): OfficeStaff,
+    OfficePath(id): OfficePath<i64>,
     ApiJson(req): ApiJson<protocol::StaffMove>,
 ) -> Result<Json<Reservation>> {
     let start = req.start.with_timezone(&chrono::Utc);
@@ -264,12 +259,11 @@ pub struct PrepQuery {
     department: Option<String>,
 }
 
-#[utoipa::path(get, path = "/api/v1/staff/prep", tag = "staff", security(("bearer" = [])), params(PrepQuery),
+#[utoipa::path(get, path = "/api/v1/offices/{office}/staff/prep", tag = "staff", security(("bearer" = [])), params(PrepQuery),
     responses((status = 200, body = protocol::PrepList),
         (status = 400, description = "invalid_date, unknown_department", body = protocol::ApiError), (status = 401, body = protocol::ApiError)))]
 pub async fn prep(
-    State(app): State<Arc<App>>,
-    _staff: Staff,
+    OfficeStaff(app, _staff): OfficeStaff,
     ApiQuery(q): ApiQuery<PrepQuery>,
 ) -> Result<Json<protocol::PrepList>> {
     let department = q.department.as_deref().filter(|d| !d.is_empty());

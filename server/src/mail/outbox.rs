@@ -151,7 +151,7 @@ pub async fn run(app: Arc<App>, transport: Transport) {
 }
 
 async fn deliver_due(app: &App, transport: &Transport) -> Result<(), crate::storage::StoreError> {
-    let settings = &app.office.mail;
+    let settings = &app.settings.mail;
     loop {
         let now = app.clock.now();
         let due = app.store.claim_due_mails(now, now + CLAIM, 5).await?;

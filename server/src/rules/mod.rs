@@ -15,6 +15,7 @@
 pub mod booking;
 pub mod calendar;
 pub mod checklist;
+pub mod city;
 pub mod engine;
 pub mod holidays;
 pub mod input;

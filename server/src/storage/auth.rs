@@ -21,6 +21,9 @@ pub struct SessionRow {
     pub role: String,
     pub csrf_token: String,
     pub expires_at: DateTime<Utc>,
+    /// The offices the user works in (admins: every office, whatever
+    /// this says).
+    pub offices: Vec<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -28,28 +31,82 @@ pub struct DeviceRow {
     pub id: i64,
     pub name: String,
     pub role: String,
+    /// The one office the kiosk or board serves.
+    pub office: String,
+    pub active: bool,
+}
+
+/// A user as the admin list shows them.
+#[derive(Debug, Clone)]
+pub struct UserListing {
+    pub username: String,
+    pub role: String,
+    pub active: bool,
+    pub offices: Vec<String>,
+}
+
+fn device_from_row(r: &sqlx::any::AnyRow) -> Result<DeviceRow, StoreError> {
+    Ok(DeviceRow {
+        id: r.try_get("id")?,
+        name: r.try_get("name")?,
+        role: r.try_get("role")?,
+        office: r.try_get("office")?,
+        active: r.try_get::<i64, _>("active")? != 0,
+    })
 }
 
 impl Store {
-    /// Adds a user; false (and nothing changed) when the name is taken.
+    /// Adds a user who works in `offices`; false (and nothing changed)
+    /// when the name is taken.
     pub async fn add_user(
         &self,
         username: &str,
         password_hash: &str,
         role: &str,
+        offices: &[String],
         now: DateTime<Utc>,
     ) -> Result<bool, StoreError> {
-        let r = sqlx::query(
+        let mut tx = self.pool.begin().await?;
+        let id: Option<i64> = sqlx::query_scalar(
             "INSERT INTO users (username, password_hash, role, created_at) VALUES ($1, $2, $3, $4)
-             ON CONFLICT (username) DO NOTHING",
+             ON CONFLICT (username) DO NOTHING RETURNING id",
         )
         .bind(username)
         .bind(password_hash)
         .bind(role)
         .bind(ts(now))
-        .execute(&self.pool)
+        .fetch_optional(&mut *tx)
         .await?;
-        Ok(r.rows_affected() > 0)
+        let Some(id) = id else {
+            return Ok(false);
+        };
+        for office in offices {
+            sqlx::query(
+                "INSERT INTO user_offices (user_id, office) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+            )
+            .bind(id)
+            .bind(office)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    /// The offices a user works in, by office id.
+    pub async fn session_offices(&self, user_id: i64) -> Result<Vec<String>, StoreError> {
+        self.offices_of_user(user_id).await
+    }
+
+    async fn offices_of_user(&self, user_id: i64) -> Result<Vec<String>, StoreError> {
+        Ok(
+            sqlx::query_scalar(
+                "SELECT office FROM user_offices WHERE user_id = $1 ORDER BY office",
+            )
+            .bind(user_id)
+            .fetch_all(&self.pool)
+            .await?,
+        )
     }
 
     /// A new password for an existing user, who is active again and
@@ -133,16 +190,18 @@ impl Store {
         .bind(ts(now))
         .fetch_optional(&self.pool)
         .await?;
-        row.map(|r| {
-            Ok(SessionRow {
-                user_id: r.try_get("user_id")?,
-                username: r.try_get("username")?,
-                role: r.try_get("role")?,
-                csrf_token: r.try_get("csrf_token")?,
-                expires_at: parse_ts(&r.try_get::<String, _>("expires_at")?)?,
-            })
-        })
-        .transpose()
+        let Some(r) = row else {
+            return Ok(None);
+        };
+        let user_id: i64 = r.try_get("user_id")?;
+        Ok(Some(SessionRow {
+            user_id,
+            username: r.try_get("username")?,
+            role: r.try_get("role")?,
+            csrf_token: r.try_get("csrf_token")?,
+            expires_at: parse_ts(&r.try_get::<String, _>("expires_at")?)?,
+            offices: self.offices_of_user(user_id).await?,
+        }))
     }
 
     pub async fn delete_session(&self, token_hash: &str) -> Result<(), StoreError> {
@@ -157,14 +216,16 @@ impl Store {
         &self,
         name: &str,
         role: &str,
+        office: &str,
         token_hash: &str,
         now: DateTime<Utc>,
     ) -> Result<i64, StoreError> {
         Ok(sqlx::query_scalar(
-            "INSERT INTO devices (name, role, token_hash, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
+            "INSERT INTO devices (name, role, office, token_hash, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
         )
         .bind(name)
         .bind(role)
+        .bind(office)
         .bind(token_hash)
         .bind(ts(now))
         .fetch_one(&self.pool)
@@ -172,35 +233,23 @@ impl Store {
     }
 
     pub async fn device(&self, token_hash: &str) -> Result<Option<DeviceRow>, StoreError> {
-        let row =
-            sqlx::query("SELECT id, name, role FROM devices WHERE token_hash = $1 AND active = 1")
-                .bind(token_hash)
-                .fetch_optional(&self.pool)
-                .await?;
-        row.map(|r| {
-            Ok(DeviceRow {
-                id: r.try_get("id")?,
-                name: r.try_get("name")?,
-                role: r.try_get("role")?,
-            })
-        })
+        sqlx::query(
+            "SELECT id, name, role, office, active FROM devices WHERE token_hash = $1 AND active = 1",
+        )
+        .bind(token_hash)
+        .fetch_optional(&self.pool)
+        .await?
+        .as_ref()
+        .map(device_from_row)
         .transpose()
     }
 
-    /// Devices as (id, name, role, active).
-    pub async fn devices(&self) -> Result<Vec<(i64, String, String, bool)>, StoreError> {
-        sqlx::query("SELECT id, name, role, active FROM devices ORDER BY id")
+    pub async fn devices(&self) -> Result<Vec<DeviceRow>, StoreError> {
+        sqlx::query("SELECT id, name, role, office, active FROM devices ORDER BY id")
             .fetch_all(&self.pool)
             .await?
             .iter()
-            .map(|r| {
-                Ok((
-                    r.try_get("id")?,
-                    r.try_get("name")?,
-                    r.try_get("role")?,
-                    r.try_get::<i64, _>("active")? != 0,
-                ))
-            })
+            .map(device_from_row)
             .collect()
     }
 
@@ -228,19 +277,20 @@ impl Store {
         Ok(r.rows_affected() > 0)
     }
 
-    /// Users as (name, role, active), by name.
-    pub async fn users(&self) -> Result<Vec<(String, String, bool)>, StoreError> {
-        sqlx::query("SELECT username, role, active FROM users ORDER BY username")
+    /// Users by name, with the offices they work in.
+    pub async fn users(&self) -> Result<Vec<UserListing>, StoreError> {
+        let rows = sqlx::query("SELECT id, username, role, active FROM users ORDER BY username")
             .fetch_all(&self.pool)
-            .await?
-            .iter()
-            .map(|r| {
-                Ok((
-                    r.try_get("username")?,
-                    r.try_get("role")?,
-                    r.try_get::<i64, _>("active")? != 0,
-                ))
-            })
-            .collect()
+            .await?;
+        let mut out = Vec::with_capacity(rows.len());
+        for r in &rows {
+            out.push(UserListing {
+                username: r.try_get("username")?,
+                role: r.try_get("role")?,
+                active: r.try_get::<i64, _>("active")? != 0,
+                offices: self.offices_of_user(r.try_get("id")?).await?,
+            });
+        }
+        Ok(out)
     }
 }

@@ -18,6 +18,7 @@ const TABLES: &[&str] = &[
     "booths",
     "events",
     "users",
+    "user_offices",
     "sessions",
     "devices",
     "outbox",
@@ -31,7 +32,6 @@ const TABLES: &[&str] = &[
 const GENERATED_IDS: &[&str] = &[
     "reservations",
     "service_times",
-    "events",
     "users",
     "devices",
     "outbox",
@@ -88,6 +88,13 @@ impl Store {
                 return Err(StoreError::Copy(format!("{table}.id has no sequence")));
             }
         }
+        // Ticket ids come from their own sequence (several offices issue
+        // at once); events' ids are counted per office, by hand.
+        sqlx::query(
+            "SELECT setval('ticket_ids', COALESCE((SELECT MAX(id) FROM tickets), 0) + 1, false)",
+        )
+        .execute(&mut *target)
+        .await?;
         target.commit().await?;
         source.rollback().await?;
         Ok(report)

@@ -224,13 +224,15 @@ impl Store {
 
     /// Notification requests for the tickets of `day`.
     pub async fn registrations_of_day(
+        &self,
         conn: &mut AnyConnection,
         day: NaiveDate,
     ) -> Result<Vec<Registration>, StoreError> {
         sqlx::query(
             "SELECT n.* FROM ticket_notifications n JOIN tickets t ON t.id = n.ticket_id
-             WHERE t.day = $1",
+             WHERE t.office = $1 AND t.day = $2",
         )
+        .bind(self.office())
         .bind(day.to_string())
         .fetch_all(conn)
         .await?

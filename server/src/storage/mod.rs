@@ -13,6 +13,7 @@ mod auth;
 mod copy;
 mod limits;
 mod mail;
+mod offices;
 mod reservations;
 mod rows;
 mod stats;
@@ -29,7 +30,7 @@ use sqlx::{AnyConnection, AnyPool, ConnectOptions, Executor, Row};
 
 use crate::rules::engine::{BoothStatus, Outcome, Ticket, TicketId};
 
-pub use auth::{DeviceRow, SessionRow, UserRow};
+pub use auth::{DeviceRow, SessionRow, UserListing, UserRow};
 pub use copy::CopyReport;
 pub use mail::{OutboxCounts, OutboxMail, PurgeReport, Registration};
 pub use reservations::{NewReservation, ReservationRow};
@@ -48,6 +49,11 @@ pub enum StoreError {
     Url(String),
     #[error("copy-db: {0}")]
     Copy(String),
+    #[error(
+        "the database holds offices the configuration does not list: {}; add them to the city file (or serve another database)",
+        .0.join(", ")
+    )]
+    UnknownOffices(Vec<String>),
 }
 
 pub type Tx = sqlx::Transaction<'static, sqlx::Any>;
@@ -102,6 +108,18 @@ fn redact(url: &str) -> String {
 /// The PostgreSQL channel on which servers tell each other of a change.
 pub const CHANGES_CHANNEL: &str = "madoguchi_changes";
 
+/// The office of the records written before a database served a city
+/// (see `Store::adopt_offices`).
+pub const MAIN_OFFICE: &str = "main";
+
+/// A change notification's payload: `office:last event id` (or `office:`).
+pub fn change_payload(office: &str, last_event: Option<i64>) -> String {
+    match last_event {
+        Some(id) => format!("{office}:{id}"),
+        None => format!("{office}:"),
+    }
+}
+
 /// Which SQL dialect a statement is written for, where they differ.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
@@ -119,10 +137,14 @@ pub(crate) fn parse_ts(s: &str) -> Result<DateTime<Utc>, StoreError> {
         .map_err(|e| StoreError::Corrupt(format!("time {s:?}: {e}")))
 }
 
+/// The database, seen from one office: the floor, events, tickets and
+/// bookings it reads and writes are that office's (`at_office`). Staff
+/// accounts, devices, the outbox and the purge are the city's.
 #[derive(Clone)]
 pub struct Store {
     pool: AnyPool,
     backend: Backend,
+    office: std::sync::Arc<str>,
 }
 
 /// What a service day looks like in the database: all of it, or what
@@ -165,6 +187,7 @@ impl Store {
                 Ok(Store {
                     pool,
                     backend: Backend::Sqlite,
+                    office: MAIN_OFFICE.into(),
                 })
             }
             Database::Postgres(url) => {
@@ -177,9 +200,23 @@ impl Store {
                 Ok(Store {
                     pool,
                     backend: Backend::Postgres,
+                    office: MAIN_OFFICE.into(),
                 })
             }
         }
+    }
+
+    /// The same database, seen from office `id`.
+    pub fn at_office(&self, id: &str) -> Store {
+        Store {
+            office: id.into(),
+            ..self.clone()
+        }
+    }
+
+    /// The office this store reads and writes.
+    pub fn office(&self) -> &str {
+        &self.office
     }
 
     pub fn pool(&self) -> &AnyPool {
@@ -205,29 +242,46 @@ impl Store {
     /// database already.
     pub async fn lock_floor(&self, tx: &mut AnyConnection) -> Result<i64, StoreError> {
         let sql = match self.backend {
-            Backend::Sqlite => "SELECT version FROM floors WHERE id = 'main'",
-            Backend::Postgres => "SELECT version FROM floors WHERE id = 'main' FOR UPDATE",
+            Backend::Sqlite => "SELECT version FROM floors WHERE id = $1",
+            Backend::Postgres => "SELECT version FROM floors WHERE id = $1 FOR UPDATE",
         };
-        Ok(sqlx::query_scalar(sql).fetch_one(tx).await?)
+        Ok(sqlx::query_scalar(sql)
+            .bind(self.office())
+            .fetch_one(tx)
+            .await?)
     }
 
     /// Moves the floor's version (its tickets or booths changed); the new one.
-    pub async fn bump_floor(tx: &mut AnyConnection) -> Result<i64, StoreError> {
+    pub async fn bump_floor(&self, tx: &mut AnyConnection) -> Result<i64, StoreError> {
         Ok(sqlx::query_scalar(
-            "UPDATE floors SET version = version + 1 WHERE id = 'main' RETURNING version",
+            "UPDATE floors SET version = version + 1 WHERE id = $1 RETURNING version",
         )
+        .bind(self.office())
         .fetch_one(tx)
         .await?)
     }
 
-    pub async fn floor_version(&self) -> Result<i64, StoreError> {
-        let mut conn = self.pool.acquire().await?;
-        Self::floor_version_on(&mut conn).await
+    /// The id of the next ticket, unique in the city. SQLite: one writer
+    /// at a time holds the database, so the largest id + 1. PostgreSQL:
+    /// offices write at once under their own floors' locks, so a sequence
+    /// (a rolled-back issue leaves a gap, which nothing minds).
+    pub async fn next_ticket_id(&self, tx: &mut AnyConnection) -> Result<TicketId, StoreError> {
+        let sql = match self.backend {
+            Backend::Sqlite => "SELECT COALESCE(MAX(id), 0) + 1 FROM tickets",
+            Backend::Postgres => "SELECT nextval('ticket_ids')",
+        };
+        Ok(sqlx::query_scalar(sql).fetch_one(tx).await?)
     }
 
-    async fn floor_version_on(conn: &mut AnyConnection) -> Result<i64, StoreError> {
+    pub async fn floor_version(&self) -> Result<i64, StoreError> {
+        let mut conn = self.pool.acquire().await?;
+        self.floor_version_on(&mut conn).await
+    }
+
+    async fn floor_version_on(&self, conn: &mut AnyConnection) -> Result<i64, StoreError> {
         Ok(
-            sqlx::query_scalar("SELECT version FROM floors WHERE id = 'main'")
+            sqlx::query_scalar("SELECT version FROM floors WHERE id = $1")
+                .bind(self.office())
                 .fetch_one(conn)
                 .await?,
         )
@@ -235,7 +289,8 @@ impl Store {
 
     /// Tells the other servers, at commit, that this transaction changed
     /// something (PostgreSQL `NOTIFY`; one server on SQLite needs none).
-    /// The payload is the last event id it wrote, if any: a server that has
+    /// The payload is the office and the last event id it wrote, if any
+    /// (`honcho:41`, see `change_payload`): a server that has
     /// already passed that event on (its own change) need not look.
     pub async fn notify_change(
         &self,
@@ -245,7 +300,7 @@ impl Store {
         if self.backend == Backend::Postgres {
             sqlx::query("SELECT pg_notify($1, $2)")
                 .bind(CHANGES_CHANNEL)
-                .bind(last_event.map(|id| id.to_string()).unwrap_or_default())
+                .bind(change_payload(self.office(), last_event))
                 .execute(tx)
                 .await?;
         }
@@ -256,13 +311,15 @@ impl Store {
     /// it): its tickets and service times, with every booth and the next
     /// ticket id. What a server whose floor is behind needs to catch up.
     pub async fn floor_changes_on(
+        &self,
         conn: &mut AnyConnection,
         day: NaiveDate,
         since: Option<i64>,
     ) -> Result<DayState, StoreError> {
         let since = since.unwrap_or(i64::MIN);
         let rows =
-            sqlx::query("SELECT * FROM tickets WHERE day = $1 AND floor_version > $2 ORDER BY id")
+            sqlx::query("SELECT * FROM tickets WHERE office = $1 AND day = $2 AND floor_version > $3 ORDER BY id")
+                .bind(self.office())
                 .bind(day.to_string())
                 .bind(since)
                 .fetch_all(&mut *conn)
@@ -271,7 +328,8 @@ impl Store {
             .iter()
             .map(rows::ticket_from_row)
             .collect::<Result<Vec<_>, _>>()?;
-        let booths = sqlx::query("SELECT id, state, current_ticket FROM booths")
+        let booths = sqlx::query("SELECT id, state, current_ticket FROM booths WHERE office = $1")
+            .bind(self.office())
             .fetch_all(&mut *conn)
             .await?
             .iter()
@@ -293,8 +351,9 @@ impl Store {
         // engine measures them; `minutes` (start → done) is for statistics.
         let samples = sqlx::query(
             "SELECT service, minutes, called_at, done_at FROM service_times
-             WHERE day = $1 AND floor_version > $2 ORDER BY id",
+             WHERE office = $1 AND day = $2 AND floor_version > $3 ORDER BY id",
         )
+        .bind(self.office())
         .bind(day.to_string())
         .bind(since)
         .fetch_all(&mut *conn)
@@ -333,8 +392,8 @@ impl Store {
             Backend::Postgres => "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
         };
         let mut tx = self.pool.begin_with(begin).await?;
-        let version = Self::floor_version_on(&mut tx).await?;
-        let changes = Self::floor_changes_on(&mut tx, day, since).await?;
+        let version = self.floor_version_on(&mut tx).await?;
+        let changes = self.floor_changes_on(&mut tx, day, since).await?;
         tx.commit().await?;
         Ok((version, changes))
     }
@@ -342,6 +401,7 @@ impl Store {
     /// Writes an engine outcome and its events as floor `version` (the
     /// one the change moves the floor to); returns the events with ids.
     pub async fn save_outcome(
+        &self,
         tx: &mut AnyConnection,
         outcome: &Outcome,
         version: i64,
@@ -349,13 +409,14 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<Vec<Event>, StoreError> {
         for t in &outcome.tickets {
-            rows::upsert_ticket(tx, t, version).await?;
+            rows::upsert_ticket(tx, self.office(), t, version).await?;
         }
         for (id, b) in &outcome.booths {
             sqlx::query(
-                "INSERT INTO booths (id, state, current_ticket) VALUES ($1, $2, $3)
-                 ON CONFLICT (id) DO UPDATE SET state = excluded.state, current_ticket = excluded.current_ticket",
+                "INSERT INTO booths (office, id, state, current_ticket) VALUES ($1, $2, $3, $4)
+                 ON CONFLICT (office, id) DO UPDATE SET state = excluded.state, current_ticket = excluded.current_ticket",
             )
+            .bind(self.office())
             .bind(id)
             .bind(b.state.as_str())
             .bind(b.current)
@@ -377,9 +438,10 @@ impl Store {
             let started = st.started_at.or(st.called_at).unwrap_or(st.done_at);
             let minutes = (st.done_at - started).num_milliseconds() as f64 / 60_000.0;
             sqlx::query(
-                "INSERT INTO service_times (ticket_id, service, day, queued_at, called_at, done_at, minutes, floor_version)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                "INSERT INTO service_times (office, ticket_id, service, day, queued_at, called_at, done_at, minutes, floor_version)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
             )
+            .bind(self.office())
             .bind(t.id)
             .bind(&st.service)
             .bind(t.day.to_string())
@@ -391,10 +453,11 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         }
-        Self::append_events(tx, &outcome.events, actor, now).await
+        self.append_events(tx, &outcome.events, actor, now).await
     }
 
     pub async fn append_events(
+        &self,
         tx: &mut AnyConnection,
         events: &[(EventKind, EventData)],
         actor: &str,
@@ -408,9 +471,11 @@ impl Store {
                 // The next id by hand: the floor's lock is held, and a
                 // sequence would leave gaps on rollback (readers resume by
                 // id, and the ids are promised dense).
-                "INSERT INTO events (id, kind, at, data, actor)
-                 VALUES ((SELECT COALESCE(MAX(id), 0) + 1 FROM events), $1, $2, $3, $4) RETURNING id",
+                "INSERT INTO events (office, id, kind, at, data, actor)
+                 VALUES ($1, (SELECT COALESCE(MAX(id), 0) + 1 FROM events WHERE office = $1), $2, $3, $4, $5)
+                 RETURNING id",
             )
+            .bind(self.office())
             .bind(kind.as_str())
             .bind(ts(now))
             .bind(json)
@@ -430,16 +495,20 @@ impl Store {
     /// Events after `after`, oldest first, at most `limit`.
     pub async fn events_after(&self, after: i64, limit: i64) -> Result<Vec<Event>, StoreError> {
         let mut conn = self.pool.acquire().await?;
-        Self::events_after_on(&mut conn, after, limit).await
+        self.events_after_on(&mut conn, after, limit).await
     }
 
     pub async fn events_after_on(
+        &self,
         conn: &mut AnyConnection,
         after: i64,
         limit: i64,
     ) -> Result<Vec<Event>, StoreError> {
-        sqlx::query("SELECT id, kind, at, data FROM events WHERE id > $1 ORDER BY id LIMIT $2")
-            .bind(after)
+        sqlx::query(
+            "SELECT id, kind, at, data FROM events WHERE office = $1 AND id > $2 ORDER BY id LIMIT $3",
+        )
+        .bind(self.office())
+        .bind(after)
             .bind(limit)
             .fetch_all(conn)
             .await?
@@ -449,10 +518,22 @@ impl Store {
     }
 
     pub async fn last_event_id(&self) -> Result<i64, StoreError> {
-        let id: Option<i64> = sqlx::query_scalar("SELECT MAX(id) FROM events")
+        let id: Option<i64> = sqlx::query_scalar("SELECT MAX(id) FROM events WHERE office = $1")
+            .bind(self.office())
             .fetch_one(&self.pool)
             .await?;
         Ok(id.unwrap_or(0))
+    }
+
+    /// Which office issued the ticket with this status token, if any
+    /// (status links carry no office).
+    pub async fn office_of_status_token(&self, token: &str) -> Result<Option<String>, StoreError> {
+        Ok(
+            sqlx::query_scalar("SELECT office FROM tickets WHERE status_token = $1")
+                .bind(token)
+                .fetch_optional(&self.pool)
+                .await?,
+        )
     }
 
     /// A ticket of any day, by its status token (today's are in memory).
@@ -480,8 +561,9 @@ impl Store {
     pub async fn ensure_booths(&self, ids: &[String]) -> Result<(), StoreError> {
         for id in ids {
             sqlx::query(
-                "INSERT INTO booths (id, state) VALUES ($1, $2) ON CONFLICT (id) DO NOTHING",
+                "INSERT INTO booths (office, id, state) VALUES ($1, $2, $3) ON CONFLICT (office, id) DO NOTHING",
             )
+            .bind(self.office())
             .bind(id)
             .bind(BoothState::Closed.as_str())
             .execute(&self.pool)

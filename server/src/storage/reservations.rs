@@ -10,6 +10,8 @@ use super::{Store, StoreError, parse_ts, ts};
 #[derive(Debug, Clone)]
 pub struct ReservationRow {
     pub id: i64,
+    /// The office it was booked at.
+    pub office: String,
     pub service: String,
     pub start: DateTime<Utc>,
     pub end: DateTime<Utc>,
@@ -53,6 +55,7 @@ fn from_row(row: &AnyRow) -> Result<ReservationRow, StoreError> {
     let answers: Option<String> = row.try_get("answers")?;
     Ok(ReservationRow {
         id: row.try_get("id")?,
+        office: row.try_get("office")?,
         service: row.try_get("service")?,
         start: parse_ts(&row.try_get::<String, _>("slot_start")?)?,
         end: parse_ts(&row.try_get::<String, _>("slot_end")?)?,
@@ -73,14 +76,16 @@ fn from_row(row: &AnyRow) -> Result<ReservationRow, StoreError> {
 impl Store {
     /// Places taken in one slot (inside the booking transaction).
     pub async fn taken_in_slot(
+        &self,
         tx: &mut AnyConnection,
         service: &str,
         start: DateTime<Utc>,
     ) -> Result<i64, StoreError> {
         Ok(sqlx::query_scalar(
-            "SELECT COUNT(*) FROM reservations WHERE service = $1 AND slot_start = $2
+            "SELECT COUNT(*) FROM reservations WHERE office = $1 AND service = $2 AND slot_start = $3
                AND state IN ('booked', 'checked_in', 'completed', 'no_show')",
         )
+        .bind(self.office())
         .bind(service)
         .bind(ts(start))
         .fetch_one(tx)
@@ -96,10 +101,11 @@ impl Store {
     ) -> Result<Vec<(DateTime<Utc>, i64)>, StoreError> {
         let rows = sqlx::query(
             "SELECT slot_start, COUNT(*) AS n FROM reservations
-             WHERE service = $1 AND slot_start >= $2 AND slot_start < $3
+             WHERE office = $1 AND service = $2 AND slot_start >= $3 AND slot_start < $4
                AND state IN ('booked', 'checked_in', 'completed', 'no_show')
              GROUP BY slot_start",
         )
+        .bind(self.office())
         .bind(service)
         .bind(ts(from))
         .bind(ts(to))
@@ -116,6 +122,7 @@ impl Store {
     }
 
     pub async fn insert_reservation(
+        &self,
         tx: &mut AnyConnection,
         r: &NewReservation<'_>,
         now: DateTime<Utc>,
@@ -126,8 +133,8 @@ impl Store {
             .transpose()
             .map_err(|e| StoreError::Corrupt(e.to_string()))?;
         Ok(sqlx::query_scalar(
-            "INSERT INTO reservations (token_hash, service, slot_start, slot_end, state, name, email, phone, answers, language, created_at, updated_at)
-             VALUES ($1, $2, $3, $4, 'booked', $5, $6, $7, $8, $9, $10, $11) RETURNING id",
+            "INSERT INTO reservations (token_hash, service, slot_start, slot_end, state, name, email, phone, answers, language, created_at, updated_at, office)
+             VALUES ($1, $2, $3, $4, 'booked', $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
         )
         .bind(r.token_hash)
         .bind(r.service)
@@ -140,10 +147,13 @@ impl Store {
         .bind(r.language)
         .bind(ts(now))
         .bind(ts(now))
+        .bind(self.office())
         .fetch_one(tx)
         .await?)
     }
 
+    /// A reservation of any office by its token (reservation links and
+    /// codes carry no office).
     pub async fn reservation_by_token_hash(
         &self,
         hash: &str,
@@ -157,9 +167,11 @@ impl Store {
             .transpose()
     }
 
+    /// One of this office's reservations.
     pub async fn reservation_by_id(&self, id: i64) -> Result<Option<ReservationRow>, StoreError> {
-        sqlx::query("SELECT * FROM reservations WHERE id = $1")
+        sqlx::query("SELECT * FROM reservations WHERE id = $1 AND office = $2")
             .bind(id)
+            .bind(self.office())
             .fetch_optional(&self.pool)
             .await?
             .as_ref()
@@ -188,7 +200,8 @@ impl Store {
         from: DateTime<Utc>,
         to: DateTime<Utc>,
     ) -> Result<Vec<ReservationRow>, StoreError> {
-        sqlx::query("SELECT * FROM reservations WHERE slot_start >= $1 AND slot_start < $2 ORDER BY slot_start, id")
+        sqlx::query("SELECT * FROM reservations WHERE office = $1 AND slot_start >= $2 AND slot_start < $3 ORDER BY slot_start, id")
+            .bind(self.office())
             .bind(ts(from))
             .bind(ts(to))
             .fetch_all(&self.pool)

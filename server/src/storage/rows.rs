@@ -73,6 +73,7 @@ pub(crate) fn ticket_from_row(row: &AnyRow) -> Result<Ticket, StoreError> {
 /// Writes a ticket as floor `version` leaves it.
 pub(crate) async fn upsert_ticket(
     tx: &mut AnyConnection,
+    office: &str,
     t: &Ticket,
     version: i64,
 ) -> Result<(), StoreError> {
@@ -82,8 +83,8 @@ pub(crate) async fn upsert_ticket(
     sqlx::query(
         "INSERT INTO tickets (id, day, number, prefix, seq, services, step, source, reservation_id,
             slot_start, priority, state, booth, issued_at, queued_at, called_at, call_count,
-            started_at, done_at, notes, status_token, device_id, idempotency_key, language, floor_version)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25)
+            started_at, done_at, notes, status_token, device_id, idempotency_key, language, floor_version, office)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26)
          ON CONFLICT (id) DO UPDATE SET
             services = excluded.services, step = excluded.step, state = excluded.state,
             booth = excluded.booth, queued_at = excluded.queued_at, called_at = excluded.called_at,
@@ -116,6 +117,7 @@ pub(crate) async fn upsert_ticket(
     .bind(&t.idempotency_key)
     .bind(&t.language)
     .bind(version)
+    .bind(office)
     .execute(tx)
     .await?;
     Ok(())

@@ -14,16 +14,18 @@ impl Store {
         day: NaiveDate,
     ) -> Result<Vec<crate::rules::engine::Ticket>, StoreError> {
         let mut conn = self.pool.acquire().await?;
-        Self::unfinished_before_on(&mut conn, day).await
+        self.unfinished_before_on(&mut conn, day).await
     }
 
     pub async fn unfinished_before_on(
+        &self,
         conn: &mut sqlx::AnyConnection,
         day: NaiveDate,
     ) -> Result<Vec<crate::rules::engine::Ticket>, StoreError> {
         sqlx::query(
-            "SELECT * FROM tickets WHERE day < $1 AND state IN ('waiting', 'called', 'serving') ORDER BY id",
+            "SELECT * FROM tickets WHERE office = $1 AND day < $2 AND state IN ('waiting', 'called', 'serving') ORDER BY id",
         )
+        .bind(self.office())
         .bind(day.to_string())
         .fetch_all(conn)
         .await?
@@ -36,17 +38,8 @@ impl Store {
         &self,
         day: NaiveDate,
     ) -> Result<Vec<crate::rules::engine::Ticket>, StoreError> {
-        self.tickets_by_day("SELECT * FROM tickets WHERE day = $1 ORDER BY id", day)
-            .await
-    }
-
-    /// The tickets a query with one day parameter selects.
-    async fn tickets_by_day(
-        &self,
-        sql: &'static str,
-        day: NaiveDate,
-    ) -> Result<Vec<crate::rules::engine::Ticket>, StoreError> {
-        sqlx::query(sql)
+        sqlx::query("SELECT * FROM tickets WHERE office = $1 AND day = $2 ORDER BY id")
+            .bind(self.office())
             .bind(day.to_string())
             .fetch_all(&self.pool)
             .await?
@@ -57,8 +50,9 @@ impl Store {
 
     pub async fn steps_of_day(&self, day: NaiveDate) -> Result<Vec<StepRecord>, StoreError> {
         sqlx::query(
-            "SELECT service, queued_at, called_at, done_at, minutes FROM service_times WHERE day = $1 ORDER BY id",
+            "SELECT service, queued_at, called_at, done_at, minutes FROM service_times WHERE office = $1 AND day = $2 ORDER BY id",
         )
+        .bind(self.office())
         .bind(day.to_string())
         .fetch_all(&self.pool)
         .await?
@@ -74,8 +68,9 @@ impl Store {
         to: NaiveDate,
     ) -> Result<Vec<StepRecord>, StoreError> {
         sqlx::query(
-            "SELECT service, queued_at, called_at, done_at, minutes FROM service_times WHERE day >= $1 AND day <= $2 ORDER BY id",
+            "SELECT service, queued_at, called_at, done_at, minutes FROM service_times WHERE office = $1 AND day >= $2 AND day <= $3 ORDER BY id",
         )
+        .bind(self.office())
         .bind(from.to_string())
         .bind(to.to_string())
         .fetch_all(&self.pool)

@@ -59,7 +59,7 @@ async fn console_pages_have_no_serious_accessibility_violations() {
     let hash = madoguchi_server::auth::hash_password("admin-password-1").expect("hash");
     t.app
         .store
-        .add_user("kanri", &hash, "admin", chrono::Utc::now())
+        .add_user("kanri", &hash, "admin", &[], chrono::Utc::now())
         .await
         .expect("admin");
     let ticket = t.walk_in(&["shomei"], "v1").await.expect("ticket");
@@ -88,9 +88,9 @@ async fn console_pages_have_no_serious_accessibility_violations() {
         (reservation_page.as_str(), "reservation"),
         ("/congestion", "congestion"),
         ("/book", "services"),
-        ("/book/okuyami", "days"),
+        ("/book/honcho/okuyami", "days"),
         (
-            "/book/okuyami/form?start=2026-12-02T10%3A30%3A00%2B09%3A00",
+            "/book/honcho/okuyami/form?start=2026-12-02T10%3A30%3A00%2B09%3A00",
             "book-form",
         ),
         // Last: the login form is used next.
@@ -125,17 +125,23 @@ async fn console_pages_have_no_serious_accessibility_violations() {
         .await
         .expect("click");
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
-    while c.current_url().await.expect("url").path() != "/staff" {
+    while !c
+        .current_url()
+        .await
+        .expect("url")
+        .path()
+        .starts_with("/staff/honcho")
+    {
         assert!(std::time::Instant::now() < deadline, "login did not finish");
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }
     for (path, ready) in [
         ("/staff", "booth-1"),
-        ("/staff/booths/1", "waiting"),
-        ("/staff/reservations", "reservations"),
-        ("/staff/stats", "stats-table"),
+        ("/staff/honcho/booths/1", "waiting"),
+        ("/staff/honcho/reservations", "reservations"),
+        ("/staff/honcho/stats", "stats-table"),
         ("/staff/admin", "users"),
-        ("/staff/prep", "prep"),
+        ("/staff/honcho/prep", "prep"),
     ] {
         c.goto(&t.url(path)).await.expect("page");
         c.wait()

@@ -66,14 +66,17 @@ async fn cookie_sessions_need_the_csrf_header_for_changes() {
     let cookie = format!("madoguchi_session={}", t.session.token);
     let http = t.http();
     let get = http
-        .get(t.url("/api/v1/staff/queue"))
+        .get(t.url("/api/v1/offices/honcho/staff/queue"))
         .header("cookie", &cookie)
         .send()
         .await
         .expect("get");
     assert_eq!(get.status(), 200, "reading needs no CSRF token");
     let post = http
-        .request(Method::POST, t.url("/api/v1/staff/booths/1/open"))
+        .request(
+            Method::POST,
+            t.url("/api/v1/offices/honcho/staff/booths/1/open"),
+        )
         .header("cookie", &cookie)
         .send()
         .await
@@ -81,7 +84,10 @@ async fn cookie_sessions_need_the_csrf_header_for_changes() {
     assert_eq!(post.status(), 403);
     assert!(post.text().await.expect("body").contains("csrf_failed"));
     let ok = http
-        .request(Method::POST, t.url("/api/v1/staff/booths/1/open"))
+        .request(
+            Method::POST,
+            t.url("/api/v1/offices/honcho/staff/booths/1/open"),
+        )
         .header("cookie", &cookie)
         .header("x-csrf-token", &t.session.csrf_token)
         .send()
@@ -143,7 +149,11 @@ async fn revoked_devices_and_deactivated_users_are_cut_off_at_once() {
     t.walk_in(&["shomei"], "before").await.expect("kiosk works");
     t.staff.staff_queue().await.expect("staff works");
     let devices = t.app.store.devices().await.expect("devices");
-    let kiosk = devices.iter().find(|d| d.2 == "kiosk").expect("kiosk").0;
+    let kiosk = devices
+        .iter()
+        .find(|d| d.role == "kiosk")
+        .expect("kiosk")
+        .id;
     assert!(t.app.store.revoke_device(kiosk).await.expect("revoke"));
     assert_eq!(
         code(t.walk_in(&["shomei"], "after").await),

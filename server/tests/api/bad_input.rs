@@ -26,26 +26,26 @@ async fn malformed_bodies_get_specific_codes() {
     let t = spawn_app().await;
     let http = t.http();
     let post = |path: &str| http.post(t.url(path));
-    let r = post("/api/v1/reservations")
+    let r = post("/api/v1/offices/honcho/reservations")
         .header("content-type", "application/json")
         .body("{not json")
         .send()
         .await
         .expect("req");
     assert_eq!(error_of(r).await, (400, "malformed_json".into()));
-    let r = post("/api/v1/reservations")
+    let r = post("/api/v1/offices/honcho/reservations")
         .body("{}")
         .send()
         .await
         .expect("req");
     assert_eq!(error_of(r).await, (415, "unsupported_media_type".into()));
-    let r = post("/api/v1/reservations")
+    let r = post("/api/v1/offices/honcho/reservations")
         .json(&serde_json::json!({"service": "okuyami"}))
         .send()
         .await
         .expect("req");
     assert_eq!(error_of(r).await, (400, "invalid_body".into()));
-    let r = post("/api/v1/reservations")
+    let r = post("/api/v1/offices/honcho/reservations")
         .json(&serde_json::json!({"service": "okuyami", "start": "2026-12-02T10:30:00+09:00", "admin": true}))
         .send()
         .await
@@ -55,52 +55,52 @@ async fn malformed_bodies_get_specific_codes() {
         (400, "invalid_body".into()),
         "unknown fields are refused"
     );
-    let r = post("/api/v1/reservations")
+    let r = post("/api/v1/offices/honcho/reservations")
         .json(&serde_json::json!({"service": "okuyami", "start": "tomorrow"}))
         .send()
         .await
         .expect("req");
     assert_eq!(error_of(r).await, (400, "invalid_body".into()));
     let big = "x".repeat(200_000);
-    let r = post("/api/v1/reservations")
+    let r = post("/api/v1/offices/honcho/reservations")
         .header("content-type", "application/json")
         .body(big)
         .send()
         .await
         .expect("req");
     assert_eq!(error_of(r).await, (413, "body_too_large".into()));
-    let r = post("/api/v1/reservations")
+    let r = post("/api/v1/offices/honcho/reservations")
         .json(&serde_json::json!({"service": "okuyami", "start": "2026-12-02T10:30:00+09:00", "email": "not an address"}))
         .send()
         .await
         .expect("req");
     assert_eq!(error_of(r).await, (400, "invalid_email".into()));
-    let r = post("/api/v1/staff/tickets/abc/start")
+    let r = post("/api/v1/offices/honcho/staff/tickets/abc/start")
         .bearer_auth(&t.session.token)
         .send()
         .await
         .expect("req");
     assert_eq!(error_of(r).await, (400, "invalid_path".into()));
     let r = http
-        .get(t.url("/api/v1/slots?service=okuyami&from=2026-13-01&to=2026-12-02"))
+        .get(t.url("/api/v1/offices/honcho/slots?service=okuyami&from=2026-13-01&to=2026-12-02"))
         .send()
         .await
         .expect("req");
     assert_eq!(error_of(r).await, (400, "invalid_date".into()));
     let r = http
-        .get(t.url("/api/v1/slots?service=okuyami"))
+        .get(t.url("/api/v1/offices/honcho/slots?service=okuyami"))
         .send()
         .await
         .expect("req");
     assert_eq!(error_of(r).await, (400, "invalid_query".into()));
     let r = http
-        .get(t.url("/api/v1/slots?service=okuyami&from=2026-01-01&to=2027-12-31"))
+        .get(t.url("/api/v1/offices/honcho/slots?service=okuyami&from=2026-01-01&to=2027-12-31"))
         .send()
         .await
         .expect("req");
     assert_eq!(error_of(r).await, (400, "range_too_long".into()));
     let r = http
-        .get(t.url("/api/v1/slots?service=nope&from=2026-12-01&to=2026-12-02"))
+        .get(t.url("/api/v1/offices/honcho/slots?service=nope&from=2026-12-01&to=2026-12-02"))
         .send()
         .await
         .expect("req");
@@ -118,7 +118,7 @@ async fn malformed_bodies_get_specific_codes() {
         .expect("req");
     assert_eq!(error_of(r).await, (404, "not_found".into()));
     let r = http
-        .request(Method::PATCH, t.url("/api/v1/board"))
+        .request(Method::PATCH, t.url("/api/v1/offices/honcho/board"))
         .send()
         .await
         .expect("req");
@@ -144,13 +144,19 @@ async fn garbage_on_every_write_route_is_a_4xx_and_changes_nothing() {
         b"{\"a\":".repeat(1000),
     ];
     let routes = [
-        ("/api/v1/reservations", None),
-        ("/api/v1/kiosk/checkin", Some("kiosk")),
-        ("/api/v1/kiosk/tickets", Some("kiosk")),
+        ("/api/v1/offices/honcho/reservations", None),
+        ("/api/v1/offices/honcho/kiosk/checkin", Some("kiosk")),
+        ("/api/v1/offices/honcho/kiosk/tickets", Some("kiosk")),
         ("/api/v1/session", None),
-        ("/api/v1/staff/booths/1/call", Some("staff")),
-        ("/api/v1/staff/tickets/1/transfer", Some("staff")),
-        ("/api/v1/staff/tickets/1/notes", Some("staff")),
+        ("/api/v1/offices/honcho/staff/booths/1/call", Some("staff")),
+        (
+            "/api/v1/offices/honcho/staff/tickets/1/transfer",
+            Some("staff"),
+        ),
+        (
+            "/api/v1/offices/honcho/staff/tickets/1/notes",
+            Some("staff"),
+        ),
     ];
     let kiosk_token = {
         let token = madoguchi_server::tokens::new_token();
@@ -159,6 +165,7 @@ async fn garbage_on_every_write_route_is_a_4xx_and_changes_nothing() {
             .add_device(
                 "k2",
                 "kiosk",
+                "honcho",
                 &madoguchi_server::tokens::hash(&token),
                 chrono::Utc::now(),
             )

@@ -92,10 +92,18 @@ fn devices_are_listed_and_revoked() {
             String::from_utf8_lossy(&out.stdout).to_string(),
         )
     };
-    let (ok, token) = run(&["device", "add", "hall-board", "--role", "board"]);
+    let (ok, token) = run(&[
+        "device",
+        "add",
+        "hall-board",
+        "--role",
+        "board",
+        "--office",
+        "honcho",
+    ]);
     assert!(ok && token.trim().len() == 43);
     let (_, list) = run(&["device", "list"]);
-    assert!(list.contains("board\tactive\thall-board"), "{list}");
+    assert!(list.contains("board\thoncho\tactive\thall-board"), "{list}");
     assert!(!list.contains(token.trim()), "tokens are never shown again");
     assert!(run(&["device", "revoke", "1"]).0);
     assert!(run(&["device", "list"]).1.contains("revoked"));
@@ -126,13 +134,21 @@ async fn users_and_devices_follow_the_same_rules_as_the_admin_api() {
         "first password",
     );
     assert!(ok, "{err}");
-    assert_eq!(out.trim(), "user tanaka (admin) added");
-    let (ok, _, err) = run(&["user", "add", "tanaka"], "second password");
+    assert_eq!(out.trim(), "user tanaka (admin, every office) added");
+    let (ok, _, err) = run(
+        &["user", "add", "tanaka", "--office", "honcho"],
+        "second password",
+    );
     assert!(!ok);
     assert!(err.contains("user_exists"), "{err}");
-    let (ok, _, err) = run(&["user", "add", "suzuki"], "short");
+    let (ok, _, err) = run(&["user", "add", "suzuki", "--office", "honcho"], "short");
     assert!(!ok && err.contains("invalid_password"), "{err}");
-    let (ok, _, err) = run(&["device", "add", "  ", "--role", "kiosk"], "");
+    let (ok, _, err) = run(
+        &[
+            "device", "add", "  ", "--role", "kiosk", "--office", "honcho",
+        ],
+        "",
+    );
     assert!(!ok && err.contains("invalid_name"), "{err}");
 
     // The first password still opens a session; then a reset replaces it.
@@ -146,6 +162,7 @@ async fn users_and_devices_follow_the_same_rules_as_the_admin_api() {
                 .expect("store");
             let accounts = madoguchi_server::app::accounts::Accounts::new(
                 store,
+                vec!["honcho".to_string()],
                 madoguchi_server::clock::Clock::system(),
                 office.time_zone,
                 &office.security,

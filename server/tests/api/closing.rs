@@ -32,7 +32,7 @@ async fn tuesday_stats(t: &TestApp) -> serde_json::Value {
         .staff
         .raw(
             reqwest::Method::GET,
-            "/api/v1/staff/stats?from=2026-12-01&to=2026-12-01",
+            "/api/v1/offices/honcho/staff/stats?from=2026-12-01&to=2026-12-01",
         )
         .send()
         .await

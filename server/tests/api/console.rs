@@ -133,7 +133,7 @@ async fn logged_out_visits_are_redirected_and_posts_without_csrf_are_refused() {
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .expect("client");
-    for path in ["/staff", "/staff/booths/1"] {
+    for path in ["/staff", "/staff/honcho/booths/1"] {
         let r = http.get(t.url(path)).send().await.expect("get");
         assert_eq!(r.status(), 303, "{path}");
         assert_eq!(
@@ -144,7 +144,7 @@ async fn logged_out_visits_are_redirected_and_posts_without_csrf_are_refused() {
     // With the session cookie but without the CSRF header/field: refused.
     let cookie = format!("madoguchi_session={}", t.session.token);
     let r = http
-        .post(t.url("/api/v1/staff/booths/1/open"))
+        .post(t.url("/api/v1/offices/honcho/staff/booths/1/open"))
         .header("cookie", &cookie)
         .send()
         .await
@@ -162,7 +162,7 @@ async fn logged_out_visits_are_redirected_and_posts_without_csrf_are_refused() {
         .expect("post");
     assert_eq!(r.status(), 403, "logout needs the session's token");
     let still = http
-        .get(t.url("/staff"))
+        .get(t.url("/staff/honcho"))
         .header("cookie", &cookie)
         .send()
         .await
@@ -181,7 +181,7 @@ async fn logged_out_visits_are_redirected_and_posts_without_csrf_are_refused() {
         "the page carries the session's CSRF token"
     );
     let r = http
-        .get(t.url("/staff/booths/nope"))
+        .get(t.url("/staff/honcho/booths/nope"))
         .header("cookie", &cookie)
         .send()
         .await
@@ -194,7 +194,7 @@ async fn call_transfer_with_a_note_and_the_next_booth_sees_the_note() {
     let t = spawn_app().await;
     let ticket = t.walk_in(&["juminido"], "v1").await.expect("ticket");
     let (c, _driver, _profile) = browser_sized(1366, 768).await;
-    log_in(&c, &t, "/staff/booths/1").await;
+    log_in(&c, &t, "/staff/honcho/booths/1").await;
     shot(&c, "booth-closed").await;
     click(&c, "open").await;
     wait_text(&c, "booth-state", "受付中").await;
@@ -215,7 +215,9 @@ async fn call_transfer_with_a_note_and_the_next_booth_sees_the_note() {
     wait_text(&c, "current-body", "呼び出し中の方はいません").await;
 
     // Booth 3 serves マイナンバー: the same number, with the note.
-    c.goto(&t.url("/staff/booths/3")).await.expect("booth 3");
+    c.goto(&t.url("/staff/honcho/booths/3"))
+        .await
+        .expect("booth 3");
     click(&c, "open").await;
     click(&c, "call-next").await;
     wait_text(&c, "current-number", &ticket.number).await;
@@ -243,7 +245,9 @@ async fn call_transfer_with_a_note_and_the_next_booth_sees_the_note() {
         );
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
-    c.goto(&t.url("/staff/booths/3")).await.expect("page");
+    c.goto(&t.url("/staff/honcho/booths/3"))
+        .await
+        .expect("page");
     assert!(
         c.current_url()
             .await
@@ -259,7 +263,7 @@ async fn a_no_show_is_reactivated_and_keyboard_shortcuts_work() {
     let t = spawn_app().await;
     let first = t.walk_in(&["shomei"], "v1").await.expect("ticket");
     let (c, _driver, _profile) = browser_sized(1366, 768).await;
-    log_in(&c, &t, "/staff/booths/2").await;
+    log_in(&c, &t, "/staff/honcho/booths/2").await;
     click(&c, "open").await;
     wait_enabled(&c, "call-next").await;
     // N calls the next visitor.
@@ -298,8 +302,8 @@ async fn two_counters_calling_at_once_get_different_visitors_and_see_each_other(
     }
     let (a, _da, _pa) = browser_sized(1366, 768).await;
     let (b, _db, _pb) = browser_sized(1366, 768).await;
-    log_in(&a, &t, "/staff/booths/1").await;
-    log_in(&b, &t, "/staff/booths/2").await;
+    log_in(&a, &t, "/staff/honcho/booths/1").await;
+    log_in(&b, &t, "/staff/honcho/booths/2").await;
     click(&a, "open").await;
     click(&b, "open").await;
     wait_enabled(&a, "call-next").await;
@@ -431,7 +435,7 @@ async fn statistics_count_the_day_and_export_csv_for_excel() {
         t.staff
             .raw(
                 reqwest::Method::GET,
-                "/api/v1/staff/stats?from=2026-12-01&to=2026-12-01",
+                "/api/v1/offices/honcho/staff/stats?from=2026-12-01&to=2026-12-01",
             )
             .send()
             .await
@@ -451,7 +455,7 @@ async fn statistics_count_the_day_and_export_csv_for_excel() {
         .staff
         .raw(
             reqwest::Method::GET,
-            "/api/v1/staff/stats?from=yesterday&to=2026-12-01",
+            "/api/v1/offices/honcho/staff/stats?from=yesterday&to=2026-12-01",
         )
         .send()
         .await
@@ -465,7 +469,7 @@ async fn statistics_count_the_day_and_export_csv_for_excel() {
             .staff
             .raw(
                 reqwest::Method::GET,
-                &format!("/api/v1/staff/stats?{query}"),
+                &format!("/api/v1/offices/honcho/staff/stats?{query}"),
             )
             .send()
             .await
@@ -479,7 +483,7 @@ async fn statistics_count_the_day_and_export_csv_for_excel() {
         t.staff
             .raw(
                 reqwest::Method::GET,
-                "/api/v1/staff/stats?from=2026-11-30&to=2026-12-06",
+                "/api/v1/offices/honcho/staff/stats?from=2026-11-30&to=2026-12-06",
             )
             .send()
             .await
@@ -491,7 +495,7 @@ async fn statistics_count_the_day_and_export_csv_for_excel() {
 
     let cookie = format!("madoguchi_session={}", t.session.token);
     let csv = reqwest::Client::new()
-        .get(t.url("/api/v1/staff/stats?from=2026-12-01&to=2026-12-01&format=csv"))
+        .get(t.url("/api/v1/offices/honcho/staff/stats?from=2026-12-01&to=2026-12-01&format=csv"))
         .header("cookie", &cookie)
         .send()
         .await
@@ -520,7 +524,7 @@ async fn statistics_count_the_day_and_export_csv_for_excel() {
     assert!(row.contains(",3,2,1,"), "{row}");
 
     let (c, _driver, _profile) = browser_sized(1366, 768).await;
-    log_in(&c, &t, "/staff/stats").await;
+    log_in(&c, &t, "/staff/honcho/stats").await;
     wait_text(&c, "stats-table", "証明書").await;
     let svgs = c
         .find_all(Locator::Css("svg[role=img]"))
@@ -537,7 +541,7 @@ async fn an_admin_manages_users_and_devices_and_changes_take_effect_at_once() {
     let hash = madoguchi_server::auth::hash_password("admin-password-1").expect("hash");
     t.app
         .store
-        .add_user("kanri", &hash, "admin", chrono::Utc::now())
+        .add_user("kanri", &hash, "admin", &[], chrono::Utc::now())
         .await
         .expect("admin");
     // Staff are not admins.
@@ -600,9 +604,9 @@ async fn an_admin_manages_users_and_devices_and_changes_take_effect_at_once() {
         .await
         .expect("devices")
         .into_iter()
-        .find(|d| d.1 == "entrance-2")
+        .find(|d| d.name == "entrance-2")
         .expect("the new device")
-        .0;
+        .id;
     click_css(&c, &format!("#devices button.revoke[data-device='{id}']")).await;
     let deadline = Instant::now() + Duration::from_secs(10);
     loop {
@@ -658,14 +662,20 @@ async fn staff_check_in_cancel_and_move_reservations_with_a_reason() {
         .expect("book");
 
     // By hand: staff may check in a visitor the kiosk calls too early.
-    let path = format!("/api/v1/staff/reservations/{}/checkin", late.id);
+    let path = format!(
+        "/api/v1/offices/honcho/staff/reservations/{}/checkin",
+        late.id
+    );
     let (status, first) = post_json(&t, &path, serde_json::json!({})).await;
     assert_eq!(status, 201, "{first}");
     let (status, again) = post_json(&t, &path, serde_json::json!({})).await;
     assert_eq!((status, &again["number"]), (200, &first["number"]));
     let (status, body) = post_json(
         &t,
-        &format!("/api/v1/staff/reservations/{}/checkin", tomorrow.id),
+        &format!(
+            "/api/v1/offices/honcho/staff/reservations/{}/checkin",
+            tomorrow.id
+        ),
         serde_json::json!({}),
     )
     .await;
@@ -675,7 +685,10 @@ async fn staff_check_in_cancel_and_move_reservations_with_a_reason() {
     );
 
     // Cancel needs a reason; the reason stays with the reservation only.
-    let cancel = format!("/api/v1/staff/reservations/{}/cancel", to_cancel.id);
+    let cancel = format!(
+        "/api/v1/offices/honcho/staff/reservations/{}/cancel",
+        to_cancel.id
+    );
     let (status, body) = post_json(&t, &cancel, serde_json::json!({"reason": "  "})).await;
     assert_eq!(
         (status, body["error"]["code"].as_str()),
@@ -700,7 +713,10 @@ async fn staff_check_in_cancel_and_move_reservations_with_a_reason() {
     );
 
     // Move: only to a real slot with room.
-    let mv = format!("/api/v1/staff/reservations/{}/move", to_move.id);
+    let mv = format!(
+        "/api/v1/offices/honcho/staff/reservations/{}/move",
+        to_move.id
+    );
     let (status, body) = post_json(
         &t,
         &mv,
@@ -767,7 +783,7 @@ async fn the_reservations_page_lists_the_day_and_checks_in_by_hand() {
         .await
         .expect("book");
     let (c, _driver, _profile) = browser_sized(1366, 768).await;
-    log_in(&c, &t, "/staff/reservations").await;
+    log_in(&c, &t, "/staff/honcho/reservations").await;
     wait_text(&c, "reservations", "山田 花子").await;
     click_css(&c, &format!("button.checkin[data-id='{}']", r.id)).await;
     wait_text(&c, "message", "O001").await;
@@ -799,7 +815,7 @@ async fn a_reservation_shows_its_pre_entry_answers_at_the_booth() {
         .await;
     t.kiosk.checkin(&r.token).await.expect("check in");
     let (c, _driver, _profile) = browser_sized(1366, 768).await;
-    log_in(&c, &t, "/staff/booths/okuyami-1").await;
+    log_in(&c, &t, "/staff/honcho/booths/okuyami-1").await;
     click(&c, "open").await;
     click(&c, "call-next").await;
     wait_text(&c, "current-number", "O001").await;
@@ -821,7 +837,7 @@ async fn the_questionnaire_gives_a_checklist_and_each_department_its_prep_list()
     let t = spawn_app().await;
     let questions = t
         .http()
-        .get(t.url("/api/v1/okuyami/questions"))
+        .get(t.url("/api/v1/offices/honcho/okuyami/questions"))
         .send()
         .await
         .expect("questions");
@@ -843,7 +859,7 @@ async fn the_questionnaire_gives_a_checklist_and_each_department_its_prep_list()
     answers.insert("land".into(), serde_json::json!(true));
     let r = t
         .http()
-        .post(t.url("/api/v1/okuyami/checklist"))
+        .post(t.url("/api/v1/offices/honcho/okuyami/checklist"))
         .json(&serde_json::json!({ "answers": answers }))
         .send()
         .await
@@ -864,7 +880,7 @@ async fn the_questionnaire_gives_a_checklist_and_each_department_its_prep_list()
     wrong.insert("age".into(), serde_json::json!("200"));
     let r = t
         .http()
-        .post(t.url("/api/v1/okuyami/checklist"))
+        .post(t.url("/api/v1/offices/honcho/okuyami/checklist"))
         .json(&serde_json::json!({ "answers": wrong }))
         .send()
         .await
@@ -888,7 +904,7 @@ async fn the_questionnaire_gives_a_checklist_and_each_department_its_prep_list()
     .await;
     let prep = |dept: &str| {
         let path = format!(
-            "/api/v1/staff/prep?date=2026-12-02&department={}",
+            "/api/v1/offices/honcho/staff/prep?date=2026-12-02&department={}",
             percent(dept)
         );
         let staff = t.staff.clone();
@@ -930,9 +946,9 @@ async fn the_questionnaire_gives_a_checklist_and_each_department_its_prep_list()
     );
 
     let (c, _driver, _profile) = browser_sized(1366, 768).await;
-    log_in(&c, &t, "/staff/prep").await;
+    log_in(&c, &t, "/staff/honcho/prep").await;
     c.goto(&t.url(&format!(
-        "/staff/prep?date=2026-12-02&department={}",
+        "/staff/honcho/prep?date=2026-12-02&department={}",
         percent("保険年金課")
     )))
     .await

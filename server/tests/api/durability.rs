@@ -94,7 +94,9 @@ async fn acknowledged_tickets_and_bookings_survive_kill_9() {
     let dir = tempfile::tempdir().expect("dir");
     let kiosk_token = cli(
         dir.path(),
-        &["device", "add", "entrance", "--role", "kiosk"],
+        &[
+            "device", "add", "entrance", "--role", "kiosk", "--office", "honcho",
+        ],
     );
     assert_eq!(kiosk_token.len(), 43, "the token is printed once");
 
@@ -169,7 +171,9 @@ async fn an_event_subscription_resumes_across_a_server_crash() {
     let dir = tempfile::tempdir().expect("dir");
     let kiosk_token = cli(
         dir.path(),
-        &["device", "add", "entrance", "--role", "kiosk"],
+        &[
+            "device", "add", "entrance", "--role", "kiosk", "--office", "honcho",
+        ],
     );
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .expect("free port")

@@ -88,7 +88,7 @@ async fn resuming_with_last_event_id_misses_nothing_and_repeats_nothing() {
     // The same through ?since= on a raw request.
     let resp = t
         .http()
-        .get(t.url("/api/v1/events?since=4"))
+        .get(t.url("/api/v1/offices/honcho/events?since=4"))
         .send()
         .await
         .expect("sse");
@@ -109,7 +109,7 @@ async fn resuming_with_last_event_id_misses_nothing_and_repeats_nothing() {
     );
     let bad = t
         .http()
-        .get(t.url("/api/v1/events"))
+        .get(t.url("/api/v1/offices/honcho/events"))
         .header("last-event-id", "abc")
         .send()
         .await
@@ -127,7 +127,7 @@ async fn events_carry_no_personal_data() {
     t.kiosk.checkin(&r.token).await.expect("check in");
     let resp = t
         .http()
-        .get(t.url("/api/v1/events?since=0"))
+        .get(t.url("/api/v1/offices/honcho/events?since=0"))
         .send()
         .await
         .expect("sse");
@@ -154,7 +154,7 @@ async fn an_idle_stream_gets_heartbeats() {
     let t = spawn_app().await;
     let resp = t
         .http()
-        .get(t.url("/api/v1/events"))
+        .get(t.url("/api/v1/offices/honcho/events"))
         .send()
         .await
         .expect("sse");

@@ -113,9 +113,16 @@ async fn one_of_two_servers_killed_under_load_loses_nothing_and_the_other_carrie
     let (url, dirs) = two_servers_one_database();
     let kiosk_token = cli(
         dirs[0].path(),
-        &["device", "add", "entrance", "--role", "kiosk"],
+        &[
+            "device", "add", "entrance", "--role", "kiosk", "--office", "honcho",
+        ],
     );
-    cli(dirs[0].path(), &["user", "add", "clerk", "--role", "staff"]);
+    cli(
+        dirs[0].path(),
+        &[
+            "user", "add", "clerk", "--role", "staff", "--office", "honcho",
+        ],
+    );
     let a = start(dirs[0].path());
     let b = start(dirs[1].path());
     let (ua, ub) = (
@@ -414,12 +421,16 @@ async fn nginx_in_front_of_two_servers_carries_kiosk_and_board_past_a_death() {
     let (_url, dirs) = two_servers_one_database();
     let kiosk_token = cli(
         dirs[0].path(),
-        &["device", "add", "entrance", "--role", "kiosk"],
+        &[
+            "device", "add", "entrance", "--role", "kiosk", "--office", "honcho",
+        ],
     );
     let mut a = start(dirs[0].path());
     let b = start(dirs[1].path());
     let nginx = Nginx::start([a.client.base_url(), b.client.base_url()]);
-    let front = Client::new(&nginx.base).expect("client");
+    let front = Client::new(&nginx.base)
+        .expect("client")
+        .at_office("honcho");
     let kiosk = front.with_token(&kiosk_token);
     let walk_in = |key: &str| {
         let (kiosk, key) = (kiosk.clone(), key.to_string());

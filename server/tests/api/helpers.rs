@@ -121,7 +121,7 @@ pub async fn spawn_clocked(office: Office, clock: Clock, data: Option<&Path>) ->
         }
     };
     let server = Server::build(
-        office,
+        madoguchi_server::config::City::of(office),
         path.clone(),
         test_database(&path),
         "127.0.0.1:0".parse().expect("addr"),
@@ -144,6 +144,7 @@ pub async fn spawn_clocked(office: Office, clock: Clock, data: Option<&Path>) ->
         .add_device(
             "kiosk-test",
             "kiosk",
+            "honcho",
             &madoguchi_server::tokens::hash(&kiosk_token),
             now,
         )
@@ -154,6 +155,7 @@ pub async fn spawn_clocked(office: Office, clock: Clock, data: Option<&Path>) ->
         .add_device(
             "board-test",
             "board",
+            "honcho",
             &madoguchi_server::tokens::hash(&board_token),
             now,
         )
@@ -161,7 +163,7 @@ pub async fn spawn_clocked(office: Office, clock: Clock, data: Option<&Path>) ->
         .expect("board");
     let hash = madoguchi_server::auth::hash_password(STAFF_PASSWORD).expect("hash");
     app.store
-        .add_user("sato", &hash, "staff", now)
+        .add_user("sato", &hash, "staff", &["honcho".to_string()], now)
         .await
         .expect("user");
     let session = public.login("sato", STAFF_PASSWORD).await.expect("login");

@@ -227,7 +227,7 @@ async fn booking_confirmation_arrives_over_smtp_with_a_qr_that_opens_the_reserva
     let link = read_qr(&png);
     assert_eq!(link, booked.manage_url);
     let path = link
-        .strip_prefix(&t.app.office.public_url)
+        .strip_prefix(&t.app.settings.public_url)
         .expect("the office's public address");
     let page = reqwest::get(t.url(path)).await.expect("page");
     assert_eq!(page.status(), 200);

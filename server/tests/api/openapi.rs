@@ -6,32 +6,44 @@ use crate::helpers::*;
 
 const CONTRACT: &[(&str, &str)] = &[
     ("get", "/healthz"),
-    ("get", "/api/v1/services"),
-    ("get", "/api/v1/booths"),
-    ("get", "/api/v1/slots"),
-    ("post", "/api/v1/reservations"),
+    ("get", "/api/v1/offices/{office}/services"),
+    ("get", "/api/v1/offices/{office}/booths"),
+    ("get", "/api/v1/offices/{office}/slots"),
+    ("post", "/api/v1/offices/{office}/reservations"),
     ("get", "/api/v1/reservations/{token}"),
     ("delete", "/api/v1/reservations/{token}"),
     ("get", "/api/v1/reservations/{token}/qr.svg"),
     ("get", "/api/v1/reservations/{token}/calendar.ics"),
     ("get", "/api/v1/tickets/{status_token}"),
-    ("get", "/api/v1/board"),
-    ("get", "/api/v1/events"),
+    ("get", "/api/v1/offices/{office}/board"),
+    ("get", "/api/v1/offices/{office}/events"),
     ("post", "/api/v1/session"),
-    ("post", "/api/v1/kiosk/checkin"),
-    ("post", "/api/v1/kiosk/tickets"),
-    ("post", "/api/v1/staff/booths/{id}/open"),
-    ("post", "/api/v1/staff/booths/{id}/pause"),
-    ("post", "/api/v1/staff/booths/{id}/close"),
-    ("post", "/api/v1/staff/booths/{id}/call-next"),
-    ("post", "/api/v1/staff/tickets/{id}/recall"),
-    ("post", "/api/v1/staff/tickets/{id}/start"),
-    ("post", "/api/v1/staff/tickets/{id}/complete"),
-    ("post", "/api/v1/staff/tickets/{id}/no-show"),
-    ("post", "/api/v1/staff/tickets/{id}/transfer"),
-    ("post", "/api/v1/staff/tickets/{id}/notes"),
-    ("get", "/api/v1/staff/queue"),
-    ("get", "/api/v1/staff/reservations"),
+    ("post", "/api/v1/offices/{office}/kiosk/checkin"),
+    ("post", "/api/v1/offices/{office}/kiosk/tickets"),
+    ("post", "/api/v1/offices/{office}/staff/booths/{id}/open"),
+    ("post", "/api/v1/offices/{office}/staff/booths/{id}/pause"),
+    ("post", "/api/v1/offices/{office}/staff/booths/{id}/close"),
+    (
+        "post",
+        "/api/v1/offices/{office}/staff/booths/{id}/call-next",
+    ),
+    ("post", "/api/v1/offices/{office}/staff/tickets/{id}/recall"),
+    ("post", "/api/v1/offices/{office}/staff/tickets/{id}/start"),
+    (
+        "post",
+        "/api/v1/offices/{office}/staff/tickets/{id}/complete",
+    ),
+    (
+        "post",
+        "/api/v1/offices/{office}/staff/tickets/{id}/no-show",
+    ),
+    (
+        "post",
+        "/api/v1/offices/{office}/staff/tickets/{id}/transfer",
+    ),
+    ("post", "/api/v1/offices/{office}/staff/tickets/{id}/notes"),
+    ("get", "/api/v1/offices/{office}/staff/queue"),
+    ("get", "/api/v1/offices/{office}/staff/reservations"),
 ];
 
 #[tokio::test]
@@ -60,7 +72,7 @@ async fn the_document_covers_the_contract_and_every_documented_route_answers() {
     // both ways in schema_fuzz.rs): query parameters are in the query and
     // required where the server needs them; fields carry their rules; what
     // the office decides is an enumeration.
-    let slots = &doc["paths"]["/api/v1/slots"]["get"]["parameters"];
+    let slots = &doc["paths"]["/api/v1/offices/{office}/slots"]["get"]["parameters"];
     let params: Vec<(&str, &str, bool)> = slots
         .as_array()
         .expect("parameters")
@@ -76,12 +88,13 @@ async fn the_document_covers_the_contract_and_every_documented_route_answers() {
     assert_eq!(
         params,
         [
+            ("office", "path", true),
             ("service", "query", true),
             ("from", "query", true),
             ("to", "query", true)
         ]
     );
-    assert_eq!(slots[1]["schema"]["format"], "date");
+    assert_eq!(slots[2]["schema"]["format"], "date");
     let reservation = &schemas["CreateReservation"]["properties"];
     assert_eq!(
         reservation["service"]["enum"],
@@ -125,6 +138,7 @@ async fn the_document_covers_the_contract_and_every_documented_route_answers() {
             let concrete = path
                 .replace("{token}", &token)
                 .replace("{status_token}", &token)
+                .replace("{office}", "honcho")
                 .replace("{id}", "1");
             let url = t.url(&concrete);
             let req = match method.as_str() {
@@ -136,7 +150,7 @@ async fn the_document_covers_the_contract_and_every_documented_route_answers() {
             let resp = req.send().await.expect("response");
             let status = resp.status().as_u16();
             assert!(status < 500, "{method} {path} → {status}");
-            if path == "/api/v1/events" {
+            if path == "/api/v1/offices/{office}/events" {
                 checked += 1;
                 continue; // a stream; its headers are enough
             }

@@ -126,7 +126,7 @@ async fn the_office_thresholds_colour_the_lamp_on_every_board() {
     assert_eq!(shomei.lamp, protocol::Lamp::Red);
     let raw: serde_json::Value = t
         .http()
-        .get(t.url("/api/v1/board"))
+        .get(t.url("/api/v1/offices/honcho/board"))
         .bearer_auth(&t.board_token)
         .send()
         .await
@@ -162,7 +162,7 @@ async fn the_office_thresholds_colour_the_lamp_on_every_board() {
     assert_eq!(cards, lamps, "{html}");
     let congestion: protocol::Congestion = t
         .http()
-        .get(t.url("/api/v1/congestion"))
+        .get(t.url("/api/v1/offices/honcho/congestion"))
         .send()
         .await
         .expect("congestion")

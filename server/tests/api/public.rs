@@ -254,7 +254,7 @@ async fn the_token_holder_reads_the_familys_checklist_with_the_reservation() {
     let t = spawn_app().await;
     let questions: Vec<protocol::Question> = t
         .http()
-        .get(t.url("/api/v1/okuyami/questions"))
+        .get(t.url("/api/v1/offices/honcho/okuyami/questions"))
         .send()
         .await
         .expect("questions")
@@ -273,7 +273,7 @@ async fn the_token_holder_reads_the_familys_checklist_with_the_reservation() {
     answers.insert("land".into(), serde_json::json!(true));
     let expected: protocol::Checklist = t
         .http()
-        .post(t.url("/api/v1/okuyami/checklist"))
+        .post(t.url("/api/v1/offices/honcho/okuyami/checklist"))
         .json(&serde_json::json!({ "answers": answers }))
         .send()
         .await

@@ -26,23 +26,23 @@ fn schemathesis() -> String {
 /// must accept what it allows.
 const CROSS_FIELD_RULES: &str = r#"
 [[operations]]
-include-name = "POST /api/v1/reservations"
+include-name = "POST /api/v1/offices/{office}/reservations"
 checks.positive_data_acceptance.expected-statuses = ["2xx", "400", "404", "409", "429"]
 
 [[operations]]
-include-name = "POST /api/v1/staff/reservations/{id}/move"
+include-name = "POST /api/v1/offices/{office}/staff/reservations/{id}/move"
 checks.positive_data_acceptance.expected-statuses = ["2xx", "400", "404", "409", "429"]
 
 [[operations]]
-include-name = "GET /api/v1/slots"
+include-name = "GET /api/v1/offices/{office}/slots"
 checks.positive_data_acceptance.expected-statuses = ["2xx", "400", "404"]
 
 [[operations]]
-include-name = "POST /api/v1/kiosk/checkin"
+include-name = "POST /api/v1/offices/{office}/kiosk/checkin"
 checks.positive_data_acceptance.expected-statuses = ["2xx", "400", "404", "409", "429"]
 
 [[operations]]
-include-name = "GET /api/v1/staff/stats"
+include-name = "GET /api/v1/offices/{office}/staff/stats"
 checks.positive_data_acceptance.expected-statuses = ["2xx", "400"]
 "#;
 
@@ -69,7 +69,7 @@ fn run(t: &TestApp, token: &str, extra: &[&str]) -> bool {
             // The event stream never ends; the session route would log
             // the fuzzer out of its own session.
             "--exclude-path",
-            "/api/v1/events",
+            "/api/v1/offices/{office}/events",
             "--exclude-path",
             "/api/v1/session",
         ])
@@ -102,7 +102,7 @@ async fn fuzzing_the_api_from_its_schema_finds_no_server_error_or_undocumented_a
     let hash = madoguchi_server::auth::hash_password("admin-password-1").expect("hash");
     t.app
         .store
-        .add_user("kanri", &hash, "admin", chrono::Utc::now())
+        .add_user("kanri", &hash, "admin", &[], chrono::Utc::now())
         .await
         .expect("admin");
     let admin = t
@@ -116,7 +116,10 @@ async fn fuzzing_the_api_from_its_schema_finds_no_server_error_or_undocumented_a
         run(
             &t2,
             &admin.token,
-            &["--exclude-path-regex", "^/api/v1/kiosk/"],
+            &[
+                "--exclude-path-regex",
+                "^/api/v1/offices/\\{office\\}/kiosk/",
+            ],
         )
     })
     .await
@@ -129,6 +132,7 @@ async fn fuzzing_the_api_from_its_schema_finds_no_server_error_or_undocumented_a
         .add_device(
             "fuzz-kiosk",
             "kiosk",
+            "honcho",
             &madoguchi_server::tokens::hash(&kiosk_token),
             chrono::Utc::now(),
         )
@@ -139,7 +143,10 @@ async fn fuzzing_the_api_from_its_schema_finds_no_server_error_or_undocumented_a
         let refused = run(
             &t2,
             &kiosk_token,
-            &["--include-path-regex", "^/api/v1/kiosk/"],
+            &[
+                "--include-path-regex",
+                "^/api/v1/offices/\\{office\\}/kiosk/",
+            ],
         );
         // A kiosk run whose token was refused tested nothing behind it.
         // (The admin run may be: it revokes and deactivates by fuzzed ids.)

@@ -328,7 +328,7 @@ async fn staff_see_the_day_s_reservations_with_contact() {
     assert_eq!(today[0].email.as_deref(), Some("hanako@example.jp"));
     let resp = t
         .http()
-        .get(t.url("/api/v1/staff/reservations?date=yesterday"))
+        .get(t.url("/api/v1/offices/honcho/staff/reservations?date=yesterday"))
         .bearer_auth(&t.session.token)
         .send()
         .await

@@ -128,6 +128,7 @@ async fn a_visitor_registers_for_the_turn_mail_from_the_status_page() {
     save_screenshot(&c, "web-screens", "phone-status-mail-registered").await;
     let reg = t
         .app
+        .first_office()
         .registration_for(&ticket.status_token)
         .await
         .expect("stored");
@@ -173,7 +174,13 @@ async fn a_visitor_registers_for_the_turn_mail_from_the_status_page() {
         .await
         .expect("text");
     assert!(err.contains("does not look right"), "{err}");
-    assert!(t.app.registration_for(&other.status_token).await.is_none());
+    assert!(
+        t.app
+            .first_office()
+            .registration_for(&other.status_token)
+            .await
+            .is_none()
+    );
     c.close().await.expect("close");
 }
 
@@ -317,7 +324,7 @@ async fn the_congestion_page_shows_lamps_and_the_usual_wait_by_hour() {
     }
     let data: protocol::Congestion = t
         .http()
-        .get(t.url("/api/v1/congestion"))
+        .get(t.url("/api/v1/offices/honcho/congestion"))
         .send()
         .await
         .expect("api")
@@ -378,7 +385,7 @@ async fn a_family_books_an_okuyami_slot_through_the_pages_and_answers_the_questi
     let t = spawn_app().await;
     let (c, _driver, _profile) = browser_sized(500, 900).await;
     c.goto(&t.url("/book?lang=ja")).await.expect("page");
-    c.find(Locator::Css("a[href^='/book/okuyami']"))
+    c.find(Locator::Css("a[href^='/book/honcho/okuyami']"))
         .await
         .expect("okuyami")
         .click()
@@ -546,7 +553,7 @@ async fn sending_the_confirmation_many_times_at_once_books_once_even_after_a_res
         .join("&");
     let submit = |t: &TestApp| {
         let request = client
-            .post(t.url("/book/okuyami/submit?lang=ja"))
+            .post(t.url("/book/honcho/okuyami/submit?lang=ja"))
             .header("content-type", "application/x-www-form-urlencoded")
             .body(body.clone());
         async move {
@@ -585,7 +592,7 @@ async fn sending_the_confirmation_many_times_at_once_books_once_even_after_a_res
     assert_eq!(booked(&t).await, 1);
     // A bad e-mail gets its reason next to the field (422), nothing booked.
     let r = client
-        .post(t.url("/book/okuyami/confirm?lang=ja"))
+        .post(t.url("/book/honcho/okuyami/confirm?lang=ja"))
         .header("content-type", "application/x-www-form-urlencoded")
         .body("start=2026-12-01T15%3A00%3A00%2B09%3A00&name=x&email=not-an-address")
         .send()
@@ -619,7 +626,7 @@ async fn okuyami_is_booked_two_working_days_ahead() {
         .expect("two working days ahead");
     let slots: Vec<protocol::Slot> = t
         .http()
-        .get(t.url("/api/v1/slots?service=okuyami&from=2026-12-01&to=2026-12-03"))
+        .get(t.url("/api/v1/offices/honcho/slots?service=okuyami&from=2026-12-01&to=2026-12-03"))
         .send()
         .await
         .expect("slots")
@@ -666,7 +673,7 @@ async fn okuyami_is_booked_two_working_days_ahead() {
     assert!(slots.iter().all(|s| s.bookable == (s.available > 0)));
     let page = t
         .http()
-        .get(t.url("/book/okuyami?from=2026-12-01"))
+        .get(t.url("/book/honcho/okuyami?from=2026-12-01"))
         .send()
         .await
         .expect("page")
@@ -761,10 +768,12 @@ async fn the_status_page_speaks_korean_and_easy_japanese_with_furigana() {
 #[tokio::test]
 async fn the_booking_form_asks_the_configured_questions_in_the_visitors_language() {
     let t = spawn_app().await;
-    let question = &t.app.office.questionnaire.questions[0];
+    let question = &t.app.first_office().office.questionnaire.questions[0];
     let start = "2026-12-01T13%3A30%3A00%2B09%3A00";
     let form = |lang: &str| {
-        let url = t.url(&format!("/book/okuyami/form?start={start}&lang={lang}"));
+        let url = t.url(&format!(
+            "/book/honcho/okuyami/form?start={start}&lang={lang}"
+        ));
         let http = t.http();
         async move {
             http.get(url)

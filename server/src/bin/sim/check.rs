@@ -307,9 +307,9 @@ mod tests {
         .expect("db");
         for (id, state, issued) in tickets {
             sqlx::query(
-                "INSERT INTO tickets (id, day, number, prefix, seq, services, step, source, priority, state,
+                "INSERT INTO tickets (id, office, day, number, prefix, seq, services, step, source, priority, state,
                    issued_at, queued_at, call_count, notes, status_token)
-                 VALUES ($1, '2026-12-01', $2, 'B', $3, '[\"shomei\"]', 0, 'walk_in', 0, $4, $5, $6, 0, '[]', $7)",
+                 VALUES ($1, 'honcho', '2026-12-01', $2, 'B', $3, '[\"shomei\"]', 0, 'walk_in', 0, $4, $5, $6, 0, '[]', $7)",
             )
             .bind(id)
             .bind(format!("B{id:03}"))
@@ -324,7 +324,7 @@ mod tests {
         }
         for (id, kind, at, data) in events {
             sqlx::query(
-                "INSERT INTO events (id, kind, at, data, actor) VALUES ($1, $2, $3, $4, 'test')",
+                "INSERT INTO events (office, id, kind, at, data, actor) VALUES ('honcho', $1, $2, $3, $4, 'test')",
             )
             .bind(id)
             .bind(kind)

@@ -92,9 +92,18 @@ impl ServerProcess {
     /// One staff user per booth and a kiosk device; returns the kiosk token.
     pub fn set_up(&self, booths: &[String]) -> anyhow::Result<String> {
         for b in booths {
-            self.cli(&["user", "add", &format!("staff-{b}")])?;
+            // The demo city's first office, where the simulated day is.
+            self.cli(&["user", "add", &format!("staff-{b}"), "--office", "honcho"])?;
         }
-        self.cli(&["device", "add", "sim-kiosk", "--role", "kiosk"])
+        self.cli(&[
+            "device",
+            "add",
+            "sim-kiosk",
+            "--role",
+            "kiosk",
+            "--office",
+            "honcho",
+        ])
     }
 
     /// Starts the server with its clock at `now` running `speed` times

@@ -14,10 +14,22 @@ use maud::{Markup, html};
 
 const WEEKDAYS: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
 
+/// Every office's configuration, in the city file's order.
 fn config_html(app: &App, lang: &str) -> Markup {
     let c = catalogue();
+    html! {
+        section #config .card {
+            h2 { (c.text(lang, "admin-config")) }
+            @for o in &app.city.offices {
+                (office_config_html(o, lang))
+            }
+        }
+    }
+}
+
+fn office_config_html(o: &crate::config::Office, lang: &str) -> Markup {
+    let c = catalogue();
     let t = |id: &str| c.text(lang, id);
-    let o = &app.office;
     let hours = o
         .hours
         .iter()
@@ -32,8 +44,8 @@ fn config_html(app: &App, lang: &str) -> Markup {
         .collect::<Vec<_>>()
         .join(", ");
     html! {
-        section #config .card {
-            h2 { (t("admin-config")) }
+        div.office-config id={ "config-" (o.id) } {
+            h3 { (localized(&o.name, lang)) " (" (o.id) ")" }
             dl.answers {
                 dt { (t("admin-time-zone")) } dd { (o.time_zone.name()) }
                 dt { "URL" } dd { (o.public_url) }
@@ -97,6 +109,7 @@ pub async fn page(State(app): State<Arc<App>>, page: StaffPage) -> Response {
     if page.session.role != crate::rules::input::StaffRole::Admin {
         let html = render(
             &app,
+            None,
             Shell {
                 lang,
                 title: c.text(lang, "admin-only"),
@@ -155,6 +168,7 @@ pub async fn page(State(app): State<Arc<App>>, page: StaffPage) -> Response {
     texts.insert("me".into(), page.session.username.clone().into());
     let html = render(
         &app,
+        None,
         Shell {
             lang,
             title: c.text(lang, "console-admin"),

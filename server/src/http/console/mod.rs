@@ -19,7 +19,8 @@ use protocol::{ErrorCode, localized};
 use serde::Deserialize;
 
 use super::auth::{self, PageSession};
-use crate::app::App;
+use crate::app::{App, OfficeApp};
+use crate::config::Office;
 use crate::rules::input::StaffRole;
 use maud::{DOCTYPE, Markup, PreEscaped, html};
 
@@ -111,6 +112,8 @@ struct BodyData {
     next: Option<String>,
     /// Booth page: which counter.
     booth: Option<String>,
+    /// The office the page is about (the API's `{office}`).
+    office: Option<String>,
     /// Reservations page: the day shown, and today.
     date: Option<String>,
     today: Option<String>,
@@ -127,21 +130,73 @@ struct Shell<'a> {
     texts: serde_json::Value,
 }
 
-/// The page around every console page: maud, every value escaped.
-fn render(app: &App, s: Shell) -> String {
+/// The office of a console page's `{office}`: unknown is a 404 page, one
+/// the clerk does not work at a 403 page (`accounts::works_at`).
+pub(crate) fn office_page(
+    city: &App,
+    page: &StaffPage,
+    office: &str,
+) -> Result<Arc<OfficeApp>, Box<Response>> {
+    let c = catalogue();
+    let lang = page.lang;
+    let (status, title) = match city.office(office) {
+        Ok(app) if page.session.works_at(office) => return Ok(app.clone()),
+        Ok(_) => (StatusCode::FORBIDDEN, c.text(lang, "console-wrong-office")),
+        Err(_) => (
+            StatusCode::NOT_FOUND,
+            c.text(lang, "console-unknown-office"),
+        ),
+    };
+    let html = render(
+        city,
+        None,
+        Shell {
+            lang,
+            title,
+            page: "missing",
+            session: Some(&page.session),
+            data: BodyData::default(),
+            body: html! { p { a href="/staff" { (c.text(lang, "console-offices")) } } },
+            texts: serde_json::json!({}),
+        },
+    );
+    Err(Box::new((status, Html(html)).into_response()))
+}
+
+/// The page around every console page: maud, every value escaped. `office`
+/// is the office the page is about (None: the city's pages).
+fn render(app: &App, office: Option<&Office>, s: Shell) -> String {
     let c = catalogue();
     let t = |id: &str| c.text(s.lang, id);
     let other = if s.lang == "ja" { "en" } else { "ja" };
-    let office = localized(&app.office.name, s.lang);
-    let mut links = vec![
-        ("/staff", "console-booths"),
-        ("/staff/reservations", "console-reservations"),
-        ("/staff/prep", "console-prep"),
-        ("/staff/stats", "console-stats"),
-    ];
-    if s.session.is_some_and(|sess| sess.role == StaffRole::Admin) {
-        links.push(("/staff/admin", "console-admin"));
+    let name = localized(office.map_or(&app.city.name, |o| &o.name), s.lang);
+    let mut links: Vec<(String, &str)> = Vec::new();
+    if let Some(o) = office {
+        links.extend(
+            [
+                ("", "console-booths"),
+                ("/reservations", "console-reservations"),
+                ("/prep", "console-prep"),
+                ("/stats", "console-stats"),
+            ]
+            .map(|(path, id)| (format!("/staff/{}{path}", o.id), id)),
+        );
     }
+    let several = s.session.is_some_and(|sess| {
+        app.offices()
+            .iter()
+            .filter(|o| sess.works_at(&o.office.id))
+            .count()
+            > 1
+    });
+    if several {
+        links.push(("/staff".into(), "console-offices"));
+    }
+    if s.session.is_some_and(|sess| sess.role == StaffRole::Admin) {
+        links.push(("/staff/admin".into(), "console-admin"));
+    }
+    let office = name;
+    let office_id = s.data.office.as_deref();
     let texts = serde_json::to_string(&s.texts)
         .unwrap_or_else(|_| "{}".into())
         .replace("</", "<\\/");
@@ -157,10 +212,10 @@ fn render(app: &App, s: Shell) -> String {
                 title { (s.title) " — " (office) }
                 link rel="stylesheet" href="/staff/console.css";
             }
-            body data-page=(s.page) data-lang=(s.lang) data-next=[&s.data.next]
+            body data-page=(s.page) data-lang=(s.lang) data-office=[office_id] data-next=[&s.data.next]
                 data-booth=[&s.data.booth] data-date=[&s.data.date] data-today=[&s.data.today] {
                 header {
-                    a.home href="/staff" { (office) " · " (t("console-title")) }
+                    a.home href=(links.first().map_or("/staff", |(href, _)| href.as_str())) { (office) " · " (t("console-title")) }
                     nav {
                         @if s.session.is_some() {
                             @for (href, id) in &links {
@@ -219,6 +274,7 @@ pub async fn login_page(
     });
     let html = render(
         &app,
+        None,
         Shell {
             lang,
             title: c.text(lang, "console-login-title"),
@@ -235,33 +291,43 @@ pub async fn login_page(
     with_lang_cookie(&q, lang, Html(html))
 }
 
+/// `/staff`: the clerk's office, or a choice when they work at several.
 pub async fn home(
-    State(app): State<Arc<App>>,
+    State(city): State<Arc<App>>,
     Query(q): Query<PageQuery>,
     page: StaffPage,
 ) -> Response {
     let c = catalogue();
     let lang = page.lang;
-    let queue = app.staff_queue().await;
+    let mine: Vec<&Arc<OfficeApp>> = city
+        .offices()
+        .iter()
+        .filter(|o| page.session.works_at(&o.office.id))
+        .collect();
+    if let [only] = mine.as_slice() {
+        return Redirect::to(&format!("/staff/{}", only.office.id)).into_response();
+    }
+    let now = city.clock.now();
     let body = html! {
-        ul.booths {
-            @for b in &queue.booths {
+        ul.booths #offices {
+            @for o in &mine {
+                @let (_, open) = o.office.open_at(now);
                 li {
-                    a class={ "booth-link " (b.state.as_str()) } href={ "/staff/booths/" (b.id) } id={ "booth-" (b.id) } {
-                        b { (localized(&b.label, lang)) }
-                        span { (localized(&b.location, lang)) }
-                        span { (c.text(lang, &format!("booth-{}", b.state.as_str()))) }
+                    a class={ "booth-link " (if open { "open" } else { "closed" }) } href={ "/staff/" (o.office.id) } id={ "office-" (o.office.id) } {
+                        b { (localized(&o.office.name, lang)) }
+                        span { (localized(&o.office.address, lang)) }
                     }
                 }
             }
         }
     };
     let html = render(
-        &app,
+        &city,
+        None,
         Shell {
             lang,
-            title: c.text(lang, "console-choose-booth"),
-            page: "home",
+            title: c.text(lang, "console-choose-office"),
+            page: "offices",
             session: Some(&page.session),
             data: BodyData::default(),
             body,
@@ -271,25 +337,76 @@ pub async fn home(
     with_lang_cookie(&q, lang, Html(html))
 }
 
-pub async fn booth_page(
-    State(app): State<Arc<App>>,
-    Path(id): Path<String>,
+/// `/staff/{office}`: the office's counters.
+pub async fn office_home(
+    State(city): State<Arc<App>>,
+    Path(office): Path<String>,
     Query(q): Query<PageQuery>,
     page: StaffPage,
 ) -> Response {
+    let app = match office_page(&city, &page, &office) {
+        Ok(app) => app,
+        Err(refused) => return *refused,
+    };
+    let c = catalogue();
+    let lang = page.lang;
+    let queue = app.staff_queue().await;
+    let body = html! {
+        ul.booths {
+            @for b in &queue.booths {
+                li {
+                    a class={ "booth-link " (b.state.as_str()) } href={ "/staff/" (app.office.id) "/booths/" (b.id) } id={ "booth-" (b.id) } {
+                        b { (localized(&b.label, lang)) }
+                        span { (localized(&b.location, lang)) }
+                        span { (c.text(lang, &format!("booth-{}", b.state.as_str()))) }
+                    }
+                }
+            }
+        }
+    };
+    let html = render(
+        &city,
+        Some(&app.office),
+        Shell {
+            lang,
+            title: c.text(lang, "console-choose-booth"),
+            page: "home",
+            session: Some(&page.session),
+            data: BodyData {
+                office: Some(app.office.id.clone()),
+                ..BodyData::default()
+            },
+            body,
+            texts: serde_json::json!({}),
+        },
+    );
+    with_lang_cookie(&q, lang, Html(html))
+}
+
+pub async fn booth_page(
+    State(city): State<Arc<App>>,
+    Path((office, id)): Path<(String, String)>,
+    Query(q): Query<PageQuery>,
+    page: StaffPage,
+) -> Response {
+    let app = match office_page(&city, &page, &office) {
+        Ok(app) => app,
+        Err(refused) => return *refused,
+    };
     let c = catalogue();
     let lang = page.lang;
     let t = |id: &str| c.text(lang, id);
     let Some(booth) = app.office.booths.iter().find(|b| b.id == id) else {
         let html = render(
-            &app,
+            &city,
+            Some(&app.office),
             Shell {
                 lang,
                 title: c.text(lang, "console-unknown-booth"),
                 page: "missing",
                 session: Some(&page.session),
                 data: BodyData::default(),
-                body: html! { p { a href="/staff" { (t("console-booths")) } } },
+                body: html! { p { a href={ "/staff/" (app.office.id) } { (t("console-booths")) } } },
                 texts: serde_json::json!({}),
             },
         );
@@ -397,13 +514,15 @@ pub async fn booth_page(
         .collect();
     texts.insert("names".into(), names.into());
     let html = render(
-        &app,
+        &city,
+        Some(&app.office),
         Shell {
             lang,
             title: localized(&booth.label, lang).to_string(),
             page: "booth",
             session: Some(&page.session),
             data: BodyData {
+                office: Some(app.office.id.clone()),
                 booth: Some(booth.id.clone()),
                 ..BodyData::default()
             },

@@ -5,7 +5,7 @@
 
 use std::sync::Arc;
 
-use axum::extract::{Query, State};
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use chrono::NaiveDate;
@@ -13,7 +13,7 @@ use protocol::localized;
 use serde::Deserialize;
 
 use super::{BodyData, Shell, StaffPage, catalogue, render};
-use crate::app::App;
+use crate::app::{App, OfficeApp};
 use maud::html;
 
 #[derive(Debug, Deserialize)]
@@ -22,7 +22,12 @@ pub struct PrepQuery {
     department: Option<String>,
 }
 
-fn answer_text(app: &App, lang: &str, id: &str, value: &serde_json::Value) -> (String, String) {
+fn answer_text(
+    app: &OfficeApp,
+    lang: &str,
+    id: &str,
+    value: &serde_json::Value,
+) -> (String, String) {
     let q = app.office.questionnaire.question(id);
     let question = q
         .map(|q| localized(&q.text, lang).to_string())
@@ -41,10 +46,15 @@ fn answer_text(app: &App, lang: &str, id: &str, value: &serde_json::Value) -> (S
 }
 
 pub async fn page(
-    State(app): State<Arc<App>>,
+    State(city): State<Arc<App>>,
+    Path(office): Path<String>,
     Query(q): Query<PrepQuery>,
     page: StaffPage,
 ) -> Response {
+    let app = match super::office_page(&city, &page, &office) {
+        Ok(app) => app,
+        Err(refused) => return *refused,
+    };
     let c = catalogue();
     let lang = page.lang;
     let t = |id: &str| c.text(lang, id);
@@ -72,7 +82,7 @@ pub async fn page(
             .collect::<Vec<_>>()
     };
     let body = html! {
-        form #prep-form .card.row method="get" action="/staff/prep" {
+        form #prep-form .card.row method="get" action={ "/staff/" (app.office.id) "/prep" } {
             label for="date" { (t("stats-date")) }
             input #date type="date" name="date" value=(date);
             label for="department" { (t("admin-department")) }
@@ -144,13 +154,17 @@ pub async fn page(
         _ => format!("{} {date}", c.text(lang, "console-prep")),
     };
     let html = render(
-        &app,
+        &city,
+        Some(&app.office),
         Shell {
             lang,
             title,
             page: "prep",
             session: Some(&page.session),
-            data: BodyData::default(),
+            data: BodyData {
+                office: Some(app.office.id.clone()),
+                ..BodyData::default()
+            },
             body,
             texts: serde_json::json!({}),
         },

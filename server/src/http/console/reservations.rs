@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use axum::extract::{Query, State};
+use axum::extract::{Path, Query, State};
 use axum::response::{Html, IntoResponse, Response};
 use chrono::NaiveDate;
 use messages::Arg;
@@ -20,10 +20,15 @@ pub struct DayQuery {
 }
 
 pub async fn page(
-    State(app): State<Arc<App>>,
+    State(city): State<Arc<App>>,
+    Path(office): Path<String>,
     Query(q): Query<DayQuery>,
     page: StaffPage,
 ) -> Response {
+    let app = match super::office_page(&city, &page, &office) {
+        Ok(app) => app,
+        Err(refused) => return *refused,
+    };
     let c = catalogue();
     let lang = page.lang;
     let t = |id: &str| c.text(lang, id);
@@ -36,13 +41,13 @@ pub async fn page(
     let prev = date.pred_opt().unwrap_or(date);
     let next = date.succ_opt().unwrap_or(date);
     let body = html! {
-        form #day-form .card.row method="get" action="/staff/reservations" {
-            a #prev-day href={ "/staff/reservations?date=" (prev) } { "◀ " (t("res-prev-day")) }
+        form #day-form .card.row method="get" action={ "/staff/" (app.office.id) "/reservations" } {
+            a #prev-day href={ "/staff/" (app.office.id) "/reservations?date=" (prev) } { "◀ " (t("res-prev-day")) }
             label for="date" { (t("stats-date")) }
             input #date type="date" name="date" value=(date);
             button type="submit" { (t("stats-show")) }
-            a #next-day href={ "/staff/reservations?date=" (next) } { (t("res-next-day")) " ▶" }
-            a href={ "/staff/reservations?date=" (today) } { (t("res-today")) }
+            a #next-day href={ "/staff/" (app.office.id) "/reservations?date=" (next) } { (t("res-next-day")) " ▶" }
+            a href={ "/staff/" (app.office.id) "/reservations?date=" (today) } { (t("res-today")) }
         }
         div #reservations aria-live="polite" {}
     };
@@ -88,13 +93,15 @@ pub async fn page(
         .collect();
     texts.insert("names".into(), names.into());
     let html = render(
-        &app,
+        &city,
+        Some(&app.office),
         Shell {
             lang,
             title: format!("{} {date}", c.text(lang, "console-reservations")),
             page: "reservations",
             session: Some(&page.session),
             data: BodyData {
+                office: Some(app.office.id.clone()),
                 date: Some(date.to_string()),
                 today: Some(today.to_string()),
                 ..BodyData::default()

@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use axum::extract::{Query, State};
+use axum::extract::{Path, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use chrono::NaiveDate;
@@ -11,7 +11,7 @@ use protocol::{DayStats, localized};
 use serde::Deserialize;
 
 use super::{BodyData, Shell, StaffPage, catalogue, render};
-use crate::app::App;
+use crate::app::{App, OfficeApp};
 use maud::{Markup, html};
 
 #[derive(Debug, Deserialize)]
@@ -20,7 +20,7 @@ pub struct StatsQuery {
 }
 
 /// The day asked for, today when none; `Err` for a malformed date.
-fn day(app: &App, q: &StatsQuery) -> Result<NaiveDate, String> {
+fn day(app: &OfficeApp, q: &StatsQuery) -> Result<NaiveDate, String> {
     match q.date.as_deref().filter(|d| !d.is_empty()) {
         None => Ok(app.today()),
         Some(d) => NaiveDate::parse_from_str(d, "%Y-%m-%d").map_err(|_| d.to_string()),
@@ -55,7 +55,7 @@ fn bar_chart(title: &str, bars: &[(String, f64, String)]) -> Markup {
     }
 }
 
-fn service_name(app: &App, id: &str, lang: &str) -> String {
+fn service_name(app: &OfficeApp, id: &str, lang: &str) -> String {
     app.office
         .service(id)
         .map(|s| localized(&s.name, lang).to_string())
@@ -75,7 +75,7 @@ const COLUMNS: [&str; 9] = [
 ];
 
 fn page_body(
-    app: &App,
+    app: &OfficeApp,
     lang: &str,
     date: NaiveDate,
     stats: &DayStats,
@@ -107,7 +107,7 @@ fn page_body(
         .collect();
     let csv = format!("/api/v1/staff/stats?from={date}&to={date}&format=csv&lang={lang}");
     html! {
-        form.card.row method="get" action="/staff/stats" {
+        form.card.row method="get" action={ "/staff/" (app.office.id) "/stats" } {
             label for="date" { (t("stats-date")) }
             input #date type="date" name="date" value=(date);
             button type="submit" { (t("stats-show")) }
@@ -155,10 +155,15 @@ fn page_body(
 }
 
 pub async fn page(
-    State(app): State<Arc<App>>,
+    State(city): State<Arc<App>>,
+    Path(office): Path<String>,
     Query(q): Query<StatsQuery>,
     page: StaffPage,
 ) -> Response {
+    let app = match super::office_page(&city, &page, &office) {
+        Ok(app) => app,
+        Err(refused) => return *refused,
+    };
     let lang = page.lang;
     let (date, bad) = match day(&app, &q) {
         Ok(d) => (d, None),
@@ -170,13 +175,17 @@ pub async fn page(
     };
     let body = page_body(&app, lang, date, &stats, bad.as_deref());
     let html = render(
-        &app,
+        &city,
+        Some(&app.office),
         Shell {
             lang,
             title: format!("{} {}", catalogue().text(lang, "console-stats"), date),
             page: "stats",
             session: Some(&page.session),
-            data: BodyData::default(),
+            data: BodyData {
+                office: Some(app.office.id.clone()),
+                ..BodyData::default()
+            },
             body,
             texts: serde_json::json!({}),
         },
@@ -203,7 +212,7 @@ fn csv_table(rows: &[Vec<String>]) -> String {
 
 /// The day's figures as CSV for Excel: a BOM (so Excel reads UTF-8), the
 /// per-procedure table, a blank line, the per-hour table.
-pub fn csv(app: &App, lang: &str, stats: &DayStats) -> String {
+pub fn csv(app: &OfficeApp, lang: &str, stats: &DayStats) -> String {
     let c = catalogue();
     let days = if stats.from == stats.to {
         stats.from.to_string()
@@ -247,7 +256,7 @@ pub fn csv(app: &App, lang: &str, stats: &DayStats) -> String {
 }
 
 /// The CSV as a download named after its days.
-pub fn csv_response(app: &App, lang: &str, stats: &DayStats) -> Response {
+pub fn csv_response(app: &OfficeApp, lang: &str, stats: &DayStats) -> Response {
     let name = if stats.from == stats.to {
         format!("madoguchi-stats-{}.csv", stats.from)
     } else {

@@ -19,8 +19,8 @@ use protocol::{
 };
 use serde::Deserialize;
 
-use super::{catalogue, static_page};
-use crate::app::App;
+use super::{PageOffice, catalogue, static_page};
+use crate::app::{App, OfficeApp};
 use crate::http::extract::SameOrigin;
 use crate::rules::input::{Contact, ContactProblem};
 use crate::tokens::SubmitKey;
@@ -40,7 +40,7 @@ fn lang_of(q: Option<&str>, headers: &HeaderMap) -> &'static str {
     super::language(q, headers)
 }
 
-fn bookable(app: &App) -> Vec<&crate::config::ServiceConfig> {
+fn bookable(app: &OfficeApp) -> Vec<&crate::config::ServiceConfig> {
     app.office
         .services
         .iter()
@@ -63,21 +63,54 @@ fn respond(lang: &str, title: &str, body: Markup) -> Response {
     static_page(StatusCode::OK, lang, title, body)
 }
 
-/// `/book`: the procedures that take bookings.
-pub async fn services(
-    State(app): State<Arc<App>>,
+/// `/book`: which office, when the city has several (else its one
+/// office's procedures).
+pub async fn offices(
+    State(city): State<Arc<App>>,
     Query(q): Query<BookQuery>,
     headers: HeaderMap,
 ) -> Response {
-    let c = catalogue();
     let lang = lang_of(q.lang.as_deref(), &headers);
+    if let [only] = city.offices() {
+        return services_of(only, lang);
+    }
+    let c = catalogue();
+    let now = city.clock.now();
     let body = html! {
         h1 { (c.marked(lang, "book-title", &[])) }
+        p { (c.marked(lang, "office-choose", &[])) }
+        ul.plain #offices {
+            @for o in city.offices() {
+                li {
+                    a.choice href={ "/book/" (o.office.id) "?lang=" (lang) } { (localized_marked(&o.office.name, lang)) }
+                    br;
+                    span.muted { (super::office_line(&o.office, lang, now)) }
+                }
+            }
+        }
+    };
+    respond(lang, &c.marked(lang, "book-title", &[]), body)
+}
+
+/// `/book/{office}`: the procedures that take bookings there.
+pub async fn services(
+    PageOffice(app): PageOffice,
+    Query(q): Query<BookQuery>,
+    headers: HeaderMap,
+) -> Response {
+    services_of(&app, lang_of(q.lang.as_deref(), &headers))
+}
+
+fn services_of(app: &OfficeApp, lang: &str) -> Response {
+    let c = catalogue();
+    let body = html! {
+        h1 { (c.marked(lang, "book-title", &[])) }
+        p.office { (localized_marked(&app.office.name, lang)) " · " (localized_marked(&app.office.address, lang)) }
         p { (c.marked(lang, "book-choose-service", &[])) }
         ul.plain #services {
-            @for s in bookable(&app) {
+            @for s in bookable(app) {
                 li {
-                    a.choice href={ "/book/" (s.id) "?lang=" (lang) } { (localized_marked(&s.name, lang)) }
+                    a.choice href={ "/book/" (app.office.id) "/" (s.id) "?lang=" (lang) } { (localized_marked(&s.name, lang)) }
                     br;
                     span.muted { (localized_marked(&s.location, lang)) }
                 }
@@ -89,8 +122,8 @@ pub async fn services(
 
 /// `/book/{service}`: a week of days with their times, free or full.
 pub async fn slots(
-    State(app): State<Arc<App>>,
-    Path(service): Path<String>,
+    PageOffice(app): PageOffice,
+    Path((_, service)): Path<(String, String)>,
     Query(q): Query<BookQuery>,
     headers: HeaderMap,
 ) -> Response {
@@ -165,7 +198,7 @@ pub async fn slots(
                             @let time = s.start.format("%H:%M").to_string();
                             li {
                                 @if s.available > 0 {
-                                    a.slot.free href={ "/book/" (svc.id) "/form?start=" (urlencode(&s.start.to_rfc3339())) "&lang=" (lang) } {
+                                    a.slot.free href={ "/book/" (app.office.id) "/" (svc.id) "/form?start=" (urlencode(&s.start.to_rfc3339())) "&lang=" (lang) } {
                                         (time) " " span { (c.marked(lang, "book-free", &[])) }
                                     }
                                 } @else {
@@ -184,13 +217,13 @@ pub async fn slots(
         }
         p.nav {
             @if from > today {
-                a href={ "/book/" (svc.id) "?from=" ((from - Duration::days(DAYS_PER_PAGE)).max(today)) "&lang=" (lang) } {
+                a href={ "/book/" (app.office.id) "/" (svc.id) "?from=" ((from - Duration::days(DAYS_PER_PAGE)).max(today)) "&lang=" (lang) } {
                     "← " (c.marked(lang, "book-earlier", &[]))
                 }
                 " "
             }
             @if next <= horizon {
-                a #later href={ "/book/" (svc.id) "?from=" (next) "&lang=" (lang) } { (c.marked(lang, "book-later", &[])) " →" }
+                a #later href={ "/book/" (app.office.id) "/" (svc.id) "?from=" (next) "&lang=" (lang) } { (c.marked(lang, "book-later", &[])) " →" }
             }
         }
     };
@@ -276,7 +309,7 @@ impl Entry {
 type Errors = HashMap<String, String>;
 
 /// Checks the entry; every problem keyed by its field (`q_…` for questions).
-fn check(app: &App, svc: &crate::config::ServiceConfig, e: &Entry, lang: &str) -> Errors {
+fn check(app: &OfficeApp, svc: &crate::config::ServiceConfig, e: &Entry, lang: &str) -> Errors {
     let c = catalogue();
     let mut errors = Errors::new();
     // The API's contact rules and the form's own (name, a way to reach
@@ -342,7 +375,7 @@ fn slot_label(c: &Catalogue, lang: &str, start: DateTime<FixedOffset>, svc_name:
 }
 
 fn render_form(
-    app: &App,
+    app: &OfficeApp,
     svc: &crate::config::ServiceConfig,
     lang: &str,
     e: &Entry,
@@ -350,7 +383,7 @@ fn render_form(
 ) -> Response {
     let c = catalogue();
     let t = |id: &str| c.marked(lang, id, &[]);
-    let start = match chosen_time(&e.start, svc, lang) {
+    let start = match chosen_time(app, &e.start, svc, lang) {
         Ok(t) => t,
         Err(page) => return *page,
     };
@@ -374,7 +407,7 @@ fn render_form(
         @if !errors.is_empty() {
             p.error role="alert" { (t("book-err-summary")) }
         }
-        form.card.stack #book-form method="post" action={ "/book/" (svc.id) "/confirm?lang=" (lang) } novalidate {
+        form.card.stack #book-form method="post" action={ "/book/" (app.office.id) "/" (svc.id) "/confirm?lang=" (lang) } novalidate {
             input type="hidden" name="start" value=(e.start);
             (field("name", &t("book-name"), &e.name, ("name", "", Some("100"))))
             (field("phone", &t("book-phone"), &e.phone, ("tel", "tel", None)))
@@ -430,6 +463,7 @@ fn render_form(
 /// The slot time carried by the forms, or the page that says it cannot be
 /// booked (a form edited by hand).
 fn chosen_time(
+    app: &OfficeApp,
     start: &str,
     svc: &crate::config::ServiceConfig,
     lang: &str,
@@ -439,12 +473,12 @@ fn chosen_time(
             lang,
             StatusCode::BAD_REQUEST,
             &catalogue().text(lang, "book-bad-time"),
-            &format!("/book/{}", svc.id),
+            &format!("/book/{}/{}", app.office.id, svc.id),
         ))
     })
 }
 
-fn find_bookable<'a>(app: &'a App, id: &str) -> Option<&'a crate::config::ServiceConfig> {
+fn find_bookable<'a>(app: &'a OfficeApp, id: &str) -> Option<&'a crate::config::ServiceConfig> {
     bookable(app).into_iter().find(|s| s.id == id)
 }
 
@@ -459,8 +493,8 @@ fn unknown_service(lang: &str) -> Response {
 
 /// `/book/{service}/form?start=`: details and questions.
 pub async fn form(
-    State(app): State<Arc<App>>,
-    Path(service): Path<String>,
+    PageOffice(app): PageOffice,
+    Path((_, service)): Path<(String, String)>,
     Query(q): Query<BookQuery>,
     headers: HeaderMap,
 ) -> Response {
@@ -478,8 +512,8 @@ pub async fn form(
 /// POST `/book/{service}/confirm`: checks everything, then asks once more.
 pub async fn confirm(
     _: SameOrigin,
-    State(app): State<Arc<App>>,
-    Path(service): Path<String>,
+    PageOffice(app): PageOffice,
+    Path((_, service)): Path<(String, String)>,
     Query(q): Query<BookQuery>,
     headers: HeaderMap,
     Form(form): Form<HashMap<String, String>>,
@@ -495,7 +529,7 @@ pub async fn confirm(
     if !errors.is_empty() || form.contains_key("edit") {
         return render_form(&app, svc, lang, &entry, &errors);
     }
-    let start = match chosen_time(&entry.start, svc, lang) {
+    let start = match chosen_time(&app, &entry.start, svc, lang) {
         Ok(t) => t,
         Err(page) => return *page,
     };
@@ -535,12 +569,12 @@ pub async fn confirm(
                 }
             }
         }
-        form.stack method="post" action={ "/book/" (svc.id) "/submit?lang=" (lang) } {
+        form.stack method="post" action={ "/book/" (app.office.id) "/" (svc.id) "/submit?lang=" (lang) } {
             (hidden)
             input type="hidden" name="form_key" value=(key.as_str());
             button.primary #book-it type="submit" { (t("book-book-it")) }
         }
-        form method="post" action={ "/book/" (svc.id) "/confirm?lang=" (lang) } {
+        form method="post" action={ "/book/" (app.office.id) "/" (svc.id) "/confirm?lang=" (lang) } {
             (hidden)
             input type="hidden" name="edit" value="1";
             button #edit type="submit" { (t("book-edit")) }
@@ -553,8 +587,8 @@ pub async fn confirm(
 /// and shows the reservation page.
 pub async fn submit(
     _: SameOrigin,
-    State(app): State<Arc<App>>,
-    Path(service): Path<String>,
+    PageOffice(app): PageOffice,
+    Path((_, service)): Path<(String, String)>,
     Query(q): Query<BookQuery>,
     headers: HeaderMap,
     Form(form): Form<HashMap<String, String>>,
@@ -570,7 +604,7 @@ pub async fn submit(
     if !errors.is_empty() {
         return render_form(&app, svc, lang, &entry, &errors);
     }
-    let start = match chosen_time(&entry.start, svc, lang) {
+    let start = match chosen_time(&app, &entry.start, svc, lang) {
         Ok(t) => t,
         Err(page) => return *page,
     };
@@ -607,7 +641,7 @@ pub async fn submit(
                 lang,
                 e.status(),
                 &message,
-                &format!("/book/{}?lang={lang}", svc.id),
+                &format!("/book/{}/{}?lang={lang}", app.office.id, svc.id),
             )
         }
     }

@@ -64,41 +64,44 @@ pub async fn show(
             Arg::Str(&data.updated_at.format("%H:%M").to_string()),
         )],
     );
+    let name_of = |id: &str| {
+        data.offices
+            .iter()
+            .find(|o| o.office.id == id)
+            .map(|o| localized_marked(&o.office.name, lang).to_string())
+            .unwrap_or_default()
+    };
+    let now = app.clock.now();
     let body = html! {
         h1 { (t("cong-title")) }
         p.muted #updated { (updated) " " a href={ "?lang=" (lang) } { (t("cong-refresh")) } }
         div #congestion {
-            @for s in &data.services {
-                @let name = localized_marked(&s.name, lang);
-                @let wait = if s.waiting == 0 {
-                    c.marked(lang, "board-wait-none", &[])
-                } else {
-                    c.marked(
-                        lang,
-                        "kiosk-ticket-wait",
-                        &[
-                            ("low", Arg::Num(i64::from(s.estimated_wait.low))),
-                            ("high", Arg::Num(i64::from(s.estimated_wait.high))),
-                        ],
-                    )
-                };
-                section class={ "card lamp-" (s.lamp) } data-service=(s.service) {
-                    h2.service { (name) }
-                    p {
-                        span.lamp aria-hidden="true" {}
-                        b { (t(&format!("cong-lamp-{}", s.lamp))) }
-                        "　" (c.marked(lang, "board-waiting", &[("count", Arg::Num(i64::from(s.waiting)))]))
+            @if !data.shortest.is_empty() {
+                section.card #shortest {
+                    h2 { (t("cong-shortest-title")) }
+                    ul.plain {
+                        @for s in &data.shortest {
+                            li data-service=(s.service) data-office=(s.office) {
+                                b { (localized_marked(&s.name, lang)) } "　"
+                                (c.marked(lang, "cong-shortest", &[
+                                    ("office", Arg::Str(&name_of(&s.office))),
+                                    ("minutes", Arg::Num(i64::from(s.estimated_wait.minutes))),
+                                ]))
+                            }
+                        }
                     }
-                    p { (wait) }
-                    @if !s.by_hour.is_empty() {
-                        @let title = c.marked(
-                            lang,
-                            "cong-usual",
-                            &[("weeks", Arg::Num(i64::from(data.history_weeks)))],
-                        );
-                        h3 { (title) }
-                        (hour_chart(&format!("{title} — {name}"), &s.by_hour))
+                }
+            }
+            @for o in &data.offices {
+                @let config = app.office(&o.office.id).ok();
+                section.office id={ "office-" (o.office.id) } data-office=(o.office.id) {
+                    @if data.offices.len() > 1 {
+                        h2.office-name { (localized_marked(&o.office.name, lang)) }
+                        @if let Some(config) = config {
+                            p.muted { (super::office_line(&config.office, lang, now)) }
+                        }
                     }
+                    (office_services(lang, &o.congestion))
                 }
             }
         }
@@ -106,4 +109,46 @@ pub async fn show(
     };
     let tail = html! { script src="/visitor/congestion.js" {} };
     Html(page(lang, &t("cong-title"), body, tail, Refresh::Never).into_string()).into_response()
+}
+
+/// One office's procedures: people waiting, the wait now with its lamp,
+/// and the usual wait by hour.
+fn office_services(lang: &str, data: &protocol::Congestion) -> Markup {
+    let c = catalogue();
+    let t = |id: &str| c.marked(lang, id, &[]);
+    html! {
+        @for s in &data.services {
+            @let name = localized_marked(&s.name, lang);
+            @let wait = if s.waiting == 0 {
+                c.marked(lang, "board-wait-none", &[])
+            } else {
+                c.marked(
+                    lang,
+                    "kiosk-ticket-wait",
+                    &[
+                        ("low", Arg::Num(i64::from(s.estimated_wait.low))),
+                        ("high", Arg::Num(i64::from(s.estimated_wait.high))),
+                    ],
+                )
+            };
+            section class={ "card lamp-" (s.lamp) } data-service=(s.service) {
+                h3.service { (name) }
+                p {
+                    span.lamp aria-hidden="true" {}
+                    b { (t(&format!("cong-lamp-{}", s.lamp))) }
+                    "　" (c.marked(lang, "board-waiting", &[("count", Arg::Num(i64::from(s.waiting)))]))
+                }
+                p { (wait) }
+                @if !s.by_hour.is_empty() {
+                    @let title = c.marked(
+                        lang,
+                        "cong-usual",
+                        &[("weeks", Arg::Num(i64::from(data.history_weeks)))],
+                    );
+                    h4 { (title) }
+                    (hour_chart(&format!("{title} — {name}"), &s.by_hour))
+                }
+            }
+        }
+    }
 }

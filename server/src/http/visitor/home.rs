@@ -23,7 +23,7 @@ pub async fn show(
     let c = catalogue();
     let lang = super::language(q.lang.as_deref(), &headers);
     let t = |id: &str| c.marked(lang, id, &[]);
-    let office = localized_marked(&app.office.name, lang);
+    let office = localized_marked(&app.city.name, lang);
     let links = [
         (
             format!("/book?lang={lang}"),

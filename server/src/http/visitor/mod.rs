@@ -9,9 +9,16 @@ pub mod reservation;
 mod ruby;
 pub mod status;
 
+use std::sync::Arc;
+
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use maud::{DOCTYPE, Markup, PreEscaped, html};
+
+use crate::app::{App, OfficeApp};
+use crate::config::Office;
 
 pub(crate) use crate::http::pages::catalogue;
 
@@ -73,6 +80,67 @@ pub(crate) fn page(
         }
     };
     PreEscaped(ruby::resolve(&page.into_string()))
+}
+
+/// The office of a visitor page's `{office}`; an unknown one is a 404
+/// page in the visitor's language.
+pub struct PageOffice(pub Arc<OfficeApp>);
+
+impl FromRequestParts<Arc<App>> for PageOffice {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, app: &Arc<App>) -> Result<Self, Response> {
+        match crate::http::auth::office_in_path(parts, app).await {
+            Ok(office) => Ok(PageOffice(office.clone())),
+            Err(_) => {
+                let query = axum::extract::Query::<std::collections::HashMap<String, String>>::try_from_uri(&parts.uri)
+                    .map(|q| q.0)
+                    .unwrap_or_default();
+                let lang = language(query.get("lang").map(String::as_str), &parts.headers);
+                Err(unknown_office(lang))
+            }
+        }
+    }
+}
+
+/// 404: no office has this id; the way back to the list of offices.
+pub(crate) fn unknown_office(lang: &str) -> Response {
+    let c = catalogue();
+    let title = c.marked(lang, "office-unknown", &[]);
+    let body = html! {
+        section.card {
+            h1 { (title) }
+            p { a href={ "/book?lang=" (lang) } { (c.marked(lang, "office-choose", &[])) } }
+        }
+    };
+    static_page(StatusCode::NOT_FOUND, lang, &title, body)
+}
+
+/// An office's address and today's hours (or that it is closed today),
+/// and whether it is open now: one line under its name in a list.
+pub(crate) fn office_line(
+    office: &Office,
+    lang: &str,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Markup {
+    let c = catalogue();
+    let (hours, open) = office.open_at(now);
+    html! {
+        (protocol::localized_marked(&office.address, lang))
+        br;
+        @match hours {
+            Some((from, to)) => {
+                (c.marked(lang, "office-hours-today", &[("hours", messages::Arg::Str(&format!("{}–{}", from.format("%H:%M"), to.format("%H:%M"))))]))
+                " · "
+                @if open {
+                    strong.open { (c.marked(lang, "office-open-now", &[])) }
+                } @else {
+                    (c.marked(lang, "office-closed-now", &[]))
+                }
+            }
+            None => { (c.marked(lang, "office-closed-today", &[])) }
+        }
+    }
 }
 
 /// A small JSON document for a page script, safe inside `<script>`.

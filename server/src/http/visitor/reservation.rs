@@ -40,13 +40,17 @@ fn not_found(c: &Catalogue, lang: &str) -> Response {
 }
 
 pub async fn show(
-    State(app): State<Arc<App>>,
+    State(city): State<Arc<App>>,
     Path(token): Path<String>,
     Query(q): Query<ReservationQuery>,
     headers: HeaderMap,
 ) -> Response {
     let c = catalogue();
-    let found = app.reservation(&token).await;
+    // Reservation links carry no office: the booking's is looked up.
+    let (app, found) = match city.office_of_reservation(&token).await {
+        Ok(o) => (o.clone(), o.reservation(&token).await),
+        Err(e) => (city.first_office().clone(), Err(e)),
+    };
     let chosen = found.as_ref().ok().and_then(|r| r.language.as_deref());
     let lang = super::chosen_language(q.lang.as_deref(), chosen, &headers);
     let t = |id: &str| c.marked(lang, id, &[]);
@@ -139,14 +143,18 @@ pub async fn show(
 /// Cancels (the second step of cancelling) and shows the page again.
 pub async fn cancel(
     _: SameOrigin,
-    State(app): State<Arc<App>>,
+    State(city): State<Arc<App>>,
     Path(token): Path<String>,
     Query(q): Query<ReservationQuery>,
     headers: HeaderMap,
 ) -> Response {
     let c = catalogue();
     let lang = super::language(q.lang.as_deref(), &headers);
-    match app.cancel(&token).await {
+    let cancelled = match city.office_of_reservation(&token).await {
+        Ok(o) => o.cancel(&token).await,
+        Err(e) => Err(e),
+    };
+    match cancelled {
         Ok(_) => Redirect::to(&format!("/r/{token}?lang={lang}")).into_response(),
         Err(e) if e.status() == StatusCode::NOT_FOUND => not_found(c, lang),
         Err(e) => {

@@ -16,7 +16,7 @@ use super::{Refresh, catalogue, page, script_json, static_page};
 use protocol::{ErrorCode, TicketState, TicketStatus, localized_marked};
 use serde::Deserialize;
 
-use crate::app::App;
+use crate::app::{App, OfficeApp};
 use crate::http::extract::SameOrigin;
 use maud::{Markup, html};
 
@@ -77,10 +77,10 @@ pub fn headline(c: &Catalogue, lang: &str, s: &TicketStatus) -> (String, String)
     }
 }
 
-fn live_script(token: &str, lang: &str) -> Markup {
+fn live_script(office: &str, token: &str, lang: &str) -> Markup {
     html! {
         (script_json("status-texts", &status_texts(lang)))
-        script src="/visitor/status.js" data-token=(token) {}
+        script src="/visitor/status.js" data-token=(token) data-office=(office) {}
     }
 }
 
@@ -137,13 +137,17 @@ fn status_texts(lang: &str) -> String {
 }
 
 pub async fn show(
-    State(app): State<Arc<App>>,
+    State(city): State<Arc<App>>,
     Path(token): Path<String>,
     Query(q): Query<LangQuery>,
     headers: HeaderMap,
 ) -> Response {
     let c = catalogue();
-    let status = app.ticket_status(&token).await;
+    // Status links carry no office: the ticket's is looked up.
+    let (app, status) = match city.office_of_ticket(&token).await {
+        Ok(o) => (o.clone(), o.ticket_status(&token).await),
+        Err(e) => (city.first_office().clone(), Err(e)),
+    };
     let chosen = status.as_ref().ok().and_then(|s| s.language.as_deref());
     let lang = super::chosen_language(q.lang.as_deref(), chosen, &headers);
     let t = |id: &str| c.marked(lang, id, &[]);
@@ -203,7 +207,7 @@ pub async fn show(
     let title = format!("{} {}", status.number, head);
     let tail = html! {
         noscript { p.muted { (t("status-reload")) } }
-        (live_script(&token, lang))
+        (live_script(&app.office.id, &token, lang))
     };
     Html(page(lang, &title, body, tail, Refresh::ReloadWithoutScript).into_string()).into_response()
 }
@@ -211,7 +215,7 @@ pub async fn show(
 /// "E-mail me when my turn is near": works without JavaScript (a form post
 /// and a redirect back here).
 fn notify_form(
-    app: &App,
+    app: &OfficeApp,
     lang: &str,
     token: &str,
     registered: Option<&crate::storage::Registration>,
@@ -271,7 +275,7 @@ fn masked(email: &str) -> String {
 /// The e-mail form's post: registers, then back to the status page.
 pub async fn notify(
     _: SameOrigin,
-    State(app): State<Arc<App>>,
+    State(city): State<Arc<App>>,
     Path(token): Path<String>,
     Form(form): Form<HashMap<String, String>>,
 ) -> Response {
@@ -292,7 +296,11 @@ pub async fn notify(
         ahead: form.get("ahead").and_then(|a| a.parse().ok()),
         lang: Some(lang.to_string()),
     };
-    let outcome = match app.register_notification(&token, &req).await {
+    let registered = match city.office_of_ticket(&token).await {
+        Ok(o) => o.register_notification(&token, &req).await,
+        Err(e) => Err(e),
+    };
+    let outcome = match registered {
         Ok(_) => "ok",
         Err(e) if e.code() == ErrorCode::InvalidEmail || e.code() == ErrorCode::InvalidAhead => {
             "bad-email"

@@ -42,7 +42,7 @@
     clearTimeout(refreshTimer);
     refreshTimer = setTimeout(async () => {
       try {
-        const r = await fetch("/api/v1/board", { cache: "no-store" });
+        const r = await fetch(`/api/v1/offices/${encodeURIComponent(T.office)}/board`, { cache: "no-store" });
         if (r.ok) { snap = await r.json(); render(); }
       } catch (_) { /* the stream's reconnect mark tells the story */ }
     }, 200);
@@ -63,7 +63,7 @@
   }
   clock();
 
-  const source = new EventSource(`/api/v1/events?since=${snap.last_event_id}`);
+  const source = new EventSource(`/api/v1/offices/${encodeURIComponent(T.office)}/events?since=${snap.last_event_id}`);
   source.onopen = () => { $("status").hidden = true; };
   source.onerror = () => { $("status").hidden = false; };
   const onCall = (e) => {

@@ -4,6 +4,8 @@
   const $ = (id) => document.getElementById(id);
   const T = JSON.parse($("texts").textContent);
   const page = document.body.dataset.page;
+  // The office the page is about: its API lives under /api/v1/offices/{office}.
+  const API = "/api/v1/offices/" + encodeURIComponent(document.body.dataset.office || "");
   const csrfMeta = document.querySelector('meta[name="csrf-token"]');
   const csrf = csrfMeta ? csrfMeta.content : "";
   // Elements are built, never parsed from strings: text goes in as text
@@ -120,7 +122,7 @@
     const addDays = (d, n) => { const t = new Date(d + "T00:00:00Z"); t.setUTCDate(t.getUTCDate() + n); return t.toISOString().slice(0, 10); };
     async function show() {
       let list;
-      try { list = await api("GET", "/api/v1/staff/reservations?date=" + day); } catch (err) { say(fmt(T.error, { reason: err.message })); return; }
+      try { list = await api("GET", API + "/staff/reservations?date=" + day); } catch (err) { say(fmt(T.error, { reason: err.message })); return; }
       const services = Object.keys(T.names);
       const actions = (r, sid) => r.state !== "booked" ? [] : [
         h("button", { type: "button", class: "checkin", dataset: { id: r.id }, disabled: !isToday }, T.checkin),
@@ -149,7 +151,7 @@
       const sel = d.querySelector("select.move-to");
       if (sel.options.length) return;
       try {
-        const slots = await api("GET", `/api/v1/slots?service=${encodeURIComponent(d.dataset.service)}&from=${day}&to=${addDays(day, 14)}`);
+        const slots = await api("GET", `${API}/slots?service=${encodeURIComponent(d.dataset.service)}&from=${day}&to=${addDays(day, 14)}`);
         sel.replaceChildren(...slots.filter((s) => s.bookable).map((s) => h("option", { value: s.start }, s.start.slice(0, 10) + " " + time(s.start))));
       } catch (err) { say(fmt(T.error, { reason: err.message })); }
     }, true);
@@ -160,12 +162,12 @@
       say("");
       try {
         if (b.classList.contains("checkin")) {
-          const t = await api("POST", `/api/v1/staff/reservations/${id}/checkin`);
+          const t = await api("POST", `${API}/staff/reservations/${id}/checkin`);
           say(fmt(T["checked-in"], { number: t.number }));
         } else if (b.classList.contains("cancel")) {
-          await api("POST", `/api/v1/staff/reservations/${id}/cancel`, { reason: $("reason-" + id).value });
+          await api("POST", `${API}/staff/reservations/${id}/cancel`, { reason: $("reason-" + id).value });
         } else if (b.classList.contains("move")) {
-          await api("POST", `/api/v1/staff/reservations/${id}/move`, { start: $("move-" + id).value, reason: $("reason-" + id).value });
+          await api("POST", `${API}/staff/reservations/${id}/move`, { start: $("move-" + id).value, reason: $("reason-" + id).value });
         } else return;
       } catch (err) {
         say(fmt(T.error, { reason: err.message }));
@@ -173,7 +175,7 @@
       }
       await show();
     });
-    const source = new EventSource("/api/v1/events?since=now");
+    const source = new EventSource(API + "/events?since=now");
     source.addEventListener("reservation.changed", () => show());
     source.onerror = () => { $("offline").hidden = false; };
     source.onopen = () => { $("offline").hidden = true; };
@@ -195,13 +197,13 @@
 
   async function load() {
     try {
-      queue = await api("GET", "/api/v1/staff/queue");
+      queue = await api("GET", API + "/staff/queue");
       offset = Date.parse(queue.now) - Date.now();
       const day = queue.now.slice(0, 10);
       if (day !== reservationsDay) {
         const [list, prep] = await Promise.all([
-          api("GET", "/api/v1/staff/reservations?date=" + day),
-          api("GET", "/api/v1/staff/prep?date=" + day),
+          api("GET", API + "/staff/reservations?date=" + day),
+          api("GET", API + "/staff/prep?date=" + day),
         ]);
         reservations = new Map(list.map((r) => [r.id, r]));
         checklists = new Map(prep.items.map((i) => [i.reservation.id, i.procedures]));
@@ -302,8 +304,8 @@
       await load();
     }
   }
-  const boothPath = (what) => `/api/v1/staff/booths/${encodeURIComponent(boothId)}/${what}`;
-  const ticketPath = (what) => { const t = current(); return t ? `/api/v1/staff/tickets/${t.id}/${what}` : null; };
+  const boothPath = (what) => `${API}/staff/booths/${encodeURIComponent(boothId)}/${what}`;
+  const ticketPath = (what) => { const t = current(); return t ? `${API}/staff/tickets/${t.id}/${what}` : null; };
   const onTicket = (what) => () => { const p = ticketPath(what); if (p) act("POST", p); };
 
   $("open").addEventListener("click", () => act("POST", boothPath("open")));
@@ -320,7 +322,7 @@
   });
   $("no-shows").addEventListener("click", (e) => {
     const b = e.target.closest("button.reactivate");
-    if (b) act("POST", `/api/v1/staff/tickets/${b.dataset.ticket}/reactivate`);
+    if (b) act("POST", `${API}/staff/tickets/${b.dataset.ticket}/reactivate`);
   });
   $("transfer-form").addEventListener("submit", async (e) => {
     e.preventDefault();
@@ -353,7 +355,7 @@
   // Live: any event reloads the queue (debounced).
   let timer = null;
   const soon = () => { clearTimeout(timer); timer = setTimeout(load, 100); };
-  const source = new EventSource("/api/v1/events?since=now");
+  const source = new EventSource(API + "/events?since=now");
   source.onopen = () => { $("offline").hidden = true; soon(); };
   source.onerror = () => { $("offline").hidden = false; };
   for (const kind of ["ticket.issued", "ticket.called", "ticket.recalled", "ticket.serving", "ticket.done", "ticket.no_show",

@@ -3,6 +3,7 @@
 (() => {
   const me = document.currentScript;
   const token = me.dataset.token;
+  const office = me.dataset.office;
   const T = JSON.parse(document.getElementById("status-texts").textContent);
   const $ = (id) => document.getElementById(id);
   const fmt = (s, vars) => String(s).replace(/\{(\w+)\}/g, (_, k) => vars[k]);
@@ -48,7 +49,7 @@
     } catch (_) { /* the offline line says it */ }
   }
   const soon = () => { clearTimeout(timer); timer = setTimeout(refresh, 150); };
-  const source = new EventSource("/api/v1/events?since=now");
+  const source = new EventSource(`/api/v1/offices/${encodeURIComponent(office)}/events?since=now`);
   source.onopen = () => { $("offline").hidden = true; soon(); };
   source.onerror = () => { $("offline").textContent = T["status-offline"]; $("offline").hidden = false; };
   for (const kind of ["ticket.issued", "ticket.called", "ticket.recalled", "ticket.serving", "ticket.done",

@@ -398,6 +398,18 @@ impl Floor {
 
     /// Issues a ticket: daily number from the first service's prefix.
     pub fn issue(&self, req: NewTicket, now: DateTime<Utc>) -> Result<Outcome, EngineError> {
+        self.issue_as(self.next_id, req, now)
+    }
+
+    /// Issues a ticket with id `id`. In a city every office's floor issues
+    /// tickets, whose ids are unique across the city: the store hands them
+    /// out (`Store::next_ticket_id`).
+    pub fn issue_as(
+        &self,
+        id: TicketId,
+        req: NewTicket,
+        now: DateTime<Utc>,
+    ) -> Result<Outcome, EngineError> {
         let repeated = req
             .services
             .iter()
@@ -419,7 +431,7 @@ impl Floor {
         let prefix = self.rules.services[&req.services[0]].prefix;
         let seq = self.last_seq.get(&prefix).copied().unwrap_or(0) + 1;
         let ticket = Ticket {
-            id: self.next_id,
+            id,
             day: self.day,
             number: format!("{prefix}{seq:03}"),
             prefix,
