@@ -43,8 +43,11 @@ impl OfficeApp {
         req: NewTicket,
         actor: &Actor,
     ) -> Result<IssuedTicket> {
+        let mut w = w;
         let now = w.now;
-        let outcome = w.floor.issue(req, now)?;
+        // Ticket ids are the city's: the store hands out the next one.
+        let id = self.store.next_ticket_id(&mut w.tx).await?;
+        let outcome = w.floor.issue_as(id, req, now)?;
         let floor = self.commit(w, &outcome, actor).await?;
         let t = outcome
             .ticket()

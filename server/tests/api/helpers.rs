@@ -3,7 +3,7 @@ use std::sync::Arc;
 
 use madoguchi_server::app::App;
 use madoguchi_server::clock::Clock;
-use madoguchi_server::config::Office;
+use madoguchi_server::config::{City, Office};
 use madoguchi_server::startup::Server;
 use madoguchi_server::storage::Database;
 use protocol::{
@@ -112,6 +112,17 @@ pub async fn spawn_instances(n: usize) -> Vec<TestApp> {
 
 /// As `spawn_with`, with any clock (one that runs on past midnight).
 pub async fn spawn_clocked(office: Office, clock: Clock, data: Option<&Path>) -> TestApp {
+    spawn_city_clocked(City::of(office), clock, data).await
+}
+
+/// A server of a city of several offices. `kiosk`, `board` and the clerk
+/// `sato` belong to its first office.
+pub async fn spawn_city(city: City, clock: &str, data: Option<&Path>) -> TestApp {
+    spawn_city_clocked(city, Clock::starting_at(at(clock)), data).await
+}
+
+async fn spawn_city_clocked(city: City, clock: Clock, data: Option<&Path>) -> TestApp {
+    let first = city.first().id.clone();
     let (dir, path) = match data {
         Some(p) => (None, p.to_path_buf()),
         None => {
@@ -121,7 +132,7 @@ pub async fn spawn_clocked(office: Office, clock: Clock, data: Option<&Path>) ->
         }
     };
     let server = Server::build(
-        madoguchi_server::config::City::of(office),
+        city,
         path.clone(),
         test_database(&path),
         "127.0.0.1:0".parse().expect("addr"),
@@ -144,7 +155,7 @@ pub async fn spawn_clocked(office: Office, clock: Clock, data: Option<&Path>) ->
         .add_device(
             "kiosk-test",
             "kiosk",
-            "honcho",
+            &first,
             &madoguchi_server::tokens::hash(&kiosk_token),
             now,
         )
@@ -155,7 +166,7 @@ pub async fn spawn_clocked(office: Office, clock: Clock, data: Option<&Path>) ->
         .add_device(
             "board-test",
             "board",
-            "honcho",
+            &first,
             &madoguchi_server::tokens::hash(&board_token),
             now,
         )
@@ -163,7 +174,7 @@ pub async fn spawn_clocked(office: Office, clock: Clock, data: Option<&Path>) ->
         .expect("board");
     let hash = madoguchi_server::auth::hash_password(STAFF_PASSWORD).expect("hash");
     app.store
-        .add_user("sato", &hash, "staff", &["honcho".to_string()], now)
+        .add_user("sato", &hash, "staff", std::slice::from_ref(&first), now)
         .await
         .expect("user");
     let session = public.login("sato", STAFF_PASSWORD).await.expect("login");

@@ -19,6 +19,7 @@ mod failover;
 mod instances;
 mod kiosk;
 mod mail;
+mod offices;
 mod openapi;
 mod pages;
 mod privacy;

@@ -227,7 +227,9 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
     let client_for = |k: usize| {
         let n = bases.len();
         let order: Vec<&str> = (0..n).map(|j| bases[(k + j) % n].as_str()).collect();
-        Client::with_servers(&order)
+        // The simulated office's routes, named: no lookup of the city's
+        // first office by each agent (a server may be dead at that moment).
+        Client::with_servers(&order).map(|c| c.at_office(office.id.clone()))
     };
     let public = client_for(0)?;
     let kiosk = client_for(1)?.with_token(kiosk_token);
