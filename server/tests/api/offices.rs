@@ -347,3 +347,106 @@ async fn the_city_lists_its_offices_and_where_each_wait_is_shortest() {
         .expect("404");
     assert_eq!(missing.status(), 404);
 }
+
+#[tokio::test]
+async fn a_database_from_before_the_city_becomes_its_first_office() {
+    if on_postgres() {
+        return; // The fixture is a SQLite file made by the old binary.
+    }
+    let dir = tempfile::tempdir().expect("dir");
+    std::fs::copy(
+        concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/api/fixtures/before-offices/madoguchi.db"
+        ),
+        dir.path().join("madoguchi.db"),
+    )
+    .expect("fixture");
+    let t = spawn_city(city(), TUESDAY_1005, Some(dir.path())).await;
+    // Its staff member, device, booking, tickets and events are the first
+    // office's now.
+    let suzuki = t.public.with_token(
+        t.public
+            .login("suzuki", "correct-horse-1")
+            .await
+            .expect("the old user logs in")
+            .token,
+    );
+    let queue = suzuki
+        .at_office("honcho")
+        .staff_queue()
+        .await
+        .expect("queue");
+    let mut tickets: Vec<(String, protocol::TicketState)> = queue
+        .tickets
+        .iter()
+        .map(|t| (t.number.clone(), t.state))
+        .collect();
+    tickets.sort_by(|a, b| a.0.cmp(&b.0));
+    assert_eq!(
+        tickets,
+        [
+            ("B001".to_string(), protocol::TicketState::Called),
+            ("B002".to_string(), protocol::TicketState::Waiting)
+        ]
+    );
+    let (s, c) = code(suzuki.at_office("kita").staff_queue().await);
+    assert_eq!(
+        (s, c.as_str()),
+        (403, "wrong_office"),
+        "suzuki works at honcho only"
+    );
+    let status = t
+        .public
+        .ticket_status("JHyJTxdR3KKIAWV26_dWTYCmZw-zVa6HzH0_hRbWEzk")
+        .await
+        .expect("the old status link still works");
+    assert_eq!(status.number, "B002");
+    let r = t
+        .public
+        .reservation("zNAICsCvqMHRYKLXqkS1GIXEzByOViSBa3n8lbCoZxE")
+        .await
+        .expect("the old booking");
+    assert_eq!(r.service, "okuyami");
+    let board = t.public.at_office("honcho").board().await.expect("board");
+    assert_eq!(
+        board.last_event_id, 5,
+        "the old events are the first office's"
+    );
+    assert_eq!(
+        t.public
+            .at_office("kita")
+            .board()
+            .await
+            .expect("board")
+            .last_event_id,
+        0
+    );
+    // The old kiosk goes on numbering at its office, and is refused at the other.
+    let kiosk = t
+        .public
+        .with_token("HWNCUYMjsR_7AoJ93tp-utXRON9wQpVIyp8qgsXf9MY");
+    let next = kiosk
+        .at_office("honcho")
+        .walk_in(&walk_in_request(&["shomei"], "after"))
+        .await
+        .expect("walk-in");
+    assert_eq!(next.number, "B003");
+    let (s, c) = code(
+        kiosk
+            .at_office("kita")
+            .walk_in(&walk_in_request(&["shomei"], "there"))
+            .await,
+    );
+    assert_eq!((s, c.as_str()), (403, "wrong_office"));
+    let mut events = t.public.at_office("honcho").events(Some(5));
+    let e = tokio::time::timeout(std::time::Duration::from_secs(10), events.next())
+        .await
+        .expect("event")
+        .expect("event");
+    assert_eq!(
+        (e.id, e.kind),
+        (6, EventKind::TicketIssued),
+        "ids go on densely"
+    );
+}
