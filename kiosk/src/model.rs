@@ -43,6 +43,8 @@ pub enum Problem {
     AlreadyUsed,
     ReservationOnly,
     OfficeClosed,
+    /// The booking is at another office of the city.
+    WrongOffice,
     /// The device token was refused (revoked or wrong).
     Unauthorized,
     /// The server could not be reached before giving up.
@@ -64,6 +66,8 @@ impl Problem {
             Some(ErrorCode::AlreadyUsed) => Problem::AlreadyUsed,
             Some(ErrorCode::ReservationOnly) => Problem::ReservationOnly,
             Some(ErrorCode::OfficeClosed) => Problem::OfficeClosed,
+            // 409: booked elsewhere (403 is this kiosk's token at the wrong office).
+            Some(ErrorCode::WrongOffice) if status == Some(409) => Problem::WrongOffice,
             _ if matches!(status, Some(401 | 403)) => Problem::Unauthorized,
             _ => Problem::Other,
         }
@@ -81,6 +85,7 @@ impl Problem {
             Problem::AlreadyUsed => "kiosk-error-already_used",
             Problem::ReservationOnly => "kiosk-error-reservation_only",
             Problem::OfficeClosed => "kiosk-error-office_closed",
+            Problem::WrongOffice => "kiosk-error-wrong_office",
             Problem::Unauthorized => "kiosk-error-unauthorized",
             Problem::Offline => "kiosk-error-offline",
             Problem::Other => "kiosk-error-other",

@@ -179,6 +179,7 @@ fn every_refusal_has_its_own_message() {
         (ErrorCode::AlreadyUsed, Problem::AlreadyUsed),
         (ErrorCode::ReservationOnly, Problem::ReservationOnly),
         (ErrorCode::OfficeClosed, Problem::OfficeClosed),
+        (ErrorCode::WrongOffice, Problem::WrongOffice),
     ];
     let texts = messages::Catalogue::new();
     let mut seen = std::collections::HashSet::new();
@@ -192,6 +193,11 @@ fn every_refusal_has_its_own_message() {
     assert_eq!(
         Problem::from_reply(Some(401), Some(ErrorCode::InvalidToken)),
         Problem::Unauthorized
+    );
+    assert_eq!(
+        Problem::from_reply(Some(403), Some(ErrorCode::WrongOffice)),
+        Problem::Unauthorized,
+        "a kiosk token of another office is this kiosk's setup, not the visitor's booking"
     );
     assert_eq!(Problem::from_reply(Some(200), None), Problem::Other);
     for p in [Problem::Unauthorized, Problem::Offline, Problem::Other] {

@@ -107,7 +107,11 @@ pub fn booking(
     let section = |lang: &str| {
         let t = |id: &str| c.text(lang, id);
         format!(
-            "{intro}\n\n{l_number}: {number}\n{l_service}: {service}\n{l_when}: {date} {from}–{to}\n{l_where}: {place}\n\n{qr}\n\n{manage}:\n{url}\n",
+            "{intro}\n\n{l_number}: {number}\n{l_service}: {service}\n{l_when}: {date} {from}–{to}\n{l_office}: {office_name}\n{l_address}: {address}\n{l_where}: {place}\n\n{qr}\n\n{manage}:\n{url}\n",
+            l_office = t("mail-field-office"),
+            office_name = localized(&office.name, lang),
+            l_address = t("office-address"),
+            address = localized(&office.address, lang),
             intro = t("mail-booking-intro"),
             l_number = t("mail-field-number"),
             number = b.number,

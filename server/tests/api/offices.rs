@@ -254,6 +254,51 @@ async fn every_credential_works_at_its_own_office_only() {
         .staff_queue()
         .await
         .expect("admin at honcho");
+    // A booking of the main building scanned at the branch's kiosk.
+    let (kita_kiosk, _) = device(&t, "kita-kiosk", "kiosk", "kita").await;
+    let booked = t
+        .public
+        .at_office("honcho")
+        .create_reservation(&bare_booking("okuyami", "2026-12-01T13:30:00+09:00"))
+        .await
+        .expect("book");
+    let (s, c) = code(kita_kiosk.checkin(&booked.token).await);
+    assert_eq!(
+        (s, c.as_str()),
+        (409, "wrong_office"),
+        "sent to the office booked"
+    );
+    // Its pages say which office, with the address.
+    let page = t
+        .http()
+        .get(t.url(&format!("/r/{}?lang=ja", booked.token)))
+        .send()
+        .await
+        .expect("page")
+        .text()
+        .await
+        .expect("html");
+    assert!(
+        page.contains("<p id=\"office\"><b>みどり市役所（デモ）</b><br>みどり市中央1-1-1</p>"),
+        "{page}"
+    );
+    let kita_ticket = kita_kiosk
+        .walk_in(&walk_in_request(&["shomei"], "kita-page"))
+        .await
+        .expect("walk-in");
+    let status = t
+        .http()
+        .get(t.url(&format!("/t/{}?lang=ja", kita_ticket.status_token)))
+        .send()
+        .await
+        .expect("page")
+        .text()
+        .await
+        .expect("html");
+    assert!(
+        status.contains("<p id=\"office\"><b>みどり市役所 北支所（デモ）</b><br>みどり市北町2-3-4"),
+        "{status}"
+    );
     // An office no city has.
     let (s, c) = code(t.public.at_office("minami").board().await);
     assert_eq!((s, c.as_str()), (404, "unknown_office"));

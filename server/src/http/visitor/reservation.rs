@@ -82,6 +82,7 @@ pub async fn show(
         section.card #reservation {
             h1 { (name) }
             p.headline #when { (when) }
+            p #office { b { (localized_marked(&app.office.name, lang)) } br; (localized_marked(&app.office.address, lang)) }
             p #place { (place) }
             p #reservation-number { (t("resv-number")) ": " b { (crate::views::reservation_number(r.id)) } }
             p #state { span.tag { (t(&format!("resv-state-{}", r.state.as_str()))) } }

@@ -192,6 +192,7 @@ pub async fn show(
         }
         section.card {
             h2 { (t("status-place")) }
+            p #office { b { (localized_marked(&app.office.name, lang)) } br; (localized_marked(&app.office.address, lang)) }
             p #place { (localized_marked(&status.location, lang)) }
             h2 { (t("kiosk-ticket-procedures")) }
             ol #procedures {
