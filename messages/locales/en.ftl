@@ -360,3 +360,4 @@ console-choose-office = Choose your office
 console-offices = Offices
 console-unknown-office = There is no such office
 console-wrong-office = You do not work at this office
+stats-office = Office

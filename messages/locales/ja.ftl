@@ -346,3 +346,4 @@ console-choose-office = 庁舎を選んでください
 console-offices = 庁舎一覧
 console-unknown-office = その庁舎はありません
 console-wrong-office = この庁舎の担当ではありません
+stats-office = 庁舎

@@ -1064,3 +1064,22 @@ pub struct ShortestWait {
     pub waiting: u32,
     pub estimated_wait: WaitEstimate,
 }
+
+/// Statistics of every office a staff member works at
+/// (`GET /api/v1/staff/stats`).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CityStats {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub offices: Vec<OfficeStats>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct OfficeStats {
+    pub office: String,
+    #[cfg_attr(feature = "openapi", schema(value_type = BTreeMap<String, String>))]
+    pub name: Localized,
+    pub stats: DayStats,
+}

@@ -252,34 +252,22 @@ pub fn document(city: &crate::config::City, doc: &utoipa::openapi::OpenApi) -> V
         "department",
         json!({ "enum": departments }),
     );
-    constrain_param(
-        d,
-        "get",
+    // The statistics of one office and of the city take the same query.
+    for path in [
         "/api/v1/offices/{office}/staff/stats",
-        "from",
-        date(),
-    );
-    constrain_param(
-        d,
-        "get",
-        "/api/v1/offices/{office}/staff/stats",
-        "to",
-        date(),
-    );
-    constrain_param(
-        d,
-        "get",
-        "/api/v1/offices/{office}/staff/stats",
-        "format",
-        json!({ "enum": ["json", "csv"] }),
-    );
-    constrain_param(
-        d,
-        "get",
-        "/api/v1/offices/{office}/staff/stats",
-        "lang",
-        json!({ "enum": messages::STAFF_LANGUAGES }),
-    );
+        "/api/v1/staff/stats",
+    ] {
+        constrain_param(d, "get", path, "from", date());
+        constrain_param(d, "get", path, "to", date());
+        constrain_param(d, "get", path, "format", json!({ "enum": ["json", "csv"] }));
+        constrain_param(
+            d,
+            "get",
+            path,
+            "lang",
+            json!({ "enum": messages::STAFF_LANGUAGES }),
+        );
+    }
     constrain_param(
         d,
         "get",

@@ -86,6 +86,7 @@ fn api() -> OpenApiRouter<Arc<App>> {
         .routes(routes!(staff::queue))
         .routes(routes!(staff::reservations))
         .routes(routes!(staff::stats))
+        .routes(routes!(staff::city_stats))
         .routes(routes!(staff::prep))
         .routes(routes!(staff::checkin_reservation))
         .routes(routes!(staff::cancel_reservation))

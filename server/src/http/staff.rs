@@ -7,7 +7,7 @@ use protocol::{
 };
 use serde::Deserialize;
 
-use super::auth::OfficeStaff;
+use super::auth::{OfficeStaff, Staff};
 use super::extract::{ApiJson, ApiQuery, OfficePath};
 use super::public::parse_date;
 use crate::error::Result;
@@ -191,7 +191,12 @@ pub async fn stats(
             } else {
                 "ja"
             };
-            Ok(super::console::stats::csv_response(&app, lang, &stats))
+            Ok(super::console::stats::csv_response(
+                &[(&app, &stats)],
+                lang,
+                stats.from,
+                stats.to,
+            ))
         }
         Some(_) => Err(crate::error::Error::invalid(
             ErrorCode::InvalidFormat,
@@ -268,4 +273,55 @@ pub async fn prep(
 ) -> Result<Json<protocol::PrepList>> {
     let department = q.department.as_deref().filter(|d| !d.is_empty());
     Ok(Json(app.prep(parse_date(&q.date)?, department).await?))
+}
+
+#[utoipa::path(get, path = "/api/v1/staff/stats", tag = "staff", security(("bearer" = [])), params(StatsQuery),
+    responses((status = 200, description = "every office the staff member works at: JSON, or one CSV with the office column with format=csv",
+            content((protocol::CityStats = "application/json"), (String = "text/csv"))),
+        (status = 400, description = "invalid_date, invalid_range, invalid_format", body = protocol::ApiError), (status = 401, body = protocol::ApiError)))]
+pub async fn city_stats(
+    axum::extract::State(city): axum::extract::State<std::sync::Arc<crate::app::App>>,
+    staff: Staff,
+    ApiQuery(q): ApiQuery<StatsQuery>,
+) -> Result<axum::response::Response> {
+    use axum::response::IntoResponse;
+    let (from, to) = (parse_date(&q.from)?, parse_date(&q.to)?);
+    let mine: Vec<&std::sync::Arc<crate::app::OfficeApp>> = city
+        .offices()
+        .iter()
+        .filter(|o| staff.works_at(&o.office.id))
+        .collect();
+    let mut all = Vec::with_capacity(mine.len());
+    for o in &mine {
+        all.push((o.as_ref(), o.day_stats(from, to).await?));
+    }
+    match q.format.as_deref() {
+        None | Some("json") => Ok(Json(protocol::CityStats {
+            from,
+            to,
+            offices: all
+                .into_iter()
+                .map(|(o, stats)| protocol::OfficeStats {
+                    office: o.office.id.clone(),
+                    name: o.office.name.clone(),
+                    stats,
+                })
+                .collect(),
+        })
+        .into_response()),
+        Some("csv") => {
+            let lang = if q.lang.as_deref() == Some("en") {
+                "en"
+            } else {
+                "ja"
+            };
+            let rows: Vec<(&crate::app::OfficeApp, &protocol::DayStats)> =
+                all.iter().map(|(o, s)| (*o, s)).collect();
+            Ok(super::console::stats::csv_response(&rows, lang, from, to))
+        }
+        Some(_) => Err(crate::error::Error::invalid(
+            ErrorCode::InvalidFormat,
+            "format must be json or csv",
+        )),
+    }
 }

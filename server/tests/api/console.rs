@@ -512,7 +512,7 @@ async fn statistics_count_the_day_and_export_csv_for_excel() {
     let text = String::from_utf8(bytes[3..].to_vec()).expect("utf-8");
     let lines: Vec<&str> = text.split("\r\n").collect();
     assert!(
-        lines[0].starts_with("日付,手続き,件数,完了,不在"),
+        lines[0].starts_with("庁舎,日付,手続き,件数,完了,不在"),
         "{}",
         lines[0]
     );
@@ -520,7 +520,7 @@ async fn statistics_count_the_day_and_export_csv_for_excel() {
         .iter()
         .find(|l| l.contains("証明書"))
         .expect("a row for 証明書");
-    assert!(row.starts_with("2026-12-01,"), "{row}");
+    assert!(row.starts_with("みどり市役所（デモ）,2026-12-01,"), "{row}");
     assert!(row.contains(",3,2,1,"), "{row}");
 
     let (c, _driver, _profile) = browser_sized(1366, 768).await;

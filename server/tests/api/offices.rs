@@ -495,3 +495,73 @@ async fn a_database_from_before_the_city_becomes_its_first_office() {
         "ids go on densely"
     );
 }
+
+#[tokio::test]
+async fn statistics_are_per_office_and_for_the_city_with_the_office_in_the_csv() {
+    let t = spawn_city(city(), TUESDAY_1005, None).await;
+    let (kita_kiosk, _) = device(&t, "kita-kiosk", "kiosk", "kita").await;
+    let honcho_kiosk = t.kiosk.at_office("honcho");
+    for key in ["a", "b"] {
+        honcho_kiosk
+            .walk_in(&walk_in_request(&["shomei"], key))
+            .await
+            .expect("walk-in");
+    }
+    kita_kiosk
+        .walk_in(&walk_in_request(&["shomei"], "c"))
+        .await
+        .expect("walk-in");
+    let both = clerk(&t, "ryoho", "staff", &["honcho", "kita"]).await;
+    let stats = |token: String, format: &'static str| {
+        let t = &t;
+        async move {
+            t.http()
+                .get(t.url(&format!(
+                    "/api/v1/staff/stats?from=2026-12-01&to=2026-12-01&format={format}"
+                )))
+                .bearer_auth(token)
+                .send()
+                .await
+                .expect("stats")
+        }
+    };
+    let city: protocol::CityStats = stats(both.clone(), "json")
+        .await
+        .json()
+        .await
+        .expect("json");
+    let tickets: Vec<(String, u32)> = city
+        .offices
+        .iter()
+        .map(|o| {
+            let shomei = o.stats.services.iter().find(|s| s.service == "shomei");
+            (o.office.clone(), shomei.map_or(0, |s| s.tickets))
+        })
+        .collect();
+    assert_eq!(
+        tickets,
+        [("honcho".to_string(), 2), ("kita".to_string(), 1)]
+    );
+    // A clerk of one office sees that office only.
+    let mine: protocol::CityStats = stats(t.session.token.clone(), "json")
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(mine.offices.len(), 1);
+    assert_eq!(mine.offices[0].office, "honcho");
+    // One CSV for the city, the office first on every row.
+    let csv = stats(both, "csv").await.text().await.expect("csv");
+    let rows: Vec<&str> = csv
+        .trim_start_matches('\u{feff}')
+        .split("\r\n")
+        .filter(|l| l.contains(",2026-12-01,証明書"))
+        .collect();
+    assert_eq!(rows.len(), 2, "{csv}");
+    assert!(rows[0].starts_with("みどり市役所（デモ）,"), "{}", rows[0]);
+    assert!(
+        rows[1].starts_with("みどり市役所 北支所（デモ）,"),
+        "{}",
+        rows[1]
+    );
+}

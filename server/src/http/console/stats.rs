@@ -210,20 +210,43 @@ fn csv_table(rows: &[Vec<String>]) -> String {
     String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
 }
 
-/// The day's figures as CSV for Excel: a BOM (so Excel reads UTF-8), the
-/// per-procedure table, a blank line, the per-hour table.
-pub fn csv(app: &OfficeApp, lang: &str, stats: &DayStats) -> String {
+/// Figures as CSV for Excel: a BOM (so Excel reads UTF-8), the
+/// per-procedure table, a blank line, the per-hour table; each row starts
+/// with its office, so a city's offices share one file.
+pub fn csv(offices: &[(&OfficeApp, &DayStats)], lang: &str) -> String {
+    let mut services = Vec::new();
+    let mut hours = Vec::new();
+    for (i, (app, stats)) in offices.iter().enumerate() {
+        let (s, h) = csv_rows(app, lang, stats);
+        // The headings once, from the first office's tables.
+        let skip = usize::from(i > 0);
+        services.extend(s.into_iter().skip(skip));
+        hours.extend(h.into_iter().skip(skip));
+    }
+    format!("\u{feff}{}\r\n{}", csv_table(&services), csv_table(&hours))
+}
+
+type Rows = Vec<Vec<String>>;
+
+/// One office's two tables, each with its heading row first.
+fn csv_rows(app: &OfficeApp, lang: &str, stats: &DayStats) -> (Rows, Rows) {
     let c = catalogue();
+    let office = localized(&app.office.name, lang);
     let days = if stats.from == stats.to {
         stats.from.to_string()
     } else {
         format!("{}/{}", stats.from, stats.to)
     };
-    let mut header = vec![c.text(lang, "stats-date"), c.text(lang, COLUMNS[8])];
+    let mut header = vec![
+        c.text(lang, "stats-office"),
+        c.text(lang, "stats-date"),
+        c.text(lang, COLUMNS[8]),
+    ];
     header.extend(COLUMNS[..8].iter().map(|id| c.text(lang, id)));
     let mut services = vec![header];
     services.extend(stats.services.iter().map(|s| {
         vec![
+            office.clone(),
             days.clone(),
             service_name(app, &s.service, lang),
             s.tickets.to_string(),
@@ -237,6 +260,7 @@ pub fn csv(app: &OfficeApp, lang: &str, stats: &DayStats) -> String {
         ]
     }));
     let mut hours = vec![vec![
+        c.text(lang, "stats-office"),
         c.text(lang, "stats-date"),
         c.text(lang, "stats-hour"),
         c.text(lang, "stats-issued"),
@@ -245,6 +269,7 @@ pub fn csv(app: &OfficeApp, lang: &str, stats: &DayStats) -> String {
     ]];
     hours.extend(stats.hours.iter().map(|h| {
         vec![
+            office.clone(),
             days.clone(),
             format!("{}:00", h.hour),
             h.issued.to_string(),
@@ -252,15 +277,21 @@ pub fn csv(app: &OfficeApp, lang: &str, stats: &DayStats) -> String {
             minutes(h.wait_avg),
         ]
     }));
-    format!("\u{feff}{}\r\n{}", csv_table(&services), csv_table(&hours))
+    (services, hours)
 }
 
-/// The CSV as a download named after its days.
-pub fn csv_response(app: &OfficeApp, lang: &str, stats: &DayStats) -> Response {
-    let name = if stats.from == stats.to {
-        format!("madoguchi-stats-{}.csv", stats.from)
+/// The CSV of `offices` (one, or every office a clerk works at) as a
+/// download named after its days.
+pub fn csv_response(
+    offices: &[(&OfficeApp, &DayStats)],
+    lang: &str,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Response {
+    let name = if from == to {
+        format!("madoguchi-stats-{from}.csv")
     } else {
-        format!("madoguchi-stats-{}_{}.csv", stats.from, stats.to)
+        format!("madoguchi-stats-{from}_{to}.csv")
     };
     (
         [
@@ -270,7 +301,7 @@ pub fn csv_response(app: &OfficeApp, lang: &str, stats: &DayStats) -> Response {
                 format!("attachment; filename=\"{name}\""),
             ),
         ],
-        csv(app, lang, stats),
+        csv(offices, lang),
     )
         .into_response()
 }
