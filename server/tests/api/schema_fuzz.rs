@@ -44,6 +44,10 @@ checks.positive_data_acceptance.expected-statuses = ["2xx", "400", "404", "409",
 [[operations]]
 include-name = "GET /api/v1/offices/{office}/staff/stats"
 checks.positive_data_acceptance.expected-statuses = ["2xx", "400"]
+
+[[operations]]
+include-name = "GET /api/v1/staff/stats"
+checks.positive_data_acceptance.expected-statuses = ["2xx", "400"]
 "#;
 
 /// Runs schemathesis; whether it warned that some operation answered it
