@@ -75,16 +75,15 @@ pub async fn offices(
         return services_of(only, lang);
     }
     let c = catalogue();
-    let now = city.clock.now();
     let body = html! {
         h1 { (c.marked(lang, "book-title", &[])) }
         p { (c.marked(lang, "office-choose", &[])) }
         ul.plain #offices {
-            @for o in city.offices() {
+            @for o in city.offices_info() {
                 li {
-                    a.choice href={ "/book/" (o.office.id) "?lang=" (lang) } { (localized_marked(&o.office.name, lang)) }
+                    a.choice href={ "/book/" (o.id) "?lang=" (lang) } { (localized_marked(&o.name, lang)) }
                     br;
-                    span.muted { (super::office_line(&o.office, lang, now)) }
+                    span.muted { (super::office_line(&o, lang)) }
                 }
             }
         }

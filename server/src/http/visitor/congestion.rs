@@ -71,7 +71,6 @@ pub async fn show(
             .map(|o| localized_marked(&o.office.name, lang).to_string())
             .unwrap_or_default()
     };
-    let now = app.clock.now();
     let body = html! {
         h1 { (t("cong-title")) }
         p.muted #updated { (updated) " " a href={ "?lang=" (lang) } { (t("cong-refresh")) } }
@@ -93,13 +92,10 @@ pub async fn show(
                 }
             }
             @for o in &data.offices {
-                @let config = app.office(&o.office.id).ok();
                 section.office id={ "office-" (o.office.id) } data-office=(o.office.id) {
                     @if data.offices.len() > 1 {
                         h2.office-name { (localized_marked(&o.office.name, lang)) }
-                        @if let Some(config) = config {
-                            p.muted { (super::office_line(&config.office, lang, now)) }
-                        }
+                        p.muted { (super::office_line(&o.office, lang)) }
                     }
                     (office_services(lang, &o.congestion))
                 }

@@ -18,7 +18,6 @@ use axum::response::{Html, IntoResponse, Response};
 use maud::{DOCTYPE, Markup, PreEscaped, html};
 
 use crate::app::{App, OfficeApp};
-use crate::config::Office;
 
 pub(crate) use crate::http::pages::catalogue;
 
@@ -117,22 +116,18 @@ pub(crate) fn unknown_office(lang: &str) -> Response {
 }
 
 /// An office's address and today's hours (or that it is closed today),
-/// and whether it is open now: one line under its name in a list.
-pub(crate) fn office_line(
-    office: &Office,
-    lang: &str,
-    now: chrono::DateTime<chrono::Utc>,
-) -> Markup {
+/// and whether it is open now (as `GET /api/v1/offices` says it): one
+/// line under its name in a list.
+pub(crate) fn office_line(office: &protocol::OfficeInfo, lang: &str) -> Markup {
     let c = catalogue();
-    let (hours, open) = office.open_at(now);
     html! {
         (protocol::localized_marked(&office.address, lang))
         br;
-        @match hours {
-            Some((from, to)) => {
-                (c.marked(lang, "office-hours-today", &[("hours", messages::Arg::Str(&format!("{}–{}", from.format("%H:%M"), to.format("%H:%M"))))]))
+        @match &office.hours_today {
+            Some(h) => {
+                (c.marked(lang, "office-hours-today", &[("hours", messages::Arg::Str(&format!("{}–{}", h.opens, h.closes)))]))
                 " · "
-                @if open {
+                @if office.open_now {
                     strong.open { (c.marked(lang, "office-open-now", &[])) }
                 } @else {
                     (c.marked(lang, "office-closed-now", &[]))
