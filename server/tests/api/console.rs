@@ -520,7 +520,10 @@ async fn statistics_count_the_day_and_export_csv_for_excel() {
         .iter()
         .find(|l| l.contains("証明書"))
         .expect("a row for 証明書");
-    assert!(row.starts_with("みどり市役所（デモ）,2026-12-01,"), "{row}");
+    assert!(
+        row.starts_with("みどり市役所 本庁舎（デモ）,2026-12-01,"),
+        "{row}"
+    );
     assert!(row.contains(",3,2,1,"), "{row}");
 
     let (c, _driver, _profile) = browser_sized(1366, 768).await;

@@ -6,6 +6,7 @@
 use madoguchi_server::config::City;
 use protocol::{Client, EventKind};
 
+use crate::browser::{browser_sized, save_screenshot, text_of};
 use crate::helpers::*;
 
 /// The demo city, with the test office's relaxed limits at each office.
@@ -279,7 +280,9 @@ async fn every_credential_works_at_its_own_office_only() {
         .await
         .expect("html");
     assert!(
-        page.contains("<p id=\"office\"><b>みどり市役所（デモ）</b><br>みどり市中央1-1-1</p>"),
+        page.contains(
+            "<p id=\"office\"><b>みどり市役所 本庁舎（デモ）</b><br>みどり市中央1-1-1</p>"
+        ),
         "{page}"
     );
     let kita_ticket = kita_kiosk
@@ -384,6 +387,44 @@ async fn the_city_lists_its_offices_and_where_each_wait_is_shortest() {
         .expect("html");
     assert_eq!(page.matches("class=\"office\" id=\"office-").count(), 2);
     assert!(page.contains("id=\"shortest\""), "{page}");
+    // In a phone's browser: where to go now first, then each office under
+    // a heading that stands out (not a small grey label).
+    let (b, _driver, _profile) = browser_sized(390, 844).await;
+    b.goto(&t.url("/congestion?lang=ja")).await.expect("page");
+    let shortest = text_of(&b, "shortest").await;
+    assert!(
+        shortest.contains("証明書") && shortest.contains("北支所"),
+        "{shortest}"
+    );
+    let headings: Vec<String> = b
+        .execute(
+            "return [...document.querySelectorAll('h2.office-name')].map(h => {
+               const s = getComputedStyle(h);
+               return h.textContent + '|' + s.fontSize + '|' + s.color;
+             })",
+            vec![],
+        )
+        .await
+        .expect("headings")
+        .as_array()
+        .expect("a list")
+        .iter()
+        .map(|v| v.as_str().unwrap_or_default().to_string())
+        .collect();
+    assert_eq!(
+        headings,
+        [
+            "みどり市役所 本庁舎（デモ）|22px|rgb(18, 58, 122)",
+            "みどり市役所 北支所（デモ）|22px|rgb(18, 58, 122)"
+        ]
+    );
+    let honcho = text_of(&b, "office-honcho").await;
+    assert!(
+        honcho.contains("みどり市中央1-1-1") && honcho.contains("3人待ち"),
+        "{honcho}"
+    );
+    save_screenshot(&b, "web-screens", "city-congestion").await;
+    b.close().await.expect("close");
     let missing = t
         .http()
         .get(t.url("/book/minami"))
@@ -558,7 +599,11 @@ async fn statistics_are_per_office_and_for_the_city_with_the_office_in_the_csv()
         .filter(|l| l.contains(",2026-12-01,証明書"))
         .collect();
     assert_eq!(rows.len(), 2, "{csv}");
-    assert!(rows[0].starts_with("みどり市役所（デモ）,"), "{}", rows[0]);
+    assert!(
+        rows[0].starts_with("みどり市役所 本庁舎（デモ）,"),
+        "{}",
+        rows[0]
+    );
     assert!(
         rows[1].starts_with("みどり市役所 北支所（デモ）,"),
         "{}",

@@ -235,7 +235,7 @@ async fn reservation_qr_and_calendar_point_at_the_booking() {
     );
     assert_eq!(
         value("SUMMARY"),
-        "おくやみコーナー（ご家族が亡くなられた後の手続きのご案内、事前予約制）（みどり市役所（デモ））",
+        "おくやみコーナー（ご家族が亡くなられた後の手続きのご案内、事前予約制）（みどり市役所 本庁舎（デモ））",
         "unfolded whole"
     );
     assert_eq!(value("URL"), r.manage_url);

@@ -8,7 +8,7 @@
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
 use protocol::{Client, ClientError, TicketState, WalkInRequest};
@@ -43,7 +43,10 @@ pub struct Acks {
     pub no_shows: Vec<i64>,
     pub transfers: Vec<i64>,
     pub recalls: Vec<i64>,
+    /// Refusals that were not meant to happen, by code.
     pub refused: HashMap<String, u32>,
+    /// Families the plan sends too late, refused as they must be.
+    pub turned_away: u32,
 }
 
 /// How a called visitor will behave, by ticket id.
@@ -62,6 +65,11 @@ pub struct Shared {
     /// Requests that failed on the transport or with 5xx and were retried.
     pub retries: AtomicU64,
     pub stop: tokio::sync::watch::Sender<bool>,
+    /// What the phones following a ticket received.
+    pub phones: Mutex<Vec<Received>>,
+    /// Each acknowledged call: its ticket and when `call-next` was sent
+    /// (for call → board latency).
+    pub calls_sent: Mutex<Vec<(i64, Instant)>>,
 }
 
 impl Shared {
@@ -104,27 +112,27 @@ const PAUSE: Duration = Duration::from_millis(100);
 const MAX_TRIES: u32 = 600;
 
 /// Sends a kiosk request until the server answers: transport failures and
-/// 5xx are retried (the server may be restarting), a refusal is counted.
-async fn at_the_kiosk<F, Fut>(shared: &Shared, mut send: F) -> Option<protocol::IssuedTicket>
+/// 5xx are retried (the server may be restarting). A refusal gives its
+/// code (`gave_up` after too many tries).
+async fn at_the_kiosk<F, Fut>(
+    shared: &Shared,
+    mut send: F,
+) -> Result<protocol::IssuedTicket, String>
 where
     F: FnMut() -> Fut,
     Fut: std::future::Future<Output = Result<protocol::IssuedTicket, ClientError>>,
 {
     for _ in 0..MAX_TRIES {
         match send().await {
-            Ok(t) => return Some(t),
+            Ok(t) => return Ok(t),
             Err(e) if transient(&e) => {
                 shared.retries.fetch_add(1, Ordering::Relaxed);
                 tokio::time::sleep(PAUSE).await;
             }
-            Err(e) => {
-                shared.refused(api_code(&e).unwrap_or("other"));
-                return None;
-            }
+            Err(e) => return Err(api_code(&e).unwrap_or("other").to_string()),
         }
     }
-    shared.refused("gave_up");
-    None
+    Err("gave_up".into())
 }
 
 fn record_issued(
@@ -155,8 +163,9 @@ pub async fn walk_in(shared: Arc<Shared>, kiosk: Client, phone: Client, v: Visit
         idempotency_key: v.key.clone(),
         language: None,
     };
-    let Some(t) = at_the_kiosk(&shared, || kiosk.walk_in(&req)).await else {
-        return;
+    let t = match at_the_kiosk(&shared, || kiosk.walk_in(&req)).await {
+        Ok(t) => t,
+        Err(code) => return shared.refused(&code),
     };
     if let Ok(mut b) = shared.behaviour.lock() {
         b.insert(
@@ -173,15 +182,23 @@ pub async fn walk_in(shared: Arc<Shared>, kiosk: Client, phone: Client, v: Visit
     }
 }
 
-/// A family with a reservation scans its QR code at the kiosk.
+/// A family with a reservation scans its QR code at the kiosk. One the
+/// plan sends after check-in closed must be refused (`too_late`).
 pub async fn reservation_visit(
     shared: Arc<Shared>,
     kiosk: Client,
     token: String,
     slot: DateTime<Utc>,
+    too_late: bool,
 ) {
-    if let Some(t) = at_the_kiosk(&shared, || kiosk.checkin(&token)).await {
-        record_issued(&shared, &t, false, false, Some(slot));
+    match (
+        at_the_kiosk(&shared, || kiosk.checkin(&token)).await,
+        too_late,
+    ) {
+        (Ok(t), false) => record_issued(&shared, &t, false, false, Some(slot)),
+        (Ok(_), true) => shared.refused("checked_in_after_closing"),
+        (Err(code), true) if code == "too_late" => shared.ack(|a| a.turned_away += 1),
+        (Err(code), _) => shared.refused(&code),
     }
 }
 
@@ -275,12 +292,16 @@ pub async fn counter(
             clock.sleep_minutes(1.0).await;
             continue;
         }
+        let sent = Instant::now();
         match staff.call_next(&booth).await {
             Ok(r) => {
                 desk.failures = 0;
                 match r.ticket {
                     Some(t) => {
                         shared.ack(|a| a.calls.push((t.id, booth.clone())));
+                        if let Ok(mut c) = shared.calls_sent.lock() {
+                            c.push((t.id, sent));
+                        }
                         desk.current = Some(Current::from(&t));
                     }
                     None => {
@@ -415,6 +436,19 @@ pub struct Received {
     pub ids: Vec<i64>,
     /// Followed from the first event of the day (a wall board).
     pub whole_day: bool,
+    /// `ticket.called` events: the ticket and when the frame arrived.
+    pub called: Vec<(i64, Instant)>,
+}
+
+impl Received {
+    fn got(&mut self, ev: &protocol::Event) {
+        self.ids.push(ev.id);
+        if ev.kind == protocol::EventKind::TicketCalled
+            && let Some(t) = ev.data.ticket_id
+        {
+            self.called.push((t, Instant::now()));
+        }
+    }
 }
 
 /// A wall board: follows every event from the start of the day; if
@@ -430,8 +464,8 @@ pub async fn board(
 ) {
     let mut got = Received {
         name,
-        ids: Vec::new(),
         whole_day: true,
+        ..Received::default()
     };
     let mut stop = shared.stop.subscribe();
     let mut sub = client.events(Some(0));
@@ -446,7 +480,7 @@ pub async fn board(
         tokio::select! {
             ev = sub.next() => {
                 if let Ok(ev) = ev {
-                    got.ids.push(ev.id);
+                    got.got(&ev);
                     progress.store(ev.id, Ordering::SeqCst);
                 }
             }
@@ -464,13 +498,10 @@ pub async fn board(
 }
 
 /// Phones following a ticket: new events only, for a while, then gone.
-pub static PHONES: std::sync::OnceLock<Arc<Mutex<Vec<Received>>>> = std::sync::OnceLock::new();
-
 async fn phone_follows(shared: Arc<Shared>, client: Client, minutes: i64) {
     let mut got = Received {
         name: "phone".into(),
-        ids: Vec::new(),
-        whole_day: false,
+        ..Received::default()
     };
     let mut sub = client.events(None);
     let mut stop = shared.stop.subscribe();
@@ -480,16 +511,14 @@ async fn phone_follows(shared: Arc<Shared>, client: Client, minutes: i64) {
         tokio::select! {
             ev = sub.next() => {
                 if let Ok(ev) = ev {
-                    got.ids.push(ev.id);
+                    got.got(&ev);
                 }
             }
             _ = &mut until => break,
             _ = stop.changed() => break,
         }
     }
-    if let Some(p) = PHONES.get()
-        && let Ok(mut p) = p.lock()
-    {
+    if let Ok(mut p) = shared.phones.lock() {
         p.push(got);
     }
 }
@@ -497,7 +526,7 @@ async fn phone_follows(shared: Arc<Shared>, client: Client, minutes: i64) {
 /// Kills the server now and then and starts it again at the same
 /// simulated time, until the day is over. Returns how many crashes.
 pub async fn crasher(
-    shared: Arc<Shared>,
+    clock: SimClock,
     servers: Arc<Vec<tokio::sync::Mutex<crate::server::ServerProcess>>>,
     every: (f64, f64),
     seed: u64,
@@ -516,7 +545,7 @@ pub async fn crasher(
         s.kill();
         crashes += 1;
         tokio::time::sleep(Duration::from_millis(rng.random_range(50..400))).await;
-        if let Err(e) = s.start(shared.clock.now()).await {
+        if let Err(e) = s.start(clock.now()).await {
             eprintln!("restart after crash {crashes} failed: {e:#}");
         }
     }

@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
 use madoguchi_server::config::Office;
-use madoguchi_server::storage::{Database, Store};
+use madoguchi_server::storage::Store;
 use sqlx::Row;
 
 use crate::agents::{Acks, Received};
@@ -52,21 +52,25 @@ fn order_key(
     }
 }
 
+/// Checks one office's day: its tickets, its event stream (ids dense per
+/// office), what its agents were told and what its subscribers received.
 pub async fn check(
-    database: &Database,
+    store: &Store,
     office: &Office,
     acks: &Acks,
     received: &[Received],
 ) -> anyhow::Result<Report> {
-    let store = Store::open(database).await?;
     let pool = store.pool().clone();
     let mut r = Report::default();
     let mut v = Vec::new();
 
     let mut tickets = HashMap::new();
-    for row in sqlx::query("SELECT id, state, priority, slot_start, issued_at FROM tickets")
-        .fetch_all(&pool)
-        .await?
+    for row in sqlx::query(
+        "SELECT id, state, priority, slot_start, issued_at FROM tickets WHERE office = $1",
+    )
+    .bind(&office.id)
+    .fetch_all(&pool)
+    .await?
     {
         let slot: Option<String> = row.try_get("slot_start")?;
         tickets.insert(
@@ -124,7 +128,8 @@ pub async fn check(
     }
 
     // The event log: dense ids, then replayed against the ordering rules.
-    let events = sqlx::query("SELECT id, kind, at, data FROM events ORDER BY id")
+    let events = sqlx::query("SELECT id, kind, at, data FROM events WHERE office = $1 ORDER BY id")
+        .bind(&office.id)
         .fetch_all(&pool)
         .await?;
     r.events = events.len();
@@ -229,10 +234,12 @@ pub async fn check(
         }
     }
     for b in &acks.bookings {
-        let found: Option<i64> = sqlx::query_scalar("SELECT id FROM reservations WHERE id = $1")
-            .bind(b)
-            .fetch_optional(&pool)
-            .await?;
+        let found: Option<i64> =
+            sqlx::query_scalar("SELECT id FROM reservations WHERE id = $1 AND office = $2")
+                .bind(b)
+                .bind(&office.id)
+                .fetch_optional(&pool)
+                .await?;
         if found.is_none() {
             v.push(format!("acknowledged reservation {b} is missing"));
         }
@@ -282,7 +289,6 @@ pub async fn check(
         r.max_wait = waits.iter().copied().fold(0.0, f64::max);
     }
     r.violations = v;
-    pool.close().await;
     Ok(r)
 }
 
@@ -294,12 +300,19 @@ mod tests {
 
     use std::path::Path;
 
+    use madoguchi_server::storage::Database;
+
     use super::*;
     use crate::agents::Received;
 
     const T0: &str = "2026-12-01T00:00:00.000000Z";
 
-    async fn write(dir: &Path, tickets: &[(i64, &str, &str)], events: &[(i64, &str, &str, &str)]) {
+    async fn write(
+        dir: &Path,
+        office: &str,
+        tickets: &[(i64, &str, &str)],
+        events: &[(i64, &str, &str, &str)],
+    ) {
         let store = madoguchi_server::storage::Store::open(
             &madoguchi_server::storage::Database::Sqlite(dir.to_path_buf()),
         )
@@ -309,7 +322,7 @@ mod tests {
             sqlx::query(
                 "INSERT INTO tickets (id, office, day, number, prefix, seq, services, step, source, priority, state,
                    issued_at, queued_at, call_count, notes, status_token)
-                 VALUES ($1, 'honcho', '2026-12-01', $2, 'B', $3, '[\"shomei\"]', 0, 'walk_in', 0, $4, $5, $6, 0, '[]', $7)",
+                 VALUES ($1, $8, '2026-12-01', $2, 'B', $3, '[\"shomei\"]', 0, 'walk_in', 0, $4, $5, $6, 0, '[]', $7)",
             )
             .bind(id)
             .bind(format!("B{id:03}"))
@@ -317,24 +330,32 @@ mod tests {
             .bind(state)
             .bind(issued)
             .bind(issued)
-            .bind(format!("token-{id}"))
+            .bind(format!("token-{office}-{id}"))
+            .bind(office)
             .execute(store.pool())
             .await
             .expect("ticket");
         }
         for (id, kind, at, data) in events {
             sqlx::query(
-                "INSERT INTO events (office, id, kind, at, data, actor) VALUES ('honcho', $1, $2, $3, $4, 'test')",
+                "INSERT INTO events (office, id, kind, at, data, actor) VALUES ($5, $1, $2, $3, $4, 'test')",
             )
             .bind(id)
             .bind(kind)
             .bind(at)
             .bind(data)
+            .bind(office)
             .execute(store.pool())
             .await
             .expect("event");
         }
         store.pool().close().await;
+    }
+
+    async fn store(dir: &Path) -> Store {
+        Store::open(&Database::Sqlite(dir.to_path_buf()))
+            .await
+            .expect("db")
     }
 
     fn office() -> Office {
@@ -346,6 +367,7 @@ mod tests {
         let dir = tempfile::tempdir().expect("dir");
         write(
             dir.path(),
+            "honcho",
             &[(1, "done", T0)],
             &[
                 (
@@ -368,9 +390,10 @@ mod tests {
             name: "board".into(),
             ids: vec![1, 2, 3],
             whole_day: true,
+            called: Vec::new(),
         };
         let r = check(
-            &Database::Sqlite(dir.path().to_path_buf()),
+            &store(dir.path()).await,
             &office(),
             &Acks::default(),
             &[seen],
@@ -378,6 +401,64 @@ mod tests {
         .await
         .expect("check");
         assert!(r.violations.is_empty(), "{:?}", r.violations);
+        assert_eq!((r.tickets, r.events, r.calls), (1, 3, 1));
+    }
+
+    /// Each office is checked on its own: another office's unfinished
+    /// ticket and its own event ids (from 1 again) are not this one's.
+    #[tokio::test]
+    async fn each_office_is_checked_on_its_own() {
+        let dir = tempfile::tempdir().expect("dir");
+        let issued = r#"{"ticket_id":1,"service":"shomei"}"#;
+        let called = r#"{"ticket_id":1,"service":"shomei","booth":"1"}"#;
+        write(
+            dir.path(),
+            "honcho",
+            &[(1, "done", T0)],
+            &[
+                (1, "ticket.issued", T0, issued),
+                (2, "ticket.called", T0, called),
+                (3, "ticket.done", T0, r#"{"ticket_id":1}"#),
+            ],
+        )
+        .await;
+        write(
+            dir.path(),
+            "kita",
+            &[(2, "waiting", T0)],
+            &[(
+                1,
+                "ticket.issued",
+                T0,
+                r#"{"ticket_id":2,"service":"shomei"}"#,
+            )],
+        )
+        .await;
+        let store = store(dir.path()).await;
+        let board = |ids: Vec<i64>| Received {
+            name: "board".into(),
+            ids,
+            whole_day: true,
+            called: Vec::new(),
+        };
+        let honcho = check(&store, &office(), &Acks::default(), &[board(vec![1, 2, 3])])
+            .await
+            .expect("check");
+        assert!(honcho.violations.is_empty(), "{:?}", honcho.violations);
+        assert_eq!((honcho.tickets, honcho.events), (1, 3));
+        let mut kita_office = office();
+        kita_office.id = "kita".into();
+        let kita = check(&store, &kita_office, &Acks::default(), &[board(vec![1])])
+            .await
+            .expect("check");
+        assert_eq!(
+            kita.violations,
+            [
+                "ticket 2 ends the day waiting",
+                "1 tickets still waiting at the end of the log"
+            ],
+        );
+        assert_eq!((kita.tickets, kita.events), (1, 1));
     }
 
     #[tokio::test]
@@ -386,6 +467,7 @@ mod tests {
         let later = "2026-12-01T00:01:00.000000Z";
         write(
             dir.path(),
+            "honcho",
             &[(1, "waiting", T0), (2, "done", later)],
             &[
                 (
@@ -425,15 +507,11 @@ mod tests {
             name: "board".into(),
             ids: vec![1, 2, 4],
             whole_day: true,
+            called: Vec::new(),
         };
-        let r = check(
-            &Database::Sqlite(dir.path().to_path_buf()),
-            &office(),
-            &acks,
-            &[seen],
-        )
-        .await
-        .expect("check");
+        let r = check(&store(dir.path()).await, &office(), &acks, &[seen])
+            .await
+            .expect("check");
         let all = r.violations.join("\n");
         for expected in [
             "ticket 1 (shomei) was skipped when 1 called 2",

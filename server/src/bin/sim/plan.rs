@@ -53,6 +53,8 @@ pub struct Booking {
     pub slot: DateTime<Utc>,
     /// When the family scans the QR code; `None`: they never come.
     pub arrive: Option<DateTime<Utc>>,
+    /// They come after check-in has closed: the kiosk must refuse them.
+    pub too_late: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -170,6 +172,7 @@ pub fn plan(s: &PlanSettings) -> DayPlan {
         }
         for _ in 0..s.okuyami_capacity {
             let roll: f64 = rng.random();
+            let too_late = (0.2..0.25).contains(&roll);
             let arrive = if roll < 0.1 {
                 None
             } else if roll < 0.2 {
@@ -183,7 +186,11 @@ pub fn plan(s: &PlanSettings) -> DayPlan {
             } else {
                 Some(slot - Duration::minutes(rng.random_range(0..15)))
             };
-            bookings.push(Booking { slot, arrive });
+            bookings.push(Booking {
+                slot,
+                arrive,
+                too_late,
+            });
         }
     }
     DayPlan { visitors, bookings }

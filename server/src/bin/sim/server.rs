@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
 use chrono::{DateTime, Utc};
+use madoguchi_server::config::{City, Office};
 
 pub const PASSWORD: &str = "simulation-pass-1";
 
@@ -89,21 +90,29 @@ impl ServerProcess {
         Ok(String::from_utf8_lossy(&out.stdout).trim().to_string())
     }
 
-    /// One staff user per booth and a kiosk device; returns the kiosk token.
-    pub fn set_up(&self, booths: &[String]) -> anyhow::Result<String> {
-        for b in booths {
-            // The demo city's first office, where the simulated day is.
-            self.cli(&["user", "add", &format!("staff-{b}"), "--office", "honcho"])?;
+    /// At each office one clerk (whose account every counter there logs
+    /// in with) and a kiosk device; returns the kiosk tokens, by office.
+    pub fn set_up(&self, offices: &[&str]) -> anyhow::Result<Vec<String>> {
+        let config = self.config.display().to_string();
+        let mut tokens = Vec::new();
+        for office in offices {
+            let config = ["--config", config.as_str()];
+            let staff = format!("staff-{office}");
+            self.cli(&[&["user", "add", &staff, "--office", office][..], &config].concat())?;
+            let device = format!("sim-kiosk-{office}");
+            tokens.push(
+                self.cli(
+                    &[
+                        &[
+                            "device", "add", &device, "--role", "kiosk", "--office", office,
+                        ][..],
+                        &config,
+                    ]
+                    .concat(),
+                )?,
+            );
         }
-        self.cli(&[
-            "device",
-            "add",
-            "sim-kiosk",
-            "--role",
-            "kiosk",
-            "--office",
-            "honcho",
-        ])
+        Ok(tokens)
     }
 
     /// Starts the server with its clock at `now` running `speed` times
@@ -184,7 +193,7 @@ impl Drop for ServerProcess {
 /// procedures (and its two おくやみ rooms), service
 /// times of a busy 市民課, walk-ins all day and no daily limits that a
 /// simulated day would trip over.
-pub fn office_toml() -> String {
+fn office_body() -> String {
     let mut toml = madoguchi_server::config::DEMO_OFFICE_TOML
         .replace("average_minutes = 12", "average_minutes = 3")
         .replace("average_minutes = 6", "average_minutes = 1")
@@ -205,12 +214,74 @@ pub fn office_toml() -> String {
             "\n[[booths]]\nid = \"{id}\"\nlabel = {{ ja = \"{id}番窓口\", en = \"Counter {id}\" }}\nlocation = {{ ja = \"1階 市民課\", en = \"1F Citizens Division\" }}\nservices = {services}\n"
         ));
     }
-    toml.push_str("\n[security]\nsession_hours = 72\nkiosk_requests_per_minute = 1000000\n");
     toml
 }
 
-pub fn write_office(dir: &Path) -> anyhow::Result<PathBuf> {
-    let path = dir.join("sim-office.toml");
-    std::fs::write(&path, office_toml())?;
-    Ok(path)
+/// What the simulation needs of security: long sessions, no kiosk limit.
+const SECURITY: &str = "\n[security]\nsession_hours = 72\nkiosk_requests_per_minute = 1000000\n";
+
+/// The simulated office as a lone office file (id `honcho`).
+pub fn office_toml() -> String {
+    office_body() + SECURITY
+}
+
+/// The simulated city's office ids: `honcho` alone, or `office-01` ….
+pub fn office_ids(n: usize) -> Vec<String> {
+    if n == 1 {
+        vec!["honcho".into()]
+    } else {
+        (1..=n).map(|i| format!("office-{i:02}")).collect()
+    }
+}
+
+/// Writes the configuration the servers run with: the lone office file
+/// for one office, else a city file and one office file per office (each
+/// the simulated office under its own id and name). Returns the file to
+/// pass to `--config` and the offices, parsed as the server parses them.
+pub fn write_config(dir: &Path, offices: usize) -> anyhow::Result<(PathBuf, Vec<Office>)> {
+    let parse = |path: &Path| {
+        City::load(path)
+            .map(|c| c.offices)
+            .map_err(|e| anyhow::anyhow!("{e}"))
+    };
+    if offices == 1 {
+        let path = dir.join("sim-office.toml");
+        std::fs::write(&path, office_toml())?;
+        return Ok((path.clone(), parse(&path)?));
+    }
+    let mut city =
+        String::from("[city]\nname = { ja = \"シミュレーション市\", en = \"Simulation City\" }\n");
+    city.push_str(SECURITY);
+    for (i, id) in office_ids(offices).iter().enumerate() {
+        let file = format!("{id}.toml");
+        let body = renamed(&office_body(), id, i + 1);
+        std::fs::write(dir.join(&file), body)?;
+        city.push_str(&format!(
+            "\n[[offices]]\nid = \"{id}\"\nfile = \"{file}\"\n"
+        ));
+    }
+    let path = dir.join("sim-city.toml");
+    std::fs::write(&path, city)?;
+    Ok((path.clone(), parse(&path)?))
+}
+
+/// The office file under another id and name: the first `id =` and
+/// `name =` lines are the `[office]` table's (it comes first).
+fn renamed(body: &str, id: &str, n: usize) -> String {
+    let (mut id_done, mut name_done) = (false, false);
+    let lines: Vec<String> = body
+        .lines()
+        .map(|l| {
+            if !id_done && l.starts_with("id = ") {
+                id_done = true;
+                format!("id = \"{id}\"")
+            } else if !name_done && l.starts_with("name = ") {
+                name_done = true;
+                format!("name = {{ ja = \"第{n}庁舎（シミュレーション）\", en = \"Office {n} (simulation)\" }}")
+            } else {
+                l.to_string()
+            }
+        })
+        .collect();
+    lines.join("\n") + "\n"
 }
