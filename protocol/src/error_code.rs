@@ -72,6 +72,7 @@ error_codes! {
     InvalidUsername = "invalid_username",
     InvalidPassword = "invalid_password",
     InvalidOffices = "invalid_offices",
+    InvalidDetails = "invalid_details",
     MalformedCode = "malformed_code",
     // Unknown ids and tokens (404, some 400).
     UnknownTicket = "unknown_ticket",

@@ -88,6 +88,10 @@ pub struct ApiErrorBody {
     pub code: crate::ErrorCode,
     /// Human-readable explanation (English).
     pub message: String,
+    /// The input field at fault, as a path (`details.deceased.kana`),
+    /// when one field is.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
@@ -225,6 +229,88 @@ pub struct CreateReservation {
     /// ticket's announcements, pages and mails follow it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub language: Option<String>,
+    /// The family's details for the pre-filled forms (services with a
+    /// questionnaire only): encrypted at rest, shown only to the clerks of
+    /// the departments concerned, never in events, mails or public pages.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub details: Option<FamilyDetails>,
+}
+
+/// The family's details, given once for every department's forms
+/// (書かない窓口). Every field is optional; blank is absent.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct FamilyDetails {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deceased: Option<DeceasedDetails>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub applicant: Option<ApplicantDetails>,
+    /// Where refunds and grants (葬祭費, premiums) are paid.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub refund_account: Option<RefundAccount>,
+}
+
+/// The person who died.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct DeceasedDetails {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Reading of the name in full-width katakana.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kana: Option<String>,
+    /// YYYY-MM-DD.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub birth_date: Option<String>,
+    /// YYYY-MM-DD, not before the birth and not after today.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub death_date: Option<String>,
+    /// Last registered address.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub address: Option<String>,
+}
+
+/// The family member filing the forms.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ApplicantDetails {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Reading of the name in full-width katakana.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kana: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub address: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
+    /// To the deceased, as written on forms (妻, 長男 …).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub relationship: Option<String>,
+}
+
+/// A Japanese bank account.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct RefundAccount {
+    /// The bank's name (〇〇銀行, 〇〇信用金庫 …).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bank: Option<String>,
+    /// The branch's name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub branch: Option<String>,
+    /// `ordinary` (普通), `current` (当座) or `savings` (貯蓄).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
+    /// Seven digits.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub number: Option<String>,
+    /// The holder's name in full-width katakana.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub holder_kana: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, Hash)]

@@ -14,6 +14,13 @@ pub enum Error {
     /// Malformed or invalid input (400).
     #[error("{message}")]
     Invalid { code: ErrorCode, message: String },
+    /// One input field is invalid (400), named in the answer.
+    #[error("{message}")]
+    InvalidField {
+        code: ErrorCode,
+        field: String,
+        message: String,
+    },
     /// Unknown id or token (404).
     #[error("{message}")]
     NotFound { code: ErrorCode, message: String },
@@ -87,7 +94,7 @@ impl Error {
 
     pub fn status(&self) -> StatusCode {
         match self {
-            Error::Invalid { .. } => StatusCode::BAD_REQUEST,
+            Error::Invalid { .. } | Error::InvalidField { .. } => StatusCode::BAD_REQUEST,
             Error::NotFound { .. } => StatusCode::NOT_FOUND,
             Error::Conflict { .. } => StatusCode::CONFLICT,
             Error::Unauthorized { .. } => StatusCode::UNAUTHORIZED,
@@ -111,6 +118,7 @@ impl Error {
     pub fn code(&self) -> ErrorCode {
         match self {
             Error::Invalid { code, .. }
+            | Error::InvalidField { code, .. }
             | Error::NotFound { code, .. }
             | Error::Conflict { code, .. }
             | Error::Unauthorized { code, .. }
@@ -146,6 +154,10 @@ impl IntoResponse for Error {
             error: ApiErrorBody {
                 code: self.code(),
                 message: self.to_string(),
+                field: match &self {
+                    Error::InvalidField { field, .. } => Some(field.clone()),
+                    _ => None,
+                },
             },
         };
         let mut resp = (self.status(), axum::Json(body)).into_response();

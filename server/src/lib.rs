@@ -15,4 +15,5 @@ pub mod rules;
 pub mod startup;
 pub mod storage;
 pub mod tokens;
+pub mod vault;
 pub mod views;

@@ -34,9 +34,26 @@ struct DataArgs {
     /// (several servers can share one).
     #[arg(long, env = "MADOGUCHI_DATABASE_URL")]
     database_url: Option<String>,
+    /// The key the family's details are sealed with, a file kept apart
+    /// from the database (made on first start; default
+    /// DATA/keys/details.key). Servers sharing one database share it.
+    #[arg(long, env = "MADOGUCHI_DETAILS_KEY")]
+    details_key: Option<PathBuf>,
 }
 
 impl DataArgs {
+    fn details_key(&self) -> PathBuf {
+        self.details_key
+            .clone()
+            .unwrap_or_else(|| madoguchi_server::vault::Vault::default_path(&self.data))
+    }
+
+    fn vault(&self) -> anyhow::Result<madoguchi_server::vault::Vault> {
+        Ok(madoguchi_server::vault::Vault::open_or_create(
+            &self.details_key(),
+        )?)
+    }
+
     fn database(&self) -> anyhow::Result<Database> {
         Ok(Database::choose(&self.data, self.database_url.as_deref())?)
     }
@@ -298,8 +315,15 @@ async fn main() -> anyhow::Result<()> {
             };
             let started = std::time::Instant::now();
             let database = data.database()?;
-            let server =
-                Server::build(city, data.data.clone(), database.clone(), listen, clock).await?;
+            let server = Server::build(
+                city,
+                data.data.clone(),
+                database.clone(),
+                listen,
+                clock,
+                &data.details_key(),
+            )
+            .await?;
             let addr = server.local_addr()?;
             if print_addr {
                 println!("{addr}");
@@ -428,7 +452,8 @@ async fn main() -> anyhow::Result<()> {
             let city = load_city(config.as_deref())?;
             let days = city.first().privacy.retention_days;
             let store = data.open().await?;
-            let app = madoguchi_server::app::App::new(city, store, Clock::system()).await?;
+            let app = madoguchi_server::app::App::new(city, store, Clock::system(), data.vault()?)
+                .await?;
             let s = app.purge(Some(&data.data.join("mail"))).await?;
             println!(
                 "purged visits before {} ({days} days kept): {} reservations, {} tickets' notes, {} notification requests, {} mails, {} mail files",

@@ -32,11 +32,13 @@ impl Server {
         database: Database,
         listen: SocketAddr,
         clock: Clock,
+        details_key: &std::path::Path,
     ) -> anyhow::Result<Server> {
         std::fs::create_dir_all(&data_dir)?;
         let mail = Transport::from_settings(&city.first().mail, &data_dir)?;
+        let vault = crate::vault::Vault::open_or_create(details_key)?;
         let store = Store::open(&database).await?;
-        let app = Arc::new(App::new(city, store, clock).await?);
+        let app = Arc::new(App::new(city, store, clock, vault).await?);
         let listener = TcpListener::bind(listen).await?;
         Ok(Server {
             app,

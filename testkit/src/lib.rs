@@ -72,12 +72,14 @@ impl Floor {
                 s.lead_working_days = 0;
             }
             let office_id = office.id.clone();
+            let key = madoguchi_server::vault::Vault::default_path(&path);
             let server = Server::build(
                 madoguchi_server::config::City::of(office),
                 path.clone(),
                 madoguchi_server::storage::Database::Sqlite(path),
                 "127.0.0.1:0".parse().expect("addr"),
                 Clock::starting_at(start),
+                &key,
             )
             .await
             .expect("server");
@@ -135,6 +137,7 @@ impl Floor {
                         .as_object()
                         .cloned(),
                     language: None,
+                    details: None,
                 }),
             )
             .expect("book")

@@ -96,6 +96,19 @@ fn start(data: &Path, config: Option<&Path>, clock: &str) -> (Server, Duration) 
     start_on(data, config, clock, None, "127.0.0.1:0")
 }
 
+/// The details key every server of the run shares: servers on one
+/// PostgreSQL database must.
+fn details_key() -> &'static Path {
+    static KEY: std::sync::OnceLock<(tempfile::TempDir, std::path::PathBuf)> =
+        std::sync::OnceLock::new();
+    &KEY.get_or_init(|| {
+        let dir = tempfile::tempdir().expect("key dir");
+        let path = dir.path().join("details.key");
+        (dir, path)
+    })
+    .1
+}
+
 /// A server on `database_url` (PostgreSQL) or the data directory's SQLite,
 /// listening on `listen`.
 fn start_on(
@@ -117,6 +130,7 @@ fn start_on(
         "--data",
     ])
     .arg(data)
+    .env("MADOGUCHI_DETAILS_KEY", details_key())
     .env("RUST_LOG", "warn")
     .stdout(Stdio::piped())
     .stderr(Stdio::null());
@@ -147,7 +161,10 @@ fn cli_on(
     database_url: Option<&str>,
 ) -> String {
     let mut cmd = Command::new(BIN);
-    cmd.args(args).arg("--data").arg(data);
+    cmd.args(args)
+        .arg("--data")
+        .arg(data)
+        .env("MADOGUCHI_DETAILS_KEY", details_key());
     if let Some(url) = database_url {
         cmd.args(["--database-url", url]);
     }
@@ -459,6 +476,7 @@ async fn kiosk_load(database_url: Option<&str>, instances: usize) -> KioskLoad {
                         phone: None,
                         answers: None,
                         language: None,
+                        details: None,
                     })
                     .await
                     .expect("booking");

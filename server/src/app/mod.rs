@@ -15,6 +15,7 @@ use crate::error::{Error, Result};
 use crate::limiter::Limiter;
 use crate::storage::{Store, StoreError};
 use crate::tokens;
+use crate::vault::{Vault, VaultError};
 
 pub mod accounts;
 mod mail;
@@ -64,6 +65,16 @@ pub(crate) struct Shared {
     accounts: Arc<accounts::Accounts>,
     kiosk_limiter: Arc<Limiter>,
     mail_wake: Arc<tokio::sync::Notify>,
+    vault: Arc<Vault>,
+}
+
+/// Why the application could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error(transparent)]
+    Storage(#[from] StoreError),
+    #[error(transparent)]
+    DetailsKey(#[from] VaultError),
 }
 
 pub struct App {
@@ -81,18 +92,28 @@ pub struct App {
     pub kiosk_limiter: Arc<Limiter>,
     /// Wakes the outbox worker when a mail is queued.
     pub mail_wake: Arc<tokio::sync::Notify>,
+    /// Seals and opens the family's details.
+    pub vault: Arc<Vault>,
     offices: Vec<Arc<OfficeApp>>,
 }
 
 impl App {
     /// The city's offices with their floors read from the database; a
     /// database of one office from before becomes the first office
-    /// (`Store::adopt_offices`).
+    /// (`Store::adopt_offices`). A details key other than the one the
+    /// database's details were sealed with is refused here, at start.
     pub async fn new(
         city: City,
         store: Store,
         clock: Clock,
-    ) -> std::result::Result<App, StoreError> {
+        vault: Vault,
+    ) -> std::result::Result<App, StartError> {
+        let check = match store.details_key_check().await? {
+            Some(check) => check,
+            None => store.keep_details_key_check(&vault.check_value()?).await?,
+        };
+        vault.verify(&check)?;
+        let vault = Arc::new(vault);
         let ids: Vec<String> = city.offices.iter().map(|o| o.id.clone()).collect();
         store.adopt_offices(&ids).await?;
         let settings = city.first().clone();
@@ -112,6 +133,7 @@ impl App {
                 &store,
             )),
             mail_wake: Arc::new(tokio::sync::Notify::new()),
+            vault: vault.clone(),
         };
         let mut offices = Vec::with_capacity(city.offices.len());
         for office in &city.offices {
@@ -127,6 +149,7 @@ impl App {
             accounts: shared.accounts,
             kiosk_limiter: shared.kiosk_limiter,
             mail_wake: shared.mail_wake,
+            vault,
             offices,
         })
     }

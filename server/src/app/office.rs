@@ -41,6 +41,8 @@ pub struct OfficeApp {
     pub kiosk_limiter: Arc<Limiter>,
     /// Wakes the outbox worker when a mail is queued.
     pub mail_wake: Arc<tokio::sync::Notify>,
+    /// Seals and opens the family's details.
+    pub vault: Arc<crate::vault::Vault>,
     floor: Mutex<Floor>,
     /// The floor version this server's floor shows (`floors.version`).
     known_version: AtomicI64,
@@ -93,6 +95,7 @@ impl OfficeApp {
             floor: Mutex::new(floor),
             known_version: AtomicI64::new(version),
             mail_wake: shared.mail_wake.clone(),
+            vault: shared.vault.clone(),
             office,
             store,
             hub,

@@ -11,9 +11,10 @@ use protocol::{
 use super::{Actor, OfficeApp, Writer};
 use crate::error::{Error, Result};
 use crate::rules::booking::{self};
+use crate::rules::details::Details;
 use crate::rules::engine::EngineError;
 use crate::rules::input::{Contact, Language, MAX_ANSWERS_BYTES, Reason, ServiceId};
-use crate::storage::{NewReservation, ReservationRow, Store};
+use crate::storage::{NewReservation, ReservationRow, Store, StoreError};
 use crate::{tokens, views};
 
 impl OfficeApp {
@@ -125,6 +126,7 @@ impl OfficeApp {
         check_answers_size(req)?;
         let language = Language::parse_optional(req.language.as_deref())?.map(Language::as_str);
         let start = req.start.with_timezone(&Utc);
+        let sealed_details = self.sealed_details(service, req.details.as_ref())?;
         let slot = booking::find_slot(&self.office, &service.id, start).ok_or_else(|| {
             Error::invalid(
                 ErrorCode::UnknownSlot,
@@ -200,6 +202,7 @@ impl OfficeApp {
                     phone: contact.phone.as_deref(),
                     answers: req.answers.as_ref(),
                     language,
+                    sealed_details: sealed_details.as_deref(),
                 },
                 now,
             )
@@ -236,6 +239,40 @@ impl OfficeApp {
             state: ReservationState::Booked,
             procedures: self.checklist_for(&service.id, req.answers.as_ref()),
         })
+    }
+
+    /// The family's details checked and sealed for storage (`None` when
+    /// none are given). Only a procedure with the questionnaire (おくやみ)
+    /// takes them.
+    fn sealed_details(
+        &self,
+        service: &crate::config::ServiceConfig,
+        details: Option<&protocol::FamilyDetails>,
+    ) -> Result<Option<String>> {
+        let Some(details) = details else {
+            return Ok(None);
+        };
+        if !service.questionnaire {
+            return Err(Error::InvalidField {
+                code: ErrorCode::InvalidDetails,
+                field: "details".into(),
+                message: format!(
+                    "details: {:?} takes no family details (only a procedure with the questionnaire does)",
+                    service.id
+                ),
+            });
+        }
+        let today = booking::local_day(&self.office, self.clock.now());
+        let details =
+            Details::parse(details, today).map_err(|problems| problems[0].into_error())?;
+        if details.is_empty() {
+            return Ok(None);
+        }
+        let json = serde_json::to_vec(details.get())
+            .map_err(|e| Error::Storage(StoreError::Corrupt(e.to_string())))?;
+        Ok(Some(self.vault.seal(&json).map_err(|e| {
+            Error::Storage(StoreError::Corrupt(format!("sealing the details: {e}")))
+        })?))
     }
 
     /// Appends the reservation's `reservation.changed` event to the

@@ -150,6 +150,9 @@ pub fn document(city: &crate::config::City, doc: &utoipa::openapi::OpenApi) -> V
     constrain(d, "CreateReservation", "email", Email::schema());
     constrain(d, "CreateReservation", "phone", Phone::schema());
     constrain(d, "CreateReservation", "language", Language::schema());
+    for (schema, property, rule) in crate::rules::details::field_schemas() {
+        constrain(d, schema, property, rule);
+    }
     constrain(d, "NotifyRequest", "email", Email::schema());
     constrain(d, "NotifyRequest", "lang", Language::schema());
     constrain(

@@ -184,6 +184,7 @@ async fn method_not_allowed() -> Response {
         error: protocol::ApiErrorBody {
             code: ErrorCode::MethodNotAllowed,
             message: "this route does not accept that method".into(),
+            field: None,
         },
     };
     (StatusCode::METHOD_NOT_ALLOWED, Json(body)).into_response()
@@ -196,6 +197,7 @@ fn panic_response(_: Box<dyn std::any::Any + Send + 'static>) -> Response {
         error: protocol::ApiErrorBody {
             code: ErrorCode::Internal,
             message: "internal error".into(),
+            field: None,
         },
     };
     (StatusCode::INTERNAL_SERVER_ERROR, Json(body)).into_response()

@@ -246,7 +246,7 @@ impl DeviceName {
 
 /// Text without control characters (line breaks allowed when `newlines`),
 /// with at least one visible character.
-fn text_schema(max: usize, newlines: bool) -> Value {
+pub(crate) fn text_schema(max: usize, newlines: bool) -> Value {
     let any = if newlines {
         r"[^\u0000-\u0009\u000b-\u001f\u007f-\u009f]".to_string()
     } else {

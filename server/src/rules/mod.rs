@@ -11,11 +11,14 @@
 //! - `holidays`: Japanese national holidays and the year-end closure.
 //! - `calendar`: the reservation's `.ics` file.
 //! - `input`: request fields parsed into validated types.
+//! - `details`: the family's details for the pre-filled forms, checked.
+//! - `city`: where the wait is shortest across the city's offices.
 
 pub mod booking;
 pub mod calendar;
 pub mod checklist;
 pub mod city;
+pub mod details;
 pub mod engine;
 pub mod holidays;
 pub mod input;

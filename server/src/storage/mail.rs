@@ -278,9 +278,10 @@ impl Store {
         }
         let reservations = sqlx::query(
             "UPDATE reservations SET name = NULL, email = NULL, phone = NULL, answers = NULL,
-               change_reason = NULL, language = NULL
+               change_reason = NULL, language = NULL, details = NULL
              WHERE slot_end < $1 AND (name IS NOT NULL OR email IS NOT NULL OR phone IS NOT NULL
-               OR answers IS NOT NULL OR change_reason IS NOT NULL OR language IS NOT NULL)",
+               OR answers IS NOT NULL OR change_reason IS NOT NULL OR language IS NOT NULL
+               OR details IS NOT NULL)",
         )
         .bind(ts(before))
         .execute(&mut *tx)

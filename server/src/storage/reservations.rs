@@ -26,6 +26,9 @@ pub struct ReservationRow {
     /// The language it was booked in (its ticket's, unless the visitor
     /// chooses another at the kiosk).
     pub language: Option<String>,
+    /// The family's details, sealed (`crate::vault`): opened only for the
+    /// clerks of the departments concerned.
+    pub sealed_details: Option<String>,
 }
 
 pub struct NewReservation<'a> {
@@ -38,6 +41,8 @@ pub struct NewReservation<'a> {
     pub phone: Option<&'a str>,
     pub answers: Option<&'a serde_json::Map<String, serde_json::Value>>,
     pub language: Option<&'a str>,
+    /// Sealed by `crate::vault::Vault::seal`.
+    pub sealed_details: Option<&'a str>,
 }
 
 fn state(s: &str) -> Result<ReservationState, StoreError> {
@@ -70,6 +75,7 @@ fn from_row(row: &AnyRow) -> Result<ReservationRow, StoreError> {
         ticket_id: row.try_get("ticket_id")?,
         change_reason: row.try_get("change_reason")?,
         language: row.try_get("language")?,
+        sealed_details: row.try_get("details")?,
     })
 }
 
@@ -133,8 +139,8 @@ impl Store {
             .transpose()
             .map_err(|e| StoreError::Corrupt(e.to_string()))?;
         Ok(sqlx::query_scalar(
-            "INSERT INTO reservations (token_hash, service, slot_start, slot_end, state, name, email, phone, answers, language, created_at, updated_at, office)
-             VALUES ($1, $2, $3, $4, 'booked', $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
+            "INSERT INTO reservations (token_hash, service, slot_start, slot_end, state, name, email, phone, answers, language, created_at, updated_at, office, details)
+             VALUES ($1, $2, $3, $4, 'booked', $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id",
         )
         .bind(r.token_hash)
         .bind(r.service)
@@ -148,8 +154,32 @@ impl Store {
         .bind(ts(now))
         .bind(ts(now))
         .bind(self.office())
+        .bind(r.sealed_details)
         .fetch_one(tx)
         .await?)
+    }
+
+    /// The sealed check value of the details key, if one was stored.
+    pub async fn details_key_check(&self) -> Result<Option<String>, StoreError> {
+        Ok(
+            sqlx::query_scalar("SELECT check_value FROM details_key WHERE id = 1")
+                .fetch_optional(&self.pool)
+                .await?,
+        )
+    }
+
+    /// Stores the check value unless one is there already (two servers
+    /// starting at once with the same key); returns the one stored.
+    pub async fn keep_details_key_check(&self, check: &str) -> Result<String, StoreError> {
+        sqlx::query(
+            "INSERT INTO details_key (id, check_value) VALUES (1, $1) ON CONFLICT (id) DO NOTHING",
+        )
+        .bind(check)
+        .execute(&self.pool)
+        .await?;
+        self.details_key_check()
+            .await?
+            .ok_or_else(|| StoreError::Corrupt("details key check not kept".into()))
     }
 
     /// A reservation of any office by its token (reservation links and

@@ -107,6 +107,13 @@ async fn an_office_copied_to_postgresql_runs_on_with_its_history_and_tokens() {
     // The office runs on from PostgreSQL.
     let pg = tempfile::tempdir().expect("dir");
     std::fs::write(pg.path().join("test-database-url"), &url).expect("url");
+    // The same details key: the copy keeps its check value.
+    let key = madoguchi_server::vault::Vault::default_path(dir.path());
+    std::fs::write(
+        pg.path().join("test-details-key"),
+        key.to_string_lossy().as_bytes(),
+    )
+    .expect("key");
     let p = start(pg.path());
     for (number, token) in &statuses {
         let s = p.client.ticket_status(token).await.expect("status token");

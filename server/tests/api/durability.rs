@@ -282,6 +282,7 @@ async fn a_booking_is_fsynced_before_it_is_acknowledged() {
             phone: Some("090-1111-2222".into()),
             answers: None,
             language: None,
+            details: None,
         })
         .await;
     let _ = child.kill();

@@ -214,6 +214,7 @@ async fn a_call_names_the_visitors_own_language_from_the_booking_or_the_kiosk() 
             phone: Some("090-2222-3333".into()),
             answers: None,
             language: Some("ko-KR".into()),
+            details: None,
         })
         .await
         .expect("book");
@@ -227,6 +228,7 @@ async fn a_call_names_the_visitors_own_language_from_the_booking_or_the_kiosk() 
             phone: Some("090-2222-3333".into()),
             answers: None,
             language: Some("klingon".into()),
+            details: None,
         })
         .await;
     assert_eq!(code(bad), (400, "invalid_language".into()));

@@ -19,12 +19,11 @@ fn two_servers_one_database() -> (String, [tempfile::TempDir; 2]) {
     let url = pgtest::Cluster::shared()
         .and_then(|c| c.create_database())
         .unwrap_or_else(|e| panic!("test PostgreSQL: {e}"));
-    let dir = || {
-        let d = tempfile::tempdir().expect("temp dir");
-        std::fs::write(d.path().join("test-database-url"), &url).expect("keep the URL");
-        d
-    };
-    let dirs = [dir(), dir()];
+    let mut key = None;
+    let dirs = [
+        crate::helpers::instance_dir(&url, &mut key),
+        crate::helpers::instance_dir(&url, &mut key),
+    ];
     (url, dirs)
 }
 

@@ -70,11 +70,15 @@ pub fn test_database(data: &Path) -> Database {
 }
 
 /// `--data DIR`, and on PostgreSQL `--database-url` of that directory's
-/// database: the arguments a `madoguchi-server` command of a test takes.
+/// database (and `--details-key` when it shares another's key): the
+/// arguments a `madoguchi-server` command of a test takes.
 pub fn data_args(data: &Path) -> Vec<std::ffi::OsString> {
     let mut args = vec!["--data".into(), data.as_os_str().to_owned()];
     if let Database::Postgres(url) = test_database(data) {
         args.extend(["--database-url".into(), url.into()]);
+    }
+    if let Ok(key) = std::fs::read_to_string(data.join("test-details-key")) {
+        args.extend(["--details-key".into(), key.into()]);
     }
     args
 }
@@ -100,14 +104,31 @@ pub async fn spawn_instances(n: usize) -> Vec<TestApp> {
         .and_then(|c| c.create_database())
         .unwrap_or_else(|e| panic!("test PostgreSQL: {e}"));
     let mut servers = Vec::new();
+    let mut key = None;
     for _ in 0..n {
-        let d = tempfile::tempdir().expect("temp dir");
-        std::fs::write(d.path().join("test-database-url"), &url).expect("keep the URL");
+        let d = instance_dir(&url, &mut key);
         let mut t = spawn_with(office(), TUESDAY_1005, Some(d.path())).await;
         t._dir = Some(d);
         servers.push(t);
     }
     servers
+}
+
+/// A data directory of one more instance on the database `url`. Instances
+/// of one database share its details key: the first one's, kept in its
+/// data directory (`key` carries it to the next).
+pub fn instance_dir(url: &str, key: &mut Option<std::path::PathBuf>) -> tempfile::TempDir {
+    let d = tempfile::tempdir().expect("temp dir");
+    let key = key
+        .get_or_insert_with(|| madoguchi_server::vault::Vault::default_path(d.path()))
+        .clone();
+    std::fs::write(d.path().join("test-database-url"), url).expect("keep the URL");
+    std::fs::write(
+        d.path().join("test-details-key"),
+        key.to_string_lossy().as_bytes(),
+    )
+    .expect("keep the key path");
+    d
 }
 
 /// As `spawn_with`, with any clock (one that runs on past midnight).
@@ -131,12 +152,18 @@ async fn spawn_city_clocked(city: City, clock: Clock, data: Option<&Path>) -> Te
             (Some(d), p)
         }
     };
+    // Instances of one database share its details key (spawn_instances).
+    let key = std::fs::read_to_string(path.join("test-details-key")).map_or_else(
+        |_| madoguchi_server::vault::Vault::default_path(&path),
+        std::path::PathBuf::from,
+    );
     let server = Server::build(
         city,
         path.clone(),
         test_database(&path),
         "127.0.0.1:0".parse().expect("addr"),
         clock,
+        &key,
     )
     .await
     .expect("server builds");
@@ -215,6 +242,7 @@ pub fn bare_booking(service: &str, start: &str) -> CreateReservation {
         phone: None,
         answers: None,
         language: None,
+        details: None,
     }
 }
 
@@ -235,6 +263,7 @@ impl TestApp {
                     .as_object()
                     .cloned(),
                 language: None,
+                details: None,
             })
             .await
     }
@@ -255,6 +284,7 @@ impl TestApp {
                 phone: Some("090-0000-1111".into()),
                 answers: answers.as_object().cloned(),
                 language: None,
+                details: None,
             })
             .await
             .expect("book")

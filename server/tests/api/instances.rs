@@ -299,9 +299,9 @@ async fn after_midnight_an_idle_server_goes_on_from_the_others_numbers() {
     let mut open_all_night = office();
     open_all_night.open_all_hours();
     let mut servers = Vec::new();
+    let mut key = None;
     for _ in 0..2 {
-        let d = tempfile::tempdir().expect("temp dir");
-        std::fs::write(d.path().join("test-database-url"), &url).expect("keep the URL");
+        let d = instance_dir(&url, &mut key);
         let clock = madoguchi_server::clock::Clock::starting_at(at("2026-12-01T23:59:58+09:00"));
         let t = spawn_clocked(open_all_night.clone(), clock, Some(d.path())).await;
         servers.push((t, d));

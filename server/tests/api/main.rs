@@ -13,6 +13,7 @@ mod closing;
 mod concurrency;
 mod console;
 mod copy_db;
+mod details;
 mod durability;
 mod events;
 mod failover;

@@ -72,7 +72,10 @@ async fn the_servers_address_opens_a_landing_page_in_the_visitors_language() {
     assert_eq!(resp.status(), 200);
     let html = resp.text().await.expect("html");
     assert!(html.contains("<html lang=\"ko\">"), "{html}");
-    assert!(html.contains("<h1>미도리시청(데모)</h1>"), "office name");
+    assert!(
+        html.contains("<h1>미도리시청 본청사(데모)</h1>"),
+        "office name"
+    );
     let links: Vec<&str> = html
         .split("class=\"choice\" href=\"")
         .skip(1)
@@ -100,7 +103,9 @@ async fn the_servers_address_opens_a_landing_page_in_the_visitors_language() {
         .await
         .expect("html");
     assert!(
-        easy.contains("<h1>みどり<ruby>市役所<rt>しやくしょ</rt></ruby>（デモ）</h1>"),
+        easy.contains(
+            "<h1>みどり<ruby>市役所<rt>しやくしょ</rt></ruby> <ruby>本庁舎<rt>ほんちょうしゃ</rt></ruby>（デモ）</h1>"
+        ),
         "{easy}"
     );
 }

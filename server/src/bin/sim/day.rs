@@ -93,6 +93,7 @@ pub async fn run(s: OfficeSetup, clock: SimClock) -> anyhow::Result<OfficeDay> {
                 phone: Some("090-0000-0000".into()),
                 answers: None,
                 language: None,
+                details: None,
             })
             .await
             .with_context(|| format!("booking a reservation at {}", s.office.id))?;

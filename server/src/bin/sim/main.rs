@@ -201,6 +201,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             config.clone(),
             cli.speed,
             database_url.clone(),
+            madoguchi_server::vault::Vault::default_path(&data),
         )?);
     }
     let ids: Vec<&str> = offices.iter().map(|o| o.id.as_str()).collect();

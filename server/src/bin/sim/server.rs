@@ -38,6 +38,8 @@ pub struct ServerProcess {
     pub speed: f64,
     /// PostgreSQL instead of the data directory's SQLite file.
     pub database_url: Option<String>,
+    /// The details key every instance shares (they share one database).
+    pub details_key: PathBuf,
     child: Option<Child>,
 }
 
@@ -48,6 +50,7 @@ impl ServerProcess {
         config: PathBuf,
         speed: f64,
         database_url: Option<String>,
+        details_key: PathBuf,
     ) -> anyhow::Result<Self> {
         let port = std::net::TcpListener::bind("127.0.0.1:0")?
             .local_addr()?
@@ -59,6 +62,7 @@ impl ServerProcess {
             port,
             speed,
             database_url,
+            details_key,
             child: None,
         })
     }
@@ -80,6 +84,7 @@ impl ServerProcess {
             .arg("--data")
             .arg(&self.data)
             .args(self.database_args())
+            .env("MADOGUCHI_DETAILS_KEY", &self.details_key)
             .env("MADOGUCHI_PASSWORD", PASSWORD)
             .stdin(Stdio::null())
             .output()
@@ -132,6 +137,7 @@ impl ServerProcess {
             .arg(&self.config)
             .args(["--clock-start", &now.to_rfc3339()])
             .args(["--clock-rate", &self.speed.to_string()])
+            .env("MADOGUCHI_DETAILS_KEY", &self.details_key)
             .env("RUST_LOG", "warn")
             .stdin(Stdio::null())
             .stdout(Stdio::null())

@@ -619,6 +619,7 @@ pub async fn submit(
         phone: opt(&entry.phone),
         answers,
         language: Some(lang.to_string()),
+        details: None,
     };
     let booked = match &key {
         Some(key) => app.book_once(&req, key).await,

@@ -1,0 +1,289 @@
+//! The family's details for the pre-filled forms (issue 20): given once
+//! with the おくやみ booking, every field checked with a 400 naming it,
+//! sealed with the details key before they reach the database (a copy of
+//! the database alone reveals none of them), never in events or the
+//! token holder's answers, erased at retention; a server with another
+//! key refuses to start.
+
+use madoguchi_server::startup::Server;
+use serde_json::{Value, json};
+
+use crate::helpers::*;
+
+const SLOT: &str = "2026-12-01T13:30:00+09:00";
+
+/// Every detail, each a text that appears nowhere else in the database.
+fn details() -> Value {
+    json!({
+        "deceased": {
+            "name": "御手洗 太郎兵衛", "kana": "ミタライ タロベエ",
+            "birth_date": "1940-04-01", "death_date": "2026-11-28",
+            "address": "みどり市桜ヶ丘9-8-7"
+        },
+        "applicant": {
+            "name": "御手洗 花子", "kana": "ミタライ ハナコ",
+            "address": "あおば市若葉台6-5-4", "phone": "090-9876-5432",
+            "relationship": "長女"
+        },
+        "refund_account": {
+            "bank": "みどり信用金庫", "branch": "桜ヶ丘支店", "kind": "ordinary",
+            "number": "7654321", "holder_kana": "ミタライ ハナコ"
+        }
+    })
+}
+
+/// The texts of `details()` that must never be found in plain text.
+const SECRETS: [&str; 11] = [
+    "御手洗",
+    "ミタライ",
+    "タロベエ",
+    "桜ヶ丘9-8-7",
+    "若葉台6-5-4",
+    "090-9876-5432",
+    "長女",
+    "みどり信用金庫",
+    "桜ヶ丘支店",
+    "7654321",
+    "1940-04-01",
+];
+
+async fn book(t: &TestApp, service: &str, start: &str, details: Value) -> reqwest::Response {
+    t.http()
+        .post(t.url("/api/v1/offices/honcho/reservations"))
+        .json(&json!({
+            "service": service, "start": start, "name": "申込 一郎",
+            "phone": "090-0000-1111", "details": details
+        }))
+        .send()
+        .await
+        .expect("post")
+}
+
+async fn error_of(r: reqwest::Response) -> (u16, String, Option<String>) {
+    let status = r.status().as_u16();
+    let body: Value = r.json().await.expect("json");
+    (
+        status,
+        body["error"]["code"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string(),
+        body["error"]["field"].as_str().map(str::to_string),
+    )
+}
+
+/// Every byte the database keeps: SQLite's files, or on PostgreSQL every
+/// row of every table as text.
+async fn everything_stored(t: &TestApp) -> String {
+    if on_postgres() {
+        let tables: Vec<String> = sqlx::query_scalar(
+            "SELECT table_name::text FROM information_schema.tables WHERE table_schema = current_schema()",
+        )
+        .fetch_all(t.app.store.pool())
+        .await
+        .expect("tables");
+        let mut all = String::new();
+        for table in tables {
+            let rows: Vec<String> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+                "SELECT CAST(t AS text) FROM {table} t"
+            )))
+            .fetch_all(t.app.store.pool())
+            .await
+            .expect("rows");
+            all.push_str(&rows.join("\n"));
+        }
+        return all;
+    }
+    let mut all = Vec::new();
+    for entry in std::fs::read_dir(&t.data).expect("data dir") {
+        let path = entry.expect("entry").path();
+        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        if name.starts_with("madoguchi.db") {
+            all.extend(std::fs::read(&path).expect("read"));
+        }
+    }
+    String::from_utf8_lossy(&all).into_owned()
+}
+
+#[tokio::test]
+async fn the_details_are_sealed_before_they_reach_the_database() {
+    let t = spawn_app().await;
+    let r = book(&t, "okuyami", SLOT, details()).await;
+    assert_eq!(r.status(), 201);
+    let created: Value = r.json().await.expect("json");
+    // The token holder's view and the booking's answer carry no details.
+    let token = created["token"].as_str().expect("token");
+    let seen = t
+        .http()
+        .get(t.url(&format!("/api/v1/reservations/{token}")))
+        .send()
+        .await
+        .expect("get")
+        .text()
+        .await
+        .expect("text");
+    for text in [created.to_string(), seen] {
+        for secret in SECRETS {
+            assert!(!text.contains(secret), "{secret} in {text}");
+        }
+    }
+    // Sealed: one stored value, base64, that opens with the key only.
+    let id = created["id"].as_i64().expect("id");
+    let row = t
+        .app
+        .store
+        .at_office("honcho")
+        .reservation_by_id(id)
+        .await
+        .expect("query")
+        .expect("row");
+    let sealed = row.sealed_details.expect("details stored");
+    let opened: Value =
+        serde_json::from_slice(&t.app.vault.open(&sealed).expect("opens with the key"))
+            .expect("json");
+    assert_eq!(opened, details());
+    let stored = everything_stored(&t).await;
+    assert!(stored.contains(&sealed[..40]), "the sealed value is stored");
+    for secret in SECRETS {
+        assert!(!stored.contains(secret), "{secret} in the database");
+    }
+    // The name and phone of the booking itself are stored as before.
+    assert!(stored.contains("申込 一郎"));
+}
+
+#[tokio::test]
+async fn every_bad_detail_gets_a_400_naming_its_field_and_nothing_is_booked() {
+    let t = spawn_app().await;
+    let with = |group: &str, field: &str, value: Value| {
+        let mut d = details();
+        d[group][field] = value;
+        d
+    };
+    let cases = [
+        (
+            with("deceased", "kana", json!("みたらい たろべえ")),
+            "details.deceased.kana",
+        ),
+        (
+            with("deceased", "birth_date", json!("1940-02-30")),
+            "details.deceased.birth_date",
+        ),
+        (
+            with("deceased", "death_date", json!("2026-12-02")),
+            "details.deceased.death_date",
+        ),
+        (
+            with("deceased", "death_date", json!("1939-01-01")),
+            "details.deceased.death_date",
+        ),
+        (
+            with("deceased", "name", json!("x".repeat(61))),
+            "details.deceased.name",
+        ),
+        (
+            with("deceased", "address", json!("改行\nあり")),
+            "details.deceased.address",
+        ),
+        (
+            with("applicant", "phone", json!("いつでも")),
+            "details.applicant.phone",
+        ),
+        (
+            with("applicant", "kana", json!("Hanako")),
+            "details.applicant.kana",
+        ),
+        (
+            with("refund_account", "kind", json!("checking")),
+            "details.refund_account.kind",
+        ),
+        (
+            with("refund_account", "number", json!("765432")),
+            "details.refund_account.number",
+        ),
+        (
+            with("refund_account", "number", json!("765432a")),
+            "details.refund_account.number",
+        ),
+        (
+            with("refund_account", "holder_kana", json!("ﾐﾀﾗｲ")),
+            "details.refund_account.holder_kana",
+        ),
+    ];
+    for (d, field) in cases {
+        let got = error_of(book(&t, "okuyami", SLOT, d.clone()).await).await;
+        assert_eq!(
+            got,
+            (400, "invalid_details".into(), Some(field.into())),
+            "{d}"
+        );
+    }
+    // Details for a procedure without the questionnaire.
+    let got = error_of(book(&t, "juminido", "2026-12-02T10:00:00+09:00", details()).await).await;
+    assert_eq!(got, (400, "invalid_details".into(), Some("details".into())));
+    // A field the contract does not have.
+    let got = error_of(book(&t, "okuyami", SLOT, json!({ "deceased": { "age": 86 } })).await).await;
+    assert_eq!((got.0, got.1.as_str()), (400, "invalid_body"));
+    let booked: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM reservations")
+        .fetch_one(t.app.store.pool())
+        .await
+        .expect("count");
+    assert_eq!(booked, 0, "no refused booking was made");
+    // Blank fields are absent: nothing is sealed for them.
+    let r = book(&t, "okuyami", SLOT, json!({ "deceased": { "name": "  " } })).await;
+    assert_eq!(r.status(), 201);
+    let id = r.json::<Value>().await.expect("json")["id"]
+        .as_i64()
+        .expect("id");
+    let row = t
+        .app
+        .store
+        .at_office("honcho")
+        .reservation_by_id(id)
+        .await
+        .expect("query")
+        .expect("row");
+    assert_eq!(row.sealed_details, None);
+}
+
+#[tokio::test]
+async fn the_details_are_erased_at_retention_with_the_rest() {
+    let dir = tempfile::tempdir().expect("dir");
+    {
+        let t = spawn_with(office(), TUESDAY_1005, Some(dir.path())).await;
+        assert_eq!(book(&t, "okuyami", SLOT, details()).await.status(), 201);
+    }
+    // 31 days later (retention: 30 days) the server purges at start.
+    let t = spawn_with(office(), "2027-01-01T10:05:00+09:00", Some(dir.path())).await;
+    let left: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM reservations WHERE details IS NOT NULL")
+            .fetch_one(t.app.store.pool())
+            .await
+            .expect("count");
+    assert_eq!(left, 0);
+    let kept: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM reservations")
+        .fetch_one(t.app.store.pool())
+        .await
+        .expect("count");
+    assert_eq!(kept, 1, "the booking itself stays for statistics");
+}
+
+#[tokio::test]
+async fn a_server_with_another_key_refuses_to_start_and_says_why() {
+    let dir = tempfile::tempdir().expect("dir");
+    drop(spawn_with(office(), TUESDAY_1005, Some(dir.path())).await);
+    let other = tempfile::tempdir().expect("other key");
+    let refused = Server::build(
+        madoguchi_server::config::City::of(office()),
+        dir.path().to_path_buf(),
+        test_database(dir.path()),
+        "127.0.0.1:0".parse().expect("addr"),
+        madoguchi_server::clock::Clock::system(),
+        &other.path().join("details.key"),
+    )
+    .await;
+    let why = refused.err().map(|e| e.to_string()).unwrap_or_default();
+    assert!(
+        why.contains("is not the key this database's family details were sealed with"),
+        "{why}"
+    );
+}
