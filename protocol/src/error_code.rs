@@ -113,6 +113,7 @@ error_codes! {
     Forbidden = "forbidden",
     CsrfFailed = "csrf_failed",
     WrongOffice = "wrong_office",
+    WrongDepartment = "wrong_department",
     RateLimited = "rate_limited",
     TooManyAttempts = "too_many_attempts",
     // The server itself (503, 500).

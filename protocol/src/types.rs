@@ -629,6 +629,9 @@ pub struct SessionInfo {
     /// The offices the user works in (an admin: every office).
     #[serde(default)]
     pub offices: Vec<String>,
+    /// The departments whose families' details the user may see and print.
+    #[serde(default)]
+    pub departments: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -875,6 +878,9 @@ pub struct StaffUser {
     pub active: bool,
     /// The offices a clerk works in (an admin works in all).
     pub offices: Vec<String>,
+    /// The departments whose families' details the user may see and print.
+    #[serde(default)]
+    pub departments: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
@@ -889,6 +895,36 @@ pub struct NewStaffUser {
     /// one office (an admin works in all).
     #[serde(default)]
     pub offices: Vec<String>,
+    /// Departments (of the procedures, e.g. 保険年金課) whose families'
+    /// details and forms the user may see and print; none by default,
+    /// for admins too.
+    #[serde(default)]
+    pub departments: Vec<String>,
+}
+
+/// A family's details as a clerk of a department concerned sees them
+/// (every such view is in the audit log).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct StaffDetails {
+    pub reservation_id: i64,
+    /// The family's departments (from its checklist) the clerk works in.
+    pub departments: Vec<String>,
+    /// Empty when the family gave none.
+    pub details: FamilyDetails,
+}
+
+/// One view or print of a family's details: who, when, which
+/// reservation — never the details.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DetailsAuditEntry {
+    pub at: DateTime<FixedOffset>,
+    pub username: String,
+    pub office: String,
+    pub reservation_id: i64,
+    /// `view` or `print`.
+    pub action: String,
 }
 
 /// A kiosk or board device (its token is shown only when created).

@@ -148,6 +148,11 @@ enum UserCommand {
         /// out in a city of one office). Admins work at every office.
         #[arg(long = "office")]
         offices: Vec<String>,
+        /// A department (of the procedures, e.g. 保険年金課) whose
+        /// families' details and forms the user may see and print (repeat
+        /// for several; none by default, for admins too).
+        #[arg(long = "department")]
+        departments: Vec<String>,
         /// The city (or office) file naming the offices; without it the
         /// embedded demo.
         #[arg(long, env = "MADOGUCHI_CONFIG")]
@@ -225,16 +230,15 @@ fn load_city(config: Option<&Path>) -> anyhow::Result<City> {
 /// Accounts and devices through the same rules as the admin API, with
 /// the city's offices (`config`, else the demo's) to give them.
 async fn accounts(data: &DataArgs, config: Option<&Path>) -> anyhow::Result<Accounts> {
-    let offices = load_city(config)?
-        .offices
-        .into_iter()
-        .map(|o| o.id)
-        .collect();
+    let city = load_city(config)?;
+    let departments = madoguchi_server::app::city_departments(&city);
+    let offices = city.offices.into_iter().map(|o| o.id).collect();
     let store = data.open().await?;
     // The CLI opens no sessions: the time zone and limits are not used.
     Ok(Accounts::new(
         store,
         offices,
+        departments,
         Clock::system(),
         chrono_tz::UTC,
         &SecuritySettings::default(),
@@ -337,6 +341,7 @@ async fn main() -> anyhow::Result<()> {
                     username,
                     role,
                     offices,
+                    departments,
                     config,
                     data,
                 },
@@ -347,7 +352,7 @@ async fn main() -> anyhow::Result<()> {
             };
             let user = accounts(&data, config.as_deref())
                 .await?
-                .add_user(&username, &read_password()?, role, &offices)
+                .add_user(&username, &read_password()?, role, &offices, &departments)
                 .await
                 .map_err(|e| anyhow::anyhow!("{e} ({})", e.code()))?;
             let at = if user.offices.is_empty() {
@@ -355,7 +360,12 @@ async fn main() -> anyhow::Result<()> {
             } else {
                 user.offices.join(", ")
             };
-            println!("user {} ({}, {at}) added", user.username, user.role);
+            let sees = if user.departments.is_empty() {
+                String::new()
+            } else {
+                format!("; details of {}", user.departments.join(", "))
+            };
+            println!("user {} ({}, {at}{sees}) added", user.username, user.role);
         }
         Command::User {
             command: UserCommand::Password { username, data },

@@ -102,7 +102,14 @@ impl Floor {
             let hash = madoguchi_server::auth::hash_password("password-123").expect("hash");
             let user = format!("staff{suffix}");
             app.store
-                .add_user(&user, &hash, "staff", std::slice::from_ref(&office_id), now)
+                .add_user(
+                    &user,
+                    &hash,
+                    "staff",
+                    std::slice::from_ref(&office_id),
+                    &[],
+                    now,
+                )
                 .await
                 .expect("user");
             let client = Client::new(&base).expect("client");

@@ -11,3 +11,24 @@ CREATE TABLE details_key (
     id INTEGER PRIMARY KEY CHECK (id = 1),
     check_value TEXT NOT NULL
 );
+
+-- The departments whose families' details a staff member may see and
+-- print (a clerk of 保険年金課 sees the families whose checklist has one
+-- of its procedures).
+CREATE TABLE user_departments (
+    user_id    INTEGER NOT NULL REFERENCES users (id),
+    department TEXT NOT NULL,
+    PRIMARY KEY (user_id, department)
+);
+
+-- Every view and print of a family's details: who, when, which
+-- reservation, never the details themselves.
+CREATE TABLE details_audit (
+    id             INTEGER PRIMARY KEY,
+    at             TEXT NOT NULL,
+    username       TEXT NOT NULL,
+    office         TEXT NOT NULL,
+    reservation_id INTEGER NOT NULL,
+    action         TEXT NOT NULL
+);
+CREATE INDEX details_audit_at ON details_audit (at);

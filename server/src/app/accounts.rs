@@ -32,12 +32,30 @@ pub struct StaffSession {
     pub csrf: String,
     /// The offices the user works in (see `works_at`).
     pub offices: Vec<String>,
+    /// The departments whose families' details the user may see.
+    pub departments: Vec<String>,
 }
 
 impl StaffSession {
     pub fn works_at(&self, office: &str) -> bool {
         works_at(self.role, &self.offices, office)
     }
+
+    /// Of a family's departments, those whose details this user may see
+    /// (see `sees_details_of`).
+    pub fn departments_among<'a>(&self, family: &'a [String]) -> Vec<&'a String> {
+        family
+            .iter()
+            .filter(|d| sees_details_of(&self.departments, d))
+            .collect()
+    }
+}
+
+/// The one rule of who sees a family's details: staff of a department
+/// the family's checklist sends them to. Being an admin gives no such
+/// right; an admin who prepares forms is given departments too.
+pub fn sees_details_of(departments: &[String], department: &str) -> bool {
+    departments.iter().any(|d| d == department)
 }
 
 /// The one rule of who works where: an admin at every office, a clerk at
@@ -65,6 +83,9 @@ pub struct Accounts {
     store: Store,
     /// The city's offices, in order: what a user or device may be given.
     offices: Vec<String>,
+    /// The departments of every office's procedures: what a user may be
+    /// given.
+    departments: Vec<String>,
     clock: Clock,
     time_zone: Tz,
     session_hours: i64,
@@ -75,6 +96,7 @@ impl Accounts {
     pub fn new(
         store: Store,
         offices: Vec<String>,
+        departments: Vec<String>,
         clock: Clock,
         time_zone: Tz,
         security: &SecuritySettings,
@@ -87,6 +109,7 @@ impl Accounts {
         Accounts {
             store,
             offices,
+            departments,
             clock,
             time_zone,
             session_hours: security.session_hours,
@@ -125,15 +148,38 @@ impl Accounts {
         Ok(out)
     }
 
-    /// Adds a staff user who works in `offices` (an admin works in all);
-    /// a name already taken is refused (409 `user_exists`): resetting a
-    /// password is `reset_password`.
+    /// Departments given to a user, checked against the city's (400
+    /// `unknown_department`).
+    fn checked_departments(&self, given: &[String]) -> Result<Vec<String>> {
+        let mut out: Vec<String> = Vec::new();
+        for d in given {
+            if !self.departments.contains(d) {
+                return Err(Error::invalid(
+                    ErrorCode::UnknownDepartment,
+                    format!(
+                        "{d:?} is not a department of the procedures (one of: {})",
+                        self.departments.join(", ")
+                    ),
+                ));
+            }
+            if !out.contains(d) {
+                out.push(d.clone());
+            }
+        }
+        Ok(out)
+    }
+
+    /// Adds a staff user who works in `offices` (an admin works in all)
+    /// and sees the families of `departments`; a name already taken is
+    /// refused (409 `user_exists`): resetting a password is
+    /// `reset_password`.
     pub async fn add_user(
         &self,
         username: &str,
         password: &str,
         role: &str,
         offices: &[String],
+        departments: &[String],
     ) -> Result<StaffUser> {
         let username = Username::parse(username)?;
         let password = Password::parse(password)?;
@@ -148,10 +194,18 @@ impl Accounts {
             }
             StaffRole::Staff => self.checked_offices(offices)?,
         };
+        let departments = self.checked_departments(departments)?;
         let hash = hash(password).await?;
         if !self
             .store
-            .add_user(&username, &hash, role.as_str(), &offices, self.clock.now())
+            .add_user(
+                &username,
+                &hash,
+                role.as_str(),
+                &offices,
+                &departments,
+                self.clock.now(),
+            )
             .await?
         {
             return Err(Error::conflict(
@@ -164,6 +218,7 @@ impl Accounts {
             role: role.as_str().to_string(),
             active: true,
             offices,
+            departments,
         })
     }
 
@@ -190,6 +245,7 @@ impl Accounts {
                 role: u.role,
                 active: u.active,
                 offices: u.offices,
+                departments: u.departments,
             })
             .collect())
     }
@@ -337,6 +393,7 @@ impl Accounts {
             Ok(StaffRole::Admin) => self.offices.clone(),
             _ => self.store.session_offices(user.id).await?,
         };
+        let departments = self.store.departments_of_user(user.id).await?;
         self.store
             .add_session(&tokens::hash(&token), user.id, &csrf, expires, now)
             .await?;
@@ -348,6 +405,7 @@ impl Accounts {
                 role: user.role,
                 expires_at: local(self.time_zone, expires),
                 offices,
+                departments,
             },
             max_age_secs: self.session_hours * 3600,
         })
@@ -378,6 +436,7 @@ impl Accounts {
             role: stored_role(StaffRole::parse(&s.role))?,
             csrf: s.csrf_token,
             offices: s.offices,
+            departments: s.departments,
         }))
     }
 

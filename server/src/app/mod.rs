@@ -18,11 +18,13 @@ use crate::tokens;
 use crate::vault::{Vault, VaultError};
 
 pub mod accounts;
+mod details;
 mod mail;
 mod office;
 mod queue;
 mod reports;
 mod reservations;
+pub use details::DetailsUse;
 pub use mail::PurgeSummary;
 pub use office::OfficeApp;
 use office::Writer;
@@ -66,6 +68,19 @@ pub(crate) struct Shared {
     kiosk_limiter: Arc<Limiter>,
     mail_wake: Arc<tokio::sync::Notify>,
     vault: Arc<Vault>,
+}
+
+/// The departments of every office's procedures, in order, once each.
+pub fn city_departments(city: &City) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for o in &city.offices {
+        for d in o.questionnaire.departments() {
+            if !out.contains(&d) {
+                out.push(d);
+            }
+        }
+    }
+    out
 }
 
 /// Why the application could not start.
@@ -123,6 +138,7 @@ impl App {
             accounts: Arc::new(accounts::Accounts::new(
                 store.clone(),
                 ids,
+                city_departments(&city),
                 clock.clone(),
                 settings.time_zone,
                 sec,

@@ -30,7 +30,13 @@ pub async fn add_user(
 ) -> Result<(StatusCode, Json<StaffUser>)> {
     let user = app
         .accounts
-        .add_user(&req.username, &req.password, &req.role, &req.offices)
+        .add_user(
+            &req.username,
+            &req.password,
+            &req.role,
+            &req.offices,
+            &req.departments,
+        )
         .await?;
     Ok((StatusCode::CREATED, Json(user)))
 }
@@ -80,4 +86,23 @@ pub async fn revoke_device(
     ApiPath(id): ApiPath<i64>,
 ) -> Result<Json<DeviceInfo>> {
     Ok(Json(app.accounts.revoke_device(id).await?))
+}
+
+#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct AuditQuery {
+    /// YYYY-MM-DD (the city's time zone).
+    date: String,
+}
+
+#[utoipa::path(get, path = "/api/v1/admin/details-audit", tag = "admin", security(("bearer" = [])), params(AuditQuery),
+    responses((status = 200, description = "every view and print of a family's details that day: who, when, which reservation (never the details)", body = Vec<protocol::DetailsAuditEntry>),
+        (status = 400, description = "invalid_date", body = protocol::ApiError)))]
+pub async fn details_audit(
+    State(app): State<Arc<App>>,
+    _admin: Admin,
+    crate::http::extract::ApiQuery(q): crate::http::extract::ApiQuery<AuditQuery>,
+) -> Result<Json<Vec<protocol::DetailsAuditEntry>>> {
+    let day = crate::http::public::parse_date(&q.date)?;
+    Ok(Json(app.details_audit(day).await?))
 }

@@ -65,6 +65,8 @@ pub struct Staff {
     pub username: String,
     pub role: StaffRole,
     pub offices: Vec<String>,
+    /// Whose families' details they may see (`accounts::sees_details_of`).
+    pub departments: Vec<String>,
 }
 
 impl Staff {
@@ -176,6 +178,7 @@ impl FromRequestParts<Arc<App>> for Staff {
                     username: s.username,
                     role: s.role,
                     offices: s.offices,
+                    departments: s.departments,
                 })
             }
             (Principal::Device(_), _) => Err(Error::forbidden(

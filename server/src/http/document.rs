@@ -188,6 +188,15 @@ pub fn document(city: &crate::config::City, doc: &utoipa::openapi::OpenApi) -> V
         "offices",
         json!({ "items": { "type": "string", "enum": ids } }),
     );
+    let departments = crate::app::city_departments(city);
+    if !departments.is_empty() {
+        constrain(
+            d,
+            "NewStaffUser",
+            "departments",
+            json!({ "items": { "type": "string", "enum": departments } }),
+        );
+    }
     let mut services: Vec<&str> = Vec::new();
     let mut bookable: Vec<&str> = Vec::new();
     for o in &city.offices {
@@ -230,6 +239,7 @@ pub fn document(city: &crate::config::City, doc: &utoipa::openapi::OpenApi) -> V
         json!({ "enum": bookable }),
     );
     constrain_param(d, "get", "/api/v1/offices/{office}/slots", "from", date());
+    constrain_param(d, "get", "/api/v1/admin/details-audit", "date", date());
     constrain_param(d, "get", "/api/v1/offices/{office}/slots", "to", date());
     constrain_param(
         d,

@@ -90,11 +90,13 @@ fn api() -> OpenApiRouter<Arc<App>> {
         .routes(routes!(staff::prep))
         .routes(routes!(staff::checkin_reservation))
         .routes(routes!(staff::cancel_reservation))
+        .routes(routes!(staff::reservation_details))
         .routes(routes!(staff::move_reservation))
         .routes(routes!(admin::users, admin::add_user))
         .routes(routes!(admin::deactivate_user))
         .routes(routes!(admin::devices, admin::add_device))
         .routes(routes!(admin::revoke_device))
+        .routes(routes!(admin::details_audit))
 }
 
 /// The OpenAPI document of every route.

@@ -171,33 +171,41 @@ pub struct StatsQuery {
     lang: Option<String>,
 }
 
+/// The CSV headings' language: `ja` (default) or `en`; anything else is
+/// 400 `invalid_language` (the document says so, and a fallback would
+/// hide a typo in a script).
+fn csv_language(lang: Option<&str>) -> Result<&'static str> {
+    match lang {
+        None | Some("ja") => Ok("ja"),
+        Some("en") => Ok("en"),
+        Some(other) => Err(crate::error::Error::invalid(
+            ErrorCode::InvalidLanguage,
+            format!("lang {other:?}: ja or en"),
+        )),
+    }
+}
+
 #[utoipa::path(get, path = "/api/v1/offices/{office}/staff/stats", tag = "staff", security(("bearer" = [])), params(StatsQuery),
     responses((status = 200, description = "JSON, or CSV with format=csv",
             content((protocol::DayStats = "application/json"), (String = "text/csv"))),
-        (status = 400, description = "invalid_date, invalid_range, invalid_format", body = protocol::ApiError), (status = 401, body = protocol::ApiError)))]
+        (status = 400, description = "invalid_date, invalid_range, invalid_format, invalid_language", body = protocol::ApiError), (status = 401, body = protocol::ApiError)))]
 pub async fn stats(
     OfficeStaff(app, _staff): OfficeStaff,
     ApiQuery(q): ApiQuery<StatsQuery>,
 ) -> Result<axum::response::Response> {
     use axum::response::IntoResponse;
+    let lang = csv_language(q.lang.as_deref())?;
     let stats = app
         .day_stats(parse_date(&q.from)?, parse_date(&q.to)?)
         .await?;
     match q.format.as_deref() {
         None | Some("json") => Ok(Json(stats).into_response()),
-        Some("csv") => {
-            let lang = if q.lang.as_deref() == Some("en") {
-                "en"
-            } else {
-                "ja"
-            };
-            Ok(super::console::stats::csv_response(
-                &[(&app, &stats)],
-                lang,
-                stats.from,
-                stats.to,
-            ))
-        }
+        Some("csv") => Ok(super::console::stats::csv_response(
+            &[(&app, &stats)],
+            lang,
+            stats.from,
+            stats.to,
+        )),
         Some(_) => Err(crate::error::Error::invalid(
             ErrorCode::InvalidFormat,
             "format must be json or csv",
@@ -278,13 +286,14 @@ pub async fn prep(
 #[utoipa::path(get, path = "/api/v1/staff/stats", tag = "staff", security(("bearer" = [])), params(StatsQuery),
     responses((status = 200, description = "every office the staff member works at: JSON, or one CSV with the office column with format=csv",
             content((protocol::CityStats = "application/json"), (String = "text/csv"))),
-        (status = 400, description = "invalid_date, invalid_range, invalid_format", body = protocol::ApiError), (status = 401, body = protocol::ApiError)))]
+        (status = 400, description = "invalid_date, invalid_range, invalid_format, invalid_language", body = protocol::ApiError), (status = 401, body = protocol::ApiError)))]
 pub async fn city_stats(
     axum::extract::State(city): axum::extract::State<std::sync::Arc<crate::app::App>>,
     staff: Staff,
     ApiQuery(q): ApiQuery<StatsQuery>,
 ) -> Result<axum::response::Response> {
     use axum::response::IntoResponse;
+    let lang = csv_language(q.lang.as_deref())?;
     let (from, to) = (parse_date(&q.from)?, parse_date(&q.to)?);
     let mine: Vec<&std::sync::Arc<crate::app::OfficeApp>> = city
         .offices()
@@ -310,11 +319,6 @@ pub async fn city_stats(
         })
         .into_response()),
         Some("csv") => {
-            let lang = if q.lang.as_deref() == Some("en") {
-                "en"
-            } else {
-                "ja"
-            };
             let rows: Vec<(&crate::app::OfficeApp, &protocol::DayStats)> =
                 all.iter().map(|(o, s)| (*o, s)).collect();
             Ok(super::console::stats::csv_response(&rows, lang, from, to))
@@ -324,4 +328,24 @@ pub async fn city_stats(
             "format must be json or csv",
         )),
     }
+}
+
+#[utoipa::path(get, path = "/api/v1/offices/{office}/staff/reservations/{id}/details", tag = "staff", security(("bearer" = [])),
+    params(("id" = i64, Path, description = "reservation id")),
+    responses((status = 200, description = "the family's details (empty when none were given); the view is in the audit log", body = protocol::StaffDetails),
+        (status = 403, description = "wrong_department: the family's checklist names none of the clerk's departments", body = protocol::ApiError),
+        (status = 404, description = "unknown_reservation", body = protocol::ApiError)))]
+pub async fn reservation_details(
+    OfficeStaff(app, staff): OfficeStaff,
+    OfficePath(id): OfficePath<i64>,
+) -> Result<Json<protocol::StaffDetails>> {
+    Ok(Json(
+        app.staff_details(
+            &staff.username,
+            &staff.departments,
+            id,
+            crate::app::DetailsUse::View,
+        )
+        .await?,
+    ))
 }

@@ -24,6 +24,8 @@ pub struct SessionRow {
     /// The offices the user works in (admins: every office, whatever
     /// this says).
     pub offices: Vec<String>,
+    /// The departments whose families' details the user may see.
+    pub departments: Vec<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -43,6 +45,7 @@ pub struct UserListing {
     pub role: String,
     pub active: bool,
     pub offices: Vec<String>,
+    pub departments: Vec<String>,
 }
 
 fn device_from_row(r: &sqlx::any::AnyRow) -> Result<DeviceRow, StoreError> {
@@ -56,14 +59,15 @@ fn device_from_row(r: &sqlx::any::AnyRow) -> Result<DeviceRow, StoreError> {
 }
 
 impl Store {
-    /// Adds a user who works in `offices`; false (and nothing changed)
-    /// when the name is taken.
+    /// Adds a user who works in `offices` (and sees the families of
+    /// `departments`); false (and nothing changed) when the name is taken.
     pub async fn add_user(
         &self,
         username: &str,
         password_hash: &str,
         role: &str,
         offices: &[String],
+        departments: &[String],
         now: DateTime<Utc>,
     ) -> Result<bool, StoreError> {
         let mut tx = self.pool.begin().await?;
@@ -89,8 +93,27 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         }
+        for department in departments {
+            sqlx::query(
+                "INSERT INTO user_departments (user_id, department) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+            )
+            .bind(id)
+            .bind(department)
+            .execute(&mut *tx)
+            .await?;
+        }
         tx.commit().await?;
         Ok(true)
+    }
+
+    /// The departments whose families' details a user may see.
+    pub async fn departments_of_user(&self, user_id: i64) -> Result<Vec<String>, StoreError> {
+        Ok(sqlx::query_scalar(
+            "SELECT department FROM user_departments WHERE user_id = $1 ORDER BY department",
+        )
+        .bind(user_id)
+        .fetch_all(&self.pool)
+        .await?)
     }
 
     /// The offices a user works in, by office id.
@@ -201,6 +224,7 @@ impl Store {
             csrf_token: r.try_get("csrf_token")?,
             expires_at: parse_ts(&r.try_get::<String, _>("expires_at")?)?,
             offices: self.offices_of_user(user_id).await?,
+            departments: self.departments_of_user(user_id).await?,
         }))
     }
 
@@ -289,6 +313,7 @@ impl Store {
                 role: r.try_get("role")?,
                 active: r.try_get::<i64, _>("active")? != 0,
                 offices: self.offices_of_user(r.try_get("id")?).await?,
+                departments: self.departments_of_user(r.try_get("id")?).await?,
             });
         }
         Ok(out)

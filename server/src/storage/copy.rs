@@ -19,6 +19,7 @@ const TABLES: &[&str] = &[
     "events",
     "users",
     "user_offices",
+    "user_departments",
     "sessions",
     "devices",
     "outbox",
@@ -28,6 +29,7 @@ const TABLES: &[&str] = &[
     // The sealed check of the details key: the target is used with the
     // same key file.
     "details_key",
+    "details_audit",
 ];
 
 /// Tables whose ids PostgreSQL generates: their sequences continue after
@@ -38,6 +40,7 @@ const GENERATED_IDS: &[&str] = &[
     "users",
     "devices",
     "outbox",
+    "details_audit",
 ];
 
 /// Rows copied, per table.

@@ -33,7 +33,7 @@ use crate::rules::engine::{BoothStatus, Outcome, Ticket, TicketId};
 pub use auth::{DeviceRow, SessionRow, UserListing, UserRow};
 pub use copy::CopyReport;
 pub use mail::{OutboxCounts, OutboxMail, PurgeReport, Registration};
-pub use reservations::{NewReservation, ReservationRow};
+pub use reservations::{AuditRow, NewReservation, ReservationRow};
 
 /// Storage failures. Callers map them to 503 (busy) or 500; they never
 /// come from user input, which is validated before it reaches here.

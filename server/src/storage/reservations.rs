@@ -277,3 +277,64 @@ impl Store {
         Ok(())
     }
 }
+
+/// One view or print of a family's details (never the details).
+#[derive(Debug, Clone)]
+pub struct AuditRow {
+    pub at: DateTime<Utc>,
+    pub username: String,
+    pub office: String,
+    pub reservation_id: i64,
+    pub action: String,
+}
+
+impl Store {
+    /// Writes down that `username` viewed or printed (`action`) the
+    /// details of one of this office's reservations.
+    pub async fn audit_details(
+        &self,
+        username: &str,
+        reservation_id: i64,
+        action: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO details_audit (at, username, office, reservation_id, action) VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(ts(now))
+        .bind(username)
+        .bind(self.office())
+        .bind(reservation_id)
+        .bind(action)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// The audit log of every office in `[from, to)`, oldest first.
+    pub async fn details_audit(
+        &self,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Result<Vec<AuditRow>, StoreError> {
+        sqlx::query(
+            "SELECT at, username, office, reservation_id, action FROM details_audit
+             WHERE at >= $1 AND at < $2 ORDER BY id",
+        )
+        .bind(ts(from))
+        .bind(ts(to))
+        .fetch_all(&self.pool)
+        .await?
+        .iter()
+        .map(|r| {
+            Ok(AuditRow {
+                at: parse_ts(&r.try_get::<String, _>("at")?)?,
+                username: r.try_get("username")?,
+                office: r.try_get("office")?,
+                reservation_id: r.try_get("reservation_id")?,
+                action: r.try_get("action")?,
+            })
+        })
+        .collect()
+    }
+}

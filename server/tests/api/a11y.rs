@@ -59,7 +59,7 @@ async fn console_pages_have_no_serious_accessibility_violations() {
     let hash = madoguchi_server::auth::hash_password("admin-password-1").expect("hash");
     t.app
         .store
-        .add_user("kanri", &hash, "admin", &[], chrono::Utc::now())
+        .add_user("kanri", &hash, "admin", &[], &[], chrono::Utc::now())
         .await
         .expect("admin");
     let ticket = t.walk_in(&["shomei"], "v1").await.expect("ticket");

@@ -163,6 +163,7 @@ async fn users_and_devices_follow_the_same_rules_as_the_admin_api() {
             let accounts = madoguchi_server::app::accounts::Accounts::new(
                 store,
                 vec!["honcho".to_string()],
+                Vec::new(),
                 madoguchi_server::clock::Clock::system(),
                 office.time_zone,
                 &office.security,

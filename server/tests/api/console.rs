@@ -544,7 +544,7 @@ async fn an_admin_manages_users_and_devices_and_changes_take_effect_at_once() {
     let hash = madoguchi_server::auth::hash_password("admin-password-1").expect("hash");
     t.app
         .store
-        .add_user("kanri", &hash, "admin", &[], chrono::Utc::now())
+        .add_user("kanri", &hash, "admin", &[], &[], chrono::Utc::now())
         .await
         .expect("admin");
     // Staff are not admins.

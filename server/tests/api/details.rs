@@ -287,3 +287,131 @@ async fn a_server_with_another_key_refuses_to_start_and_says_why() {
         "{why}"
     );
 }
+
+/// A staff member of `departments`, logged in.
+async fn clerk(t: &TestApp, name: &str, role: &str, departments: &[&str]) -> String {
+    let departments: Vec<String> = departments.iter().map(|d| d.to_string()).collect();
+    t.app
+        .accounts
+        .add_user(name, STAFF_PASSWORD, role, &[], &departments)
+        .await
+        .expect("user added");
+    let session = t.public.login(name, STAFF_PASSWORD).await.expect("login");
+    assert_eq!(session.departments, departments);
+    session.token
+}
+
+async fn details_for(token: &str, t: &TestApp, id: i64) -> reqwest::Response {
+    t.http()
+        .get(t.url(&format!(
+            "/api/v1/offices/honcho/staff/reservations/{id}/details"
+        )))
+        .bearer_auth(token)
+        .send()
+        .await
+        .expect("get")
+}
+
+#[tokio::test]
+async fn only_clerks_of_the_familys_departments_see_the_details_and_every_view_is_audited() {
+    let t = spawn_app().await;
+    // A family on 国民健康保険: its checklist sends it to 保険年金課 (and
+    // 市民課), not to 農業委員会.
+    let r = t
+        .http()
+        .post(t.url("/api/v1/offices/honcho/reservations"))
+        .json(&json!({
+            "service": "okuyami", "start": SLOT, "name": "申込 一郎", "phone": "090-0000-1111",
+            "answers": { "insurance": "kokuho" }, "details": details()
+        }))
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(r.status(), 201);
+    let id = r.json::<Value>().await.expect("json")["id"]
+        .as_i64()
+        .expect("id");
+
+    let hoken = clerk(&t, "hoken", "staff", &["保険年金課"]).await;
+    let nogyo = clerk(&t, "nogyo", "staff", &["農業委員会"]).await;
+    let kanri = clerk(&t, "kanri", "admin", &[]).await;
+    for _ in 0..2 {
+        let r = details_for(&hoken, &t, id).await;
+        assert_eq!(r.status(), 200);
+        let seen: protocol::StaffDetails = r.json().await.expect("json");
+        assert_eq!(seen.departments, ["保険年金課"]);
+        assert_eq!(
+            serde_json::to_value(&seen.details).expect("json"),
+            details()
+        );
+    }
+    // Another department, a clerk of none, an admin of none: refused.
+    for c in [&nogyo, &t.session.token, &kanri] {
+        assert_eq!(
+            error_of(details_for(c, &t, id).await).await,
+            (403, "wrong_department".into(), None)
+        );
+    }
+    assert_eq!(
+        error_of(details_for(&hoken, &t, id + 100).await).await.0,
+        404
+    );
+    // The audit log: the two views, who and which — and not the details.
+    let log: Vec<protocol::DetailsAuditEntry> = t
+        .http()
+        .get(t.url("/api/v1/admin/details-audit?date=2026-12-01"))
+        .bearer_auth(&kanri)
+        .send()
+        .await
+        .expect("get")
+        .json()
+        .await
+        .expect("json");
+    let seen: Vec<(&str, &str, i64, &str)> = log
+        .iter()
+        .map(|e| {
+            (
+                e.username.as_str(),
+                e.office.as_str(),
+                e.reservation_id,
+                e.action.as_str(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            ("hoken", "honcho", id, "view"),
+            ("hoken", "honcho", id, "view")
+        ]
+    );
+    let rows: Vec<String> =
+        sqlx::query_scalar("SELECT username || ' ' || action || ' ' || at FROM details_audit")
+            .fetch_all(t.app.store.pool())
+            .await
+            .expect("audit rows");
+    for secret in SECRETS {
+        assert!(
+            rows.iter().all(|r| !r.contains(secret)),
+            "{secret} in the audit log"
+        );
+    }
+    // A clerk cannot read the audit log; an unknown department is refused.
+    let r = t
+        .http()
+        .get(t.url("/api/v1/admin/details-audit?date=2026-12-01"))
+        .bearer_auth(&hoken)
+        .send()
+        .await
+        .expect("get");
+    assert_eq!(r.status(), 403);
+    let r = t
+        .http()
+        .post(t.url("/api/v1/admin/users"))
+        .bearer_auth(&kanri)
+        .json(&json!({ "username": "x", "password": "long-enough-1", "role": "staff", "departments": ["宇宙課"] }))
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(error_of(r).await, (400, "unknown_department".into(), None));
+}

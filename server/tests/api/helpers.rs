@@ -201,7 +201,14 @@ async fn spawn_city_clocked(city: City, clock: Clock, data: Option<&Path>) -> Te
         .expect("board");
     let hash = madoguchi_server::auth::hash_password(STAFF_PASSWORD).expect("hash");
     app.store
-        .add_user("sato", &hash, "staff", std::slice::from_ref(&first), now)
+        .add_user(
+            "sato",
+            &hash,
+            "staff",
+            std::slice::from_ref(&first),
+            &[],
+            now,
+        )
         .await
         .expect("user");
     let session = public.login("sato", STAFF_PASSWORD).await.expect("login");

@@ -44,7 +44,7 @@ async fn clerk(t: &TestApp, name: &str, role: &str, offices: &[&str]) -> String 
     let offices: Vec<String> = offices.iter().map(|o| o.to_string()).collect();
     t.app
         .store
-        .add_user(name, &hash, role, &offices, chrono::Utc::now())
+        .add_user(name, &hash, role, &offices, &[], chrono::Utc::now())
         .await
         .expect("user");
     t.public

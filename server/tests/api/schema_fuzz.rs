@@ -23,7 +23,9 @@ fn schemathesis() -> String {
 /// `invalid_range`), whether a scanned code is a reservation's
 /// (`malformed_code`: the field is whatever the scanner read). For these
 /// operations a 400 is not a lie of the document; every other operation
-/// must accept what it allows.
+/// must accept what it allows. Office routes may also answer 404: the
+/// stateful phase fills `{office}` from links it infers, which can hand
+/// it a whole office object instead of its id (`unknown_office`).
 const CROSS_FIELD_RULES: &str = r#"
 [[operations]]
 include-name = "POST /api/v1/offices/{office}/reservations"
@@ -43,7 +45,7 @@ checks.positive_data_acceptance.expected-statuses = ["2xx", "400", "404", "409",
 
 [[operations]]
 include-name = "GET /api/v1/offices/{office}/staff/stats"
-checks.positive_data_acceptance.expected-statuses = ["2xx", "400"]
+checks.positive_data_acceptance.expected-statuses = ["2xx", "400", "404"]
 
 [[operations]]
 include-name = "GET /api/v1/staff/stats"
@@ -106,7 +108,7 @@ async fn fuzzing_the_api_from_its_schema_finds_no_server_error_or_undocumented_a
     let hash = madoguchi_server::auth::hash_password("admin-password-1").expect("hash");
     t.app
         .store
-        .add_user("kanri", &hash, "admin", &[], chrono::Utc::now())
+        .add_user("kanri", &hash, "admin", &[], &[], chrono::Utc::now())
         .await
         .expect("admin");
     let admin = t

@@ -55,7 +55,7 @@ async fn every_route_refuses_missing_and_wrong_credentials() {
         let hash = madoguchi_server::auth::hash_password(STAFF_PASSWORD).expect("hash");
         t.app
             .store
-            .add_user("kanri", &hash, "admin", &[], chrono::Utc::now())
+            .add_user("kanri", &hash, "admin", &[], &[], chrono::Utc::now())
             .await
             .expect("admin");
         t.public
@@ -297,7 +297,7 @@ async fn every_page_and_form_route_has_its_guard() {
     let hash = madoguchi_server::auth::hash_password(STAFF_PASSWORD).expect("hash");
     t.app
         .store
-        .add_user("kanri", &hash, "admin", &[], chrono::Utc::now())
+        .add_user("kanri", &hash, "admin", &[], &[], chrono::Utc::now())
         .await
         .expect("admin");
     let admin = t

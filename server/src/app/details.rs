@@ -1,0 +1,129 @@
+//! The family's details for staff: shown only to the clerks of the
+//! departments the family's checklist sends them to, every view written
+//! to the audit log before the details leave the server.
+
+use chrono::{Duration, NaiveDate, TimeZone};
+use protocol::{DetailsAuditEntry, ErrorCode, FamilyDetails, StaffDetails};
+
+use super::{App, OfficeApp};
+use crate::app::accounts::sees_details_of;
+use crate::error::{Error, Result};
+use crate::storage::{ReservationRow, StoreError};
+
+/// What a clerk does with a family's details, as the audit log says it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DetailsUse {
+    View,
+    Print,
+}
+
+impl DetailsUse {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DetailsUse::View => "view",
+            DetailsUse::Print => "print",
+        }
+    }
+}
+
+impl OfficeApp {
+    /// The departments a family's checklist sends it to, in checklist
+    /// order, once each.
+    pub(super) fn family_departments(&self, r: &ReservationRow) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        for p in self
+            .checklist_for(&r.service, r.answers.as_ref())
+            .unwrap_or_default()
+        {
+            if !out.contains(&p.department) {
+                out.push(p.department);
+            }
+        }
+        out
+    }
+
+    /// One family's details for a clerk of `departments`: 403
+    /// `wrong_department` unless the family's checklist names one of them.
+    /// The use is in the audit log before the details are returned.
+    pub async fn staff_details(
+        &self,
+        username: &str,
+        departments: &[String],
+        reservation_id: i64,
+        how: DetailsUse,
+    ) -> Result<StaffDetails> {
+        let r = self
+            .store
+            .reservation_by_id(reservation_id)
+            .await?
+            .ok_or_else(|| {
+                Error::not_found(ErrorCode::UnknownReservation, "no such reservation")
+            })?;
+        let family = self.family_departments(&r);
+        let mine: Vec<String> = family
+            .iter()
+            .filter(|d| sees_details_of(departments, d))
+            .cloned()
+            .collect();
+        if mine.is_empty() {
+            return Err(Error::forbidden(
+                ErrorCode::WrongDepartment,
+                format!(
+                    "this family's checklist names none of your departments (it names: {})",
+                    family.join(", ")
+                ),
+            ));
+        }
+        let details = match &r.sealed_details {
+            None => FamilyDetails::default(),
+            Some(sealed) => {
+                let bytes = self.vault.open(sealed).map_err(|e| {
+                    Error::Storage(StoreError::Corrupt(format!(
+                        "reservation {reservation_id}: {e}"
+                    )))
+                })?;
+                serde_json::from_slice(&bytes).map_err(|e| {
+                    Error::Storage(StoreError::Corrupt(format!(
+                        "reservation {reservation_id}: details: {e}"
+                    )))
+                })?
+            }
+        };
+        self.store
+            .audit_details(username, reservation_id, how.as_str(), self.clock.now())
+            .await?;
+        Ok(StaffDetails {
+            reservation_id,
+            departments: mine,
+            details,
+        })
+    }
+}
+
+impl App {
+    /// The audit log of the family's details on one day (in the city's
+    /// time zone), every office.
+    pub async fn details_audit(&self, day: NaiveDate) -> Result<Vec<DetailsAuditEntry>> {
+        let tz = self.settings.time_zone;
+        let start = |d: NaiveDate| {
+            tz.from_local_datetime(&d.and_hms_opt(0, 0, 0).unwrap_or_default())
+                .earliest()
+                .map(|t| t.with_timezone(&chrono::Utc))
+                .unwrap_or_default()
+        };
+        let rows = self
+            .store
+            .details_audit(start(day), start(day + Duration::days(1)))
+            .await?;
+        Ok(rows
+            .into_iter()
+            .map(|a| DetailsAuditEntry {
+                at: a.at.with_timezone(&tz).fixed_offset(),
+                username: a.username,
+                office: a.office,
+                reservation_id: a.reservation_id,
+                action: a.action,
+            })
+            .collect())
+    }
+}
