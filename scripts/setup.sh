@@ -26,13 +26,15 @@
 #     two servers, from a temporary prefix (Debian's own nginx service, if
 #     it starts, is not used).
 #   chromium, chromium-driver: browser tests of the web pages.
+#   poppler-utils: the forms tests read the PDFs back (pdftotext, pdffonts,
+#     pdfinfo) and render a page to look at (pdftoppm).
 MADOGUCHI_DEBIAN_PACKAGES=(
   gcc pkg-config ca-certificates
   libasound2-dev libudev-dev libwayland-dev libxkbcommon-dev
   xvfb mesa-vulkan-drivers libvulkan1 libx11-6 libxcursor1 libxrandr2 libxi6 libxkbcommon-x11-0
   open-jtalk open-jtalk-mecab-naist-jdic espeak-ng pulseaudio pulseaudio-utils libasound2-plugins
   tesseract-ocr tesseract-ocr-jpn fonts-nanum xdotool chromium chromium-driver python3-venv python3-aiosmtpd strace
-  postgresql-15 nginx
+  postgresql-15 nginx poppler-utils
 )
 
 madoguchi_missing_packages() {

@@ -85,6 +85,7 @@ error_codes! {
     UnknownDevice = "unknown_device",
     UnknownUser = "unknown_user",
     UnknownOffice = "unknown_office",
+    NoForms = "no_forms",
     // The current state refuses a valid request (409).
     InvalidTransition = "invalid_transition",
     BoothNotOpen = "booth_not_open",

@@ -6,6 +6,7 @@ pub mod auth;
 pub mod clock;
 pub mod config;
 pub mod error;
+pub mod forms;
 pub mod http;
 pub mod hub;
 pub mod limiter;

@@ -480,6 +480,10 @@ async fn main() -> anyhow::Result<()> {
             std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
             for (name, src) in DEMO_CITY_FILES {
                 let path = dir.join(name);
+                if let Some(parent) = path.parent() {
+                    std::fs::create_dir_all(parent)
+                        .with_context(|| format!("creating {}", parent.display()))?;
+                }
                 std::fs::write(&path, src)
                     .with_context(|| format!("writing {}", path.display()))?;
                 println!("{}", path.display());

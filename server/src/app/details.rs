@@ -3,12 +3,12 @@
 //! to the audit log before the details leave the server.
 
 use chrono::{Duration, NaiveDate, TimeZone};
-use protocol::{DetailsAuditEntry, ErrorCode, FamilyDetails, StaffDetails};
+use protocol::{DetailsAuditEntry, ErrorCode, StaffDetails};
 
 use super::{App, OfficeApp};
 use crate::app::accounts::sees_details_of;
 use crate::error::{Error, Result};
-use crate::storage::{ReservationRow, StoreError};
+use crate::storage::ReservationRow;
 
 /// What a clerk does with a family's details, as the audit log says it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -74,21 +74,7 @@ impl OfficeApp {
                 ),
             ));
         }
-        let details = match &r.sealed_details {
-            None => FamilyDetails::default(),
-            Some(sealed) => {
-                let bytes = self.vault.open(sealed).map_err(|e| {
-                    Error::Storage(StoreError::Corrupt(format!(
-                        "reservation {reservation_id}: {e}"
-                    )))
-                })?;
-                serde_json::from_slice(&bytes).map_err(|e| {
-                    Error::Storage(StoreError::Corrupt(format!(
-                        "reservation {reservation_id}: details: {e}"
-                    )))
-                })?
-            }
-        };
+        let details = self.open_details(&r)?;
         self.store
             .audit_details(username, reservation_id, how.as_str(), self.clock.now())
             .await?;

@@ -19,6 +19,7 @@ use crate::vault::{Vault, VaultError};
 
 pub mod accounts;
 mod details;
+mod forms;
 mod mail;
 mod office;
 mod queue;
@@ -90,6 +91,8 @@ pub enum StartError {
     Storage(#[from] StoreError),
     #[error(transparent)]
     DetailsKey(#[from] VaultError),
+    #[error(transparent)]
+    Forms(#[from] crate::forms::FormError),
 }
 
 pub struct App {

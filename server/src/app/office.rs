@@ -43,6 +43,8 @@ pub struct OfficeApp {
     pub mail_wake: Arc<tokio::sync::Notify>,
     /// Seals and opens the family's details.
     pub vault: Arc<crate::vault::Vault>,
+    /// The procedures' forms, when the office has any.
+    pub forms: Option<Arc<crate::forms::FormPrinter>>,
     floor: Mutex<Floor>,
     /// The floor version this server's floor shows (`floors.version`).
     known_version: AtomicI64,
@@ -80,7 +82,8 @@ impl OfficeApp {
         store: &Store,
         clock: Clock,
         shared: &Shared,
-    ) -> std::result::Result<OfficeApp, crate::storage::StoreError> {
+    ) -> std::result::Result<OfficeApp, super::StartError> {
+        let forms = crate::forms::FormPrinter::new(&office)?.map(Arc::new);
         let store = store.at_office(&office.id);
         let now = clock.now();
         let day = booking::local_day(&office, now);
@@ -96,6 +99,7 @@ impl OfficeApp {
             known_version: AtomicI64::new(version),
             mail_wake: shared.mail_wake.clone(),
             vault: shared.vault.clone(),
+            forms,
             office,
             store,
             hub,

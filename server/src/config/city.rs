@@ -32,6 +32,27 @@ pub const DEMO_CITY_FILES: &[(&str, &str)] = &[
     ("city.toml", include_str!("demo-city.toml")),
     ("honcho.toml", super::DEMO_OFFICE_TOML),
     ("kita.toml", include_str!("demo-kita.toml")),
+    // The main building's forms: examples modelled on common ones, not
+    // any city's official forms.
+    ("forms/common.typ", include_str!("demo-forms/common.typ")),
+    (
+        "forms/kokuho_loss.typ",
+        include_str!("demo-forms/kokuho_loss.typ"),
+    ),
+    (
+        "forms/kokuho_funeral.typ",
+        include_str!("demo-forms/kokuho_funeral.typ"),
+    ),
+    ("forms/kouki.typ", include_str!("demo-forms/kouki.typ")),
+    (
+        "forms/kaigo_loss.typ",
+        include_str!("demo-forms/kaigo_loss.typ"),
+    ),
+    (
+        "forms/setainushi.typ",
+        include_str!("demo-forms/setainushi.typ"),
+    ),
+    ("forms/pension.typ", include_str!("demo-forms/pension.typ")),
 ];
 
 /// A validated city: its offices in the order of the city file (the first
@@ -119,9 +140,12 @@ impl City {
             .map(|t| t.contains_key("city"))
             .unwrap_or(false);
         if !is_city {
-            return Office::parse(src)
-                .map(City::of)
-                .map_err(|e| in_file(name, e));
+            let mut office = Office::parse(src).map_err(|e| in_file(name, e))?;
+            let problems = office.read_forms(&read);
+            if !problems.is_empty() {
+                return Err(forms_unreadable(name, problems));
+            }
+            return Ok(City::of(office));
         }
         let raw: RawCityFile =
             toml::from_str(src).map_err(|e| in_file(name, syntax_error(src, &e)))?;
@@ -172,7 +196,20 @@ impl City {
                 }
             };
             match Office::parse_in(&office_src, Some((&entry.id, &shared))) {
-                Ok(office) => offices.push(office),
+                Ok(mut office) => {
+                    // Form files are relative to the office file.
+                    let dir = entry.file.rsplit_once('/').map(|(d, _)| d.to_string());
+                    let beside = |f: &str| match &dir {
+                        Some(d) => read(&format!("{d}/{f}")),
+                        None => read(f),
+                    };
+                    let problems = office.read_forms(&beside);
+                    if problems.is_empty() {
+                        offices.push(office);
+                    } else {
+                        other_files.extend(forms_unreadable(&entry.file, problems).0);
+                    }
+                }
                 Err(e) => other_files.extend(in_file(&entry.file, e).0),
             }
         }
@@ -223,6 +260,19 @@ fn in_file(file: &str, e: ConfigError) -> ConfigError {
     )
 }
 
+fn forms_unreadable(file: &str, problems: Vec<String>) -> ConfigError {
+    ConfigError(
+        problems
+            .into_iter()
+            .map(|message| Problem {
+                file: Some(file.into()),
+                line: 1,
+                message,
+            })
+            .collect(),
+    )
+}
+
 fn unreadable(file: &str, why: &str) -> ConfigError {
     ConfigError(vec![Problem {
         file: Some(file.into()),
@@ -260,10 +310,16 @@ mod tests {
 
     #[test]
     fn a_lone_office_file_is_a_city_of_one() {
-        let city = City::parse("office.toml", super::super::DEMO_OFFICE_TOML, |_| {
-            Err("no other files".into())
+        // The demo office's forms are read beside it.
+        let city = City::parse("office.toml", super::super::DEMO_OFFICE_TOML, |name| {
+            DEMO_CITY_FILES
+                .iter()
+                .find(|(file, _)| *file == name && name.starts_with("forms/"))
+                .map(|(_, src)| src.to_string())
+                .ok_or_else(|| "no other files".into())
         })
         .expect("office file");
+        assert_eq!(city.first().form_files.len(), 7, "six forms and common.typ");
         assert_eq!(city.offices.len(), 1);
         assert_eq!(city.first().id, "honcho");
     }

@@ -17,7 +17,7 @@ pub mod mail;
 mod questionnaire;
 pub use city::{City, DEMO_CITY_FILES};
 pub use mail::{MailSettings, PrivacySettings, TlsMode};
-pub use questionnaire::{Condition, ProcedureRule, Questionnaire, possible};
+pub use questionnaire::{Condition, FORM_SOURCES, FormRef, ProcedureRule, Questionnaire, possible};
 
 /// The demo city's main building (本庁舎), an office file.
 pub const DEMO_OFFICE_TOML: &str = include_str!("demo-office.toml");
@@ -52,6 +52,9 @@ pub struct Office {
     pub slot_templates: Vec<SlotTemplate>,
     /// The おくやみ questionnaire and the procedures it leads to.
     pub questionnaire: Questionnaire,
+    /// The Typst files of the procedures' forms and what they import, by
+    /// path relative to the office file (read by `City::parse`).
+    pub form_files: BTreeMap<String, String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -351,6 +354,16 @@ fn parse_weekday(s: &str) -> Option<Weekday> {
 
 fn parse_hhmm(s: &str) -> Option<NaiveTime> {
     NaiveTime::parse_from_str(s.trim(), "%H:%M").ok()
+}
+
+/// The files a Typst source imports by a plain relative path
+/// (`#import "common.typ": …`).
+fn typst_imports(src: &str) -> Vec<String> {
+    src.lines()
+        .filter_map(|l| l.trim_start().strip_prefix("#import \""))
+        .filter_map(|rest| rest.split_once('"').map(|(p, _)| p.to_string()))
+        .filter(|p| !p.starts_with('@') && !p.starts_with('/'))
+        .collect()
 }
 
 impl Office {
@@ -704,7 +717,48 @@ impl Office {
             booths,
             slot_templates,
             questionnaire,
+            form_files: BTreeMap::new(),
         })
+    }
+
+    /// Reads the files of the procedures' forms with `read` (paths
+    /// relative to the office file): each form and the files it imports
+    /// beside it. Problems name the procedure and the file.
+    pub fn read_forms(&mut self, read: &impl Fn(&str) -> Result<String, String>) -> Vec<String> {
+        let mut problems = Vec::new();
+        let mut wanted: Vec<(String, String)> = self
+            .questionnaire
+            .procedures
+            .iter()
+            .filter_map(|p| {
+                p.form
+                    .as_ref()
+                    .map(|f| (p.procedure.id.clone(), f.file.clone()))
+            })
+            .collect();
+        while let Some((procedure, file)) = wanted.pop() {
+            if self.form_files.contains_key(&file) {
+                continue;
+            }
+            match read(&file) {
+                Ok(src) => {
+                    let dir = file.rsplit_once('/').map_or("", |(d, _)| d);
+                    for import in typst_imports(&src) {
+                        let path = if dir.is_empty() {
+                            import
+                        } else {
+                            format!("{dir}/{import}")
+                        };
+                        if questionnaire::is_form_path(&path) {
+                            wanted.push((procedure.clone(), path));
+                        }
+                    }
+                    self.form_files.insert(file, src);
+                }
+                Err(e) => problems.push(format!("procedure {procedure:?}: form {file:?}: {e}")),
+            }
+        }
+        problems
     }
 
     /// Open every day, all day (for demos run at any hour).

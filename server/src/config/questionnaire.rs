@@ -22,6 +22,48 @@ pub struct ProcedureRule {
     pub when_all: Vec<Condition>,
     /// … and one of these, when there are any.
     pub when_any: Vec<Condition>,
+    /// The form its department prints pre-filled, if any.
+    pub form: Option<FormRef>,
+}
+
+/// `form = { file = "forms/x.typ", fields = { name = "deceased.name" } }`:
+/// a Typst file defining `form(f)`, and where each of its fields comes
+/// from (see `FORM_SOURCES`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FormRef {
+    /// Relative to the office file.
+    pub file: String,
+    /// Field name in the template → source.
+    pub fields: std::collections::BTreeMap<String, String>,
+}
+
+/// Where a form field's value may come from, besides `details.*` (the
+/// family's details, `rules::details::FIELDS`) and `answers.<question>`.
+pub const FORM_SOURCES: [&str; 2] = ["visit.date", "office.name"];
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawForm {
+    file: String,
+    #[serde(default)]
+    fields: std::collections::BTreeMap<String, String>,
+}
+
+/// A form file path: relative, `.typ`, no `..`.
+pub fn is_form_path(p: &str) -> bool {
+    p.ends_with(".typ")
+        && !p.starts_with('/')
+        && p.split('/')
+            .all(|part| !part.is_empty() && part != ".." && part != ".")
+        && p.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_./".contains(c))
+}
+
+/// A Typst identifier for a form field: a-z, 0-9 and _.
+fn is_field_name(k: &str) -> bool {
+    k.chars().next().is_some_and(|c| c.is_ascii_lowercase())
+        && k.chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
 }
 
 /// `question=answer` or `question!=answer` (answers: `yes`, `no`, a choice id).
@@ -78,6 +120,8 @@ struct RawProcedure {
     when_all: Vec<String>,
     #[serde(default)]
     when_any: Vec<String>,
+    #[serde(default)]
+    form: Option<RawForm>,
 }
 
 impl Questionnaire {
@@ -274,6 +318,44 @@ pub(super) fn parse(
         };
         let when_all = parse_all(&p.when_all);
         let when_any = parse_all(&p.when_any);
+        let form = p.form.map(|f| {
+            if !is_form_path(&f.file) {
+                c.at(
+                    &span,
+                    format!(
+                        "procedure {:?}: form file {:?} must be a relative .typ path (a-z, 0-9, - _ . /)",
+                        p.id, f.file
+                    ),
+                );
+            }
+            for (key, source) in &f.fields {
+                if !is_field_name(key) {
+                    c.at(
+                        &span,
+                        format!("procedure {:?}: form field {key:?}: use a-z, 0-9 and _", p.id),
+                    );
+                }
+                let known = crate::rules::details::FIELDS.contains(&source.strip_prefix("details.").unwrap_or(""))
+                    || FORM_SOURCES.contains(&source.as_str())
+                    || source
+                        .strip_prefix("answers.")
+                        .is_some_and(|q| questions.iter().any(|x| x.id == q));
+                if !known {
+                    c.at(
+                        &span,
+                        format!(
+                            "procedure {:?}: form field {key:?} comes from {source:?}, which is none of details.<field>, answers.<question>, {}",
+                            p.id,
+                            FORM_SOURCES.join(", ")
+                        ),
+                    );
+                }
+            }
+            FormRef {
+                file: f.file,
+                fields: f.fields,
+            }
+        });
         procedures.push(ProcedureRule {
             procedure: Procedure {
                 id: p.id,
@@ -289,6 +371,7 @@ pub(super) fn parse(
             },
             when_all,
             when_any,
+            form,
         });
     }
     Questionnaire {

@@ -265,6 +265,20 @@ pub fn document(city: &crate::config::City, doc: &utoipa::openapi::OpenApi) -> V
         "department",
         json!({ "enum": departments }),
     );
+    constrain_param(
+        d,
+        "get",
+        "/api/v1/offices/{office}/staff/forms",
+        "date",
+        date(),
+    );
+    constrain_param(
+        d,
+        "get",
+        "/api/v1/offices/{office}/staff/forms",
+        "department",
+        json!({ "enum": office.questionnaire.departments() }),
+    );
     // The statistics of one office and of the city take the same query.
     for path in [
         "/api/v1/offices/{office}/staff/stats",

@@ -91,6 +91,8 @@ fn api() -> OpenApiRouter<Arc<App>> {
         .routes(routes!(staff::checkin_reservation))
         .routes(routes!(staff::cancel_reservation))
         .routes(routes!(staff::reservation_details))
+        .routes(routes!(staff::reservation_forms))
+        .routes(routes!(staff::day_forms))
         .routes(routes!(staff::move_reservation))
         .routes(routes!(admin::users, admin::add_user))
         .routes(routes!(admin::deactivate_user))

@@ -349,3 +349,61 @@ pub async fn reservation_details(
         .await?,
     ))
 }
+
+/// A PDF of forms: never cached (it holds a family's details).
+fn pdf_response(pdf: Vec<u8>, name: &str) -> axum::response::Response {
+    use axum::http::header;
+    use axum::response::IntoResponse;
+    (
+        [
+            (header::CONTENT_TYPE, "application/pdf".to_string()),
+            (header::CACHE_CONTROL, "no-store".to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("inline; filename=\"{name}\""),
+            ),
+        ],
+        pdf,
+    )
+        .into_response()
+}
+
+#[utoipa::path(get, path = "/api/v1/offices/{office}/staff/reservations/{id}/forms", tag = "staff", security(("bearer" = [])),
+    params(("id" = i64, Path, description = "reservation id")),
+    responses((status = 200, description = "the family's forms of the clerk's departments, pre-filled, one A4 PDF (the print is in the audit log)", content_type = "application/pdf", body = Vec<u8>),
+        (status = 403, description = "wrong_department", body = protocol::ApiError),
+        (status = 404, description = "unknown_reservation, no_forms", body = protocol::ApiError)))]
+pub async fn reservation_forms(
+    OfficeStaff(app, staff): OfficeStaff,
+    OfficePath(id): OfficePath<i64>,
+) -> Result<axum::response::Response> {
+    let pdf = app
+        .family_forms(&staff.username, &staff.departments, id)
+        .await?;
+    Ok(pdf_response(pdf, &format!("forms-{id}.pdf")))
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct FormsQuery {
+    /// YYYY-MM-DD (office time zone).
+    date: String,
+    /// A department of the procedures (e.g. 保険年金課), one the clerk is of.
+    department: String,
+}
+
+#[utoipa::path(get, path = "/api/v1/offices/{office}/staff/forms", tag = "staff", security(("bearer" = [])), params(FormsQuery),
+    responses((status = 200, description = "the department's pre-filled forms for every family of the day, one A4 PDF (each family's print is in the audit log)", content_type = "application/pdf", body = Vec<u8>),
+        (status = 400, description = "invalid_date, unknown_department", body = protocol::ApiError),
+        (status = 403, description = "wrong_department", body = protocol::ApiError),
+        (status = 404, description = "no_forms", body = protocol::ApiError)))]
+pub async fn day_forms(
+    OfficeStaff(app, staff): OfficeStaff,
+    ApiQuery(q): ApiQuery<FormsQuery>,
+) -> Result<axum::response::Response> {
+    let date = parse_date(&q.date)?;
+    let pdf = app
+        .day_forms(&staff.username, &staff.departments, date, &q.department)
+        .await?;
+    Ok(pdf_response(pdf, &format!("forms-{date}.pdf")))
+}

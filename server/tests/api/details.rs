@@ -415,3 +415,201 @@ async fn only_clerks_of_the_familys_departments_see_the_details_and_every_view_i
         .expect("post");
     assert_eq!(error_of(r).await, (400, "unknown_department".into(), None));
 }
+
+/// Runs a poppler tool on a PDF; its stdout.
+fn poppler(tool: &str, pdf: &[u8], args: &[&str]) -> String {
+    let dir = tempfile::tempdir().expect("dir");
+    let path = dir.path().join("forms.pdf");
+    std::fs::write(&path, pdf).expect("pdf");
+    let out = std::process::Command::new(tool)
+        .args(args)
+        .arg(&path)
+        .args(if tool == "pdftotext" {
+            &["-"][..]
+        } else {
+            &[][..]
+        })
+        .output()
+        .unwrap_or_else(|e| {
+            panic!("{tool} (Debian poppler-utils; scripts/setup.sh installs it): {e}")
+        });
+    assert!(
+        out.status.success(),
+        "{tool}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+async fn get_pdf(t: &TestApp, token: &str, path: &str) -> reqwest::Response {
+    t.http()
+        .get(t.url(path))
+        .bearer_auth(token)
+        .send()
+        .await
+        .expect("get")
+}
+
+#[tokio::test]
+async fn each_department_prints_its_forms_pre_filled_with_fonts_embedded() {
+    let t = spawn_app().await;
+    // On 国民健康保険, the head of a household of several: 保険年金課 has
+    // two forms for this family (資格喪失届, 葬祭費), 市民課 one (世帯主変更).
+    let r = t
+        .http()
+        .post(t.url("/api/v1/offices/honcho/reservations"))
+        .json(&json!({
+            "service": "okuyami", "start": SLOT, "name": "申込 一郎", "phone": "090-0000-1111",
+            "answers": { "insurance": "kokuho", "was_head": "yes", "household": "two_or_more" },
+            "details": details()
+        }))
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(r.status(), 201);
+    let id = r.json::<Value>().await.expect("json")["id"]
+        .as_i64()
+        .expect("id");
+    let hoken = clerk(&t, "hoken", "staff", &["保険年金課"]).await;
+    let shimin = clerk(&t, "shimin", "staff", &["市民課"]).await;
+    let nogyo = clerk(&t, "nogyo", "staff", &["農業委員会"]).await;
+
+    let r = get_pdf(
+        &t,
+        &hoken,
+        &format!("/api/v1/offices/honcho/staff/reservations/{id}/forms"),
+    )
+    .await;
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.headers()["content-type"], "application/pdf");
+    assert_eq!(r.headers()["cache-control"], "no-store");
+    let pdf = r.bytes().await.expect("pdf").to_vec();
+    let info = poppler("pdfinfo", &pdf, &[]);
+    assert!(
+        info.lines()
+            .any(|l| l.split_whitespace().eq(["Pages:", "2"])),
+        "{info}"
+    );
+    assert!(info.contains("595.276 x 841.89 pts (A4)"), "{info}");
+    // pdftotext puts spaces between Latin digits and kanji (2026 年): the
+    // text is compared without any.
+    let squeeze = |s: &str| s.split_whitespace().collect::<String>();
+    let text = squeeze(&poppler("pdftotext", &pdf, &["-layout"]));
+    for filled in [
+        "国民健康保険 資格喪失届",
+        "国民健康保険 葬祭費支給申請書",
+        "ミタライ タロベエ",
+        "御手洗 太郎兵衛",
+        "1940年4月1日",
+        "2026年11月28日",
+        "みどり市桜ヶ丘9-8-7",
+        "御手洗 花子",
+        "長女",
+        "090-9876-5432",
+        "みどり信用金庫",
+        "桜ヶ丘支店",
+        "普通",
+        "7654321",
+        "ミタライ ハナコ",
+        "2026年12月1日",
+        "署名",
+        "公式の様式ではありません",
+    ] {
+        assert!(text.contains(&squeeze(filled)), "{filled:?} not in\n{text}");
+    }
+    assert!(
+        !text.contains("世帯主変更"),
+        "市民課's form is not 保険年金課's"
+    );
+    // Every font embedded (Japanese printed as is on any printer).
+    let fonts = poppler("pdffonts", &pdf, &[]);
+    let rows: Vec<&str> = fonts.lines().skip(2).collect();
+    assert!(!rows.is_empty(), "{fonts}");
+    for row in &rows {
+        let cols: Vec<&str> = row.split_whitespace().collect();
+        // name type encoding emb sub uni object ID: emb is the 4th from the end …
+        let emb = cols[cols.len() - 5];
+        assert_eq!(emb, "yes", "not embedded: {row}");
+    }
+    // A page to look at (a test artefact).
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("forms");
+    std::fs::create_dir_all(&dir).expect("dir");
+    std::fs::write(dir.join("family.pdf"), &pdf).expect("write");
+    let png = std::process::Command::new("pdftoppm")
+        .args(["-png", "-r", "60", "-f", "1", "-l", "1"])
+        .arg(dir.join("family.pdf"))
+        .arg(dir.join("family"))
+        .status()
+        .expect("pdftoppm");
+    assert!(png.success());
+
+    // 市民課's preparation of the day: this family's 世帯主変更 only.
+    let r = get_pdf(
+        &t,
+        &shimin,
+        &format!(
+            "/api/v1/offices/honcho/staff/forms?date=2026-12-01&department={}",
+            percent("市民課")
+        ),
+    )
+    .await;
+    assert_eq!(r.status(), 200);
+    let day = poppler("pdftotext", &r.bytes().await.expect("pdf"), &["-layout"]);
+    assert!(
+        day.contains("住民異動届（世帯主変更）") && day.contains("御手洗 花子"),
+        "{day}"
+    );
+    assert!(!day.contains("葬祭費"), "{day}");
+    // Refusals: another department's day, an unknown one, a family of
+    // none of the clerk's departments, a day without families.
+    let r = get_pdf(
+        &t,
+        &hoken,
+        &format!(
+            "/api/v1/offices/honcho/staff/forms?date=2026-12-01&department={}",
+            percent("市民課")
+        ),
+    )
+    .await;
+    assert_eq!(error_of(r).await, (403, "wrong_department".into(), None));
+    let r = get_pdf(
+        &t,
+        &hoken,
+        &format!(
+            "/api/v1/offices/honcho/staff/forms?date=2026-12-01&department={}",
+            percent("宇宙課")
+        ),
+    )
+    .await;
+    assert_eq!(error_of(r).await, (400, "unknown_department".into(), None));
+    let r = get_pdf(
+        &t,
+        &nogyo,
+        &format!("/api/v1/offices/honcho/staff/reservations/{id}/forms"),
+    )
+    .await;
+    assert_eq!(error_of(r).await, (403, "wrong_department".into(), None));
+    let r = get_pdf(
+        &t,
+        &shimin,
+        &format!(
+            "/api/v1/offices/honcho/staff/forms?date=2026-12-02&department={}",
+            percent("市民課")
+        ),
+    )
+    .await;
+    assert_eq!(error_of(r).await, (404, "no_forms".into(), None));
+    // Each print is in the audit log, and nothing else was.
+    let kanri = clerk(&t, "kanri", "admin", &[]).await;
+    let log: Vec<protocol::DetailsAuditEntry> =
+        get_pdf(&t, &kanri, "/api/v1/admin/details-audit?date=2026-12-01")
+            .await
+            .json()
+            .await
+            .expect("json");
+    let seen: Vec<(&str, i64, &str)> = log
+        .iter()
+        .map(|e| (e.username.as_str(), e.reservation_id, e.action.as_str()))
+        .collect();
+    assert_eq!(seen, [("hoken", id, "print"), ("shimin", id, "print")]);
+}

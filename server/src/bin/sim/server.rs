@@ -245,6 +245,16 @@ pub fn office_ids(n: usize) -> Vec<String> {
 /// the simulated office under its own id and name). Returns the file to
 /// pass to `--config` and the offices, parsed as the server parses them.
 pub fn write_config(dir: &Path, offices: usize) -> anyhow::Result<(PathBuf, Vec<Office>)> {
+    // The demo office's forms, which its procedures name.
+    for (name, src) in madoguchi_server::config::DEMO_CITY_FILES {
+        if name.starts_with("forms/") {
+            let path = dir.join(name);
+            if let Some(parent) = path.parent() {
+                std::fs::create_dir_all(parent)?;
+            }
+            std::fs::write(path, src)?;
+        }
+    }
     let parse = |path: &Path| {
         City::load(path)
             .map(|c| c.offices)
