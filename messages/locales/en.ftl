@@ -361,3 +361,12 @@ console-offices = Offices
 console-unknown-office = There is no such office
 console-wrong-office = You do not work at this office
 stats-office = Office
+
+# The family's take-home summary (PDF, issue 20).
+summary-title = Bereavement corner: summary of procedures
+summary-visit = Visit on { $date }
+summary-done = Done today at the bereavement corner
+summary-left = Still to do, at the department in charge
+summary-where = Where
+summary-none = None
+summary-note = If anything is unclear, please ask the bereavement corner.

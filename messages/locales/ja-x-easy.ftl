@@ -231,3 +231,12 @@ office-closed-today = きょうは やすみです
 office-address = ｜住所《じゅうしょ》
 cong-shortest = いちばん はやいのは { $office }（{ $minutes }｜分《ふん》ぐらい）
 cong-shortest-title = いま いくなら
+
+# The family's take-home summary (PDF, issue 20).
+summary-title = おくやみコーナー ｜手続《てつづ》きの まとめ
+summary-visit = { $date } に ｜来《き》ました
+summary-done = きょう、おくやみコーナーで おわった ｜手続《てつづ》き
+summary-left = これから、｜係《かかり》の ｜窓口《まどぐち》で する ｜手続《てつづ》き
+summary-where = ばしょ
+summary-none = ありません
+summary-note = わからない ことは、おくやみコーナーに ｜聞《き》いて ください。

@@ -347,3 +347,12 @@ console-offices = 庁舎一覧
 console-unknown-office = その庁舎はありません
 console-wrong-office = この庁舎の担当ではありません
 stats-office = 庁舎
+
+# The family's take-home summary (PDF, issue 20).
+summary-title = おくやみコーナー 手続きのまとめ
+summary-visit = { $date } ご来庁
+summary-done = 本日、おくやみコーナーで済んだ手続き
+summary-left = これから、担当の窓口で行う手続き
+summary-where = 場所
+summary-none = ありません
+summary-note = ご不明な点は、おくやみコーナーにお問い合わせください。

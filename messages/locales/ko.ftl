@@ -226,3 +226,12 @@ office-closed-today = 오늘은 휴무
 office-address = 주소
 cong-shortest = 지금 가장 빠른 곳: { $office } (약 { $minutes }분)
 cong-shortest-title = 지금 가신다면
+
+# The family's take-home summary (PDF, issue 20).
+summary-title = 유족 상담 창구(おくやみコーナー) 절차 요약
+summary-visit = { $date } 방문
+summary-done = 오늘 유족 상담 창구에서 마친 절차
+summary-left = 앞으로 담당 창구에서 할 절차
+summary-where = 장소
+summary-none = 없음
+summary-note = 궁금한 점은 유족 상담 창구에 문의해 주세요.

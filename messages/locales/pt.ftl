@@ -246,3 +246,12 @@ office-closed-today = Fechado hoje
 office-address = Endereço
 cong-shortest = Mais rápido agora: { $office } (cerca de { $minutes } min)
 cong-shortest-title = Se for agora
+
+# The family's take-home summary (PDF, issue 20).
+summary-title = Balcão de trâmites após o falecimento (おくやみコーナー): resumo
+summary-visit = Visita em { $date }
+summary-done = Feito hoje no balcão de trâmites após o falecimento
+summary-left = Ainda a fazer, na seção responsável
+summary-where = Onde
+summary-none = Nenhum
+summary-note = Em caso de dúvida, pergunte no balcão de trâmites após o falecimento.

@@ -223,3 +223,12 @@ office-closed-today = Hôm nay nghỉ
 office-address = Địa chỉ
 cong-shortest = Nhanh nhất bây giờ: { $office } (khoảng { $minutes } phút)
 cong-shortest-title = Nếu bạn đi ngay bây giờ
+
+# The family's take-home summary (PDF, issue 20).
+summary-title = Quầy thủ tục tang lễ (おくやみコーナー): tóm tắt thủ tục
+summary-visit = Đến ngày { $date }
+summary-done = Thủ tục đã xong hôm nay tại quầy thủ tục tang lễ
+summary-left = Thủ tục còn phải làm tại quầy phụ trách
+summary-where = Địa điểm
+summary-none = Không có
+summary-note = Nếu có điều gì chưa rõ, xin hỏi quầy thủ tục tang lễ.

@@ -227,3 +227,12 @@ office-closed-today = 今天休息
 office-address = 地址
 cong-shortest = 现在最快：{ $office }（约 { $minutes } 分钟）
 cong-shortest-title = 如果现在就去
+
+# The family's take-home summary (PDF, issue 20).
+summary-title = 丧事手续窗口（おくやみコーナー）手续汇总
+summary-visit = { $date } 来访
+summary-done = 今天已在丧事手续窗口办完的手续
+summary-left = 之后需在负责窗口办理的手续
+summary-where = 地点
+summary-none = 无
+summary-note = 如有不明之处，请咨询丧事手续窗口。

@@ -48,6 +48,7 @@ pub const VISITOR_PREFIXES: &[&str] = &[
     "mail-",
     "notify-",
     "language-",
+    "summary-",
 ];
 
 pub struct Catalogue {

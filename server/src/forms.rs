@@ -51,7 +51,7 @@ impl std::fmt::Debug for FormPrinter {
 /// Fields every form gets, whatever the office file maps.
 pub const ALWAYS: [&str; 2] = ["office", "visit_date"];
 
-fn message(e: TypstAsLibError) -> String {
+pub(crate) fn message(e: TypstAsLibError) -> String {
     match e {
         TypstAsLibError::TypstSource(diags) => diags
             .iter()

@@ -15,6 +15,7 @@ pub mod qr;
 pub mod rules;
 pub mod startup;
 pub mod storage;
+pub mod summary;
 pub mod tokens;
 pub mod vault;
 pub mod views;

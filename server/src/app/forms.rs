@@ -256,3 +256,68 @@ impl OfficeApp {
         self.print(pages).await
     }
 }
+
+impl OfficeApp {
+    /// The family's take-home summary, in the booking's language: the
+    /// procedures of its checklist done at the corner, and those left
+    /// (money matters, consultations) with where, what, how and by when.
+    /// Any clerk of the office prints it: it holds no family details.
+    pub async fn family_summary(&self, reservation_id: i64) -> Result<Vec<u8>> {
+        use protocol::localized;
+        let r = self
+            .store
+            .reservation_by_id(reservation_id)
+            .await?
+            .ok_or_else(|| {
+                Error::not_found(ErrorCode::UnknownReservation, "no such reservation")
+            })?;
+        let Some(checklist) = self.checklist_for(&r.service, r.answers.as_ref()) else {
+            return Err(Error::not_found(
+                ErrorCode::NoForms,
+                "this booking is not of a procedure with the questionnaire",
+            ));
+        };
+        let lang = r.language.clone().unwrap_or_else(|| "ja".into());
+        let (mut done, mut left) = (Vec::new(), Vec::new());
+        for p in checklist {
+            if p.at_original_department {
+                left.push(crate::summary::LeftProcedure {
+                    title: localized(&p.title, &lang),
+                    title_ja: if lang == "ja" {
+                        String::new()
+                    } else {
+                        localized(&p.title, "ja")
+                    },
+                    place: localized(&p.place, &lang),
+                    what: localized(&p.what, &lang),
+                    how: localized(&p.how, &lang),
+                    deadline: p
+                        .deadline
+                        .as_ref()
+                        .map(|d| localized(d, &lang))
+                        .unwrap_or_default(),
+                });
+            } else {
+                done.push((localized(&p.title, &lang), p.department.clone()));
+            }
+        }
+        let day = booking::local_day(&self.office, r.start);
+        let summary = crate::summary::Summary {
+            office: localized(&self.office.name, &lang),
+            name: r.name.clone().unwrap_or_default(),
+            visit: if lang.starts_with("ja") {
+                japanese_date(&day.format("%Y-%m-%d").to_string())
+            } else {
+                day.format("%Y-%m-%d").to_string()
+            },
+            lang,
+            done,
+            left,
+        };
+        let printer = self.summary.clone();
+        tokio::task::spawn_blocking(move || printer.render(&summary))
+            .await
+            .map_err(|e| Error::Storage(StoreError::Corrupt(format!("printing: {e}"))))?
+            .map_err(|e| Error::Storage(StoreError::Corrupt(e.to_string())))
+    }
+}

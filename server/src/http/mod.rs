@@ -93,6 +93,7 @@ fn api() -> OpenApiRouter<Arc<App>> {
         .routes(routes!(staff::reservation_details))
         .routes(routes!(staff::reservation_forms))
         .routes(routes!(staff::day_forms))
+        .routes(routes!(staff::reservation_summary))
         .routes(routes!(staff::move_reservation))
         .routes(routes!(admin::users, admin::add_user))
         .routes(routes!(admin::deactivate_user))

@@ -407,3 +407,15 @@ pub async fn day_forms(
         .await?;
     Ok(pdf_response(pdf, &format!("forms-{date}.pdf")))
 }
+
+#[utoipa::path(get, path = "/api/v1/offices/{office}/staff/reservations/{id}/summary.pdf", tag = "staff", security(("bearer" = [])),
+    params(("id" = i64, Path, description = "reservation id")),
+    responses((status = 200, description = "the family's take-home summary in its language: procedures done at the corner, and for each one left where, what, how and by when (one A4 PDF)", content_type = "application/pdf", body = Vec<u8>),
+        (status = 404, description = "unknown_reservation, no_forms (not a booking with the questionnaire)", body = protocol::ApiError)))]
+pub async fn reservation_summary(
+    OfficeStaff(app, _staff): OfficeStaff,
+    OfficePath(id): OfficePath<i64>,
+) -> Result<axum::response::Response> {
+    let pdf = app.family_summary(id).await?;
+    Ok(pdf_response(pdf, &format!("summary-{id}.pdf")))
+}
