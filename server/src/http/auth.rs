@@ -279,6 +279,8 @@ pub struct PageSession {
     pub csrf: String,
     pub token: String,
     pub offices: Vec<String>,
+    /// Whose families' details and forms they may see.
+    pub departments: Vec<String>,
 }
 
 impl PageSession {
@@ -297,6 +299,7 @@ pub async fn page_session(headers: &HeaderMap, app: &App) -> Option<PageSession>
         csrf: s.csrf,
         token: token.to_string(),
         offices: s.offices,
+        departments: s.departments,
     })
 }
 

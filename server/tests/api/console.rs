@@ -826,6 +826,13 @@ async fn a_reservation_shows_its_pre_entry_answers_at_the_booth() {
     wait_text(&c, "current-body", "relationship").await;
     wait_text(&c, "current-body", "長女").await;
     wait_text(&c, "checklist", "国民健康保険 葬祭費の申請").await;
+    // The take-home summary is there for any clerk; the family's forms
+    // only for a clerk of its departments (sato has none).
+    wait_text(&c, "print-summary", "手続きのまとめ").await;
+    assert!(
+        c.find(Locator::Id("print-forms")).await.is_err(),
+        "no forms link for a clerk of no department"
+    );
     let body = text_of(&c, "current-body").await;
     assert!(
         !body.contains("undefined"),

@@ -700,3 +700,59 @@ async fn the_family_takes_home_a_summary_of_what_was_done_and_what_is_left_in_it
         assert!(vi.contains(&squeeze(text)), "{text:?} not in {vi}");
     }
 }
+
+#[tokio::test]
+async fn the_prep_page_offers_the_forms_to_the_departments_clerks_only() {
+    let t = spawn_app().await;
+    let r = t
+        .http()
+        .post(t.url("/api/v1/offices/honcho/reservations"))
+        .json(&json!({
+            "service": "okuyami", "start": SLOT, "name": "申込 一郎", "phone": "090-0000-1111",
+            "answers": { "insurance": "kokuho" }, "details": details()
+        }))
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(r.status(), 201);
+    let hoken = clerk(&t, "hoken", "staff", &["保険年金課"]).await;
+    let nogyo = clerk(&t, "nogyo", "staff", &["農業委員会"]).await;
+    let page = |token: String| {
+        let t = &t;
+        async move {
+            t.http()
+                .get(t.url(&format!(
+                    "/staff/honcho/prep?date=2026-12-01&department={}",
+                    percent("保険年金課")
+                )))
+                .header("cookie", format!("madoguchi_session={token}"))
+                .send()
+                .await
+                .expect("page")
+                .text()
+                .await
+                .expect("html")
+        }
+    };
+    let theirs = page(hoken).await;
+    assert_eq!(theirs.matches("id=\"print-forms\"").count(), 1, "{theirs}");
+    assert!(theirs.contains("action=\"/api/v1/offices/honcho/staff/forms\""));
+    assert_eq!(
+        theirs
+            .matches("class=\"button print-family-forms\"")
+            .count(),
+        1
+    );
+    assert_eq!(theirs.matches("class=\"button print-summary\"").count(), 1);
+    let not_theirs = page(nogyo).await;
+    assert_eq!(not_theirs.matches("id=\"print-forms\"").count(), 0);
+    assert_eq!(not_theirs.matches("print-family-forms").count(), 0);
+    assert_eq!(
+        not_theirs.matches("class=\"button print-summary\"").count(),
+        1
+    );
+    // No detail is on the page: only names and procedures.
+    for secret in SECRETS {
+        assert!(!theirs.contains(secret), "{secret} on the prep page");
+    }
+}

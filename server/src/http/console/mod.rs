@@ -500,6 +500,14 @@ pub async fn booth_page(
         "at-department".into(),
         c.text(lang, "prep-at-department").into(),
     );
+    for key in ["forms-family", "summary"] {
+        texts.insert(key.into(), c.text(lang, &format!("prep-{key}")).into());
+    }
+    // Whose families' forms this clerk may print (the server checks again).
+    texts.insert(
+        "departments".into(),
+        page.session.departments.clone().into(),
+    );
     for state in ["open", "paused", "closed"] {
         texts.insert(
             format!("booth-{state}"),

@@ -13,6 +13,7 @@ use protocol::localized;
 use serde::Deserialize;
 
 use super::{BodyData, Shell, StaffPage, catalogue, render};
+use crate::app::accounts::sees_details_of;
 use crate::app::{App, OfficeApp};
 use maud::html;
 
@@ -94,6 +95,16 @@ pub async fn page(
             }
             button type="submit" { (t("stats-show")) }
             button type="button" onclick="window.print()" { (t("prep-print")) }
+            // The department's pre-filled forms for the day, for its clerks.
+        }
+        // The department's pre-filled forms for the day, for its clerks
+        // (a GET form: the browser encodes the department's name).
+        @if let Some(d) = department.filter(|d| sees_details_of(&page.session.departments, d)) {
+            form #print-forms .card.row method="get" target="_blank" action={ "/api/v1/offices/" (app.office.id) "/staff/forms" } {
+                input type="hidden" name="date" value=(date);
+                input type="hidden" name="department" value=(d);
+                button type="submit" { (t("prep-forms-day")) }
+            }
         }
         @if status == StatusCode::BAD_REQUEST {
             p.error role="alert" { (t("prep-unknown-department")) }
@@ -107,6 +118,16 @@ pub async fn page(
                 section.card.prep-item data-reservation=(r.id) {
                     h2 { (r.start.format("%H:%M")) " " (r.name.as_deref().unwrap_or("—")) }
                     p.muted { (c.text(lang, &format!("res-state-{}", r.state.as_str()))) }
+                    p.row {
+                        @if item.procedures.iter().any(|p| sees_details_of(&page.session.departments, &p.department)) {
+                            a.button.print-family-forms href={ "/api/v1/offices/" (app.office.id) "/staff/reservations/" (r.id) "/forms" } target="_blank" {
+                                (t("prep-forms-family"))
+                            }
+                        }
+                        a.button.print-summary href={ "/api/v1/offices/" (app.office.id) "/staff/reservations/" (r.id) "/summary.pdf" } target="_blank" {
+                            (t("prep-summary"))
+                        }
+                    }
                     table {
                         thead {
                             tr {

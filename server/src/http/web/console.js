@@ -239,6 +239,13 @@
     if (todo && todo.length) {
       out.push(h("h3", {}, T.checklist), h("ul", { class: "notes", id: "checklist" }, todo.map((p) =>
         h("li", {}, `${txt(p.title)} — ${p.department}`, p.at_original_department ? [" ", h("span", { class: "tag priority" }, T["at-department"])] : null))));
+      // The family's forms (for a clerk of one of its departments) and its
+      // take-home summary, printed at the end of the visit.
+      const base = `${API}/staff/reservations/${t.reservation_id}`;
+      const mine = todo.some((p) => T.departments.includes(p.department));
+      out.push(h("p", { class: "row", id: "prints" },
+        mine ? h("a", { class: "button", id: "print-forms", href: base + "/forms", target: "_blank" }, T["forms-family"]) : null,
+        h("a", { class: "button", id: "print-summary", href: base + "/summary.pdf", target: "_blank" }, T.summary)));
     }
     const r = t.reservation_id != null ? reservations.get(t.reservation_id) : null;
     if (r && r.answers && Object.keys(r.answers).length) {
