@@ -97,6 +97,7 @@ error_codes! {
     SameSlot = "same_slot",
     TooLateToBook = "too_late_to_book",
     TooFarAhead = "too_far_ahead",
+    DetailsClosed = "details_closed",
     Cancelled = "cancelled",
     TooEarly = "too_early",
     TooLate = "too_late",

@@ -902,6 +902,18 @@ pub struct NewStaffUser {
     pub departments: Vec<String>,
 }
 
+/// What the family's details now hold (the values themselves are never
+/// sent back to the token holder).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DetailsReceipt {
+    pub deceased: bool,
+    pub applicant: bool,
+    pub refund_account: bool,
+    /// The last day they can be changed (the day before the visit).
+    pub changeable_until: NaiveDate,
+}
+
 /// A family's details as a clerk of a department concerned sees them
 /// (every such view is in the audit log).
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]

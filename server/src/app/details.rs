@@ -86,6 +86,69 @@ impl OfficeApp {
     }
 }
 
+impl OfficeApp {
+    /// The family completes or corrects its details with its token,
+    /// until the day before the visit (409 `details_closed` on the day,
+    /// `already_checked_in` / `cancelled` once it is not booked). The
+    /// whole set is replaced; an empty one erases them. The answer says
+    /// which groups are given, never the values.
+    pub async fn correct_details(
+        &self,
+        token: &str,
+        details: &protocol::FamilyDetails,
+    ) -> Result<protocol::DetailsReceipt> {
+        let r = self.reservation_by_token(token).await?;
+        let service = self.office.service(&r.service).ok_or_else(|| {
+            Error::not_found(ErrorCode::UnknownService, "the booking's procedure is gone")
+        })?;
+        let visit = crate::rules::booking::local_day(&self.office, r.start);
+        let today = crate::rules::booking::local_day(&self.office, self.clock.now());
+        let until = visit - Duration::days(1);
+        match r.state {
+            protocol::ReservationState::Booked => {}
+            protocol::ReservationState::Cancelled => {
+                return Err(Error::conflict(
+                    ErrorCode::Cancelled,
+                    "this booking was cancelled",
+                ));
+            }
+            _ => {
+                return Err(Error::conflict(
+                    ErrorCode::AlreadyCheckedIn,
+                    "this booking was checked in: please tell the clerk",
+                ));
+            }
+        }
+        let sealed = self.sealed_details(service, Some(details))?;
+        if today > until {
+            return Err(Error::conflict(
+                ErrorCode::DetailsClosed,
+                format!("details can be changed until {until}; please tell the clerk on the day"),
+            ));
+        }
+        if !self
+            .store
+            .set_reservation_details(r.id, sealed.as_deref(), self.clock.now())
+            .await?
+        {
+            return Err(Error::conflict(
+                ErrorCode::AlreadyCheckedIn,
+                "this booking is no longer booked",
+            ));
+        }
+        // Checked by `sealed_details` above: this parse succeeds.
+        let given = crate::rules::details::Details::parse(details, today)
+            .map(crate::rules::details::Details::into_inner)
+            .unwrap_or_default();
+        Ok(protocol::DetailsReceipt {
+            deceased: given.deceased.is_some(),
+            applicant: given.applicant.is_some(),
+            refund_account: given.refund_account.is_some(),
+            changeable_until: until,
+        })
+    }
+}
+
 impl App {
     /// The audit log of the family's details on one day (in the city's
     /// time zone), every office.

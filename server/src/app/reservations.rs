@@ -244,7 +244,7 @@ impl OfficeApp {
     /// The family's details checked and sealed for storage (`None` when
     /// none are given). Only a procedure with the questionnaire (おくやみ)
     /// takes them.
-    fn sealed_details(
+    pub(super) fn sealed_details(
         &self,
         service: &crate::config::ServiceConfig,
         details: Option<&protocol::FamilyDetails>,

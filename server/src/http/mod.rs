@@ -58,6 +58,7 @@ fn api() -> OpenApiRouter<Arc<App>> {
         .routes(routes!(public::slots))
         .routes(routes!(public::create_reservation))
         .routes(routes!(public::reservation, public::cancel_reservation))
+        .routes(routes!(public::correct_details))
         .routes(routes!(public::reservation_qr))
         .routes(routes!(public::reservation_qr_png))
         .routes(routes!(public::reservation_ics))

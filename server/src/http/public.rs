@@ -115,6 +115,25 @@ pub async fn cancel_reservation(
     ))
 }
 
+#[utoipa::path(put, path = "/api/v1/reservations/{token}/details", tag = "public",
+    params(("token" = String, Path, description = "reservation token")), request_body = protocol::FamilyDetails,
+    responses((status = 200, description = "the details are replaced (an empty set erases them); which groups are given, never the values", body = protocol::DetailsReceipt),
+        (status = 400, description = "invalid_details (error.field names the field)", body = protocol::ApiError),
+        (status = 404, body = protocol::ApiError),
+        (status = 409, description = "details_closed (on or after the visit day), cancelled, already_checked_in", body = protocol::ApiError)))]
+pub async fn correct_details(
+    State(app): State<Arc<App>>,
+    ApiPath(token): ApiPath<String>,
+    ApiJson(details): ApiJson<protocol::FamilyDetails>,
+) -> Result<Json<protocol::DetailsReceipt>> {
+    Ok(Json(
+        app.office_of_reservation(&token)
+            .await?
+            .correct_details(&token, &details)
+            .await?,
+    ))
+}
+
 #[utoipa::path(get, path = "/api/v1/reservations/{token}/qr.svg", tag = "public",
     params(("token" = String, Path, description = "reservation token")),
     responses((status = 200, content_type = "image/svg+xml", body = String), (status = 404, body = protocol::ApiError)))]

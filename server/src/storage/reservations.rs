@@ -338,3 +338,25 @@ impl Store {
         .collect()
     }
 }
+
+impl Store {
+    /// Replaces a booked reservation's sealed details; false when it is
+    /// no longer booked (checked in, cancelled) by the time of the write.
+    pub async fn set_reservation_details(
+        &self,
+        id: i64,
+        sealed: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        let r = sqlx::query(
+            "UPDATE reservations SET details = $1, updated_at = $2 WHERE id = $3 AND office = $4 AND state = 'booked'",
+        )
+        .bind(sealed)
+        .bind(ts(now))
+        .bind(id)
+        .bind(self.office())
+        .execute(&self.pool)
+        .await?;
+        Ok(r.rows_affected() == 1)
+    }
+}

@@ -756,3 +756,111 @@ async fn the_prep_page_offers_the_forms_to_the_departments_clerks_only() {
         assert!(!theirs.contains(secret), "{secret} on the prep page");
     }
 }
+
+async fn put_details(t: &TestApp, token: &str, body: Value) -> reqwest::Response {
+    t.http()
+        .put(t.url(&format!("/api/v1/reservations/{token}/details")))
+        .json(&body)
+        .send()
+        .await
+        .expect("put")
+}
+
+#[tokio::test]
+async fn the_family_corrects_its_details_until_the_day_before_and_never_reads_them_back() {
+    let t = spawn_app().await;
+    let book_on = |start: &'static str| {
+        let t = &t;
+        async move {
+            let r = t
+                .http()
+                .post(t.url("/api/v1/offices/honcho/reservations"))
+                .json(&json!({
+                    "service": "okuyami", "start": start, "name": "申込 一郎", "phone": "090-0000-1111",
+                    "answers": { "insurance": "kokuho" }, "details": details()
+                }))
+                .send()
+                .await
+                .expect("post");
+            assert_eq!(r.status(), 201);
+            let v: Value = r.json().await.expect("json");
+            (
+                v["id"].as_i64().expect("id"),
+                v["token"].as_str().expect("token").to_string(),
+            )
+        }
+    };
+    // Tomorrow's booking: today it can still be changed.
+    let (id, token) = book_on("2026-12-02T09:00:00+09:00").await;
+    let mut corrected = details();
+    corrected["applicant"]["phone"] = json!("080-1111-2222");
+    corrected
+        .as_object_mut()
+        .expect("object")
+        .remove("refund_account");
+    let r = put_details(&t, &token, corrected.clone()).await;
+    assert_eq!(r.status(), 200);
+    let receipt: Value = r.json().await.expect("json");
+    assert_eq!(
+        receipt,
+        json!({ "deceased": true, "applicant": true, "refund_account": false, "changeable_until": "2026-12-01" })
+    );
+    assert!(
+        !receipt.to_string().contains("080-1111-2222"),
+        "values are not sent back"
+    );
+    let hoken = clerk(&t, "hoken", "staff", &["保険年金課"]).await;
+    let seen: protocol::StaffDetails = details_for(&hoken, &t, id)
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(
+        serde_json::to_value(&seen.details).expect("json"),
+        corrected
+    );
+    // A bad field is named; nothing changes.
+    let mut bad = corrected.clone();
+    bad["applicant"]["phone"] = json!("いつでも");
+    assert_eq!(
+        error_of(put_details(&t, &token, bad).await).await,
+        (
+            400,
+            "invalid_details".into(),
+            Some("details.applicant.phone".into())
+        )
+    );
+    // An empty set erases them.
+    let r = put_details(&t, &token, json!({})).await;
+    assert_eq!(r.status(), 200);
+    let row = t
+        .app
+        .store
+        .at_office("honcho")
+        .reservation_by_id(id)
+        .await
+        .expect("query")
+        .expect("row");
+    assert_eq!(row.sealed_details, None);
+    // On the day of the visit it is the clerk's to change.
+    let (_, today) = book_on(SLOT).await;
+    assert_eq!(
+        error_of(put_details(&t, &today, details()).await).await,
+        (409, "details_closed".into(), None)
+    );
+    // A cancelled booking, an unknown code.
+    t.public
+        .cancel_reservation(&token)
+        .await
+        .expect("cancelled");
+    assert_eq!(
+        error_of(put_details(&t, &token, details()).await).await,
+        (409, "cancelled".into(), None)
+    );
+    assert_eq!(
+        error_of(put_details(&t, &"x".repeat(43), details()).await)
+            .await
+            .0,
+        404
+    );
+}

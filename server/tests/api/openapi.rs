@@ -144,6 +144,7 @@ async fn the_document_covers_the_contract_and_every_documented_route_answers() {
             let req = match method.as_str() {
                 "get" => http.get(url),
                 "post" => http.post(url).json(&serde_json::json!({})),
+                "put" => http.put(url).json(&serde_json::json!({})),
                 "delete" => http.delete(url),
                 other => panic!("unexpected method {other}"),
             };

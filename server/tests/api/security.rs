@@ -22,6 +22,7 @@ const PUBLIC: &[&str] = &[
     "post /api/v1/offices/{office}/reservations",
     "get /api/v1/reservations/{token}",
     "delete /api/v1/reservations/{token}",
+    "put /api/v1/reservations/{token}/details",
     "get /api/v1/reservations/{token}/qr.svg",
     "get /api/v1/reservations/{token}/qr.png",
     "get /api/v1/reservations/{token}/calendar.ics",
