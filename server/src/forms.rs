@@ -51,7 +51,7 @@ impl std::fmt::Debug for FormPrinter {
 /// Fields every form gets, whatever the office file maps.
 pub const ALWAYS: [&str; 2] = ["office", "visit_date"];
 
-pub(crate) fn message(e: TypstAsLibError) -> String {
+fn message(e: TypstAsLibError) -> String {
     match e {
         TypstAsLibError::TypstSource(diags) => diags
             .iter()
@@ -138,16 +138,24 @@ impl FormPrinter {
             .iter()
             .map(|p| json!({ "procedure": p.procedure, "fields": p.fields }))
             .collect();
-        let inputs: typst::foundations::Dict = serde_json::from_value(json!({ "pages": pages }))
-            .map_err(|e| FormError::Layout(e.to_string()))?;
-        let doc: PagedDocument = self
-            .engine
-            .compile_with_input(inputs)
-            .output
-            .map_err(|e| FormError::Layout(message(e)))?;
-        typst_pdf::pdf(&doc, &typst_pdf::PdfOptions::default())
-            .map_err(|d| FormError::Layout(message(TypstAsLibError::from(d))))
+        pdf(&self.engine, json!({ "pages": pages }))
     }
+}
+
+/// Lays out `engine`'s main file with `inputs` as `sys.inputs`, as PDF
+/// (the forms and the summary alike).
+pub(crate) fn pdf(
+    engine: &TypstEngine<TypstTemplateMainFile>,
+    inputs: Value,
+) -> Result<Vec<u8>, FormError> {
+    let inputs: typst::foundations::Dict =
+        serde_json::from_value(inputs).map_err(|e| FormError::Layout(e.to_string()))?;
+    let doc: PagedDocument = engine
+        .compile_with_input(inputs)
+        .output
+        .map_err(|e| FormError::Layout(message(e)))?;
+    typst_pdf::pdf(&doc, &typst_pdf::PdfOptions::default())
+        .map_err(|d| FormError::Layout(message(TypstAsLibError::from(d))))
 }
 
 #[cfg(test)]

@@ -7,7 +7,6 @@
 
 use serde_json::{Value, json};
 use typst_as_lib::{TypstEngine, TypstTemplateMainFile};
-use typst_layout::PagedDocument;
 
 use crate::forms::FormError;
 
@@ -92,17 +91,6 @@ impl SummaryPrinter {
                 "what": p.what, "how": p.how, "deadline": p.deadline,
             })).collect::<Vec<Value>>(),
         });
-        let inputs: typst::foundations::Dict =
-            serde_json::from_value(inputs).map_err(|e| FormError::Layout(e.to_string()))?;
-        let doc: PagedDocument = self
-            .engine
-            .compile_with_input(inputs)
-            .output
-            .map_err(|e| FormError::Layout(crate::forms::message(e)))?;
-        typst_pdf::pdf(&doc, &typst_pdf::PdfOptions::default()).map_err(|d| {
-            FormError::Layout(crate::forms::message(typst_as_lib::TypstAsLibError::from(
-                d,
-            )))
-        })
+        crate::forms::pdf(&self.engine, inputs)
     }
 }

@@ -42,24 +42,14 @@ impl OfficeApp {
         out
     }
 
-    /// One family's details for a clerk of `departments`: 403
-    /// `wrong_department` unless the family's checklist names one of them.
-    /// The use is in the audit log before the details are returned.
-    pub async fn staff_details(
+    /// Of a family's departments (its checklist's), those of the clerk:
+    /// 403 `wrong_department` when there are none.
+    pub(super) fn departments_of_clerk(
         &self,
-        username: &str,
+        r: &ReservationRow,
         departments: &[String],
-        reservation_id: i64,
-        how: DetailsUse,
-    ) -> Result<StaffDetails> {
-        let r = self
-            .store
-            .reservation_by_id(reservation_id)
-            .await?
-            .ok_or_else(|| {
-                Error::not_found(ErrorCode::UnknownReservation, "no such reservation")
-            })?;
-        let family = self.family_departments(&r);
+    ) -> Result<Vec<String>> {
+        let family = self.family_departments(r);
         let mine: Vec<String> = family
             .iter()
             .filter(|d| sees_details_of(departments, d))
@@ -74,6 +64,21 @@ impl OfficeApp {
                 ),
             ));
         }
+        Ok(mine)
+    }
+
+    /// One family's details for a clerk of `departments`: 403
+    /// `wrong_department` unless the family's checklist names one of them.
+    /// The use is in the audit log before the details are returned.
+    pub async fn staff_details(
+        &self,
+        username: &str,
+        departments: &[String],
+        reservation_id: i64,
+        how: DetailsUse,
+    ) -> Result<StaffDetails> {
+        let r = self.reservation_row(reservation_id).await?;
+        let mine = self.departments_of_clerk(&r, departments)?;
         let details = self.open_details(&r)?;
         self.store
             .audit_details(username, reservation_id, how.as_str(), self.clock.now())
@@ -119,7 +124,11 @@ impl OfficeApp {
                 ));
             }
         }
-        let sealed = self.sealed_details(service, Some(details))?;
+        let (sealed, given) = self
+            .sealed_details(service, Some(details))?
+            .map_or((None, protocol::FamilyDetails::default()), |(s, d)| {
+                (Some(s), d.into_inner())
+            });
         if today > until {
             return Err(Error::conflict(
                 ErrorCode::DetailsClosed,
@@ -136,10 +145,6 @@ impl OfficeApp {
                 "this booking is no longer booked",
             ));
         }
-        // Checked by `sealed_details` above: this parse succeeds.
-        let given = crate::rules::details::Details::parse(details, today)
-            .map(crate::rules::details::Details::into_inner)
-            .unwrap_or_default();
         Ok(protocol::DetailsReceipt {
             deceased: given.deceased.is_some(),
             applicant: given.applicant.is_some(),

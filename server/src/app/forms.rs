@@ -34,6 +34,16 @@ fn account_kind(s: &str) -> &str {
     }
 }
 
+/// Lays out a PDF on a blocking thread: Typst is CPU work.
+async fn off_runtime(
+    render: impl FnOnce() -> std::result::Result<Vec<u8>, crate::forms::FormError> + Send + 'static,
+) -> Result<Vec<u8>> {
+    tokio::task::spawn_blocking(render)
+        .await
+        .map_err(|e| Error::Storage(StoreError::Corrupt(format!("printing: {e}"))))?
+        .map_err(|e| Error::Storage(StoreError::Corrupt(e.to_string())))
+}
+
 impl OfficeApp {
     fn printer(&self) -> Result<&FormPrinter> {
         self.forms.as_deref().ok_or_else(|| {
@@ -155,10 +165,7 @@ impl OfficeApp {
         let Some(printer) = self.forms.clone() else {
             return Err(Error::not_found(ErrorCode::NoForms, "no forms"));
         };
-        tokio::task::spawn_blocking(move || printer.render(&pages))
-            .await
-            .map_err(|e| Error::Storage(StoreError::Corrupt(format!("printing: {e}"))))?
-            .map_err(|e| Error::Storage(StoreError::Corrupt(e.to_string())))
+        off_runtime(move || printer.render(&pages)).await
     }
 
     /// One family's forms of the clerk's departments, as one PDF: 403
@@ -170,23 +177,8 @@ impl OfficeApp {
         departments: &[String],
         reservation_id: i64,
     ) -> Result<Vec<u8>> {
-        let r = self
-            .store
-            .reservation_by_id(reservation_id)
-            .await?
-            .ok_or_else(|| {
-                Error::not_found(ErrorCode::UnknownReservation, "no such reservation")
-            })?;
-        let family = self.family_departments(&r);
-        if !family.iter().any(|d| sees_details_of(departments, d)) {
-            return Err(Error::forbidden(
-                ErrorCode::WrongDepartment,
-                format!(
-                    "this family's checklist names none of your departments (it names: {})",
-                    family.join(", ")
-                ),
-            ));
-        }
+        let r = self.reservation_row(reservation_id).await?;
+        self.departments_of_clerk(&r, departments)?;
         let pages = self.family_pages(&r, |d| sees_details_of(departments, d))?;
         if pages.is_empty() {
             return Err(Error::not_found(
@@ -264,13 +256,7 @@ impl OfficeApp {
     /// Any clerk of the office prints it: it holds no family details.
     pub async fn family_summary(&self, reservation_id: i64) -> Result<Vec<u8>> {
         use protocol::localized;
-        let r = self
-            .store
-            .reservation_by_id(reservation_id)
-            .await?
-            .ok_or_else(|| {
-                Error::not_found(ErrorCode::UnknownReservation, "no such reservation")
-            })?;
+        let r = self.reservation_row(reservation_id).await?;
         let Some(checklist) = self.checklist_for(&r.service, r.answers.as_ref()) else {
             return Err(Error::not_found(
                 ErrorCode::NoForms,
@@ -315,9 +301,6 @@ impl OfficeApp {
             left,
         };
         let printer = self.summary.clone();
-        tokio::task::spawn_blocking(move || printer.render(&summary))
-            .await
-            .map_err(|e| Error::Storage(StoreError::Corrupt(format!("printing: {e}"))))?
-            .map_err(|e| Error::Storage(StoreError::Corrupt(e.to_string())))
+        off_runtime(move || printer.render(&summary)).await
     }
 }

@@ -106,9 +106,7 @@ impl OfficeApp {
     /// as a scan, except that staff judge an early or late arrival.
     pub async fn staff_checkin(&self, staff: &Actor, id: i64) -> Result<(bool, IssuedTicket)> {
         let w = self.write().await?;
-        let res = self.store.reservation_by_id(id).await?.ok_or_else(|| {
-            Error::not_found(ErrorCode::UnknownReservation, "no such reservation")
-        })?;
+        let res = self.reservation_row(id).await?;
         self.check_in_locked(w, res, staff, None, false).await
     }
 

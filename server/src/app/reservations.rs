@@ -126,7 +126,9 @@ impl OfficeApp {
         check_answers_size(req)?;
         let language = Language::parse_optional(req.language.as_deref())?.map(Language::as_str);
         let start = req.start.with_timezone(&Utc);
-        let sealed_details = self.sealed_details(service, req.details.as_ref())?;
+        let sealed_details = self
+            .sealed_details(service, req.details.as_ref())?
+            .map(|(sealed, _)| sealed);
         let slot = booking::find_slot(&self.office, &service.id, start).ok_or_else(|| {
             Error::invalid(
                 ErrorCode::UnknownSlot,
@@ -241,14 +243,14 @@ impl OfficeApp {
         })
     }
 
-    /// The family's details checked and sealed for storage (`None` when
-    /// none are given). Only a procedure with the questionnaire (おくやみ)
-    /// takes them.
+    /// The family's details checked and sealed for storage, with the
+    /// checked details (`None` when none are given). Only a procedure with
+    /// the questionnaire (おくやみ) takes them.
     pub(super) fn sealed_details(
         &self,
         service: &crate::config::ServiceConfig,
         details: Option<&protocol::FamilyDetails>,
-    ) -> Result<Option<String>> {
+    ) -> Result<Option<(String, Details)>> {
         let Some(details) = details else {
             return Ok(None);
         };
@@ -270,9 +272,10 @@ impl OfficeApp {
         }
         let json = serde_json::to_vec(details.get())
             .map_err(|e| Error::Storage(StoreError::Corrupt(e.to_string())))?;
-        Ok(Some(self.vault.seal(&json).map_err(|e| {
+        let sealed = self.vault.seal(&json).map_err(|e| {
             Error::Storage(StoreError::Corrupt(format!("sealing the details: {e}")))
-        })?))
+        })?;
+        Ok(Some((sealed, details)))
     }
 
     /// Appends the reservation's `reservation.changed` event to the
@@ -443,11 +446,17 @@ impl OfficeApp {
         Ok(views::reservation(&self.office, &r, None))
     }
 
+    /// One of this office's reservations by id (404 `unknown_reservation`).
+    pub(super) async fn reservation_row(&self, id: i64) -> Result<ReservationRow> {
+        self.store
+            .reservation_by_id(id)
+            .await?
+            .ok_or_else(|| Error::not_found(ErrorCode::UnknownReservation, "no such reservation"))
+    }
+
     /// A reservation that is still booked (write lock held by the caller).
     pub(super) async fn booked(&self, id: i64) -> Result<ReservationRow> {
-        let r = self.store.reservation_by_id(id).await?.ok_or_else(|| {
-            Error::not_found(ErrorCode::UnknownReservation, "no such reservation")
-        })?;
+        let r = self.reservation_row(id).await?;
         match r.state {
             ReservationState::Booked => Ok(r),
             ReservationState::Cancelled => Err(Error::conflict(

@@ -59,6 +59,27 @@ async fn book(t: &TestApp, service: &str, start: &str, details: Value) -> reqwes
         .expect("post")
 }
 
+/// A family booked for the おくやみ slot at `start` with `answers` and
+/// every detail; its reservation id and token.
+async fn book_family(t: &TestApp, start: &str, answers: Value) -> (i64, String) {
+    let r = t
+        .http()
+        .post(t.url("/api/v1/offices/honcho/reservations"))
+        .json(&json!({
+            "service": "okuyami", "start": start, "name": "申込 一郎", "phone": "090-0000-1111",
+            "answers": answers, "details": details()
+        }))
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(r.status(), 201);
+    let v: Value = r.json().await.expect("json");
+    (
+        v["id"].as_i64().expect("id"),
+        v["token"].as_str().expect("token").to_string(),
+    )
+}
+
 async fn error_of(r: reqwest::Response) -> (u16, String, Option<String>) {
     let status = r.status().as_u16();
     let body: Value = r.json().await.expect("json");
@@ -317,20 +338,7 @@ async fn only_clerks_of_the_familys_departments_see_the_details_and_every_view_i
     let t = spawn_app().await;
     // A family on 国民健康保険: its checklist sends it to 保険年金課 (and
     // 市民課), not to 農業委員会.
-    let r = t
-        .http()
-        .post(t.url("/api/v1/offices/honcho/reservations"))
-        .json(&json!({
-            "service": "okuyami", "start": SLOT, "name": "申込 一郎", "phone": "090-0000-1111",
-            "answers": { "insurance": "kokuho" }, "details": details()
-        }))
-        .send()
-        .await
-        .expect("post");
-    assert_eq!(r.status(), 201);
-    let id = r.json::<Value>().await.expect("json")["id"]
-        .as_i64()
-        .expect("id");
+    let (id, _) = book_family(&t, SLOT, json!({ "insurance": "kokuho" })).await;
 
     let hoken = clerk(&t, "hoken", "staff", &["保険年金課"]).await;
     let nogyo = clerk(&t, "nogyo", "staff", &["農業委員会"]).await;
@@ -455,21 +463,8 @@ async fn each_department_prints_its_forms_pre_filled_with_fonts_embedded() {
     let t = spawn_app().await;
     // On 国民健康保険, the head of a household of several: 保険年金課 has
     // two forms for this family (資格喪失届, 葬祭費), 市民課 one (世帯主変更).
-    let r = t
-        .http()
-        .post(t.url("/api/v1/offices/honcho/reservations"))
-        .json(&json!({
-            "service": "okuyami", "start": SLOT, "name": "申込 一郎", "phone": "090-0000-1111",
-            "answers": { "insurance": "kokuho", "was_head": "yes", "household": "two_or_more" },
-            "details": details()
-        }))
-        .send()
-        .await
-        .expect("post");
-    assert_eq!(r.status(), 201);
-    let id = r.json::<Value>().await.expect("json")["id"]
-        .as_i64()
-        .expect("id");
+    let answers = json!({ "insurance": "kokuho", "was_head": "yes", "household": "two_or_more" });
+    let (id, _) = book_family(&t, SLOT, answers).await;
     let hoken = clerk(&t, "hoken", "staff", &["保険年金課"]).await;
     let shimin = clerk(&t, "shimin", "staff", &["市民課"]).await;
     let nogyo = clerk(&t, "nogyo", "staff", &["農業委員会"]).await;
@@ -704,17 +699,7 @@ async fn the_family_takes_home_a_summary_of_what_was_done_and_what_is_left_in_it
 #[tokio::test]
 async fn the_prep_page_offers_the_forms_to_the_departments_clerks_only() {
     let t = spawn_app().await;
-    let r = t
-        .http()
-        .post(t.url("/api/v1/offices/honcho/reservations"))
-        .json(&json!({
-            "service": "okuyami", "start": SLOT, "name": "申込 一郎", "phone": "090-0000-1111",
-            "answers": { "insurance": "kokuho" }, "details": details()
-        }))
-        .send()
-        .await
-        .expect("post");
-    assert_eq!(r.status(), 201);
+    book_family(&t, SLOT, json!({ "insurance": "kokuho" })).await;
     let hoken = clerk(&t, "hoken", "staff", &["保険年金課"]).await;
     let nogyo = clerk(&t, "nogyo", "staff", &["農業委員会"]).await;
     let page = |token: String| {
@@ -769,27 +754,7 @@ async fn put_details(t: &TestApp, token: &str, body: Value) -> reqwest::Response
 #[tokio::test]
 async fn the_family_corrects_its_details_until_the_day_before_and_never_reads_them_back() {
     let t = spawn_app().await;
-    let book_on = |start: &'static str| {
-        let t = &t;
-        async move {
-            let r = t
-                .http()
-                .post(t.url("/api/v1/offices/honcho/reservations"))
-                .json(&json!({
-                    "service": "okuyami", "start": start, "name": "申込 一郎", "phone": "090-0000-1111",
-                    "answers": { "insurance": "kokuho" }, "details": details()
-                }))
-                .send()
-                .await
-                .expect("post");
-            assert_eq!(r.status(), 201);
-            let v: Value = r.json().await.expect("json");
-            (
-                v["id"].as_i64().expect("id"),
-                v["token"].as_str().expect("token").to_string(),
-            )
-        }
-    };
+    let book_on = |start: &'static str| book_family(&t, start, json!({ "insurance": "kokuho" }));
     // Tomorrow's booking: today it can still be changed.
     let (id, token) = book_on("2026-12-02T09:00:00+09:00").await;
     let mut corrected = details();
