@@ -49,6 +49,7 @@ pub const VISITOR_PREFIXES: &[&str] = &[
     "notify-",
     "language-",
     "summary-",
+    "details-",
 ];
 
 pub struct Catalogue {

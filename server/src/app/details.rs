@@ -8,6 +8,7 @@ use protocol::{DetailsAuditEntry, ErrorCode, StaffDetails};
 use super::{App, OfficeApp};
 use crate::app::accounts::sees_details_of;
 use crate::error::{Error, Result};
+use crate::rules::details::FieldProblem;
 use crate::storage::ReservationRow;
 
 /// What a clerk does with a family's details, as the audit log says it.
@@ -91,7 +92,33 @@ impl OfficeApp {
     }
 }
 
+/// What the family's reservation page says of its details: which
+/// groups are given (never the values) and whether they may still change.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DetailsOnFile {
+    pub receipt: protocol::DetailsReceipt,
+    /// The booking's procedure takes details at all (おくやみ).
+    pub takes_details: bool,
+    /// Booked and before the visit day: the family may change them.
+    pub changeable: bool,
+}
+
+fn receipt_of(given: &protocol::FamilyDetails, until: NaiveDate) -> protocol::DetailsReceipt {
+    protocol::DetailsReceipt {
+        deceased: given.deceased.is_some(),
+        applicant: given.applicant.is_some(),
+        refund_account: given.refund_account.is_some(),
+        changeable_until: until,
+    }
+}
+
 impl OfficeApp {
+    /// The last day the family may change its details: the day before
+    /// the visit (on the day the clerk does).
+    fn details_until(&self, r: &ReservationRow) -> NaiveDate {
+        crate::rules::booking::local_day(&self.office, r.start) - Duration::days(1)
+    }
+
     /// The family completes or corrects its details with its token,
     /// until the day before the visit (409 `details_closed` on the day,
     /// `already_checked_in` / `cancelled` once it is not booked). The
@@ -103,12 +130,54 @@ impl OfficeApp {
         details: &protocol::FamilyDetails,
     ) -> Result<protocol::DetailsReceipt> {
         let r = self.reservation_by_token(token).await?;
+        self.replace_details(&r, details).await
+    }
+
+    /// The reservation page's change: the fields given replace theirs,
+    /// blank ones keep what the family gave before (it never sees them
+    /// again). Every problem of the result is answered (`Ok(Err)`), for
+    /// the page to show by its field; otherwise as `correct_details`.
+    pub async fn amend_details(
+        &self,
+        token: &str,
+        details: &protocol::FamilyDetails,
+    ) -> Result<std::result::Result<protocol::DetailsReceipt, Vec<FieldProblem>>> {
+        let r = self.reservation_by_token(token).await?;
+        let merged = crate::rules::details::overlay(&self.open_details(&r)?, details);
+        if let Err(problems) = self.check_details(&r.service, r.answers.as_ref(), &merged) {
+            return Ok(Err(problems));
+        }
+        self.replace_details(&r, &merged).await.map(Ok)
+    }
+
+    /// Which groups of details a booking holds, for its reservation page.
+    pub async fn details_on_file(&self, token: &str) -> Result<DetailsOnFile> {
+        let r = self.reservation_by_token(token).await?;
+        let until = self.details_until(&r);
+        let today = crate::rules::booking::local_day(&self.office, self.clock.now());
+        let takes_details = self
+            .office
+            .service(&r.service)
+            .is_some_and(|s| s.questionnaire);
+        Ok(DetailsOnFile {
+            receipt: receipt_of(&self.open_details(&r)?, until),
+            takes_details,
+            changeable: takes_details
+                && r.state == protocol::ReservationState::Booked
+                && today <= until,
+        })
+    }
+
+    async fn replace_details(
+        &self,
+        r: &ReservationRow,
+        details: &protocol::FamilyDetails,
+    ) -> Result<protocol::DetailsReceipt> {
         let service = self.office.service(&r.service).ok_or_else(|| {
             Error::not_found(ErrorCode::UnknownService, "the booking's procedure is gone")
         })?;
-        let visit = crate::rules::booking::local_day(&self.office, r.start);
         let today = crate::rules::booking::local_day(&self.office, self.clock.now());
-        let until = visit - Duration::days(1);
+        let until = self.details_until(r);
         match r.state {
             protocol::ReservationState::Booked => {}
             protocol::ReservationState::Cancelled => {
@@ -125,7 +194,7 @@ impl OfficeApp {
             }
         }
         let (sealed, given) = self
-            .sealed_details(service, Some(details))?
+            .sealed_details(service, r.answers.as_ref(), Some(details))?
             .map_or((None, protocol::FamilyDetails::default()), |(s, d)| {
                 (Some(s), d.into_inner())
             });
@@ -145,12 +214,7 @@ impl OfficeApp {
                 "this booking is no longer booked",
             ));
         }
-        Ok(protocol::DetailsReceipt {
-            deceased: given.deceased.is_some(),
-            applicant: given.applicant.is_some(),
-            refund_account: given.refund_account.is_some(),
-            changeable_until: until,
-        })
+        Ok(receipt_of(&given, until))
     }
 }
 

@@ -25,7 +25,7 @@ mod office;
 mod queue;
 mod reports;
 mod reservations;
-pub use details::DetailsUse;
+pub use details::{DetailsOnFile, DetailsUse};
 pub use mail::PurgeSummary;
 pub use office::OfficeApp;
 use office::Writer;

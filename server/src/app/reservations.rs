@@ -127,7 +127,7 @@ impl OfficeApp {
         let language = Language::parse_optional(req.language.as_deref())?.map(Language::as_str);
         let start = req.start.with_timezone(&Utc);
         let sealed_details = self
-            .sealed_details(service, req.details.as_ref())?
+            .sealed_details(service, req.answers.as_ref(), req.details.as_ref())?
             .map(|(sealed, _)| sealed);
         let slot = booking::find_slot(&self.office, &service.id, start).ok_or_else(|| {
             Error::invalid(
@@ -245,10 +245,12 @@ impl OfficeApp {
 
     /// The family's details checked and sealed for storage, with the
     /// checked details (`None` when none are given). Only a procedure with
-    /// the questionnaire (おくやみ) takes them.
+    /// the questionnaire (おくやみ) takes them; the first problem is the
+    /// 400 `invalid_details` answer.
     pub(super) fn sealed_details(
         &self,
         service: &crate::config::ServiceConfig,
+        answers: Option<&serde_json::Map<String, serde_json::Value>>,
         details: Option<&protocol::FamilyDetails>,
     ) -> Result<Option<(String, Details)>> {
         let Some(details) = details else {
@@ -264,9 +266,9 @@ impl OfficeApp {
                 ),
             });
         }
-        let today = booking::local_day(&self.office, self.clock.now());
-        let details =
-            Details::parse(details, today).map_err(|problems| problems[0].into_error())?;
+        let details = self
+            .check_details(&service.id, answers, details)
+            .map_err(|problems| problems[0].into_error())?;
         if details.is_empty() {
             return Ok(None);
         }
@@ -276,6 +278,49 @@ impl OfficeApp {
             Error::Storage(StoreError::Corrupt(format!("sealing the details: {e}")))
         })?;
         Ok(Some((sealed, details)))
+    }
+
+    /// The one check of a family's details, for the API and the pages:
+    /// every field's own rule, then — when any detail is given — the
+    /// fields the forms of the family's checklist need (`needs`). None at
+    /// all is fine: the family may give them later or at the counter.
+    pub fn check_details(
+        &self,
+        service: &str,
+        answers: Option<&serde_json::Map<String, serde_json::Value>>,
+        details: &protocol::FamilyDetails,
+    ) -> std::result::Result<Details, Vec<crate::rules::details::FieldProblem>> {
+        let today = booking::local_day(&self.office, self.clock.now());
+        let details = Details::parse(details, today)?;
+        if details.is_empty() {
+            return Ok(details);
+        }
+        let missing = details.missing(&self.details_needed(service, answers));
+        if missing.is_empty() {
+            Ok(details)
+        } else {
+            Err(missing)
+        }
+    }
+
+    /// The details the forms of a family's checklist cannot do without.
+    pub fn details_needed(
+        &self,
+        service: &str,
+        answers: Option<&serde_json::Map<String, serde_json::Value>>,
+    ) -> Vec<&'static str> {
+        let procedures = &self.office.questionnaire.procedures;
+        let mut needed: Vec<&'static str> = self
+            .checklist_for(service, answers)
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|p| procedures.iter().find(|x| x.procedure.id == p.id))
+            .filter_map(|x| x.form.as_ref())
+            .flat_map(|f| f.needs.iter().copied())
+            .collect();
+        needed.sort_unstable();
+        needed.dedup();
+        needed
     }
 
     /// Appends the reservation's `reservation.changed` event to the

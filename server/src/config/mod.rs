@@ -1091,6 +1091,7 @@ where = { ja = "2階" }
 what = { ja = "届" }
 how = { ja = "持ち物" }
 when_all = ["age=old", "pets=yes", "nonsense"]
+form = { file = "forms/tax.typ", needs = ["details.deceased.nam"] }
 "#
         );
         let err = Office::parse(&src).expect_err("invalid");
@@ -1111,6 +1112,10 @@ when_all = ["age=old", "pets=yes", "nonsense"]
         assert!(text.contains("unknown question \"pets\""), "{text}");
         assert!(
             text.contains("\"nonsense\" is not question=answer"),
+            "{text}"
+        );
+        assert!(
+            text.contains("form needs \"details.deceased.nam\", which is no details.<field>"),
             "{text}"
         );
     }

@@ -35,6 +35,10 @@ pub struct FormRef {
     pub file: String,
     /// Field name in the template → source.
     pub fields: std::collections::BTreeMap<String, String>,
+    /// The details the form cannot do without (`FIELDS` paths, from
+    /// `needs = ["details.deceased.name", …]`): once a family gives
+    /// details, these are asked for when the form is on its checklist.
+    pub needs: Vec<&'static str>,
 }
 
 /// Where a form field's value may come from, besides `details.*` (the
@@ -47,6 +51,8 @@ struct RawForm {
     file: String,
     #[serde(default)]
     fields: std::collections::BTreeMap<String, String>,
+    #[serde(default)]
+    needs: Vec<String>,
 }
 
 /// A form file path: relative, `.typ`, no `..`.
@@ -351,9 +357,26 @@ pub(super) fn parse(
                     );
                 }
             }
+            let mut needs = Vec::new();
+            for n in &f.needs {
+                match n
+                    .strip_prefix("details.")
+                    .and_then(crate::rules::details::known_field)
+                {
+                    Some(path) => needs.push(path),
+                    None => c.at(
+                        &span,
+                        format!(
+                            "procedure {:?}: form needs {n:?}, which is no details.<field> (details.deceased.name, …)",
+                            p.id
+                        ),
+                    ),
+                }
+            }
             FormRef {
                 file: f.file,
                 fields: f.fields,
+                needs,
             }
         });
         procedures.push(ProcedureRule {

@@ -259,6 +259,14 @@ pub fn router(app: Arc<App>) -> axum::Router {
         )
         .route("/r/{token}", axum::routing::get(visitor::reservation::show))
         .route(
+            "/r/{token}/details",
+            axum::routing::get(visitor::reservation::details_form),
+        )
+        .route(
+            "/r/{token}/details",
+            axum::routing::post(visitor::reservation::save_details),
+        )
+        .route(
             "/r/{token}/cancel",
             axum::routing::post(visitor::reservation::cancel),
         )

@@ -40,6 +40,8 @@ pub enum Problem {
     NotAPhoneNumber,
     UnknownAccountKind,
     NotAccountDigits,
+    /// Blank, but a form of the family's checklist needs it.
+    Missing,
 }
 
 impl Problem {
@@ -56,6 +58,7 @@ impl Problem {
             Problem::NotAPhoneNumber => "details-error-phone",
             Problem::UnknownAccountKind => "details-error-account_kind",
             Problem::NotAccountDigits => "details-error-account_digits",
+            Problem::Missing => "details-error-missing",
         }
     }
 
@@ -75,6 +78,7 @@ impl Problem {
                 format!("one of {}", ACCOUNT_KINDS.join(", "))
             }
             Problem::NotAccountDigits => format!("exactly {ACCOUNT_DIGITS} digits"),
+            Problem::Missing => "a form of the family's checklist needs this field".into(),
         }
     }
 }
@@ -174,28 +178,108 @@ impl Details {
 
     /// The value at a field path (`deceased.kana`), for a form's fields.
     pub fn field(&self, path: &str) -> Option<&str> {
-        let d = &self.0;
-        let (group, leaf) = path.split_once('.')?;
-        let v = match (group, leaf) {
-            ("deceased", "name") => &d.deceased.as_ref()?.name,
-            ("deceased", "kana") => &d.deceased.as_ref()?.kana,
-            ("deceased", "birth_date") => &d.deceased.as_ref()?.birth_date,
-            ("deceased", "death_date") => &d.deceased.as_ref()?.death_date,
-            ("deceased", "address") => &d.deceased.as_ref()?.address,
-            ("applicant", "name") => &d.applicant.as_ref()?.name,
-            ("applicant", "kana") => &d.applicant.as_ref()?.kana,
-            ("applicant", "address") => &d.applicant.as_ref()?.address,
-            ("applicant", "phone") => &d.applicant.as_ref()?.phone,
-            ("applicant", "relationship") => &d.applicant.as_ref()?.relationship,
-            ("refund_account", "bank") => &d.refund_account.as_ref()?.bank,
-            ("refund_account", "branch") => &d.refund_account.as_ref()?.branch,
-            ("refund_account", "kind") => &d.refund_account.as_ref()?.kind,
-            ("refund_account", "number") => &d.refund_account.as_ref()?.number,
-            ("refund_account", "holder_kana") => &d.refund_account.as_ref()?.holder_kana,
-            _ => return None,
-        };
-        v.as_deref()
+        field_of(&self.0, path)
     }
+
+    /// The fields of `needed` (paths of `FIELDS`) that are blank, in
+    /// `FIELDS` order: a form of the family's checklist cannot do
+    /// without them once the family gives details at all.
+    pub fn missing(&self, needed: &[&str]) -> Vec<FieldProblem> {
+        FIELDS
+            .iter()
+            .filter(|f| needed.contains(f) && self.field(f).is_none())
+            .map(|f| FieldProblem {
+                field: f,
+                problem: Problem::Missing,
+            })
+            .collect()
+    }
+}
+
+/// The value at a field path of unchecked details.
+pub fn field_of<'a>(d: &'a FamilyDetails, path: &str) -> Option<&'a str> {
+    let (group, leaf) = path.split_once('.')?;
+    let v = match (group, leaf) {
+        ("deceased", "name") => &d.deceased.as_ref()?.name,
+        ("deceased", "kana") => &d.deceased.as_ref()?.kana,
+        ("deceased", "birth_date") => &d.deceased.as_ref()?.birth_date,
+        ("deceased", "death_date") => &d.deceased.as_ref()?.death_date,
+        ("deceased", "address") => &d.deceased.as_ref()?.address,
+        ("applicant", "name") => &d.applicant.as_ref()?.name,
+        ("applicant", "kana") => &d.applicant.as_ref()?.kana,
+        ("applicant", "address") => &d.applicant.as_ref()?.address,
+        ("applicant", "phone") => &d.applicant.as_ref()?.phone,
+        ("applicant", "relationship") => &d.applicant.as_ref()?.relationship,
+        ("refund_account", "bank") => &d.refund_account.as_ref()?.bank,
+        ("refund_account", "branch") => &d.refund_account.as_ref()?.branch,
+        ("refund_account", "kind") => &d.refund_account.as_ref()?.kind,
+        ("refund_account", "number") => &d.refund_account.as_ref()?.number,
+        ("refund_account", "holder_kana") => &d.refund_account.as_ref()?.holder_kana,
+        _ => return None,
+    };
+    v.as_deref().filter(|v| !v.trim().is_empty())
+}
+
+/// Sets the field at a path (`false` for a path that is none of `FIELDS`).
+pub fn set_field(d: &mut FamilyDetails, path: &str, value: String) -> bool {
+    let Some((group, leaf)) = path.split_once('.') else {
+        return false;
+    };
+    let slot = match group {
+        "deceased" => {
+            let x = d.deceased.get_or_insert_with(Default::default);
+            match leaf {
+                "name" => &mut x.name,
+                "kana" => &mut x.kana,
+                "birth_date" => &mut x.birth_date,
+                "death_date" => &mut x.death_date,
+                "address" => &mut x.address,
+                _ => return false,
+            }
+        }
+        "applicant" => {
+            let x = d.applicant.get_or_insert_with(Default::default);
+            match leaf {
+                "name" => &mut x.name,
+                "kana" => &mut x.kana,
+                "address" => &mut x.address,
+                "phone" => &mut x.phone,
+                "relationship" => &mut x.relationship,
+                _ => return false,
+            }
+        }
+        "refund_account" => {
+            let x = d.refund_account.get_or_insert_with(Default::default);
+            match leaf {
+                "bank" => &mut x.bank,
+                "branch" => &mut x.branch,
+                "kind" => &mut x.kind,
+                "number" => &mut x.number,
+                "holder_kana" => &mut x.holder_kana,
+                _ => return false,
+            }
+        }
+        _ => return false,
+    };
+    *slot = Some(value);
+    true
+}
+
+/// `old` with every field `new` gives (not blank) put over it: the
+/// reservation page's "empty fields keep what you gave".
+pub fn overlay(old: &FamilyDetails, new: &FamilyDetails) -> FamilyDetails {
+    let mut out = old.clone();
+    for path in FIELDS {
+        if let Some(v) = field_of(new, path) {
+            set_field(&mut out, path, v.to_string());
+        }
+    }
+    out
+}
+
+/// The `FIELDS` entry for a path, if it is one.
+pub fn known_field(path: &str) -> Option<&'static str> {
+    FIELDS.iter().copied().find(|f| *f == path)
 }
 
 /// Every field path a form may name.
@@ -450,5 +534,42 @@ mod tests {
             with("2026-1-5", "2026-11-01"),
             Some(vec![Problem::NotADate])
         );
+    }
+
+    #[test]
+    fn fields_a_form_needs_are_missing_when_blank_and_overlay_keeps_what_is_not_given() {
+        let mut d = full();
+        if let Some(x) = d.refund_account.as_mut() {
+            x.number = None;
+        }
+        let d = Details::parse(&d, today()).expect("valid");
+        let named: Vec<&str> = d
+            .missing(&[
+                "refund_account.number",
+                "deceased.name",
+                "refund_account.bank",
+            ])
+            .iter()
+            .map(|p| p.field)
+            .collect();
+        assert_eq!(named, ["refund_account.number"]);
+
+        let mut new = FamilyDetails::default();
+        assert!(set_field(
+            &mut new,
+            "refund_account.number",
+            "7654321".into()
+        ));
+        assert!(set_field(&mut new, "deceased.name", "  ".into()));
+        assert!(!set_field(&mut new, "deceased.nothing", "x".into()));
+        let merged = overlay(&full(), &new);
+        assert_eq!(field_of(&merged, "refund_account.number"), Some("7654321"));
+        assert_eq!(
+            field_of(&merged, "deceased.name"),
+            Some(" 山田 太郎 "),
+            "blank keeps"
+        );
+        assert_eq!(known_field("applicant.kana"), Some("applicant.kana"));
+        assert_eq!(known_field("applicant"), None);
     }
 }

@@ -759,16 +759,26 @@ async fn the_family_corrects_its_details_until_the_day_before_and_never_reads_th
     let (id, token) = book_on("2026-12-02T09:00:00+09:00").await;
     let mut corrected = details();
     corrected["applicant"]["phone"] = json!("080-1111-2222");
-    corrected
+    // 国保's 葬祭費 is on this family's checklist: its form needs the account.
+    let mut no_account = corrected.clone();
+    no_account
         .as_object_mut()
         .expect("object")
         .remove("refund_account");
+    assert_eq!(
+        error_of(put_details(&t, &token, no_account).await).await,
+        (
+            400,
+            "invalid_details".into(),
+            Some("details.refund_account.bank".into())
+        )
+    );
     let r = put_details(&t, &token, corrected.clone()).await;
     assert_eq!(r.status(), 200);
     let receipt: Value = r.json().await.expect("json");
     assert_eq!(
         receipt,
-        json!({ "deceased": true, "applicant": true, "refund_account": false, "changeable_until": "2026-12-01" })
+        json!({ "deceased": true, "applicant": true, "refund_account": true, "changeable_until": "2026-12-01" })
     );
     assert!(
         !receipt.to_string().contains("080-1111-2222"),
@@ -827,5 +837,278 @@ async fn the_family_corrects_its_details_until_the_day_before_and_never_reads_th
             .await
             .0,
         404
+    );
+}
+
+async fn book_okuyami(t: &TestApp, answers: Value, details: Option<Value>) -> reqwest::Response {
+    let mut body = json!({
+        "service": "okuyami", "start": SLOT, "name": "申込 一郎",
+        "phone": "090-0000-1111", "answers": answers
+    });
+    if let Some(d) = details {
+        body["details"] = d;
+    }
+    t.http()
+        .post(t.url("/api/v1/offices/honcho/reservations"))
+        .json(&body)
+        .send()
+        .await
+        .expect("post")
+}
+
+#[tokio::test]
+async fn the_forms_on_a_familys_checklist_need_their_fields_once_any_detail_is_given() {
+    let t = spawn_app().await;
+    let post = |answers: Value, details: Option<Value>| book_okuyami(&t, answers, details);
+    let only_names = json!({
+        "deceased": { "name": "山田 太郎" }, "applicant": { "name": "山田 花子" }
+    });
+    // 国保: 資格喪失届 needs the reading and both dates, first in field order.
+    assert_eq!(
+        error_of(post(json!({ "insurance": "kokuho" }), Some(only_names.clone())).await).await,
+        (
+            400,
+            "invalid_details".into(),
+            Some("details.deceased.kana".into())
+        )
+    );
+    // Without any details the family gives them later: booked.
+    assert_eq!(
+        post(json!({ "insurance": "kokuho" }), None).await.status(),
+        201
+    );
+    // With every field the forms need: booked, and so with all of them.
+    assert_eq!(
+        post(json!({ "insurance": "kokuho" }), Some(details()))
+            .await
+            .status(),
+        201
+    );
+    let booked = t
+        .staff
+        .staff_reservations(chrono::NaiveDate::from_ymd_opt(2026, 12, 1).expect("d"))
+        .await
+        .expect("list");
+    assert_eq!(booked.len(), 2, "the refused booking left nothing");
+}
+
+/// Types into the field with this id.
+async fn type_into(c: &fantoccini::Client, id: &str, text: &str) {
+    let f = c
+        .find(fantoccini::Locator::Id(id))
+        .await
+        .unwrap_or_else(|_| panic!("field {id}"));
+    f.clear().await.expect("clear");
+    f.send_keys(text).await.expect("type");
+}
+
+async fn click(c: &fantoccini::Client, css: &str) {
+    c.find(fantoccini::Locator::Css(css))
+        .await
+        .unwrap_or_else(|_| panic!("{css}"))
+        .click()
+        .await
+        .expect("click");
+}
+
+/// Brings the element with this id to the top of the window.
+async fn scroll_to(c: &fantoccini::Client, id: &str) {
+    c.execute(
+        "document.getElementById(arguments[0]).scrollIntoView()",
+        vec![json!(id)],
+    )
+    .await
+    .expect("scroll");
+}
+
+/// Waits until the browser's page holds `text`; its source.
+async fn page_with(c: &fantoccini::Client, text: &str) -> String {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        let html = c.source().await.expect("html");
+        if html.contains(text) {
+            return html;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no page with {text:?}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+}
+
+#[tokio::test]
+async fn a_family_gives_its_details_on_the_booking_page_and_completes_them_on_its_reservation_page()
+{
+    use crate::browser::{browser_sized, save_screenshot, text_of};
+    let t = spawn_app().await;
+    let (c, _driver, _profile) = browser_sized(500, 1000).await;
+    c.goto(&t.url("/book/honcho/okuyami?lang=ja"))
+        .await
+        .expect("page");
+    click(&c, "a.slot.free").await;
+    type_into(&c, "name", "御手洗 花子").await;
+    type_into(&c, "phone", "090-9876-5432").await;
+    for f in c
+        .find_all(fantoccini::Locator::Css("fieldset.question"))
+        .await
+        .expect("questions")
+    {
+        f.find(fantoccini::Locator::Css("input[type=radio]"))
+            .await
+            .expect("radio")
+            .click()
+            .await
+            .expect("click");
+    }
+    click(&c, "input[name=q_insurance][value=kokuho]").await;
+    // The reading typed in hiragana, a date that does not exist, and no
+    // account although 国保's 葬祭費 form needs it.
+    type_into(&c, "d-deceased-name", "御手洗 太郎兵衛").await;
+    type_into(&c, "d-deceased-kana", "みたらい たろべえ").await;
+    type_into(&c, "d-deceased-birth_date", "1940-02-30").await;
+    type_into(&c, "d-deceased-death_date", "2026-11-28").await;
+    type_into(&c, "d-deceased-address", "みどり市桜ヶ丘9-8-7").await;
+    type_into(&c, "d-applicant-name", "御手洗 花子").await;
+    type_into(&c, "d-applicant-kana", "ミタライ ハナコ").await;
+    type_into(&c, "d-applicant-address", "あおば市若葉台6-5-4").await;
+    type_into(&c, "d-applicant-phone", "090-9876-5432").await;
+    type_into(&c, "d-applicant-relationship", "長女").await;
+    click(&c, "#to-confirm").await;
+    assert_eq!(
+        text_of(&c, "err-d-deceased-birth_date").await,
+        "存在しない日付です"
+    );
+    scroll_to(&c, "details-deceased").await;
+    save_screenshot(&c, "web-screens", "booking-details-errors").await;
+    type_into(&c, "d-deceased-birth_date", "1940-04-01").await;
+    click(&c, "#to-confirm").await;
+    assert_eq!(
+        text_of(&c, "err-d-refund_account-bank").await,
+        "手続きの申請書に必要です"
+    );
+    assert_eq!(
+        text_of(&c, "err-d-refund_account-number").await,
+        "手続きの申請書に必要です"
+    );
+    // What was typed is kept: the reading is in katakana now.
+    let kana = c
+        .find(fantoccini::Locator::Id("d-deceased-kana"))
+        .await
+        .expect("kana")
+        .prop("value")
+        .await
+        .expect("value");
+    assert_eq!(kana.as_deref(), Some("ミタライ タロベエ"));
+    type_into(&c, "d-refund_account-bank", "みどり信用金庫").await;
+    type_into(&c, "d-refund_account-branch", "桜ヶ丘支店").await;
+    click(&c, "#d-refund_account-kind option[value=ordinary]").await;
+    type_into(&c, "d-refund_account-number", "７６５４３２１").await;
+    type_into(&c, "d-refund_account-holder_kana", "ミタライ ハナコ").await;
+    click(&c, "#to-confirm").await;
+    page_with(&c, "book-it").await;
+    assert_eq!(
+        text_of(&c, "confirm-d-refund_account-number").await,
+        "7654321"
+    );
+    assert_eq!(text_of(&c, "confirm-d-refund_account-kind").await, "普通");
+    save_screenshot(&c, "web-screens", "booking-details-confirm").await;
+    click(&c, "#book-it").await;
+    page_with(&c, "ご予約を承りました").await;
+    assert_eq!(
+        text_of(&c, "details-given").await,
+        "入力済み：亡くなった方 / 申請する方（ご本人） / 還付金・給付金の振込口座"
+    );
+    // The page never shows the values again.
+    let page = c.source().await.expect("html");
+    assert!(!page.contains("7654321") && !page.contains("御手洗 太郎兵衛"));
+    let token = c
+        .current_url()
+        .await
+        .expect("url")
+        .path()
+        .trim_start_matches("/r/")
+        .to_string();
+    let list = t
+        .staff
+        .staff_reservations(chrono::NaiveDate::from_ymd_opt(2026, 12, 1).expect("d"))
+        .await
+        .expect("list");
+    let id = list
+        .iter()
+        .find(|r| r.name.as_deref() == Some("御手洗 花子"))
+        .expect("booked")
+        .id;
+    let hoken = clerk(&t, "hoken", "staff", &["保険年金課"]).await;
+    let seen: protocol::StaffDetails = details_for(&hoken, &t, id)
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(
+        serde_json::to_value(&seen.details).expect("json"),
+        details()
+    );
+    // Booked for today: the reservation page sends changes to the clerk.
+    assert!(page.contains("窓口の職員にお申し出ください"));
+    let r = t
+        .http()
+        .get(t.url(&format!("/r/{token}/details?lang=ja")))
+        .send()
+        .await
+        .expect("get");
+    assert_eq!(r.status(), 409);
+
+    // A family booked for tomorrow through the API without details gives
+    // them later from its reservation page: only what it types changes.
+    let r = t
+        .http()
+        .post(t.url("/api/v1/offices/honcho/reservations"))
+        .json(&json!({
+            "service": "okuyami", "start": "2026-12-02T09:00:00+09:00", "name": "申込 一郎",
+            "phone": "090-0000-1111", "answers": { "insurance": "employee", "high_costs": "yes" }
+        }))
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(r.status(), 201);
+    let later: Value = r.json().await.expect("json");
+    let token = later["token"].as_str().expect("token");
+    c.goto(&t.url(&format!("/r/{token}?lang=ja")))
+        .await
+        .expect("page");
+    assert_eq!(text_of(&c, "details-given").await, "まだ入力されていません");
+    click(&c, "#change-details").await;
+    // Saved empty: nothing changes, and the page says so.
+    click(&c, "#save-details").await;
+    assert_eq!(
+        text_of(&c, "details-notice").await,
+        "何も入力されていないため、変更していません"
+    );
+    type_into(&c, "d-deceased-name", "山田 太郎").await;
+    type_into(&c, "d-deceased-kana", "やまだ たろう").await;
+    click(&c, "#save-details").await;
+    assert_eq!(text_of(&c, "details-saved").await, "保存しました");
+    assert_eq!(text_of(&c, "details-given").await, "入力済み：亡くなった方");
+    // Then the applicant; the deceased's fields left empty keep theirs.
+    click(&c, "#change-details").await;
+    type_into(&c, "d-applicant-phone", "080-1234-5678").await;
+    click(&c, "#save-details").await;
+    page_with(&c, "details-saved").await;
+    scroll_to(&c, "details").await;
+    save_screenshot(&c, "web-screens", "reservation-details").await;
+    c.close().await.expect("close");
+    let id = later["id"].as_i64().expect("id");
+    let seen: protocol::StaffDetails = details_for(&hoken, &t, id)
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(
+        serde_json::to_value(&seen.details).expect("json"),
+        json!({
+            "deceased": { "name": "山田 太郎", "kana": "ヤマダ タロウ" },
+            "applicant": { "phone": "080-1234-5678" }
+        })
     );
 }

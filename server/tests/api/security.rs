@@ -243,6 +243,9 @@ const PAGES: &[(&str, &str, Access)] = &[
         Access::VisitorForm,
     ),
     ("get", "/r/{token}", Access::Anyone),
+    // Before the cancel, which our own page's post makes real.
+    ("get", "/r/{token}/details", Access::Anyone),
+    ("post", "/r/{token}/details", Access::VisitorForm),
     ("post", "/r/{token}/cancel", Access::VisitorForm),
     ("get", "/staff", Access::Staff),
     ("get", "/staff/login", Access::Anyone),

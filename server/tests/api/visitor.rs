@@ -433,7 +433,7 @@ async fn a_family_books_an_okuyami_slot_through_the_pages_and_answers_the_questi
         .expect("type");
     // Answer every question with its first option, then 国保 and land.
     let fieldsets = c
-        .find_all(Locator::Css("fieldset"))
+        .find_all(Locator::Css("fieldset.question"))
         .await
         .expect("questions");
     assert!(fieldsets.len() >= 20, "the questionnaire is on the form");

@@ -19,6 +19,7 @@ use protocol::{
 };
 use serde::Deserialize;
 
+use super::details_form::{self, Errors, described, field_error};
 use super::{PageOffice, catalogue, static_page};
 use crate::app::{App, OfficeApp};
 use crate::http::extract::SameOrigin;
@@ -249,6 +250,7 @@ struct Entry {
     phone: String,
     email: String,
     answers: HashMap<String, String>,
+    details: protocol::FamilyDetails,
 }
 
 impl Entry {
@@ -267,6 +269,7 @@ impl Entry {
                 .iter()
                 .filter_map(|(k, v)| Some((k.strip_prefix("q_")?.to_string(), v.clone())))
                 .collect(),
+            details: details_form::from_form(form),
         }
     }
 
@@ -283,6 +286,7 @@ impl Entry {
             @for (k, v) in &self.answers {
                 input type="hidden" name={ "q_" (k) } value=(v);
             }
+            (details_form::hidden(&self.details))
         }
     }
 
@@ -304,8 +308,6 @@ impl Entry {
             .collect()
     }
 }
-
-type Errors = HashMap<String, String>;
 
 /// Checks the entry; every problem keyed by its field (`q_…` for questions).
 fn check(app: &OfficeApp, svc: &crate::config::ServiceConfig, e: &Entry, lang: &str) -> Errors {
@@ -344,21 +346,14 @@ fn check(app: &OfficeApp, svc: &crate::config::ServiceConfig, e: &Entry, lang: &
                 );
             }
         }
-    }
-    errors
-}
-
-fn field_error(errors: &Errors, key: &str) -> Markup {
-    html! {
-        @if let Some(m) = errors.get(key) {
-            p.field-error id={ "err-" (key) } role="alert" { (m) }
+        // The app's one check of the details, with the forms the answers
+        // put on the family's checklist.
+        let answers = e.answers_json(&app.office.questionnaire.questions);
+        if let Err(problems) = app.check_details(&svc.id, Some(&answers), &e.details) {
+            errors.extend(details_form::errors_of(lang, &problems));
         }
     }
-}
-
-/// `aria-describedby` of a field with a problem (its reason's id).
-fn described(errors: &Errors, key: &str) -> Option<String> {
-    errors.contains_key(key).then(|| format!("err-{key}"))
+    errors
 }
 
 fn slot_label(c: &Catalogue, lang: &str, start: DateTime<FixedOffset>, svc_name: &str) -> String {
@@ -429,7 +424,7 @@ fn render_form(
                             .map(|ch| (ch.id.clone(), localized_marked(&ch.text, lang).to_string()))
                             .collect(),
                     };
-                    fieldset id=(key)
+                    fieldset.question id=(key)
                         aria-invalid=[described(errors, &key).map(|_| "true")]
                         aria-describedby=[described(errors, &key)] {
                         legend {
@@ -446,6 +441,13 @@ fn render_form(
                         }
                         (field_error(errors, &key))
                     }
+                }
+                section #details {
+                    h2 { (t("details-title")) }
+                    p.muted { (t("details-hint")) }
+                    p.muted { (t("details-needed-hint")) }
+                    p.muted { (t("details-private")) }
+                    (details_form::fieldsets(lang, &e.details, errors))
                 }
             }
             button.primary #to-confirm type="submit" { (t("book-to-confirm")) }
@@ -565,6 +567,7 @@ pub async fn confirm(
                             dt { (localized_marked(&q.text, lang)) } dd { (shown_answer(q, a)) }
                         }
                     }
+                    (details_form::summary(lang, &entry.details))
                 }
             }
         }
@@ -619,7 +622,8 @@ pub async fn submit(
         phone: opt(&entry.phone),
         answers,
         language: Some(lang.to_string()),
-        details: None,
+        details: (svc.questionnaire && entry.details != protocol::FamilyDetails::default())
+            .then(|| entry.details.clone()),
     };
     let booked = match &key {
         Some(key) => app.book_once(&req, key).await,

@@ -4,6 +4,7 @@
 
 pub mod booking;
 pub mod congestion;
+mod details_form;
 pub mod home;
 pub mod reservation;
 mod ruby;

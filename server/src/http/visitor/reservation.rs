@@ -8,10 +8,14 @@ use std::sync::Arc;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
-use messages::Catalogue;
+use std::collections::HashMap;
+
+use axum::Form;
+use messages::{Arg, Catalogue};
 use protocol::{ReservationState, localized_marked};
 use serde::Deserialize;
 
+use super::details_form::{self, Errors};
 use super::{catalogue, static_page};
 use crate::app::App;
 use crate::http::extract::SameOrigin;
@@ -22,6 +26,7 @@ pub struct ReservationQuery {
     lang: Option<String>,
     cancel: Option<String>,
     new: Option<String>,
+    details: Option<String>,
 }
 
 fn not_found(c: &Catalogue, lang: &str) -> Response {
@@ -74,10 +79,19 @@ pub async fn show(
     );
     let booked = r.state == ReservationState::Booked;
     let checklist = app.reservation_checklist(&r);
+    // Only the groups given are said, never the values.
+    let on_file = app
+        .details_on_file(&token)
+        .await
+        .ok()
+        .filter(|f| f.takes_details);
     let api = format!("/api/v1/reservations/{token}");
     let body = html! {
         @if q.new.is_some() && booked {
             p.banner role="status" { (t("resv-booked")) }
+        }
+        @if q.details.as_deref() == Some("saved") {
+            p.banner #details-saved role="status" { (t("details-resv-saved")) }
         }
         section.card #reservation {
             h1 { (name) }
@@ -122,6 +136,22 @@ pub async fn show(
                     }
                 }
                 p.muted { (t("resv-checklist-note")) }
+            }
+        }
+        @if let Some(f) = &on_file {
+            section.card #details {
+                h2 { (t("details-title")) }
+                @let groups = details_form::groups_given(lang, &f.receipt);
+                p #details-given {
+                    @if groups.is_empty() { (t("details-resv-none")) }
+                    @else { (c.marked(lang, "details-resv-given", &[("groups", Arg::Str(&groups))])) }
+                }
+                @if f.changeable {
+                    p { (c.marked(lang, "details-resv-until", &[("date", Arg::Str(&f.receipt.changeable_until.format("%Y-%m-%d").to_string()))])) }
+                    p { a #change-details href={ "/r/" (token) "/details?lang=" (lang) } { (t("details-resv-change")) } }
+                } @else if booked {
+                    p { (t("details-resv-closed")) }
+                }
             }
         }
         @if booked {
@@ -173,5 +203,137 @@ pub async fn cancel(
                 body,
             )
         }
+    }
+}
+
+/// The change form's page: what the details are for, who sees them, and
+/// the three groups, blank (what was given is never shown again).
+fn details_page(
+    status: StatusCode,
+    lang: &str,
+    token: &str,
+    entered: &protocol::FamilyDetails,
+    errors: &Errors,
+    notice: Option<&str>,
+) -> Response {
+    let c = catalogue();
+    let t = |id: &str| c.marked(lang, id, &[]);
+    let body = html! {
+        h1 { (t("details-title")) }
+        @if let Some(n) = notice {
+            p.error #details-notice role="alert" { (t(n)) }
+        }
+        section.card {
+            p { (t("details-hint")) }
+            p.muted { (t("details-resv-keep")) }
+            p.muted { (t("details-needed-hint")) }
+            p.muted { (t("details-private")) }
+        }
+        form.card.stack #details-form method="post" action={ "/r/" (token) "/details?lang=" (lang) } novalidate {
+            (details_form::fieldsets(lang, entered, errors))
+            button.primary #save-details type="submit" { (t("details-resv-save")) }
+        }
+        p { a href={ "/r/" (token) "?lang=" (lang) } { (t("details-resv-back")) } }
+    };
+    static_page(status, lang, &t("details-title"), body)
+}
+
+/// The page of a booking's details, or why there is none: unknown (404),
+/// or no longer changeable (409, "tell the clerk").
+async fn changeable_office(
+    city: &App,
+    token: &str,
+    lang: &str,
+) -> std::result::Result<Arc<crate::app::OfficeApp>, Response> {
+    let c = catalogue();
+    let office = match city.office_of_reservation(token).await {
+        Ok(o) => o.clone(),
+        Err(_) => return Err(not_found(c, lang)),
+    };
+    match office.details_on_file(token).await {
+        Ok(f) if !f.takes_details => Err(not_found(c, lang)),
+        Ok(f) if f.changeable => Ok(office),
+        Ok(_) => Err(closed_page(lang, token, StatusCode::CONFLICT)),
+        Err(e) if e.status() == StatusCode::NOT_FOUND => Err(not_found(c, lang)),
+        Err(e) => Err(e.into_response()),
+    }
+}
+
+fn closed_page(lang: &str, token: &str, status: StatusCode) -> Response {
+    let c = catalogue();
+    let body = html! {
+        section.card {
+            h1 { (c.marked(lang, "details-resv-failed", &[])) }
+            p #details-closed { (c.marked(lang, "details-resv-closed", &[])) }
+            p { a href={ "/r/" (token) "?lang=" (lang) } { (c.marked(lang, "details-resv-back", &[])) } }
+        }
+    };
+    static_page(
+        status,
+        lang,
+        &c.marked(lang, "details-resv-failed", &[]),
+        body,
+    )
+}
+
+/// GET `/r/{token}/details`: the change form, until the day before.
+pub async fn details_form(
+    State(city): State<Arc<App>>,
+    Path(token): Path<String>,
+    Query(q): Query<ReservationQuery>,
+    headers: HeaderMap,
+) -> Response {
+    let lang = super::language(q.lang.as_deref(), &headers);
+    if let Err(page) = changeable_office(&city, &token, lang).await {
+        return page;
+    }
+    details_page(
+        StatusCode::OK,
+        lang,
+        &token,
+        &protocol::FamilyDetails::default(),
+        &Errors::new(),
+        None,
+    )
+}
+
+/// POST `/r/{token}/details`: the fields given replace theirs; every
+/// problem is shown by its field and nothing is saved.
+pub async fn save_details(
+    _: SameOrigin,
+    State(city): State<Arc<App>>,
+    Path(token): Path<String>,
+    Query(q): Query<ReservationQuery>,
+    headers: HeaderMap,
+    Form(form): Form<HashMap<String, String>>,
+) -> Response {
+    let lang = super::language(q.lang.as_deref(), &headers);
+    let office = match changeable_office(&city, &token, lang).await {
+        Ok(o) => o,
+        Err(page) => return page,
+    };
+    let entered = details_form::from_form(&form);
+    if entered == protocol::FamilyDetails::default() {
+        return details_page(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            lang,
+            &token,
+            &entered,
+            &Errors::new(),
+            Some("details-resv-nothing"),
+        );
+    }
+    match office.amend_details(&token, &entered).await {
+        Ok(Ok(_)) => Redirect::to(&format!("/r/{token}?lang={lang}&details=saved")).into_response(),
+        Ok(Err(problems)) => details_page(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            lang,
+            &token,
+            &entered,
+            &details_form::errors_of(lang, &problems),
+            Some("book-err-summary"),
+        ),
+        Err(e) if e.status() == StatusCode::CONFLICT => closed_page(lang, &token, e.status()),
+        Err(e) => e.into_response(),
     }
 }
