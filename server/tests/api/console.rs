@@ -573,8 +573,29 @@ async fn an_admin_manages_users_and_devices_and_changes_take_effect_at_once() {
         .send_keys("suzuki-pass-1")
         .await
         .expect("type");
+    // A clerk of 保険年金課: sees that department's families' details.
+    click_css(&c, "#new-departments input[value='保険年金課']").await;
     click(&c, "add-user").await;
     wait_text(&c, "users", "suzuki").await;
+    let row = c
+        .find(Locator::Css("#users tr[data-user='suzuki'] td.departments"))
+        .await
+        .expect("row")
+        .text()
+        .await
+        .expect("text");
+    assert_eq!(row, "保険年金課");
+    let suzuki = t
+        .app
+        .store
+        .users()
+        .await
+        .expect("users")
+        .into_iter()
+        .find(|u| u.username == "suzuki")
+        .expect("suzuki");
+    assert_eq!(suzuki.departments, ["保険年金課"]);
+    assert_eq!(suzuki.offices, ["honcho"]);
     assert!(
         t.public.login("suzuki", "suzuki-pass-1").await.is_ok(),
         "the new account logs in"

@@ -134,6 +134,18 @@ pub async fn page(State(app): State<Arc<App>>, page: StaffPage) -> Response {
                     input #new-password type="password" required minlength="8" maxlength="1024" autocomplete="new-password";
                     label for="new-role" { (t("admin-role")) }
                     select #new-role { option value="staff" { "staff" } option value="admin" { "admin" } }
+                    fieldset #new-offices {
+                        legend { (t("admin-offices")) }
+                        @for o in &app.city.offices {
+                            label.radio { input type="checkbox" name="office" value=(o.id) checked[app.city.offices.len() == 1]; " " (localized(&o.name, lang)) }
+                        }
+                    }
+                    fieldset #new-departments {
+                        legend { (t("admin-departments")) }
+                        @for d in crate::app::city_departments(&app.city) {
+                            label.radio { input type="checkbox" name="department" value=(d); " " (d) }
+                        }
+                    }
                     button #add-user .primary type="submit" { (t("admin-add-user")) }
                 }
             }

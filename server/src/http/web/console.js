@@ -73,7 +73,8 @@
       try {
         const [users, devices] = await Promise.all([api("GET", "/api/v1/admin/users"), api("GET", "/api/v1/admin/devices")]);
         $("users").tBodies[0].replaceChildren(...users.map((u) => h("tr", { dataset: { user: u.username } },
-          h("td", {}, u.username), h("td", {}, u.role), h("td", {}, u.active ? T.active : T.inactive),
+          h("td", {}, u.username), h("td", {}, u.role), h("td", {}, (u.offices || []).join(", ")),
+          h("td", { class: "departments" }, (u.departments || []).join(", ")), h("td", {}, u.active ? T.active : T.inactive),
           h("td", { class: "b" }, u.active && u.username !== T.me
             ? h("button", { type: "button", class: "deactivate", dataset: { user: u.username } }, T.deactivate) : null))));
         $("devices").tBodies[0].replaceChildren(...devices.map((d) => h("tr", { dataset: { device: d.id } },
@@ -98,9 +99,16 @@
     });
     $("user-form").addEventListener("submit", async (e) => {
       e.preventDefault();
-      const done = await run("POST", "/api/v1/admin/users", { username: $("new-username").value, password: $("new-password").value, role: $("new-role").value });
+      const checked = (name) => [...document.querySelectorAll(`#user-form input[name=${name}]:checked`)].map((i) => i.value);
+      const done = await run("POST", "/api/v1/admin/users", {
+        username: $("new-username").value, password: $("new-password").value, role: $("new-role").value,
+        offices: checked("office"), departments: checked("department"),
+      });
       $("new-password").value = "";
-      if (done) $("new-username").value = "";
+      if (done) {
+        $("new-username").value = "";
+        document.querySelectorAll("#new-departments input:checked").forEach((i) => { i.checked = false; });
+      }
     });
     $("device-form").addEventListener("submit", async (e) => {
       e.preventDefault();
