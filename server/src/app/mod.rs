@@ -116,6 +116,20 @@ pub struct App {
 }
 
 impl App {
+    /// Ready to serve: the database answers within 2 s and has every
+    /// migration (`/readyz`).
+    pub async fn ready(&self) -> Result<()> {
+        const WITHIN: std::time::Duration = std::time::Duration::from_secs(2);
+        match tokio::time::timeout(WITHIN, self.store.readiness()).await {
+            Ok(answer) => Ok(answer?),
+            Err(_) => Err(crate::storage::StoreError::NotReady(format!(
+                "the database did not answer within {} s",
+                WITHIN.as_secs()
+            ))
+            .into()),
+        }
+    }
+
     /// The city's offices with their floors read from the database; a
     /// database of one office from before becomes the first office
     /// (`Store::adopt_offices`). A details key other than the one the

@@ -51,6 +51,7 @@ impl utoipa::Modify for BearerAuth {
 fn api() -> OpenApiRouter<Arc<App>> {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(public::healthz))
+        .routes(routes!(public::readyz))
         .routes(routes!(public::offices))
         .routes(routes!(public::city_congestion))
         .routes(routes!(public::services))

@@ -28,6 +28,19 @@ pub async fn healthz(State(app): State<Arc<App>>) -> Json<Health> {
     })
 }
 
+/// For load balancers and systemd: 200 once the database answers and
+/// its schema is this binary's, else 503 `storage_unavailable` with the
+/// reason. `/healthz` says only that the process is alive.
+#[utoipa::path(get, path = "/readyz", tag = "public", responses((status = 200, body = Health), (status = 503, description = "storage_unavailable", body = protocol::ApiError)))]
+pub async fn readyz(State(app): State<Arc<App>>) -> Result<Json<Health>> {
+    app.ready().await?;
+    Ok(Json(Health {
+        status: "ready".into(),
+        version: env!("CARGO_PKG_VERSION").into(),
+        office: protocol::localized(&app.city.name, "ja").to_string(),
+    }))
+}
+
 #[utoipa::path(get, path = "/api/v1/offices/{office}/services", tag = "public", responses((status = 200, body = Vec<Service>)))]
 pub async fn services(AtOffice(app): AtOffice) -> Json<Vec<Service>> {
     Json(

@@ -54,6 +54,9 @@ pub enum StoreError {
         .0.join(", ")
     )]
     UnknownOffices(Vec<String>),
+    /// `/readyz`: the schema is behind this binary, or the database is slow.
+    #[error("not ready: {0}")]
+    NotReady(String),
 }
 
 pub type Tx = sqlx::Transaction<'static, sqlx::Any>;
@@ -204,6 +207,26 @@ impl Store {
                 })
             }
         }
+    }
+
+    /// Ready to serve (`/readyz`): the database answers and has every
+    /// migration this binary knows (another instance may still be
+    /// migrating a shared PostgreSQL).
+    pub async fn readiness(&self) -> Result<(), StoreError> {
+        let expected = match self.backend {
+            Backend::Sqlite => sqlx::migrate!("./migrations/sqlite").iter().count(),
+            Backend::Postgres => sqlx::migrate!("./migrations/postgres").iter().count(),
+        };
+        let applied: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM _sqlx_migrations WHERE success")
+                .fetch_one(&self.pool)
+                .await?;
+        if usize::try_from(applied).unwrap_or(0) < expected {
+            return Err(StoreError::NotReady(format!(
+                "the schema has {applied} of {expected} migrations"
+            )));
+        }
+        Ok(())
     }
 
     /// The same database, seen from office `id`.

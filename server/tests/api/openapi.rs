@@ -6,6 +6,7 @@ use crate::helpers::*;
 
 const CONTRACT: &[(&str, &str)] = &[
     ("get", "/healthz"),
+    ("get", "/readyz"),
     ("get", "/api/v1/offices/{office}/services"),
     ("get", "/api/v1/offices/{office}/booths"),
     ("get", "/api/v1/offices/{office}/slots"),

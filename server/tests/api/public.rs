@@ -9,6 +9,39 @@ fn day(s: &str) -> NaiveDate {
     s.parse().expect("date")
 }
 
+async fn readyz(t: &TestApp) -> (u16, serde_json::Value) {
+    let r = t.http().get(t.url("/readyz")).send().await.expect("get");
+    let status = r.status().as_u16();
+    (status, r.json().await.expect("json"))
+}
+
+#[tokio::test]
+async fn ready_only_while_the_database_has_every_migration() {
+    let t = spawn_app().await;
+    let (status, body) = readyz(&t).await;
+    assert_eq!((status, body["status"].as_str()), (200, Some("ready")));
+    // A schema behind this binary (as while another instance migrates).
+    let removed = sqlx::query(
+        "DELETE FROM _sqlx_migrations WHERE version = (SELECT MAX(version) FROM _sqlx_migrations)",
+    )
+    .execute(t.app.store.pool())
+    .await
+    .expect("delete")
+    .rows_affected();
+    assert_eq!(removed, 1);
+    let (status, body) = readyz(&t).await;
+    assert_eq!(status, 503);
+    assert_eq!(body["error"]["code"], "storage_unavailable");
+    assert!(
+        body["error"]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("migrations")),
+        "{body}"
+    );
+    // Alive all the same.
+    assert_eq!(t.public.health().await.expect("health").status, "ok");
+}
+
 #[tokio::test]
 async fn health_services_and_booths_describe_the_demo_office() {
     let t = spawn_app().await;
