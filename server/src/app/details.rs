@@ -119,6 +119,11 @@ impl OfficeApp {
         crate::rules::booking::local_day(&self.office, r.start) - Duration::days(1)
     }
 
+    /// Past `details_until`: the family's change is refused.
+    fn details_closed(&self, r: &ReservationRow) -> bool {
+        crate::rules::booking::local_day(&self.office, self.clock.now()) > self.details_until(r)
+    }
+
     /// The family completes or corrects its details with its token,
     /// until the day before the visit (409 `details_closed` on the day,
     /// `already_checked_in` / `cancelled` once it is not booked). The
@@ -154,7 +159,6 @@ impl OfficeApp {
     pub async fn details_on_file(&self, token: &str) -> Result<DetailsOnFile> {
         let r = self.reservation_by_token(token).await?;
         let until = self.details_until(&r);
-        let today = crate::rules::booking::local_day(&self.office, self.clock.now());
         let takes_details = self
             .office
             .service(&r.service)
@@ -164,7 +168,7 @@ impl OfficeApp {
             takes_details,
             changeable: takes_details
                 && r.state == protocol::ReservationState::Booked
-                && today <= until,
+                && !self.details_closed(&r),
         })
     }
 
@@ -176,7 +180,6 @@ impl OfficeApp {
         let service = self.office.service(&r.service).ok_or_else(|| {
             Error::not_found(ErrorCode::UnknownService, "the booking's procedure is gone")
         })?;
-        let today = crate::rules::booking::local_day(&self.office, self.clock.now());
         let until = self.details_until(r);
         match r.state {
             protocol::ReservationState::Booked => {}
@@ -198,7 +201,7 @@ impl OfficeApp {
             .map_or((None, protocol::FamilyDetails::default()), |(s, d)| {
                 (Some(s), d.into_inner())
             });
-        if today > until {
+        if self.details_closed(r) {
             return Err(Error::conflict(
                 ErrorCode::DetailsClosed,
                 format!("details can be changed until {until}; please tell the clerk on the day"),

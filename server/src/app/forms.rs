@@ -129,14 +129,7 @@ impl OfficeApp {
             if !keep(&p.department) || !printer.has_form(&p.id) {
                 continue;
             }
-            let Some(form) = self
-                .office
-                .questionnaire
-                .procedures
-                .iter()
-                .find(|x| x.procedure.id == p.id)
-                .and_then(|x| x.form.as_ref())
-            else {
+            let Some(form) = self.office.questionnaire.form_of(&p.id) else {
                 continue;
             };
             pages.push(FormPage {

@@ -309,13 +309,11 @@ impl OfficeApp {
         service: &str,
         answers: Option<&serde_json::Map<String, serde_json::Value>>,
     ) -> Vec<&'static str> {
-        let procedures = &self.office.questionnaire.procedures;
         let mut needed: Vec<&'static str> = self
             .checklist_for(service, answers)
             .unwrap_or_default()
             .iter()
-            .filter_map(|p| procedures.iter().find(|x| x.procedure.id == p.id))
-            .filter_map(|x| x.form.as_ref())
+            .filter_map(|p| self.office.questionnaire.form_of(&p.id))
             .flat_map(|f| f.needs.iter().copied())
             .collect();
         needed.sort_unstable();

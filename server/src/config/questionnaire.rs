@@ -135,6 +135,14 @@ impl Questionnaire {
         self.questions.iter().find(|q| q.id == id)
     }
 
+    /// The form a procedure's department prints, if it names one.
+    pub fn form_of(&self, procedure: &str) -> Option<&FormRef> {
+        self.procedures
+            .iter()
+            .find(|x| x.procedure.id == procedure)
+            .and_then(|x| x.form.as_ref())
+    }
+
     /// Departments named by the procedures, in order of first appearance.
     pub fn departments(&self) -> Vec<String> {
         let mut out: Vec<String> = Vec::new();

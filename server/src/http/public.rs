@@ -21,11 +21,15 @@ use crate::error::{Error, Result};
 
 #[utoipa::path(get, path = "/healthz", tag = "public", responses((status = 200, body = Health)))]
 pub async fn healthz(State(app): State<Arc<App>>) -> Json<Health> {
-    Json(Health {
-        status: "ok".into(),
+    Json(health(&app, "ok"))
+}
+
+fn health(app: &App, status: &str) -> Health {
+    Health {
+        status: status.into(),
         version: env!("CARGO_PKG_VERSION").into(),
         office: protocol::localized(&app.city.name, "ja").to_string(),
-    })
+    }
 }
 
 /// For load balancers and systemd: 200 once the database answers and
@@ -34,11 +38,7 @@ pub async fn healthz(State(app): State<Arc<App>>) -> Json<Health> {
 #[utoipa::path(get, path = "/readyz", tag = "public", responses((status = 200, body = Health), (status = 503, description = "storage_unavailable", body = protocol::ApiError)))]
 pub async fn readyz(State(app): State<Arc<App>>) -> Result<Json<Health>> {
     app.ready().await?;
-    Ok(Json(Health {
-        status: "ready".into(),
-        version: env!("CARGO_PKG_VERSION").into(),
-        office: protocol::localized(&app.city.name, "ja").to_string(),
-    }))
+    Ok(Json(health(&app, "ready")))
 }
 
 #[utoipa::path(get, path = "/api/v1/offices/{office}/services", tag = "public", responses((status = 200, body = Vec<Service>)))]

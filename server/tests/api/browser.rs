@@ -136,3 +136,17 @@ async fn the_web_board_shows_a_new_call_without_reloading() {
     save_screenshot(&c, "web-screens", "web-board").await;
     c.close().await.expect("close");
 }
+
+/// Clicks what the selector finds, again if the list was redrawn meanwhile.
+pub async fn click_css(c: &fantoccini::Client, css: &str) {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        if let Ok(el) = c.find(Locator::Css(css)).await
+            && el.click().await.is_ok()
+        {
+            return;
+        }
+        assert!(Instant::now() < deadline, "could not click {css}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}

@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 
 use fantoccini::{Client, Locator};
 
-use crate::browser::{browser_sized, save_screenshot, text_of};
+use crate::browser::{browser_sized, click_css, save_screenshot, text_of};
 use crate::helpers::*;
 
 /// Saves a screenshot, after checking that no text is missing from the
@@ -36,20 +36,6 @@ async fn shot(c: &Client, name: &str) {
 async fn click(c: &Client, id: &str) {
     wait_enabled(c, id).await;
     click_css(c, &format!("#{id}")).await;
-}
-
-/// Clicks what the selector finds, again if the list was redrawn meanwhile.
-async fn click_css(c: &Client, css: &str) {
-    let deadline = Instant::now() + Duration::from_secs(10);
-    loop {
-        if let Ok(el) = c.find(Locator::Css(css)).await
-            && el.click().await.is_ok()
-        {
-            return;
-        }
-        assert!(Instant::now() < deadline, "could not click {css}");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
 }
 
 /// Buttons are enabled once the page has the queue; wait for it.

@@ -333,6 +333,12 @@ async fn details_for(token: &str, t: &TestApp, id: i64) -> reqwest::Response {
         .expect("get")
 }
 
+/// The details a clerk sees of a family, as JSON.
+async fn details_seen(token: &str, t: &TestApp, id: i64) -> Value {
+    let seen: protocol::StaffDetails = details_for(token, t, id).await.json().await.expect("json");
+    serde_json::to_value(&seen.details).expect("json")
+}
+
 #[tokio::test]
 async fn only_clerks_of_the_familys_departments_see_the_details_and_every_view_is_audited() {
     let t = spawn_app().await;
@@ -785,15 +791,7 @@ async fn the_family_corrects_its_details_until_the_day_before_and_never_reads_th
         "values are not sent back"
     );
     let hoken = clerk(&t, "hoken", "staff", &["保険年金課"]).await;
-    let seen: protocol::StaffDetails = details_for(&hoken, &t, id)
-        .await
-        .json()
-        .await
-        .expect("json");
-    assert_eq!(
-        serde_json::to_value(&seen.details).expect("json"),
-        corrected
-    );
+    assert_eq!(details_seen(&hoken, &t, id).await, corrected);
     // A bad field is named; nothing changes.
     let mut bad = corrected.clone();
     bad["applicant"]["phone"] = json!("いつでも");
@@ -902,15 +900,6 @@ async fn type_into(c: &fantoccini::Client, id: &str, text: &str) {
     f.send_keys(text).await.expect("type");
 }
 
-async fn click(c: &fantoccini::Client, css: &str) {
-    c.find(fantoccini::Locator::Css(css))
-        .await
-        .unwrap_or_else(|_| panic!("{css}"))
-        .click()
-        .await
-        .expect("click");
-}
-
 /// Brings the element with this id to the top of the window.
 async fn scroll_to(c: &fantoccini::Client, id: &str) {
     c.execute(
@@ -940,7 +929,7 @@ async fn page_with(c: &fantoccini::Client, text: &str) -> String {
 #[tokio::test]
 async fn a_family_gives_its_details_on_the_booking_page_and_completes_them_on_its_reservation_page()
 {
-    use crate::browser::{browser_sized, save_screenshot, text_of};
+    use crate::browser::{browser_sized, click_css as click, save_screenshot, text_of};
     let t = spawn_app().await;
     let (c, _driver, _profile) = browser_sized(500, 1000).await;
     c.goto(&t.url("/book/honcho/okuyami?lang=ja"))
@@ -1040,15 +1029,7 @@ async fn a_family_gives_its_details_on_the_booking_page_and_completes_them_on_it
         .expect("booked")
         .id;
     let hoken = clerk(&t, "hoken", "staff", &["保険年金課"]).await;
-    let seen: protocol::StaffDetails = details_for(&hoken, &t, id)
-        .await
-        .json()
-        .await
-        .expect("json");
-    assert_eq!(
-        serde_json::to_value(&seen.details).expect("json"),
-        details()
-    );
+    assert_eq!(details_seen(&hoken, &t, id).await, details());
     // Booked for today: the reservation page sends changes to the clerk.
     assert!(page.contains("窓口の職員にお申し出ください"));
     let r = t
@@ -1099,13 +1080,8 @@ async fn a_family_gives_its_details_on_the_booking_page_and_completes_them_on_it
     save_screenshot(&c, "web-screens", "reservation-details").await;
     c.close().await.expect("close");
     let id = later["id"].as_i64().expect("id");
-    let seen: protocol::StaffDetails = details_for(&hoken, &t, id)
-        .await
-        .json()
-        .await
-        .expect("json");
     assert_eq!(
-        serde_json::to_value(&seen.details).expect("json"),
+        details_seen(&hoken, &t, id).await,
         json!({
             "deceased": { "name": "山田 太郎", "kana": "ヤマダ タロウ" },
             "applicant": { "phone": "080-1234-5678" }

@@ -16,18 +16,24 @@ use crate::rules::details::{ACCOUNT_KINDS, FIELDS, FieldProblem, Problem, field_
 /// Problems by form field name, each shown next to its field.
 pub(super) type Errors = HashMap<String, String>;
 
+/// The id of a field's reason: `err-` and its name, dots as dashes (so
+/// CSS selectors need no escaping).
+fn error_id(key: &str) -> String {
+    format!("err-{}", key.replace('.', "-"))
+}
+
 /// The reason under a field, referred to by its `aria-describedby`.
 pub(super) fn field_error(errors: &Errors, key: &str) -> Markup {
     html! {
         @if let Some(m) = errors.get(key) {
-            p.field-error id={ "err-" (key) } role="alert" { (m) }
+            p.field-error id=(error_id(key)) role="alert" { (m) }
         }
     }
 }
 
 /// `aria-describedby` of a field with a problem (its reason's id).
 pub(super) fn described(errors: &Errors, key: &str) -> Option<String> {
-    errors.contains_key(key).then(|| format!("err-{key}"))
+    errors.contains_key(key).then(|| error_id(key))
 }
 
 const GROUPS: [&str; 3] = ["deceased", "applicant", "refund_account"];
@@ -40,6 +46,11 @@ fn name_of(path: &str) -> String {
 /// need no escaping.
 fn id_of(path: &str) -> String {
     format!("d-{}", path.replace('.', "-"))
+}
+
+/// The catalogue id of a field's label (`details-deceased-kana`).
+fn label_id(path: &str) -> String {
+    format!("details-{}", path.replace('.', "-"))
 }
 
 /// What a phone keyboard or an IME types, as the rules read it: full-width
@@ -125,7 +136,7 @@ fn hint_id(path: &str) -> Option<String> {
         "refund_account.holder_kana",
     ];
     if OWN_HINTS.contains(&path) {
-        Some(format!("details-{}-hint", path.replace('.', "-")))
+        Some(format!("{}-hint", label_id(path)))
     } else if path.ends_with("kana") {
         Some("details-kana-hint".into())
     } else if path.ends_with("_date") {
@@ -153,20 +164,19 @@ fn one_field(c: &Catalogue, lang: &str, path: &str, value: &str, errors: &Errors
     let id = id_of(path);
     let hint = hint_id(path).map(|h| (format!("{id}-hint"), c.marked(lang, &h, &[])));
     // The hint and, when there is one, the problem describe the field.
-    let problem = errors.get(&key);
     let describedby = [
         hint.as_ref().map(|(hid, _)| hid.clone()),
-        problem.map(|_| format!("err-{id}")),
+        described(errors, &key),
     ]
     .into_iter()
     .flatten()
     .collect::<Vec<_>>()
     .join(" ");
-    let invalid = problem.map(|_| "true");
+    let invalid = errors.contains_key(&key).then_some("true");
     let (autocomplete, inputmode, maxlength) = input_kind(path);
     html! {
         div.field {
-            label for=(id) { (c.marked(lang, &format!("details-{}", path.replace('.', "-")), &[])) }
+            label for=(id) { (c.marked(lang, &label_id(path), &[])) }
             @if let Some((hid, text)) = &hint {
                 span.muted.hint id=(hid) { (text) }
             }
@@ -185,9 +195,7 @@ fn one_field(c: &Catalogue, lang: &str, path: &str, value: &str, errors: &Errors
                     aria-invalid=[invalid]
                     aria-describedby=[(!describedby.is_empty()).then_some(&describedby)];
             }
-            @if let Some(m) = problem {
-                p.field-error id={ "err-" (id) } role="alert" { (m) }
-            }
+            (field_error(errors, &key))
         }
     }
 }
@@ -233,7 +241,7 @@ pub(super) fn summary(lang: &str, d: &FamilyDetails) -> Markup {
         } @else {
             dd { "" }
             @for path in given {
-                dt.sub { (c.marked(lang, &format!("details-{}", path.split('.').next().unwrap_or("")), &[])) " · " (c.marked(lang, &format!("details-{}", path.replace('.', "-")), &[])) }
+                dt.sub { (c.marked(lang, &format!("details-{}", path.split('.').next().unwrap_or("")), &[])) " · " (c.marked(lang, &label_id(path), &[])) }
                 dd id={ "confirm-" (id_of(path)) } { (shown(path, field_of(d, path).unwrap_or(""))) }
             }
         }
