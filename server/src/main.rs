@@ -21,6 +21,46 @@ use madoguchi_server::storage::{Database, Store};
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// Log lines as text, or as one JSON object per line for log
+    /// collectors (with the request id of the request they belong to).
+    #[arg(
+        long,
+        global = true,
+        value_enum,
+        env = "MADOGUCHI_LOG_FORMAT",
+        default_value = "text"
+    )]
+    log_format: LogFormat,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum LogFormat {
+    Text,
+    Json,
+}
+
+/// Logs go to stderr; `RUST_LOG` chooses what (`tower_http=info` adds a
+/// line per request with its status and latency).
+fn init_logs(format: LogFormat) {
+    use tracing_subscriber::prelude::*;
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| "info,sqlx=warn,tower_http=warn".into());
+    let lines = tracing_subscriber::fmt::layer().with_writer(std::io::stderr);
+    let lines = match format {
+        LogFormat::Text => lines.boxed(),
+        // The request's span (its route, method and request id) on each
+        // line, the event's fields at the top level.
+        LogFormat::Json => lines
+            .json()
+            .flatten_event(true)
+            .with_current_span(true)
+            .with_span_list(false)
+            .boxed(),
+    };
+    tracing_subscriber::registry()
+        .with(lines)
+        .with(filter)
+        .init();
 }
 
 /// Where the data lives: every command that reads or writes it takes both.
@@ -119,6 +159,30 @@ enum Command {
     DemoConfig {
         #[arg(long)]
         out: Option<PathBuf>,
+    },
+    /// A consistent copy of a SQLite office's database, taken while the
+    /// server runs (SQLite `VACUUM INTO`), checked with `PRAGMA
+    /// integrity_check`. The details key is not in it: keep a copy of the
+    /// key file apart. PostgreSQL: use `pg_dump` (see the README).
+    Backup {
+        #[command(flatten)]
+        data: DataArgs,
+        /// A new file, or a directory: then `madoguchi-YYYYMMDD-HHMMSS-mmm.db`
+        /// in it.
+        #[arg(long)]
+        to: PathBuf,
+        /// With a directory: keep only the newest N backups in it.
+        #[arg(long)]
+        keep: Option<usize>,
+    },
+    /// Replace a SQLite office's database by a backup, after checking the
+    /// backup. Refused while a server serves the data directory; the
+    /// database replaced is kept beside it.
+    Restore {
+        #[command(flatten)]
+        data: DataArgs,
+        #[arg(long)]
+        from: PathBuf,
     },
     /// Move an office from SQLite to PostgreSQL: copy everything in the
     /// data directory's database (tickets, events, bookings, users,
@@ -245,6 +309,16 @@ async fn accounts(data: &DataArgs, config: Option<&Path>) -> anyhow::Result<Acco
     ))
 }
 
+/// `backup` and `restore` are SQLite's; PostgreSQL has its own tools.
+fn sqlite_only(data: &DataArgs, tool: &str) -> anyhow::Result<()> {
+    match data.database()? {
+        Database::Sqlite(_) => Ok(()),
+        Database::Postgres(_) => anyhow::bail!(
+            "this office is on PostgreSQL: back it up and restore it with PostgreSQL's tools ({tool})"
+        ),
+    }
+}
+
 /// The password for `user add` / `user password`.
 fn read_password() -> anyhow::Result<String> {
     match std::env::var("MADOGUCHI_PASSWORD") {
@@ -278,14 +352,8 @@ async fn shutdown_signal() {
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| "info,sqlx=warn,tower_http=warn".into()),
-        )
-        .with_writer(std::io::stderr)
-        .init();
     let cli = Cli::parse();
+    init_logs(cli.log_format);
     match cli.command {
         Command::Serve {
             listen,
@@ -488,6 +556,52 @@ async fn main() -> anyhow::Result<()> {
                     .with_context(|| format!("writing {}", path.display()))?;
                 println!("{}", path.display());
             }
+        }
+        Command::Backup { data, to, keep } => {
+            sqlite_only(&data, "pg_dump --format=custom --file=FILE DATABASE")?;
+            let r = madoguchi_server::storage::backup::backup(
+                &data.data,
+                &to,
+                keep,
+                chrono::Utc::now(),
+            )
+            .await?;
+            println!(
+                "backup {} ({} bytes: {} tickets, {} reservations, {} events; integrity ok)",
+                r.file.display(),
+                r.bytes,
+                r.tickets,
+                r.reservations,
+                r.events
+            );
+            for old in &r.removed {
+                println!("removed old backup {}", old.display());
+            }
+            eprintln!(
+                "the details key ({}) is not in the backup: keep a copy of it apart",
+                data.details_key().display()
+            );
+        }
+        Command::Restore { data, from } => {
+            sqlite_only(&data, "pg_restore --clean --dbname=DATABASE FILE")?;
+            let r =
+                madoguchi_server::storage::backup::restore(&data.data, &from, chrono::Utc::now())
+                    .await?;
+            println!(
+                "restored {} into {} ({} tickets, {} reservations, {} events)",
+                from.display(),
+                r.file.display(),
+                r.tickets,
+                r.reservations,
+                r.events
+            );
+            if let Some(old) = &r.replaced {
+                println!("the database it replaced is kept as {}", old.display());
+            }
+            eprintln!(
+                "the server needs the details key of the office backed up at {} (the copy kept apart)",
+                data.details_key().display()
+            );
         }
         Command::CopyDb { data, to } => {
             let target = Database::choose(&data, Some(&to))?;

@@ -19,6 +19,8 @@ pub struct Server {
     mail: Transport,
     data_dir: PathBuf,
     database: Database,
+    /// Keeps `restore` away while this server serves the data directory.
+    _serving: crate::storage::backup::ServingLock,
 }
 
 /// How often a server looks whether today's purge is still to do.
@@ -35,6 +37,7 @@ impl Server {
         details_key: &std::path::Path,
     ) -> anyhow::Result<Server> {
         std::fs::create_dir_all(&data_dir)?;
+        let serving = crate::storage::backup::ServingLock::take(&data_dir)?;
         let mail = Transport::from_settings(&city.first().mail, &data_dir)?;
         let vault = crate::vault::Vault::open_or_create(details_key)?;
         let store = Store::open(&database).await?;
@@ -46,6 +49,7 @@ impl Server {
             mail,
             data_dir,
             database,
+            _serving: serving,
         })
     }
 

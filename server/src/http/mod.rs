@@ -306,19 +306,80 @@ pub fn router(app: Arc<App>) -> axum::Router {
         .layer(tower_http::catch_panic::CatchPanicLayer::custom(
             panic_response,
         ))
+        .layer(tower_http::request_id::PropagateRequestIdLayer::x_request_id())
         .layer(
             // Spans name the route template, never the URI: paths carry
             // reservation and status tokens, which must not reach the logs.
-            tower_http::trace::TraceLayer::new_for_http().make_span_with(
-                |req: &axum::http::Request<_>| {
+            tower_http::trace::TraceLayer::new_for_http()
+                .make_span_with(|req: &axum::http::Request<_>| {
                     let route = req
                         .extensions()
                         .get::<axum::extract::MatchedPath>()
                         .map(|p| p.as_str().to_owned())
                         .unwrap_or_else(|| "unmatched".into());
-                    tracing::info_span!("http", method = %req.method(), route)
-                },
-            ),
+                    let id = req
+                        .extensions()
+                        .get::<tower_http::request_id::RequestId>()
+                        .and_then(|id| id.header_value().to_str().ok())
+                        .unwrap_or("-");
+                    tracing::info_span!("http", method = %req.method(), route, request_id = %id)
+                })
+                .on_response(
+                    tower_http::trace::DefaultOnResponse::new()
+                        .level(tracing::Level::INFO)
+                        .latency_unit(tower_http::LatencyUnit::Micros),
+                ),
         )
+        .layer(tower_http::request_id::SetRequestIdLayer::x_request_id(
+            RequestIds::default(),
+        ))
+        .layer(axum::middleware::map_request(keep_fair_request_id))
         .with_state(app)
+}
+
+/// Request ids: the proxy's (`x-request-id`, when it looks like one), else
+/// this server's own, a random prefix per process and a counter.
+#[derive(Clone)]
+struct RequestIds {
+    prefix: u32,
+    next: Arc<std::sync::atomic::AtomicU64>,
+}
+
+impl Default for RequestIds {
+    fn default() -> Self {
+        RequestIds {
+            prefix: rand::random(),
+            next: Arc::default(),
+        }
+    }
+}
+
+impl tower_http::request_id::MakeRequestId for RequestIds {
+    fn make_request_id<B>(
+        &mut self,
+        _: &axum::http::Request<B>,
+    ) -> Option<tower_http::request_id::RequestId> {
+        let n = self.next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        axum::http::HeaderValue::from_str(&format!("{:08x}-{n}", self.prefix))
+            .ok()
+            .map(tower_http::request_id::RequestId::new)
+    }
+}
+
+/// A request id from outside reaches the logs only when it is short and
+/// plain (letters, digits, `-`, `_`, `.`): anything else is replaced by
+/// one of ours, so a client cannot write into the log lines.
+async fn keep_fair_request_id(
+    mut req: axum::http::Request<axum::body::Body>,
+) -> axum::http::Request<axum::body::Body> {
+    let fair = req.headers().get("x-request-id").map(|v| {
+        let b = v.as_bytes();
+        (1..=64).contains(&b.len())
+            && b.iter()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_' | b'.'))
+    });
+    if fair == Some(false) {
+        req.headers_mut().remove("x-request-id");
+    }
+    req
 }

@@ -10,6 +10,7 @@
 //! disagree.
 
 mod auth;
+pub mod backup;
 mod copy;
 mod limits;
 mod mail;
@@ -57,6 +58,9 @@ pub enum StoreError {
     /// `/readyz`: the schema is behind this binary, or the database is slow.
     #[error("not ready: {0}")]
     NotReady(String),
+    /// `backup` / `restore`: what was refused or failed, and where.
+    #[error("{0}")]
+    Backup(String),
 }
 
 pub type Tx = sqlx::Transaction<'static, sqlx::Any>;
@@ -173,7 +177,7 @@ impl Store {
         match db {
             Database::Sqlite(dir) => {
                 let url = SqliteConnectOptions::from_str("sqlite://madoguchi.db")?
-                    .filename(dir.join("madoguchi.db"))
+                    .filename(dir.join(backup::DB_FILE))
                     .create_if_missing(true)
                     .to_url_lossy();
                 let pool = AnyPoolOptions::new()

@@ -47,6 +47,18 @@ fn same_day_config(data: &std::path::Path) -> std::path::PathBuf {
 }
 
 fn start_at(data: &std::path::Path, listen: &str) -> Proc {
+    start_logging(data, listen, &[], &[], Stdio::null())
+}
+
+/// As `start_at`, with more `serve` arguments and environment, and its
+/// logs to `stderr`.
+pub(crate) fn start_logging(
+    data: &std::path::Path,
+    listen: &str,
+    extra: &[&str],
+    env: &[(&str, &str)],
+    stderr: Stdio,
+) -> Proc {
     let config = same_day_config(data);
     let mut child = Command::new(BIN)
         .args([
@@ -60,8 +72,10 @@ fn start_at(data: &std::path::Path, listen: &str) -> Proc {
         ])
         .arg(&config)
         .args(data_args(data))
+        .args(extra)
+        .envs(env.iter().copied())
         .stdout(Stdio::piped())
-        .stderr(Stdio::null())
+        .stderr(stderr)
         .spawn()
         .expect("server starts");
     let stdout = child.stdout.take().expect("stdout");

@@ -6,6 +6,7 @@ mod helpers;
 
 mod a11y;
 mod auth;
+mod backup;
 mod bad_input;
 mod browser;
 mod cli;
@@ -19,6 +20,7 @@ mod events;
 mod failover;
 mod instances;
 mod kiosk;
+mod logs;
 mod mail;
 mod offices;
 mod openapi;
