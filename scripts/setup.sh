@@ -81,6 +81,22 @@ madoguchi_setup() {
   madoguchi_trim_target
   madoguchi_axe
   madoguchi_schemathesis
+  madoguchi_prometheus_client
+}
+
+# prometheus_client (PyPI, pinned) in its own virtualenv outside the clone:
+# the reference parser the metrics test reads /metrics with
+# (server/tests/api/metrics.rs).
+MADOGUCHI_PROMETHEUS_CLIENT_VERSION=0.26.0
+madoguchi_prometheus_client() {
+  local venv="$HOME/.cache/madoguchi/promparse"
+  export MADOGUCHI_PROMETHEUS_PYTHON="$venv/bin/python"
+  if [ -x "$MADOGUCHI_PROMETHEUS_PYTHON" ] &&
+    "$MADOGUCHI_PROMETHEUS_PYTHON" -c "import importlib.metadata as m; assert m.version('prometheus-client') == '$MADOGUCHI_PROMETHEUS_CLIENT_VERSION'" 2>/dev/null; then
+    return 0
+  fi
+  echo "== installing prometheus-client $MADOGUCHI_PROMETHEUS_CLIENT_VERSION (PyPI) into $venv"
+  python3 -m venv "$venv" && "$venv/bin/pip" install -q "prometheus-client==$MADOGUCHI_PROMETHEUS_CLIENT_VERSION"
 }
 
 # schemathesis (PyPI, pinned) in its own virtualenv outside the clone, for

@@ -65,6 +65,11 @@ impl EventHub {
         self.tz
     }
 
+    /// Subscribers following the stream now (metrics).
+    pub fn subscribers(&self) -> usize {
+        self.tx.receiver_count()
+    }
+
     /// Id of the newest committed event.
     pub fn last_id(&self) -> i64 {
         self.last_id.load(Ordering::SeqCst)

@@ -16,6 +16,7 @@ pub mod rules;
 pub mod startup;
 pub mod storage;
 pub mod summary;
+pub mod telemetry;
 pub mod tokens;
 pub mod vault;
 pub mod views;

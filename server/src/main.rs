@@ -128,7 +128,13 @@ enum Command {
         /// day simulation).
         #[arg(long, hide = true, default_value_t = 1.0)]
         clock_rate: f64,
-        /// Print the listening address as the first line on stdout.
+        /// Serve Prometheus metrics at http://ADDR/metrics, on an address
+        /// of their own (no authentication: loopback or the monitoring
+        /// network only).
+        #[arg(long, env = "MADOGUCHI_METRICS_LISTEN")]
+        metrics_listen: Option<SocketAddr>,
+        /// Print the listening address as the first line on stdout (and
+        /// the metrics address as the second).
         #[arg(long, hide = true)]
         print_addr: bool,
     },
@@ -363,6 +369,7 @@ async fn main() -> anyhow::Result<()> {
             always_open,
             clock_start,
             clock_rate,
+            metrics_listen,
             print_addr,
         } => {
             let mut city = load_city(config.as_deref())?;
@@ -387,7 +394,7 @@ async fn main() -> anyhow::Result<()> {
             };
             let started = std::time::Instant::now();
             let database = data.database()?;
-            let server = Server::build(
+            let mut server = Server::build(
                 city,
                 data.data.clone(),
                 database.clone(),
@@ -397,8 +404,18 @@ async fn main() -> anyhow::Result<()> {
             )
             .await?;
             let addr = server.local_addr()?;
+            let metrics = match metrics_listen {
+                Some(m) => Some(server.serve_metrics(m).await?),
+                None => None,
+            };
             if print_addr {
                 println!("{addr}");
+                if let Some(m) = metrics {
+                    println!("{m}");
+                }
+            }
+            if let Some(m) = metrics {
+                tracing::info!(addr = %m, "metrics at /metrics");
             }
             tracing::info!(%addr, data = %data.data.display(), database = %database.describe(), ready_ms = started.elapsed().as_millis() as u64, "madoguchi-server listening");
             server.run(shutdown_signal()).await?;

@@ -19,6 +19,8 @@ pub struct Server {
     mail: Transport,
     data_dir: PathBuf,
     database: Database,
+    /// `/metrics` on its own address (`--metrics-listen`), if asked for.
+    metrics: Option<TcpListener>,
     /// Keeps `restore` away while this server serves the data directory.
     _serving: crate::storage::backup::ServingLock,
 }
@@ -50,11 +52,22 @@ impl Server {
             data_dir,
             database,
             _serving: serving,
+            metrics: None,
         })
     }
 
     pub fn local_addr(&self) -> std::io::Result<SocketAddr> {
         self.listener.local_addr()
+    }
+
+    /// Serves `/metrics` (Prometheus) on `addr` too; installs the
+    /// process's metrics recorder. Returns the address bound.
+    pub async fn serve_metrics(&mut self, addr: SocketAddr) -> std::io::Result<SocketAddr> {
+        crate::telemetry::handle();
+        let listener = TcpListener::bind(addr).await?;
+        let bound = listener.local_addr()?;
+        self.metrics = Some(listener);
+        Ok(bound)
     }
 
     /// Serves until `shutdown` resolves.
@@ -65,6 +78,14 @@ impl Server {
         let router = crate::http::router(self.app.clone());
         let outbox = tokio::spawn(crate::mail::outbox::run(self.app.clone(), self.mail));
         let purge = tokio::spawn(purge_daily(self.app.clone(), self.data_dir.join("mail")));
+        let metrics = self.metrics.map(|listener| {
+            let router = crate::telemetry::router(self.app.clone());
+            tokio::spawn(async move {
+                if let Err(e) = axum::serve(listener, router).await {
+                    tracing::error!(error = %e, "metrics listener failed");
+                }
+            })
+        });
         let others = match &self.database {
             Database::Postgres(url) => Some(tokio::spawn(follow_other_servers(
                 self.app.clone(),
@@ -80,6 +101,9 @@ impl Server {
         .await;
         outbox.abort();
         purge.abort();
+        if let Some(task) = metrics {
+            task.abort();
+        }
         if let Some(task) = others {
             task.abort();
         }

@@ -60,6 +60,8 @@ pub(super) struct Writer<'a> {
     pub tx: Tx,
     pub now: DateTime<Utc>,
     version: i64,
+    /// When its transaction began (metrics: database time of a change).
+    began: std::time::Instant,
 }
 
 impl<'a> Writer<'a> {
@@ -72,6 +74,7 @@ impl<'a> Writer<'a> {
     ) -> Result<MutexGuard<'a, Floor>> {
         app.store.notify_change(&mut self.tx, last_event).await?;
         self.tx.commit().await.map_err(StoreError::from)?;
+        crate::telemetry::record_transaction(&app.office.id, self.began);
         Ok(self.floor)
     }
 }
@@ -119,6 +122,7 @@ impl OfficeApp {
     /// database, and the floor read again if another server changed it.
     pub(super) async fn write(&self) -> Result<Writer<'_>> {
         let (mut floor, now) = self.lock().await;
+        let began = std::time::Instant::now();
         let mut tx = self.store.begin().await?;
         let version = self.store.lock_floor(&mut tx).await?;
         let known = self.known_version.load(Ordering::SeqCst);
@@ -136,6 +140,7 @@ impl OfficeApp {
             tx,
             now,
             version,
+            began,
         })
     }
 
@@ -249,6 +254,7 @@ impl OfficeApp {
             mut tx,
             now,
             version,
+            began,
         } = w;
         let version = if outcome.changes_floor() {
             self.store.bump_floor(&mut tx).await?
@@ -279,6 +285,8 @@ impl OfficeApp {
             .notify_change(&mut tx, events.last().map(|e| e.id))
             .await?;
         tx.commit().await.map_err(StoreError::from)?;
+        crate::telemetry::record_transaction(&self.office.id, began);
+        crate::telemetry::record_outcome(&self.office.id, outcome);
         self.known_version.store(version, Ordering::SeqCst);
         match after {
             Some(after) => *floor = after,

@@ -48,6 +48,18 @@ impl OfficeApp {
 
     /// The congestion page's data: waits now with the office's lamp, and
     /// the usual wait by hour over the last `history_weeks` weeks.
+    /// What the hall looks like now (metrics): the wait of each procedure
+    /// and the counters open.
+    pub async fn levels(&self) -> (Vec<protocol::ServiceWait>, u32) {
+        let (floor, now) = self.lock().await;
+        let waits = views::service_waits(&self.office, &floor, now);
+        let open = floor
+            .booths()
+            .filter(|(_, b)| b.state == protocol::BoothState::Open)
+            .count();
+        (waits, u32::try_from(open).unwrap_or(u32::MAX))
+    }
+
     pub async fn congestion(&self) -> Result<protocol::Congestion> {
         let settings = &self.office.congestion;
         let (waits, now) = {

@@ -306,6 +306,7 @@ pub fn router(app: Arc<App>) -> axum::Router {
         .layer(tower_http::catch_panic::CatchPanicLayer::custom(
             panic_response,
         ))
+        .layer(axum::middleware::from_fn(crate::telemetry::track_request))
         .layer(tower_http::request_id::PropagateRequestIdLayer::x_request_id())
         .layer(
             // Spans name the route template, never the URI: paths carry

@@ -161,10 +161,12 @@ async fn deliver_due(app: &App, transport: &Transport) -> Result<(), crate::stor
         for (i, mail) in due.iter().enumerate() {
             match transport.deliver(mail).await {
                 Ok(()) => {
+                    crate::telemetry::record_mail(true);
                     app.store.mail_sent(mail.id, app.clock.now()).await?;
                     tracing::info!(id = mail.id, kind = %mail.kind, "mail sent");
                 }
                 Err(e) => {
+                    crate::telemetry::record_mail(false);
                     let now = app.clock.now();
                     let give_up = now - mail.created_at >= Duration::hours(settings.give_up_hours);
                     let retry_at =

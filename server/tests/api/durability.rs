@@ -14,6 +14,8 @@ pub(crate) const STAFF_PASSWORD: &str = "a long test password";
 pub(crate) struct Proc {
     pub child: Child,
     pub client: Client,
+    /// The metrics address, when started with `--metrics-listen`.
+    pub metrics: Option<String>,
 }
 
 /// A test that fails never leaves its server running.
@@ -78,13 +80,20 @@ pub(crate) fn start_logging(
         .stderr(stderr)
         .spawn()
         .expect("server starts");
-    let stdout = child.stdout.take().expect("stdout");
+    let mut stdout = BufReader::new(child.stdout.take().expect("stdout"));
     let mut line = String::new();
-    BufReader::new(stdout)
-        .read_line(&mut line)
-        .expect("address line");
+    stdout.read_line(&mut line).expect("address line");
     let client = Client::new(&format!("http://{}", line.trim())).expect("client");
-    Proc { child, client }
+    let metrics = extra.contains(&"--metrics-listen").then(|| {
+        let mut m = String::new();
+        stdout.read_line(&mut m).expect("metrics address line");
+        m.trim().to_string()
+    });
+    Proc {
+        child,
+        client,
+        metrics,
+    }
 }
 
 /// Runs a data command; `user add` gets the password `STAFF_PASSWORD`.

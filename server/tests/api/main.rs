@@ -22,6 +22,7 @@ mod instances;
 mod kiosk;
 mod logs;
 mod mail;
+mod metrics;
 mod offices;
 mod openapi;
 mod pages;
