@@ -26,6 +26,8 @@
 #     two servers, from a temporary prefix (Debian's own nginx service, if
 #     it starts, is not used).
 #   chromium, chromium-driver: browser tests of the web pages.
+#   slapd: the directory test starts a throw-away OpenLDAP server of its own
+#     from its binaries (slapadd, slapd) in a temporary directory.
 #   poppler-utils: the forms tests read the PDFs back (pdftotext, pdffonts,
 #     pdfinfo) and render a page to look at (pdftoppm).
 MADOGUCHI_DEBIAN_PACKAGES=(
@@ -34,7 +36,7 @@ MADOGUCHI_DEBIAN_PACKAGES=(
   xvfb mesa-vulkan-drivers libvulkan1 libx11-6 libxcursor1 libxrandr2 libxi6 libxkbcommon-x11-0
   open-jtalk open-jtalk-mecab-naist-jdic espeak-ng pulseaudio pulseaudio-utils libasound2-plugins
   tesseract-ocr tesseract-ocr-jpn fonts-nanum xdotool chromium chromium-driver python3-venv python3-aiosmtpd strace
-  postgresql-15 nginx poppler-utils
+  postgresql-15 nginx poppler-utils slapd
 )
 
 madoguchi_missing_packages() {

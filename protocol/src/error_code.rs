@@ -118,9 +118,12 @@ error_codes! {
     WrongDepartment = "wrong_department",
     RateLimited = "rate_limited",
     TooManyAttempts = "too_many_attempts",
+    // In the city's directory, in none of its Madoguchi groups (403).
+    NotStaff = "not_staff",
     // The server itself (503, 500).
     StorageUnavailable = "storage_unavailable",
     MailUnavailable = "mail_unavailable",
+    DirectoryUnavailable = "directory_unavailable",
     Internal = "internal",
 }
 

@@ -13,6 +13,11 @@ pub fn hash_password(password: &str) -> Result<String, argon2::password_hash::Er
 }
 
 /// Checks a password; with no stored hash it still spends the same effort.
+/// The password hash of an account made from the city's directory: no
+/// password verifies against it, so it can only log in through the
+/// directory.
+pub const FROM_DIRECTORY: &str = "!directory";
+
 pub fn verify_password(password: &str, stored: Option<&str>) -> bool {
     const DUMMY: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$8TZpZ2Glh8Up0Pjd6RL1Smcx3QO3qWW8v9Zu6Z7W0YI";
     let parsed = PasswordHash::new(stored.unwrap_or(DUMMY));

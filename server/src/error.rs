@@ -52,6 +52,10 @@ pub enum Error {
     /// the change is refused rather than made without its mail.
     #[error("the mail could not be prepared; try again")]
     Mail(#[from] crate::mail::MailError),
+    /// The city's directory did not answer a log-in (503): nobody is let
+    /// in on its behalf.
+    #[error("{0}")]
+    Directory(String),
 }
 
 pub type Result<T> = std::result::Result<T, Error>;
@@ -111,7 +115,9 @@ impl Error {
                 }
                 _ => StatusCode::CONFLICT,
             },
-            Error::Storage(_) | Error::Mail(_) => StatusCode::SERVICE_UNAVAILABLE,
+            Error::Storage(_) | Error::Mail(_) | Error::Directory(_) => {
+                StatusCode::SERVICE_UNAVAILABLE
+            }
         }
     }
 
@@ -139,6 +145,7 @@ impl Error {
             },
             Error::Storage(_) => ErrorCode::StorageUnavailable,
             Error::Mail(_) => ErrorCode::MailUnavailable,
+            Error::Directory(_) => ErrorCode::DirectoryUnavailable,
         }
     }
 }

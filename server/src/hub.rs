@@ -49,6 +49,9 @@ pub struct EventHub {
     tx: broadcast::Sender<Arc<Published>>,
     last_id: AtomicI64,
     tz: Tz,
+    /// Set when the server shuts down: open streams end, so the shutdown
+    /// does not wait for boards and phones (they reconnect elsewhere).
+    closing: tokio::sync::watch::Sender<bool>,
 }
 
 impl EventHub {
@@ -58,6 +61,7 @@ impl EventHub {
             tx,
             last_id: AtomicI64::new(last_id),
             tz,
+            closing: tokio::sync::watch::Sender::new(false),
         }
     }
 
@@ -86,5 +90,18 @@ impl EventHub {
 
     pub fn subscribe(&self) -> broadcast::Receiver<Arc<Published>> {
         self.tx.subscribe()
+    }
+
+    /// Ends every open stream (shutdown).
+    pub fn close(&self) {
+        self.closing.send_replace(true);
+    }
+
+    /// Resolves when the hub closes.
+    pub fn closed(&self) -> impl std::future::Future<Output = ()> + Send + 'static {
+        let mut rx = self.closing.subscribe();
+        async move {
+            let _ = rx.wait_for(|closing| *closing).await;
+        }
     }
 }

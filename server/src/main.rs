@@ -128,6 +128,15 @@ enum Command {
         /// day simulation).
         #[arg(long, hide = true, default_value_t = 1.0)]
         clock_rate: f64,
+        /// Serve HTTPS with this PEM certificate chain (with --tls-key),
+        /// for halls without a reverse proxy; read again on SIGHUP. The
+        /// public URL becomes https://, answers carry HSTS and the
+        /// session cookie is Secure.
+        #[arg(long, env = "MADOGUCHI_TLS_CERT", requires = "tls_key")]
+        tls_cert: Option<PathBuf>,
+        /// The certificate's PEM private key.
+        #[arg(long, env = "MADOGUCHI_TLS_KEY", requires = "tls_cert")]
+        tls_key: Option<PathBuf>,
         /// Serve Prometheus metrics at http://ADDR/metrics, on an address
         /// of their own (no authentication: loopback or the monitoring
         /// network only).
@@ -370,6 +379,8 @@ async fn main() -> anyhow::Result<()> {
             clock_start,
             clock_rate,
             metrics_listen,
+            tls_cert,
+            tls_key,
             print_addr,
         } => {
             let mut city = load_city(config.as_deref())?;
@@ -382,6 +393,19 @@ async fn main() -> anyhow::Result<()> {
             }
             if always_open {
                 city.open_all_hours();
+            }
+            let tls = match (tls_cert, tls_key) {
+                (Some(cert), Some(key)) => Some(madoguchi_server::tls::Tls::load(cert, key).await?),
+                _ => None,
+            };
+            if tls.is_some() {
+                // Links in QR codes and mails, and the cookie's Secure
+                // flag, follow the scheme the server answers on.
+                let url = city.first().public_url.clone();
+                if let Some(rest) = url.strip_prefix("http://") {
+                    tracing::info!(public_url = %format!("https://{rest}"), "TLS: the public URL is https");
+                    city.set_public_url(&format!("https://{rest}"));
+                }
             }
             let clock = match clock_start {
                 Some(s) => Clock::starting_at_rate(
@@ -404,6 +428,9 @@ async fn main() -> anyhow::Result<()> {
             )
             .await?;
             let addr = server.local_addr()?;
+            if let Some(tls) = tls {
+                server.use_tls(tls);
+            }
             let metrics = match metrics_listen {
                 Some(m) => Some(server.serve_metrics(m).await?),
                 None => None,

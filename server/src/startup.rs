@@ -19,6 +19,8 @@ pub struct Server {
     mail: Transport,
     data_dir: PathBuf,
     database: Database,
+    /// TLS (`--tls-cert`, `--tls-key`), else plain HTTP.
+    tls: Option<crate::tls::Tls>,
     /// `/metrics` on its own address (`--metrics-listen`), if asked for.
     metrics: Option<TcpListener>,
     /// Keeps `restore` away while this server serves the data directory.
@@ -53,11 +55,17 @@ impl Server {
             database,
             _serving: serving,
             metrics: None,
+            tls: None,
         })
     }
 
     pub fn local_addr(&self) -> std::io::Result<SocketAddr> {
         self.listener.local_addr()
+    }
+
+    /// Serves over TLS with this certificate (see `tls.rs`).
+    pub fn use_tls(&mut self, tls: crate::tls::Tls) {
+        self.tls = Some(tls);
     }
 
     /// Serves `/metrics` (Prometheus) on `addr` too; installs the
@@ -76,6 +84,15 @@ impl Server {
         shutdown: impl std::future::Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
         let router = crate::http::router(self.app.clone());
+        // At shutdown the event streams end first: a graceful shutdown
+        // waits for open connections, and a board's never closes.
+        let app = self.app.clone();
+        let shutdown = async move {
+            shutdown.await;
+            for office in app.offices() {
+                office.hub.close();
+            }
+        };
         let outbox = tokio::spawn(crate::mail::outbox::run(self.app.clone(), self.mail));
         let purge = tokio::spawn(purge_daily(self.app.clone(), self.data_dir.join("mail")));
         let metrics = self.metrics.map(|listener| {
@@ -93,12 +110,37 @@ impl Server {
             ))),
             Database::Sqlite(_) => None,
         };
-        let served = axum::serve(
-            self.listener,
-            router.into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .with_graceful_shutdown(shutdown)
-        .await;
+        let served = match self.tls {
+            Some(tls) => {
+                let router =
+                    router.layer(tower_http::set_header::SetResponseHeaderLayer::overriding(
+                        axum::http::header::STRICT_TRANSPORT_SECURITY,
+                        axum::http::HeaderValue::from_static(crate::tls::HSTS),
+                    ));
+                tls.serve(self.listener, router, shutdown).await
+            }
+            None => {
+                // SIGHUP (`systemctl reload`) reloads the TLS certificate;
+                // without TLS it must not end the server.
+                #[cfg(unix)]
+                tokio::spawn(async {
+                    use tokio::signal::unix::{SignalKind, signal};
+                    if let Ok(mut hup) = signal(SignalKind::hangup()) {
+                        while hup.recv().await.is_some() {
+                            tracing::info!(
+                                "SIGHUP: nothing to reload without TLS (the configuration is read at start)"
+                            );
+                        }
+                    }
+                });
+                axum::serve(
+                    self.listener,
+                    router.into_make_service_with_connect_info::<SocketAddr>(),
+                )
+                .with_graceful_shutdown(shutdown)
+                .await
+            }
+        };
         outbox.abort();
         purge.abort();
         if let Some(task) = metrics {

@@ -90,6 +90,8 @@ pub struct Accounts {
     time_zone: Tz,
     session_hours: i64,
     login_limiter: Limiter,
+    /// The city's directory (`[directory]`), if staff log in with it.
+    directory: Option<crate::directory::Directory>,
 }
 
 impl Accounts {
@@ -114,7 +116,60 @@ impl Accounts {
             time_zone,
             session_hours: security.session_hours,
             login_limiter,
+            directory: None,
         }
+    }
+
+    /// Staff without a local account log in with the city's directory.
+    pub fn with_directory(mut self, directory: Option<crate::directory::Directory>) -> Accounts {
+        self.directory = directory;
+        self
+    }
+
+    /// A log-in with the directory: the user's account here is made or
+    /// brought up to date from their groups (role, offices, departments)
+    /// each time, so a change in the directory counts at the next log-in.
+    /// `None`: wrong name or password. A user deactivated here stays out.
+    async fn directory_login(
+        &self,
+        directory: &crate::directory::Directory,
+        username: &str,
+        password: &str,
+    ) -> Result<Option<crate::storage::UserRow>> {
+        use crate::directory::DirectoryError;
+        let grant = match directory.authenticate(username, password).await {
+            Ok(grant) => grant,
+            Err(DirectoryError::Refused) => return Ok(None),
+            Err(DirectoryError::NoGroup) => {
+                return Err(Error::forbidden(
+                    ErrorCode::NotStaff,
+                    "your directory account is in no Madoguchi staff group; ask the IT department",
+                ));
+            }
+            Err(DirectoryError::Unavailable(why)) => {
+                tracing::warn!(error = %why, "directory log-in failed");
+                return Err(Error::Directory(
+                    "the city's directory cannot be reached; try again in a moment (local accounts still work)".into(),
+                ));
+            }
+        };
+        // Offices the city no longer has are dropped, not refused.
+        let offices: Vec<String> = grant
+            .offices
+            .into_iter()
+            .filter(|o| self.offices.contains(o))
+            .collect();
+        let user = self
+            .store
+            .sync_directory_user(
+                username,
+                grant.role.as_str(),
+                &offices,
+                &grant.departments,
+                self.clock.now(),
+            )
+            .await?;
+        Ok(user.filter(|u| u.active))
     }
 
     /// Offices given to a user or device, checked against the city's: none
@@ -363,20 +418,31 @@ impl Accounts {
             ));
         }
         let user = self.store.user_by_name(username).await?;
-        let stored = user
+        let has_password = user
             .as_ref()
-            .filter(|u| u.active)
-            .map(|u| u.password_hash.clone());
-        let password = password.to_string();
-        // Verify even for unknown users so timing does not reveal names.
-        let ok = tokio::task::spawn_blocking(move || {
-            crate::auth::verify_password(&password, stored.as_deref())
-        })
-        .await
-        .unwrap_or(false);
-        let user = match (ok, user) {
-            (true, Some(u)) => u,
+            .is_some_and(|u| u.password_hash != crate::auth::FROM_DIRECTORY);
+        let found = match (&self.directory, has_password) {
+            // A local account (the admins') is checked here even with a
+            // directory, so it works while the directory is down.
+            (Some(directory), false) => self.directory_login(directory, username, password).await,
             _ => {
+                let stored = user
+                    .as_ref()
+                    .filter(|u| u.active)
+                    .map(|u| u.password_hash.clone());
+                let password = password.to_string();
+                // Verify even for unknown users so timing does not reveal names.
+                let ok = tokio::task::spawn_blocking(move || {
+                    crate::auth::verify_password(&password, stored.as_deref())
+                })
+                .await
+                .unwrap_or(false);
+                Ok(user.filter(|_| ok))
+            }
+        };
+        let user = match found? {
+            Some(u) => u,
+            None => {
                 self.login_limiter.hit(&user_key, now).await?;
                 self.login_limiter.hit(&ip_key, now).await?;
                 return Err(Error::unauthorized(

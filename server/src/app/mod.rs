@@ -93,6 +93,8 @@ pub enum StartError {
     DetailsKey(#[from] VaultError),
     #[error(transparent)]
     Forms(#[from] crate::forms::FormError),
+    #[error("{0}")]
+    Directory(String),
 }
 
 pub struct App {
@@ -151,15 +153,24 @@ impl App {
         let settings = city.first().clone();
         let store = store.at_office(&settings.id);
         let sec = &settings.security;
+        let directory = match &settings.directory {
+            Some(d) => {
+                Some(crate::directory::Directory::new(d.clone()).map_err(StartError::Directory)?)
+            }
+            None => None,
+        };
         let shared = Shared {
-            accounts: Arc::new(accounts::Accounts::new(
-                store.clone(),
-                ids,
-                city_departments(&city),
-                clock.clone(),
-                settings.time_zone,
-                sec,
-            )),
+            accounts: Arc::new(
+                accounts::Accounts::new(
+                    store.clone(),
+                    ids,
+                    city_departments(&city),
+                    clock.clone(),
+                    settings.time_zone,
+                    sec,
+                )
+                .with_directory(directory),
+            ),
             kiosk_limiter: Arc::new(Limiter::new(
                 sec.kiosk_requests_per_minute,
                 Duration::minutes(1),

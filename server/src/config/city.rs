@@ -1,7 +1,7 @@
 //! A city: several offices (本庁舎, 支所, corners) served by one deployment.
 //!
 //! A city file names the city, says what holds for every office (the
-//! public URL, `[security]`, `[mail]`, `[privacy]`) and lists the offices,
+//! public URL, `[security]`, `[mail]`, `[privacy]`, `[directory]`) and lists the offices,
 //! each in its own office file:
 //!
 //! ```toml
@@ -74,6 +74,8 @@ struct RawCityFile {
     mail: Option<toml::Spanned<toml::Value>>,
     #[serde(default)]
     privacy: Option<toml::Spanned<toml::Value>>,
+    #[serde(default)]
+    directory: Option<toml::Spanned<toml::Value>>,
     #[serde(default)]
     offices: Vec<toml::Spanned<toml::Value>>,
 }
@@ -153,7 +155,20 @@ impl City {
             src,
             problems: Vec::new(),
         };
-        let mut shared = shared_settings(&mut c, &raw.security, &raw.mail, &raw.privacy);
+        // The directory's groups may name only offices the city lists.
+        let listed: Vec<String> = raw
+            .offices
+            .iter()
+            .filter_map(|v| v.get_ref().get("id")?.as_str().map(str::to_string))
+            .collect();
+        let mut shared = shared_settings(
+            &mut c,
+            &raw.security,
+            &raw.mail,
+            &raw.privacy,
+            &raw.directory,
+            Some(&listed),
+        );
         let mut city_name = Localized::new();
         if let Some(head) = c.typed::<RawCity>("[city]", &raw.city) {
             if !head.name.contains_key("ja") {

@@ -13,6 +13,7 @@ use serde::Deserialize;
 use crate::rules::input::is_id;
 
 mod city;
+pub mod directory;
 pub mod mail;
 mod questionnaire;
 pub use city::{City, DEMO_CITY_FILES};
@@ -47,6 +48,8 @@ pub struct Office {
     pub security: SecuritySettings,
     pub mail: MailSettings,
     pub privacy: PrivacySettings,
+    /// Staff log-in from the city's directory (`[directory]`), if set.
+    pub directory: Option<directory::DirectorySettings>,
     pub services: Vec<ServiceConfig>,
     pub booths: Vec<BoothConfig>,
     pub slot_templates: Vec<SlotTemplate>,
@@ -245,6 +248,8 @@ struct RawFile {
     #[serde(default)]
     privacy: Option<toml::Spanned<toml::Value>>,
     #[serde(default)]
+    directory: Option<toml::Spanned<toml::Value>>,
+    #[serde(default)]
     services: Vec<toml::Spanned<toml::Value>>,
     #[serde(default)]
     booths: Vec<toml::Spanned<toml::Value>>,
@@ -282,6 +287,7 @@ pub(crate) struct Shared {
     pub security: SecuritySettings,
     pub mail: MailSettings,
     pub privacy: PrivacySettings,
+    pub directory: Option<directory::DirectorySettings>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -416,13 +422,21 @@ impl Office {
         let shared = match city {
             None => Shared {
                 public_url: default_public_url(),
-                ..shared_settings(&mut c, &raw.security, &raw.mail, &raw.privacy)
+                ..shared_settings(
+                    &mut c,
+                    &raw.security,
+                    &raw.mail,
+                    &raw.privacy,
+                    &raw.directory,
+                    None,
+                )
             },
             Some((_, shared)) => {
                 for (section, value) in [
                     ("[security]", &raw.security),
                     ("[mail]", &raw.mail),
                     ("[privacy]", &raw.privacy),
+                    ("[directory]", &raw.directory),
                 ] {
                     if let Some(v) = value {
                         c.at(
@@ -713,6 +727,7 @@ impl Office {
             security: shared.security,
             mail: shared.mail,
             privacy: shared.privacy,
+            directory: shared.directory,
             services,
             booths,
             slot_templates,
@@ -854,6 +869,8 @@ fn shared_settings(
     security: &Option<toml::Spanned<toml::Value>>,
     mail: &Option<toml::Spanned<toml::Value>>,
     privacy: &Option<toml::Spanned<toml::Value>>,
+    directory: &Option<toml::Spanned<toml::Value>>,
+    offices: Option<&[String]>,
 ) -> Shared {
     let security_settings: SecuritySettings = match security {
         Some(v) => c.typed("[security]", v).unwrap_or_default(),
@@ -887,11 +904,19 @@ fn shared_settings(
     {
         c.at(&v.span(), "[privacy] retention_days must be 1..=3650");
     }
+    let directory_settings: Option<directory::DirectorySettings> =
+        directory.as_ref().and_then(|v| c.typed("[directory]", v));
+    if let (Some(v), Some(d)) = (directory, &directory_settings) {
+        for p in d.problems(offices) {
+            c.at(&v.span(), p);
+        }
+    }
     Shared {
         public_url: default_public_url(),
         security: security_settings,
         mail: mail_settings,
         privacy: privacy_settings,
+        directory: directory_settings,
     }
 }
 

@@ -126,6 +126,7 @@ pub async fn events(
     // Join the live channel before reading the position, so no event
     // committed in between can fall through the crack.
     let rx = app.hub.subscribe();
+    let closed = app.hub.closed();
     let header = headers.get("last-event-id").and_then(|v| v.to_str().ok());
     let last = match (header, q.since.as_deref()) {
         (Some(h), _) => parse_id(h)?,
@@ -159,6 +160,7 @@ pub async fn events(
     )
     .take_while(|item| std::future::ready(item.is_some()))
     .filter_map(std::future::ready)
+    .take_until(closed)
     .map(Ok::<_, Infallible>);
     Ok((
         [

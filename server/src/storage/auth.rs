@@ -106,6 +106,58 @@ impl Store {
         Ok(true)
     }
 
+    /// Makes or updates the account of a directory user with what their
+    /// groups give, in one transaction; `None` when a local account (one
+    /// with a password here) has the name.
+    pub async fn sync_directory_user(
+        &self,
+        username: &str,
+        role: &str,
+        offices: &[String],
+        departments: &[String],
+        now: DateTime<Utc>,
+    ) -> Result<Option<UserRow>, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let id: Option<i64> = sqlx::query_scalar(
+            "INSERT INTO users (username, password_hash, role, created_at) VALUES ($1, $2, $3, $4)
+             ON CONFLICT (username) DO UPDATE SET role = excluded.role
+             WHERE users.password_hash = $2 RETURNING id",
+        )
+        .bind(username)
+        .bind(crate::auth::FROM_DIRECTORY)
+        .bind(role)
+        .bind(ts(now))
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some(id) = id else {
+            return Ok(None);
+        };
+        for table in ["user_offices", "user_departments"] {
+            sqlx::query(sqlx::AssertSqlSafe(format!(
+                "DELETE FROM {table} WHERE user_id = $1"
+            )))
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        }
+        for office in offices {
+            sqlx::query("INSERT INTO user_offices (user_id, office) VALUES ($1, $2)")
+                .bind(id)
+                .bind(office)
+                .execute(&mut *tx)
+                .await?;
+        }
+        for department in departments {
+            sqlx::query("INSERT INTO user_departments (user_id, department) VALUES ($1, $2)")
+                .bind(id)
+                .bind(department)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        self.user_by_name(username).await
+    }
+
     /// The departments whose families' details a user may see.
     pub async fn departments_of_user(&self, user_id: i64) -> Result<Vec<String>, StoreError> {
         Ok(sqlx::query_scalar(
