@@ -332,7 +332,10 @@ pub fn client_address(peer: IpAddr, forwarded_for: &str, trusted: &[IpAddr]) -> 
 
 #[utoipa::path(post, path = "/api/v1/session", tag = "staff",
     request_body = LoginRequest,
-    responses((status = 201, body = SessionInfo), (status = 401, body = protocol::ApiError), (status = 429, body = protocol::ApiError)))]
+    responses((status = 201, body = SessionInfo), (status = 401, body = protocol::ApiError),
+        (status = 403, description = "not_staff: a directory account in no Madoguchi staff group", body = protocol::ApiError),
+        (status = 429, body = protocol::ApiError),
+        (status = 503, description = "directory_unavailable: the city's directory did not answer (nobody is let in); or storage_unavailable", body = protocol::ApiError)))]
 pub async fn login(
     State(app): State<Arc<App>>,
     ConnectInfo(peer): ConnectInfo<std::net::SocketAddr>,
