@@ -199,13 +199,18 @@ pub fn record_mail(sent: bool) {
     }
 }
 
-/// Middleware: every answered request, by method, route template and status.
-pub async fn track_request(req: Request, next: Next) -> Response {
-    let route = req
-        .extensions()
+/// The route template of a request (`/api/v1/reservations/{token}`),
+/// never its path: paths carry tokens. Logs and metrics name it alike.
+pub fn route_of<B>(req: &axum::http::Request<B>) -> String {
+    req.extensions()
         .get::<MatchedPath>()
         .map(|p| p.as_str().to_owned())
-        .unwrap_or_else(|| "unmatched".into());
+        .unwrap_or_else(|| "unmatched".into())
+}
+
+/// Middleware: every answered request, by method, route template and status.
+pub async fn track_request(req: Request, next: Next) -> Response {
+    let route = route_of(&req);
     let method = req.method().as_str().to_owned();
     let started = Instant::now();
     let response = next.run(req).await;

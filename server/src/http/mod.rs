@@ -313,11 +313,7 @@ pub fn router(app: Arc<App>) -> axum::Router {
             // reservation and status tokens, which must not reach the logs.
             tower_http::trace::TraceLayer::new_for_http()
                 .make_span_with(|req: &axum::http::Request<_>| {
-                    let route = req
-                        .extensions()
-                        .get::<axum::extract::MatchedPath>()
-                        .map(|p| p.as_str().to_owned())
-                        .unwrap_or_else(|| "unmatched".into());
+                    let route = crate::telemetry::route_of(req);
                     let id = req
                         .extensions()
                         .get::<tower_http::request_id::RequestId>()

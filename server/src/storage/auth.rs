@@ -84,24 +84,7 @@ impl Store {
         let Some(id) = id else {
             return Ok(false);
         };
-        for office in offices {
-            sqlx::query(
-                "INSERT INTO user_offices (user_id, office) VALUES ($1, $2) ON CONFLICT DO NOTHING",
-            )
-            .bind(id)
-            .bind(office)
-            .execute(&mut *tx)
-            .await?;
-        }
-        for department in departments {
-            sqlx::query(
-                "INSERT INTO user_departments (user_id, department) VALUES ($1, $2) ON CONFLICT DO NOTHING",
-            )
-            .bind(id)
-            .bind(department)
-            .execute(&mut *tx)
-            .await?;
-        }
+        give_offices_and_departments(&mut tx, id, offices, departments).await?;
         tx.commit().await?;
         Ok(true)
     }
@@ -140,20 +123,7 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         }
-        for office in offices {
-            sqlx::query("INSERT INTO user_offices (user_id, office) VALUES ($1, $2)")
-                .bind(id)
-                .bind(office)
-                .execute(&mut *tx)
-                .await?;
-        }
-        for department in departments {
-            sqlx::query("INSERT INTO user_departments (user_id, department) VALUES ($1, $2)")
-                .bind(id)
-                .bind(department)
-                .execute(&mut *tx)
-                .await?;
-        }
+        give_offices_and_departments(&mut tx, id, offices, departments).await?;
         tx.commit().await?;
         self.user_by_name(username).await
     }
@@ -370,4 +340,33 @@ impl Store {
         }
         Ok(out)
     }
+}
+
+/// Gives user `id` these offices and departments (added to what they have),
+/// in the caller's transaction: `add_user` and `sync_directory_user`.
+async fn give_offices_and_departments(
+    tx: &mut sqlx::AnyConnection,
+    id: i64,
+    offices: &[String],
+    departments: &[String],
+) -> Result<(), StoreError> {
+    for office in offices {
+        sqlx::query(
+            "INSERT INTO user_offices (user_id, office) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+        )
+        .bind(id)
+        .bind(office)
+        .execute(&mut *tx)
+        .await?;
+    }
+    for department in departments {
+        sqlx::query(
+            "INSERT INTO user_departments (user_id, department) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+        )
+        .bind(id)
+        .bind(department)
+        .execute(&mut *tx)
+        .await?;
+    }
+    Ok(())
 }

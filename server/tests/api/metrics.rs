@@ -43,6 +43,16 @@ fn parse(text: &str) -> Vec<Value> {
     serde_json::from_slice(&out.stdout).expect("JSON")
 }
 
+async fn scrape(http: &reqwest::Client, url: &str) -> String {
+    http.get(url)
+        .send()
+        .await
+        .expect("scrape")
+        .text()
+        .await
+        .expect("text")
+}
+
 /// One sample's value by name and exactly these labels.
 fn value(families: &[Value], name: &str, labels: &[(&str, &str)]) -> Option<f64> {
     let want: BTreeMap<String, String> = labels
@@ -113,14 +123,7 @@ async fn metrics_scraped_under_load_count_what_happened() {
     let http = reqwest::Client::new();
     let mut scrapes = 0;
     while load.iter().any(|l| !l.is_finished()) || scrapes < 3 {
-        let text = http
-            .get(&metrics_url)
-            .send()
-            .await
-            .expect("scrape")
-            .text()
-            .await
-            .expect("text");
+        let text = scrape(&http, &metrics_url).await;
         parse(&text);
         scrapes += 1;
     }
@@ -154,14 +157,7 @@ async fn metrics_scraped_under_load_count_what_happened() {
         }
     }
 
-    let text = http
-        .get(&metrics_url)
-        .send()
-        .await
-        .expect("scrape")
-        .text()
-        .await
-        .expect("text");
+    let text = scrape(&http, &metrics_url).await;
     let f = parse(&text);
     let at = |service: &'static str| [("office", "honcho"), ("service", service)];
     assert_eq!(
