@@ -128,6 +128,11 @@ enum Command {
         /// day simulation).
         #[arg(long, hide = true, default_value_t = 1.0)]
         clock_rate: f64,
+        /// With --clock-start: the system time (RFC 3339) at which the
+        /// clock read --clock-start, so this server's start-up does not
+        /// put it behind the program that started it (the simulation).
+        #[arg(long, hide = true, requires = "clock_start")]
+        clock_real_start: Option<String>,
         /// Serve HTTPS with this PEM certificate chain (with --tls-key),
         /// for halls without a reverse proxy; read again on SIGHUP. The
         /// public URL becomes https://, answers carry HSTS and the
@@ -378,6 +383,7 @@ async fn main() -> anyhow::Result<()> {
             always_open,
             clock_start,
             clock_rate,
+            clock_real_start,
             metrics_listen,
             tls_cert,
             tls_key,
@@ -407,14 +413,21 @@ async fn main() -> anyhow::Result<()> {
                     city.set_public_url(&format!("https://{rest}"));
                 }
             }
-            let clock = match clock_start {
-                Some(s) => Clock::starting_at_rate(
-                    chrono::DateTime::parse_from_rfc3339(&s)
-                        .with_context(|| format!("--clock-start {s:?}"))?
-                        .with_timezone(&chrono::Utc),
+            let instant = |flag: &str, s: &str| {
+                chrono::DateTime::parse_from_rfc3339(s)
+                    .with_context(|| format!("{flag} {s:?}"))
+                    .map(|t| t.with_timezone(&chrono::Utc))
+            };
+            let clock = match (clock_start, clock_real_start) {
+                (Some(s), None) => {
+                    Clock::starting_at_rate(instant("--clock-start", &s)?, clock_rate)
+                }
+                (Some(s), Some(r)) => Clock::starting_at_rate_since(
+                    instant("--clock-start", &s)?,
                     clock_rate,
+                    instant("--clock-real-start", &r)?,
                 ),
-                None => Clock::system(),
+                (None, _) => Clock::system(),
             };
             let started = std::time::Instant::now();
             let database = data.database()?;

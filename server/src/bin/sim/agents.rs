@@ -545,7 +545,7 @@ pub async fn crasher(
         s.kill();
         crashes += 1;
         tokio::time::sleep(Duration::from_millis(rng.random_range(50..400))).await;
-        if let Err(e) = s.start(clock.now()).await {
+        if let Err(e) = s.start(&clock).await {
             eprintln!("restart after crash {crashes} failed: {e:#}");
         }
     }

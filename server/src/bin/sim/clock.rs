@@ -1,5 +1,6 @@
 //! Simulated time: `speed` times real time from a starting instant. The
-//! server runs the same clock (`--clock-start`, `--clock-rate`).
+//! server runs the same clock (`--clock-start`, `--clock-rate`, and
+//! `--clock-real-start` so that its own start-up does not put it behind).
 
 use std::time::{Duration, Instant};
 
@@ -7,8 +8,10 @@ use chrono::{DateTime, Utc};
 
 #[derive(Clone, Copy)]
 pub struct SimClock {
-    start: DateTime<Utc>,
+    pub start: DateTime<Utc>,
     real: Instant,
+    /// The system time at `real`, for the servers' `--clock-real-start`.
+    pub wall: DateTime<Utc>,
     pub speed: f64,
 }
 
@@ -17,6 +20,7 @@ impl SimClock {
         SimClock {
             start,
             real: Instant::now(),
+            wall: Utc::now(),
             speed,
         }
     }

@@ -199,7 +199,6 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             bin.clone(),
             dir,
             config.clone(),
-            cli.speed,
             database_url.clone(),
             madoguchi_server::vault::Vault::default_path(&data),
         )?);
@@ -212,7 +211,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
     // its check-in closed because the set-up was slow.
     let clock = SimClock::new(local(hhmm("07:30")?)?, cli.speed);
     for s in &mut servers {
-        s.start(clock.now()).await?;
+        s.start(&clock).await?;
     }
     let bases = Arc::new(servers.iter().map(|s| s.base()).collect::<Vec<_>>());
     let backend = match (&database_url, cli.instances) {

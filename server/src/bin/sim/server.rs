@@ -8,8 +8,9 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
-use chrono::{DateTime, Utc};
 use madoguchi_server::config::{City, Office};
+
+use crate::clock::SimClock;
 
 pub const PASSWORD: &str = "simulation-pass-1";
 
@@ -35,7 +36,6 @@ pub struct ServerProcess {
     pub data: PathBuf,
     pub config: PathBuf,
     pub port: u16,
-    pub speed: f64,
     /// PostgreSQL instead of the data directory's SQLite file.
     pub database_url: Option<String>,
     /// The details key every instance shares (they share one database).
@@ -48,7 +48,6 @@ impl ServerProcess {
         bin: PathBuf,
         data: PathBuf,
         config: PathBuf,
-        speed: f64,
         database_url: Option<String>,
         details_key: PathBuf,
     ) -> anyhow::Result<Self> {
@@ -60,7 +59,6 @@ impl ServerProcess {
             data,
             config,
             port,
-            speed,
             database_url,
             details_key,
             child: None,
@@ -120,9 +118,10 @@ impl ServerProcess {
         Ok(tokens)
     }
 
-    /// Starts the server with its clock at `now` running `speed` times
-    /// faster, and waits until it answers.
-    pub async fn start(&mut self, now: DateTime<Utc>) -> anyhow::Result<()> {
+    /// Starts the server on the simulation's clock (the same start, rate
+    /// and real anchor, so a restart is not behind either), and waits
+    /// until it answers.
+    pub async fn start(&mut self, clock: &SimClock) -> anyhow::Result<()> {
         let log = std::fs::OpenOptions::new()
             .create(true)
             .append(true)
@@ -135,8 +134,9 @@ impl ServerProcess {
             .args(self.database_args())
             .arg("--config")
             .arg(&self.config)
-            .args(["--clock-start", &now.to_rfc3339()])
-            .args(["--clock-rate", &self.speed.to_string()])
+            .args(["--clock-start", &clock.start.to_rfc3339()])
+            .args(["--clock-real-start", &clock.wall.to_rfc3339()])
+            .args(["--clock-rate", &clock.speed.to_string()])
             .env("MADOGUCHI_DETAILS_KEY", &self.details_key)
             .env("RUST_LOG", "warn")
             .stdin(Stdio::null())
