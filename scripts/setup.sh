@@ -30,6 +30,11 @@
 #     from its binaries (slapadd, slapd) in a temporary directory.
 #   poppler-utils: the forms tests read the PDFs back (pdftotext, pdffonts,
 #     pdfinfo) and render a page to look at (pdftoppm).
+#   lintian, desktop-file-utils, man-db: the package test checks the .deb
+#     files (scripts/test-packages) and their menu entries and man pages.
+#   fonts-morisawa-bizud-gothic, fonts-wqy-microhei, fonts-dejavu-core: the
+#     madoguchi-data package links to them; the package test checks that
+#     every link finds its font.
 MADOGUCHI_DEBIAN_PACKAGES=(
   gcc pkg-config ca-certificates
   libasound2-dev libudev-dev libwayland-dev libxkbcommon-dev
@@ -37,6 +42,7 @@ MADOGUCHI_DEBIAN_PACKAGES=(
   open-jtalk open-jtalk-mecab-naist-jdic espeak-ng pulseaudio pulseaudio-utils libasound2-plugins
   tesseract-ocr tesseract-ocr-jpn fonts-nanum xdotool chromium chromium-driver python3-venv python3-aiosmtpd strace
   postgresql-15 nginx poppler-utils slapd
+  lintian desktop-file-utils man-db fonts-morisawa-bizud-gothic fonts-wqy-microhei fonts-dejavu-core
 )
 
 madoguchi_missing_packages() {
@@ -84,6 +90,23 @@ madoguchi_setup() {
   madoguchi_axe
   madoguchi_schemathesis
   madoguchi_prometheus_client
+  madoguchi_cargo_deb
+}
+
+# cargo-deb (crates.io, pinned), built once into a tools folder outside the
+# clone: scripts/package makes the .deb files with it, and the package test
+# (scripts/test-packages) makes them from the test build.
+MADOGUCHI_CARGO_DEB_VERSION=3.8.0
+madoguchi_cargo_deb() {
+  local root="$HOME/.cache/madoguchi/tools"
+  export PATH="$root/bin:$PATH"
+  if cargo-deb --version 2>/dev/null | grep -qx "cargo-deb $MADOGUCHI_CARGO_DEB_VERSION"; then
+    return 0
+  fi
+  echo "== installing cargo-deb $MADOGUCHI_CARGO_DEB_VERSION (crates.io) into $root"
+  # Its own target dir: the workspace's must not hold a second profile.
+  CARGO_TARGET_DIR="$root/build" cargo install -q cargo-deb --version "$MADOGUCHI_CARGO_DEB_VERSION" --locked --root "$root" &&
+    rm -rf "$root/build"
 }
 
 # prometheus_client (PyPI, pinned) in its own virtualenv outside the clone:

@@ -22,17 +22,50 @@ pub fn seconds_now(time: &Time<Real>) -> f64 {
     time.startup().elapsed().as_secs_f64()
 }
 
-/// The shared `assets/` folder (fonts, voices), or `$BEVY_ASSET_ROOT/assets`
-/// where an installation puts it.
+/// Where the Debian package `madoguchi-data` puts the fonts and voices.
+pub const INSTALLED_ASSETS: &str = "/usr/share/madoguchi";
+
+/// The folder with `fonts/` and `voices/`: `$MADOGUCHI_ASSETS` when it is
+/// set, else `$BEVY_ASSET_ROOT/assets`, else the build tree's `assets/` when
+/// the app runs from a checkout, else the installed `/usr/share/madoguchi`
+/// (the packages).
 pub fn assets_dir() -> String {
-    let root = std::env::var("BEVY_ASSET_ROOT")
-        .unwrap_or_else(|_| concat!(env!("CARGO_MANIFEST_DIR"), "/..").to_string());
-    format!("{root}/assets")
+    let build_tree = concat!(env!("CARGO_MANIFEST_DIR"), "/../assets");
+    assets_dir_from(
+        std::env::var("MADOGUCHI_ASSETS").ok(),
+        std::env::var("BEVY_ASSET_ROOT").ok(),
+        std::path::Path::new(build_tree).is_dir(),
+    )
+    .unwrap_or_else(|| build_tree.to_string())
+}
+
+fn assets_dir_from(
+    assets: Option<String>,
+    asset_root: Option<String>,
+    build_tree_exists: bool,
+) -> Option<String> {
+    match (assets, asset_root, build_tree_exists) {
+        (Some(dir), _, _) => Some(dir),
+        (None, Some(root), _) => Some(format!("{root}/assets")),
+        (None, None, true) => None,
+        (None, None, false) => Some(INSTALLED_ASSETS.to_string()),
+    }
 }
 
 /// The shipped voice files (`assets/voices`).
 pub fn voices_dir() -> String {
     format!("{}/voices", assets_dir())
+}
+
+/// `--ca-cert FILE`: the PEM, checked as the network thread will use it,
+/// so a bad file stops the start with its name instead of leaving a
+/// device that never connects.
+pub fn read_ca_cert(file: Option<&std::path::Path>) -> Result<Option<Vec<u8>>, String> {
+    let Some(file) = file else { return Ok(None) };
+    let pem = std::fs::read(file).map_err(|e| format!("--ca-cert {}: {e}", file.display()))?;
+    protocol::client::check_ca_pem(&pem)
+        .map_err(|e| format!("--ca-cert {}: {e}", file.display()))?;
+    Ok(Some(pem))
 }
 
 /// The apps' log filter. Text layout warns once per Japanese line that it
@@ -184,4 +217,26 @@ pub fn fill_monitor_when_unanswered(
     window.position = bevy::window::WindowPosition::At(monitor.physical_position);
     window.resolution.set_physical_resolution(size.x, size.y);
     *done = true;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_installed_app_reads_usr_share_madoguchi_and_a_checkout_its_assets() {
+        assert_eq!(
+            assets_dir_from(None, None, false).as_deref(),
+            Some(INSTALLED_ASSETS)
+        );
+        assert_eq!(assets_dir_from(None, None, true), None);
+        assert_eq!(
+            assets_dir_from(None, Some("/opt/m".into()), false).as_deref(),
+            Some("/opt/m/assets")
+        );
+        assert_eq!(
+            assets_dir_from(Some("/srv/a".into()), Some("/opt/m".into()), true).as_deref(),
+            Some("/srv/a")
+        );
+    }
 }

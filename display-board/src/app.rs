@@ -24,6 +24,9 @@ pub struct BoardSettings {
     /// city's first.
     pub office: Option<String>,
     pub token: Option<String>,
+    /// A certificate authority (PEM) to trust besides the system's, for
+    /// `https://` servers with the city's own certificates.
+    pub ca_cert: Option<Vec<u8>>,
     pub windowed: bool,
     pub portrait: bool,
     pub time_zone: chrono_tz::Tz,
@@ -42,12 +45,24 @@ pub struct BoardSettings {
     pub latency_log: Option<std::path::PathBuf>,
 }
 
+impl BoardSettings {
+    pub fn connection(&self) -> protocol::Connection {
+        protocol::Connection {
+            servers: self.servers.clone(),
+            office: self.office.clone(),
+            token: self.token.clone(),
+            ca_pem: self.ca_cert.clone(),
+        }
+    }
+}
+
 impl Default for BoardSettings {
     fn default() -> Self {
         BoardSettings {
             servers: vec!["http://127.0.0.1:8080".into()],
             office: None,
             token: None,
+            ca_cert: None,
             windowed: false,
             portrait: false,
             time_zone: chrono_tz::Asia::Tokyo,
@@ -255,15 +270,9 @@ fn start_network(
 ) {
     let Some(tx) = pending.0.take() else { return };
     let proxy = (**proxy).clone();
-    crate::net::spawn(
-        settings.servers.clone(),
-        settings.office.clone(),
-        settings.token.clone(),
-        tx,
-        move || {
-            let _ = proxy.send_event(WinitUserEvent::WakeUp);
-        },
-    );
+    crate::net::spawn(settings.connection(), tx, move || {
+        let _ = proxy.send_event(WinitUserEvent::WakeUp);
+    });
 }
 
 /// The board sleeps until something wakes it: the network thread (an event

@@ -25,6 +25,10 @@ struct Cli {
     /// Board device token (optional: the board reads public data).
     #[arg(long, env = "MADOGUCHI_BOARD_TOKEN", allow_hyphen_values = true)]
     token: Option<String>,
+    /// Trust this certificate authority (PEM) besides the system's, for
+    /// `https://` servers with the city's own certificates.
+    #[arg(long, env = "MADOGUCHI_CA_CERT", value_name = "FILE.pem")]
+    ca_cert: Option<std::path::PathBuf>,
     /// A window instead of full screen (development).
     #[arg(long)]
     windowed: bool,
@@ -104,10 +108,18 @@ fn main() -> bevy::app::AppExit {
     if cli.say.is_some() || cli.say_call.is_some() {
         return try_the_voice(&cli, player);
     }
+    let ca_cert = match app_support::read_ca_cert(cli.ca_cert.as_deref()) {
+        Ok(pem) => pem,
+        Err(e) => {
+            eprintln!("madoguchi-board: {e}");
+            return bevy::app::AppExit::error();
+        }
+    };
     run(BoardSettings {
         servers: cli.servers,
         office: cli.office,
         token: cli.token,
+        ca_cert,
         windowed: cli.windowed,
         portrait: cli.portrait,
         time_zone: cli.time_zone,

@@ -6,7 +6,7 @@
 use std::time::Duration;
 
 use crossbeam_channel::Sender;
-use protocol::{BoardSnapshot, Client, Event};
+use protocol::{BoardSnapshot, Event};
 
 #[derive(Debug)]
 pub enum NetMsg {
@@ -26,9 +26,7 @@ const REFRESH_DELAY: Duration = Duration::from_millis(250);
 const REFRESH_IDLE: Duration = Duration::from_secs(300);
 
 pub fn spawn(
-    servers: Vec<String>,
-    office: Option<String>,
-    token: Option<String>,
+    connection: protocol::Connection,
     tx: Sender<NetMsg>,
     wake: impl Fn() + Send + Sync + 'static,
 ) {
@@ -36,7 +34,7 @@ pub fn spawn(
     let (quit_tx, quit_wake) = (tx.clone(), wake.clone());
     app_support::spawn_network(
         "board-network",
-        move || async move { run(servers, office, token, tx, &*wake).await },
+        move || async move { run(connection, tx, &*wake).await },
         move || {
             let _ = quit_tx.send(NetMsg::Quit);
             quit_wake();
@@ -49,29 +47,14 @@ fn same_view(a: &BoardSnapshot, b: &BoardSnapshot) -> bool {
     a.services == b.services && a.booths == b.booths && a.office == b.office
 }
 
-async fn run(
-    servers: Vec<String>,
-    office: Option<String>,
-    token: Option<String>,
-    tx: Sender<NetMsg>,
-    wake: &impl Fn(),
-) {
+async fn run(connection: protocol::Connection, tx: Sender<NetMsg>, wake: &impl Fn()) {
     let send = |msg: NetMsg| {
         let ok = tx.send(msg).is_ok();
         wake();
         ok
     };
-    let client = match Client::with_servers(&servers) {
-        Ok(c) => {
-            let c = match office {
-                Some(o) => c.at_office(o),
-                None => c,
-            };
-            match token {
-                Some(t) => c.with_token(t),
-                None => c,
-            }
-        }
+    let client = match connection.client() {
+        Ok(c) => c,
         Err(e) => {
             tracing::error!(error = %e, "bad server url");
             return;

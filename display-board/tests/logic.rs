@@ -26,7 +26,11 @@ fn board_app_on(servers: &[&str]) -> App {
         .try_init();
     let servers: Vec<String> = servers.iter().map(|s| s.to_string()).collect();
     let (tx, rx) = crossbeam_channel::unbounded();
-    madoguchi_board::net::spawn(servers.clone(), None, None, tx, || {});
+    let connection = protocol::Connection {
+        servers: servers.clone(),
+        ..Default::default()
+    };
+    madoguchi_board::net::spawn(connection, tx, || {});
     let mut app = App::new();
     app.add_plugins(MinimalPlugins)
         .add_plugins(BoardLogicPlugin {

@@ -27,6 +27,9 @@ pub struct KioskSettings {
     /// city's first.
     pub office: Option<String>,
     pub token: Option<String>,
+    /// A certificate authority (PEM) to trust besides the system's, for
+    /// `https://` servers with the city's own certificates.
+    pub ca_cert: Option<Vec<u8>>,
     pub windowed: bool,
     pub portrait: bool,
     /// Seconds without a touch before a screen returns to welcome.
@@ -41,12 +44,24 @@ pub struct KioskSettings {
     pub voices: voice::Voices,
 }
 
+impl KioskSettings {
+    pub fn connection(&self) -> protocol::Connection {
+        protocol::Connection {
+            servers: self.servers.clone(),
+            office: self.office.clone(),
+            token: self.token.clone(),
+            ca_pem: self.ca_cert.clone(),
+        }
+    }
+}
+
 impl Default for KioskSettings {
     fn default() -> Self {
         KioskSettings {
             servers: vec!["http://127.0.0.1:8080".into()],
             office: None,
             token: None,
+            ca_cert: None,
             windowed: false,
             portrait: false,
             idle_secs: 30.0,
@@ -407,9 +422,7 @@ fn start_threads(
         });
     }
     crate::net::spawn(
-        settings.servers.clone(),
-        settings.office.clone(),
-        settings.token.clone(),
+        settings.connection(),
         settings.patience.clone(),
         rx,
         tx,

@@ -33,6 +33,10 @@ struct Cli {
     )]
     token: Option<String>,
     /// A TOML file with server, token, idle_secs, portrait, printer.
+    /// Trust this certificate authority (PEM) besides the system's, for
+    /// `https://` servers with the city's own certificates.
+    #[arg(long, env = "MADOGUCHI_CA_CERT", value_name = "FILE.pem")]
+    ca_cert: Option<PathBuf>,
     #[arg(long, env = "MADOGUCHI_KIOSK_CONFIG")]
     config: Option<PathBuf>,
     /// A normal window that can be closed (development); else full screen
@@ -67,6 +71,7 @@ struct FileConfig {
     server: Option<String>,
     office: Option<String>,
     token: Option<String>,
+    ca_cert: Option<PathBuf>,
     idle_secs: Option<f64>,
     portrait: Option<bool>,
     printer: Option<String>,
@@ -105,13 +110,16 @@ fn settings(cli: Cli) -> Result<KioskSettings, String> {
     for setting in settings {
         voices.set(&setting).map_err(|e| e.to_string())?;
     }
+    let servers = match (cli.servers, file.server) {
+        (cli, _) if !cli.is_empty() => cli,
+        (_, Some(file)) => file.split(',').map(str::to_string).collect(),
+        _ => defaults.servers,
+    };
+    let ca_cert = app_support::read_ca_cert(cli.ca_cert.or(file.ca_cert).as_deref())?;
     Ok(KioskSettings {
         voices,
-        servers: match (cli.servers, file.server) {
-            (cli, _) if !cli.is_empty() => cli,
-            (_, Some(file)) => file.split(',').map(str::to_string).collect(),
-            _ => defaults.servers,
-        },
+        servers,
+        ca_cert,
         office: cli.office.or(file.office),
         token: cli.token.or(file.token),
         windowed: cli.windowed,

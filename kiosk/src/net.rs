@@ -46,9 +46,7 @@ const HEALTH_EVERY_DOWN: Duration = Duration::from_secs(3);
 const SERVICES_EVERY: Duration = Duration::from_secs(300);
 
 pub fn spawn(
-    servers: Vec<String>,
-    office: Option<String>,
-    token: Option<String>,
+    connection: protocol::Connection,
     patience: Patience,
     requests: UnboundedReceiver<Request>,
     tx: Sender<NetMsg>,
@@ -66,17 +64,8 @@ pub fn spawn(
     app_support::spawn_network(
         "kiosk-network",
         move || async move {
-            let client = match Client::with_servers(&servers) {
-                Ok(c) => {
-                    let c = match &office {
-                        Some(o) => c.at_office(o.clone()),
-                        None => c,
-                    };
-                    match &token {
-                        Some(t) => c.with_token(t.clone()),
-                        None => c,
-                    }
-                }
+            let client = match connection.client() {
+                Ok(c) => c,
                 Err(e) => {
                     tracing::error!(error = %e, "bad server address");
                     return;

@@ -19,9 +19,11 @@ fn kiosk_app(server: &str, token: &str, patience: Patience) -> App {
     let (tx, rx) = crossbeam_channel::unbounded();
     let (req_tx, req_rx) = tokio::sync::mpsc::unbounded_channel();
     madoguchi_kiosk::net::spawn(
-        vec![server.to_string()],
-        None,
-        Some(token.to_string()),
+        protocol::Connection {
+            servers: vec![server.to_string()],
+            token: Some(token.to_string()),
+            ..Default::default()
+        },
         patience,
         req_rx,
         tx,

@@ -30,6 +30,31 @@ pub struct Client {
     office: Arc<std::sync::OnceLock<String>>,
 }
 
+/// Where a kiosk or board connects: the floor's servers, its office, its
+/// device token and the certificate authority it trusts besides the
+/// system's (PEM, for a city's own CA).
+#[derive(Debug, Clone, Default)]
+pub struct Connection {
+    pub servers: Vec<String>,
+    pub office: Option<String>,
+    pub token: Option<String>,
+    pub ca_pem: Option<Vec<u8>>,
+}
+
+impl Connection {
+    pub fn client(&self) -> Result<Client, ClientError> {
+        let client = Client::with_servers_trusting(&self.servers, self.ca_pem.as_deref())?;
+        let client = match &self.office {
+            Some(o) => client.at_office(o.clone()),
+            None => client,
+        };
+        Ok(match &self.token {
+            Some(t) => client.with_token(t.clone()),
+            None => client,
+        })
+    }
+}
+
 #[derive(Debug)]
 struct Servers {
     urls: Vec<String>,
@@ -53,6 +78,16 @@ impl Client {
     /// Several servers of one floor (two instances on one database), tried
     /// in turn: the first that answers is used until it stops answering.
     pub fn with_servers<S: AsRef<str>>(urls: &[S]) -> Result<Self, ClientError> {
+        Client::with_servers_trusting(urls, None)
+    }
+
+    /// As `with_servers`; `https://` servers are checked against the
+    /// system's certificate authorities and, when given, the city's own
+    /// (`ca_pem`: one or more PEM certificates, e.g. `--ca-cert`).
+    pub fn with_servers_trusting<S: AsRef<str>>(
+        urls: &[S],
+        ca_pem: Option<&[u8]>,
+    ) -> Result<Self, ClientError> {
         let urls = urls
             .iter()
             .map(|u| server_root(u.as_ref()))
@@ -60,9 +95,7 @@ impl Client {
         if urls.is_empty() {
             return Err(ClientError::BadUrl("no server given".into()));
         }
-        let http = reqwest::Client::builder()
-            .connect_timeout(CONNECT_TIMEOUT)
-            .build()?;
+        let http = http_client(ca_pem)?;
         Ok(Client {
             servers: Arc::new(Servers {
                 urls,
@@ -417,6 +450,42 @@ impl Client {
 
 /// How long a server may take to accept a connection before the next one
 /// is tried (a machine that is off does not refuse, it is silent).
+/// The HTTP client of every `Client`: rustls, the system's certificate
+/// authorities and, when given, the city's own (PEM).
+fn http_client(ca_pem: Option<&[u8]>) -> Result<reqwest::Client, ClientError> {
+    let mut builder = reqwest::Client::builder().connect_timeout(CONNECT_TIMEOUT);
+    if let Some(pem) = ca_pem {
+        let certs = reqwest::Certificate::from_pem_bundle(pem)
+            .map_err(|e| ClientError::BadCertificate(e.to_string()))?;
+        if certs.is_empty() {
+            return Err(ClientError::BadCertificate(
+                "no PEM certificate in it".into(),
+            ));
+        }
+        builder = builder.tls_certs_merge(certs);
+    }
+    install_crypto_provider();
+    builder
+        .build()
+        .map_err(|e| ClientError::BadCertificate(e.to_string()))
+}
+
+/// Whether `pem` is a certificate authority a `Client` can trust (a
+/// device's `--ca-cert`, checked at start-up).
+pub fn check_ca_pem(pem: &[u8]) -> Result<(), ClientError> {
+    http_client(Some(pem)).map(|_| ())
+}
+
+/// rustls with ring, as the server's TLS, mail and LDAP use it (reqwest is
+/// built without a provider of its own, which would bring aws-lc).
+fn install_crypto_provider() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        // Err: the process has installed one already, which is as good.
+        let _ = rustls::crypto::ring::default_provider().install_default();
+    });
+}
+
 const CONNECT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(2);
 
 /// Turns a response into `T`, or into the contract's error.
@@ -448,6 +517,6 @@ pub fn is_transient(err: &ClientError) -> bool {
         ClientError::Api { status, .. } | ClientError::Unexpected { status, .. } => {
             *status == StatusCode::TOO_MANY_REQUESTS.as_u16() || *status >= 500
         }
-        ClientError::BadUrl(_) => false,
+        ClientError::BadUrl(_) | ClientError::BadCertificate(_) => false,
     }
 }

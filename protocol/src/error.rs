@@ -16,6 +16,9 @@ pub enum ClientError {
     /// The base URL is not usable.
     #[error("bad server url: {0}")]
     BadUrl(String),
+    /// The certificate authority given to trust is not usable.
+    #[error("bad CA certificate: {0}")]
+    BadCertificate(String),
 }
 
 impl ClientError {
@@ -34,7 +37,7 @@ impl ClientError {
                 Some(*status)
             }
             ClientError::Network(e) => e.status().map(|s| s.as_u16()),
-            ClientError::BadUrl(_) => None,
+            ClientError::BadUrl(_) | ClientError::BadCertificate(_) => None,
         }
     }
 }

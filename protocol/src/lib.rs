@@ -10,7 +10,7 @@ pub mod error_code;
 pub mod events;
 pub mod types;
 
-pub use client::Client;
+pub use client::{Client, Connection};
 pub use error::ClientError;
 pub use error_code::ErrorCode;
 pub use events::EventSubscription;

@@ -2,7 +2,8 @@
 //! `cargo bench -p madoguchi-server --bench server`):
 //!
 //! - start-up time and idle RSS of the release binary;
-//! - event fan-out latency from a staff call to 1,000 SSE subscribers;
+//! - event fan-out latency from a staff call to 1,000 SSE subscribers, and
+//!   beside it the same frame written by a minimal program (`baseline.rs`);
 //! - check-in and walk-in latency under an open-loop 200 requests/s.
 //!
 //! Everything runs on loopback against the real binary, in bounded loops.
@@ -17,6 +18,7 @@ use std::time::{Duration, Instant};
 use futures::StreamExt;
 use protocol::{Client, CreateReservation, WalkInRequest};
 
+mod baseline;
 mod scale;
 
 const BIN: &str = env!("CARGO_BIN_EXE_madoguchi-server");
@@ -270,6 +272,10 @@ async fn startup_and_idle() {
     );
 }
 
+/// The length of the last `ticket.called` frame a subscriber read, so the
+/// baseline writes frames as long as the server's.
+static CALLED_FRAME_LEN: AtomicUsize = AtomicUsize::new(0);
+
 /// Light SSE subscribers on `base` (frame split + substring, so that a
 /// figure is the server's fan-out more than client parsing): each
 /// `ticket.called` frame's number and arrival time go to `tx`.
@@ -305,6 +311,7 @@ fn subscribe(
                         if text.contains("event: ticket.called")
                             && let Some(rest) = text.split("\"number\":\"").nth(1)
                         {
+                            CALLED_FRAME_LEN.store(frame.len(), Ordering::Relaxed);
                             let number = rest.split('"').next().unwrap_or("").to_string();
                             let _ = tx.send((number, at));
                         }
@@ -428,6 +435,29 @@ async fn fan_out() {
     for t in tasks {
         t.abort();
     }
+    drop(s);
+
+    // The same subscribers and frames against a minimal writer, now, on
+    // the same machine: what the kernel's TCP path alone costs.
+    let frame_len = CALLED_FRAME_LEN.load(Ordering::Relaxed);
+    let floor = baseline::run(subscribers, CALLS, frame_len).await;
+    let (b50, b99) = (
+        percentile(&floor.deliveries, 0.5),
+        percentile(&floor.deliveries, 0.99),
+    );
+    let ratio = p99.as_secs_f64() / b99.as_secs_f64().max(1e-9);
+    println!(
+        "baseline fan-out, the same {frame_len}-byte frame written to {subscribers} loopback connections by one thread: p50 {} p99 {}; last per call p99 {}; server ÷ baseline at p99 {ratio:.2}×   [goal ≤ 1.5×]",
+        ms(b50),
+        ms(b99),
+        ms(percentile(&floor.last, 0.99)),
+    );
+    println!(
+        "FIGURE|server|event fan-out as a ratio of its baseline (the same frame written to {subscribers} loopback TCP connections by a minimal program, same subscribers, same run: p50 {}, p99 {}), at p99|{ratio:.2}×|≤ 1.5×|{}",
+        ms(b50),
+        ms(b99),
+        ratio <= 1.5
+    );
 }
 
 /// Latencies of a kiosk load: check-ins of bookings and walk-ins, half

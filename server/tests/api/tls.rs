@@ -239,3 +239,126 @@ fn a_missing_certificate_stops_the_start_with_its_name() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// The city's own certificate authority and a server certificate it signed
+/// for localhost.
+fn city_ca() -> (String, Cert) {
+    let mut ca = rcgen::CertificateParams::new(Vec::<String>::new()).expect("CA params");
+    ca.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
+    ca.distinguished_name
+        .push(rcgen::DnType::CommonName, "みどり市 CA (test)");
+    let ca = rcgen::CertifiedIssuer::self_signed(ca, rcgen::KeyPair::generate().expect("key"))
+        .expect("CA");
+    let key = rcgen::KeyPair::generate().expect("key");
+    let leaf = rcgen::CertificateParams::new(vec!["localhost".to_string()])
+        .expect("params")
+        .signed_by(&key, &ca)
+        .expect("server certificate");
+    (
+        ca.pem(),
+        Cert {
+            pem: leaf.pem(),
+            key: key.serialize_pem(),
+            der: leaf.der().to_vec(),
+        },
+    )
+}
+
+/// Kiosks and boards connect as both apps do (`protocol::Connection`, with
+/// `--ca-cert`): over https to a hall with the city's certificates, a
+/// kiosk takes a ticket and the board's event stream brings it; without
+/// the city's CA the same device is refused by the certificate check, and
+/// a file that is no certificate stops the start.
+#[tokio::test]
+async fn kiosk_and_board_connect_over_https_with_the_citys_ca() {
+    let dir = tempfile::tempdir().expect("dir");
+    let tls = dir.path().join("tls");
+    std::fs::create_dir_all(&tls).expect("tls dir");
+    let (ca_pem, server_cert) = city_ca();
+    install(&server_cert, &tls);
+    let kiosk_token = cli(
+        dir.path(),
+        &[
+            "device", "add", "entrance", "--role", "kiosk", "--office", "honcho",
+        ],
+    );
+    let (cert, key) = (tls.join("cert.pem"), tls.join("key.pem"));
+    let p = start_logging(
+        dir.path(),
+        "127.0.0.1:0",
+        &[
+            "--tls-cert",
+            &cert.to_string_lossy(),
+            "--tls-key",
+            &key.to_string_lossy(),
+        ],
+        &[],
+        Stdio::null(),
+    );
+    let port = p
+        .client
+        .base_url()
+        .rsplit(':')
+        .next()
+        .expect("port")
+        .to_string();
+    let device = |token: Option<&str>, ca: Option<&str>| protocol::Connection {
+        servers: vec![format!("https://localhost:{port}")],
+        office: Some("honcho".into()),
+        token: token.map(str::to_string),
+        ca_pem: ca.map(|c| c.as_bytes().to_vec()),
+    };
+
+    let board = device(None, Some(&ca_pem)).client().expect("board client");
+    let snapshot = board
+        .board()
+        .await
+        .expect("the board's snapshot over https");
+    let waiting = |s: &protocol::BoardSnapshot| {
+        s.services
+            .iter()
+            .find(|w| w.service == "shomei")
+            .map(|w| w.waiting)
+    };
+    assert_eq!(waiting(&snapshot), Some(0));
+    // From the day's first event (the stream connects when first read).
+    let mut events = board.events(Some(0));
+    let kiosk = device(Some(&kiosk_token), Some(&ca_pem))
+        .client()
+        .expect("kiosk client");
+    let ticket = kiosk
+        .walk_in(&protocol::WalkInRequest {
+            services: vec!["shomei".into()],
+            priority: false,
+            idempotency_key: "tls-1".into(),
+            language: None,
+        })
+        .await
+        .expect("a ticket over https");
+    let event = tokio::time::timeout(Duration::from_secs(10), events.next())
+        .await
+        .expect("an event within 10 s")
+        .expect("the event stream over https");
+    // The day's first event is this ticket's.
+    assert_eq!(event.kind, protocol::EventKind::TicketIssued);
+    assert_eq!(event.data.number.as_ref(), Some(&ticket.number));
+    assert_eq!(waiting(&board.board().await.expect("board")), Some(1));
+
+    // Without the city's CA: refused by the check, nothing issued.
+    let stranger = device(Some(&kiosk_token), None).client().expect("client");
+    let refused = stranger.board().await.expect_err("an unknown issuer");
+    assert!(
+        matches!(refused, protocol::ClientError::Network(_)),
+        "{refused:?}"
+    );
+    assert!(
+        format!("{refused:?}").contains("UnknownIssuer"),
+        "{refused:?}"
+    );
+    // A file that holds no certificate is refused before any connection.
+    let bad = protocol::client::check_ca_pem(b"not a certificate").expect_err("refused");
+    assert!(
+        matches!(bad, protocol::ClientError::BadCertificate(_)),
+        "{bad}"
+    );
+}

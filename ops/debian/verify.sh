@@ -27,6 +27,8 @@ for b in madoguchi-server madoguchi-kiosk madoguchi-board; do
     printf '#!/bin/sh\nexit 0\n' > "$root/usr/bin/$b"
     chmod 0755 "$root/usr/bin/$b"
 done
+# ExecReload= runs /bin/kill.
+cp /usr/bin/kill "$root/usr/bin/"
 cp "$here"/server/*.service "$here"/server/*.timer "$root/etc/systemd/system/"
 cp "$here"/*/*.1 "$scratch/man/man1/"
 MANPATH="$scratch/man" systemd-analyze verify --root="$root" \
