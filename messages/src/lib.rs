@@ -68,6 +68,13 @@ pub enum Arg<'a> {
     Num(i64),
 }
 
+/// The process's one catalogue, built on first use: every page, mail and
+/// form reads it (building parses every language's files).
+pub fn catalogue() -> &'static Catalogue {
+    static C: std::sync::OnceLock<Catalogue> = std::sync::OnceLock::new();
+    C.get_or_init(Catalogue::new)
+}
+
 impl Catalogue {
     pub fn new() -> Catalogue {
         let mut bundles = HashMap::new();

@@ -4,6 +4,7 @@
 //! map those to a role, offices and departments. An unreachable or slow
 //! directory is an error of its own, never a way in.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use ldap3::{
@@ -32,6 +33,8 @@ pub enum DirectoryError {
 pub struct Directory {
     settings: DirectorySettings,
     service_password: Option<String>,
+    /// `ldaps://` with `ca_file`: the system's authorities and the city's.
+    tls: Option<Arc<rustls::ClientConfig>>,
 }
 
 impl Directory {
@@ -48,9 +51,14 @@ impl Directory {
             ),
             (None, None) => None,
         };
+        let tls = match &settings.ca_file {
+            Some(file) => Some(Arc::new(tls_trusting(file)?)),
+            None => None,
+        };
         Ok(Directory {
             settings,
             service_password,
+            tls,
         })
     }
 
@@ -68,12 +76,13 @@ impl Directory {
         }
         let timeout = Duration::from_secs(self.settings.timeout_seconds);
         let within = async {
-            let (conn, mut ldap) = LdapConnAsync::with_settings(
-                LdapConnSettings::new().set_conn_timeout(timeout),
-                &self.settings.url,
-            )
-            .await
-            .map_err(unavailable)?;
+            let mut connect = LdapConnSettings::new().set_conn_timeout(timeout);
+            if let Some(tls) = &self.tls {
+                connect = connect.set_config(tls.clone());
+            }
+            let (conn, mut ldap) = LdapConnAsync::with_settings(connect, &self.settings.url)
+                .await
+                .map_err(unavailable)?;
             ldap3::drive!(conn);
             let result = self.check(&mut ldap, username, password).await;
             let _ = ldap.unbind().await;
@@ -165,6 +174,35 @@ impl Directory {
             })?;
         Ok(())
     }
+}
+
+/// rustls (ring) trusting the system's certificate authorities and the
+/// city's own from `ca_file`; a file without a usable certificate stops
+/// the start with its name.
+fn tls_trusting(file: &std::path::Path) -> Result<rustls::ClientConfig, String> {
+    use rustls::pki_types::CertificateDer;
+    use rustls::pki_types::pem::PemObject;
+    let named = |e: String| format!("[directory] ca_file {}: {e}", file.display());
+    let mut roots = rustls::RootCertStore::empty();
+    for cert in rustls_native_certs::load_native_certs().certs {
+        let _ = roots.add(cert);
+    }
+    let city: Vec<CertificateDer<'static>> = CertificateDer::pem_file_iter(file)
+        .map_err(|e| named(e.to_string()))?
+        .collect::<Result<_, _>>()
+        .map_err(|e| named(e.to_string()))?;
+    if city.is_empty() {
+        return Err(named("no PEM certificate in it".into()));
+    }
+    for cert in city {
+        roots.add(cert).map_err(|e| named(e.to_string()))?;
+    }
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    Ok(rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(|e| named(e.to_string()))?
+        .with_root_certificates(roots)
+        .with_no_client_auth())
 }
 
 fn unavailable(e: LdapError) -> DirectoryError {

@@ -63,7 +63,7 @@ impl SummaryPrinter {
 
     /// The PDF. CPU work: call it off the async runtime.
     pub fn render(&self, s: &Summary) -> Result<Vec<u8>, FormError> {
-        let c = crate::http::pages::catalogue();
+        let c = messages::catalogue();
         let t = |id: &str| c.text(&s.lang, id);
         let lang = match s.lang.as_str() {
             "ja-x-easy" => "ja",

@@ -4,6 +4,7 @@
 //! outbox worker (`crate::mail::outbox`) sends them.
 
 use chrono::{DateTime, Duration, Utc};
+use messages::catalogue;
 use protocol::{ErrorCode, NotifyAccepted, NotifyRequest, TicketState, localized};
 
 use super::OfficeApp;
@@ -26,10 +27,6 @@ pub struct PurgeSummary {
     pub mail_files: u64,
     /// Visits before this local day were purged.
     pub before: chrono::NaiveDate,
-}
-
-fn catalogue() -> &'static messages::Catalogue {
-    crate::http::pages::catalogue()
 }
 
 impl OfficeApp {

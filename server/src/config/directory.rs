@@ -5,6 +5,7 @@
 //! ```toml
 //! [directory]
 //! url = "ldaps://dc1.city.example.lg.jp"      # or ldap://
+//! ca_file = "/etc/madoguchi/city-ca.pem"       # ldaps:// with the city's own CA
 //! # Either bind as the user directly …
 //! # user_dn = "uid={username},ou=people,dc=city,dc=example"
 //! # … or find the user with a service account:
@@ -52,6 +53,10 @@ pub struct DirectorySettings {
     pub group_base: String,
     #[serde(default = "default_timeout")]
     pub timeout_seconds: u64,
+    /// For `ldaps://`: the certificate authority (PEM) of the city's own
+    /// directory certificates, trusted besides the system's.
+    #[serde(default)]
+    pub ca_file: Option<std::path::PathBuf>,
     pub groups: Vec<GroupMapping>,
 }
 
@@ -115,6 +120,9 @@ impl DirectorySettings {
                 "[directory] bind_dn needs its password: password_env (a variable) or password_file"
                     .into(),
             );
+        }
+        if self.ca_file.is_some() && !self.url.starts_with("ldaps://") {
+            p.push("[directory] ca_file is for an ldaps:// url".into());
         }
         if !(1..=60).contains(&self.timeout_seconds) {
             p.push("[directory] timeout_seconds must be 1..=60".into());
@@ -246,5 +254,14 @@ mod tests {
         s.password_env = None;
         let p = s.problems(Some(&["honcho".into()]));
         assert_eq!(p.len(), 4, "{p:?}");
+        // A CA for a directory without TLS is a mistake worth naming.
+        let mut s = settings();
+        s.ca_file = Some("/etc/madoguchi/city-ca.pem".into());
+        assert_eq!(
+            s.problems(None),
+            ["[directory] ca_file is for an ldaps:// url"]
+        );
+        s.url = "ldaps://dc1.city.example".into();
+        assert!(s.problems(None).is_empty());
     }
 }

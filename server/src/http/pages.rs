@@ -2,7 +2,7 @@
 //! server renders the current state (readable without JavaScript), a small
 //! script keeps it live over SSE. Text comes from the message catalogue.
 
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 
 use axum::extract::State;
 use axum::http::header;
@@ -26,11 +26,7 @@ const FONT: &[u8] = include_bytes!("../../../assets/fonts/BIZUDPGothic-Regular.t
 /// sanitiser refuses Debian's Nanum Gothic (which the kiosk draws with).
 const CJK_FONT: &[u8] = include_bytes!("../../../assets/fonts/DroidSansFallbackFull.ttf");
 
-/// The message catalogue, loaded once for every page.
-pub(crate) fn catalogue() -> &'static Catalogue {
-    static C: OnceLock<Catalogue> = OnceLock::new();
-    C.get_or_init(Catalogue::new)
-}
+pub(crate) use messages::catalogue;
 
 /// JSON inside `<script type="application/json">`: `</` must not appear.
 fn script_json(v: &impl serde::Serialize) -> String {

@@ -255,9 +255,7 @@ mod tests {
     use super::*;
     use chrono::TimeZone;
 
-    fn catalogue() -> Catalogue {
-        Catalogue::new()
-    }
+    use messages::catalogue;
 
     fn text_of(raw: &[u8]) -> String {
         let parsed = mailparse::parse_mail(raw).expect("a parsable mail");
@@ -292,7 +290,7 @@ mod tests {
             .single()
             .expect("test value");
         booking(
-            &catalogue(),
+            catalogue(),
             &office,
             to,
             &Booking {
@@ -372,16 +370,16 @@ mod tests {
             number: "A-012",
             status_url: "http://x/t/abc",
         };
-        let m = ahead(&catalogue(), &office, "a@example.jp", &turn, 1, now).expect("test value");
+        let m = ahead(catalogue(), &office, "a@example.jp", &turn, 1, now).expect("test value");
         let body = text_of(&m.message);
         assert!(
             body.contains("There is 1 person ahead of number A-012"),
             "{body}"
         );
-        let m = ahead(&catalogue(), &office, "a@example.jp", &turn, 0, now).expect("test value");
+        let m = ahead(catalogue(), &office, "a@example.jp", &turn, 0, now).expect("test value");
         assert!(text_of(&m.message).contains("A-012 is next"));
         let m = called(
-            &catalogue(),
+            catalogue(),
             &office,
             "a@example.jp",
             &turn,
@@ -403,14 +401,7 @@ mod tests {
             status_url: "u",
         };
         assert!(matches!(
-            ahead(
-                &catalogue(),
-                &office,
-                "not an address",
-                &turn,
-                1,
-                Utc::now()
-            ),
+            ahead(catalogue(), &office, "not an address", &turn, 1, Utc::now()),
             Err(MailError::Address(..))
         ));
     }

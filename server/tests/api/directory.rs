@@ -40,14 +40,37 @@ fn sbin(tool: &str) -> String {
 
 impl Slapd {
     fn start() -> Slapd {
+        Slapd::start_with(None)
+    }
+
+    /// With `tls` (certificate and key, PEM): `ldaps://` only.
+    fn start_with(tls: Option<(&str, &str)>) -> Slapd {
         for _ in 0..5 {
             let dir = tempfile::tempdir().expect("dir");
             let (conf, db) = (dir.path().join("slapd.d"), dir.path().join("db"));
             std::fs::create_dir_all(&conf).expect("slapd.d");
             std::fs::create_dir_all(&db).expect("db");
-            let config = std::fs::read_to_string(format!("{FIXTURES}/config.ldif"))
+            let mut config = std::fs::read_to_string(format!("{FIXTURES}/config.ldif"))
                 .expect("config.ldif")
                 .replace("@DIR@", &dir.path().to_string_lossy());
+            let scheme = match tls {
+                Some((cert, key)) => {
+                    let (c, k) = (dir.path().join("cert.pem"), dir.path().join("key.pem"));
+                    std::fs::write(&c, cert).expect("cert");
+                    std::fs::write(&k, key).expect("key");
+                    config = config.replacen(
+                        "olcToolThreads: 1\n",
+                        &format!(
+                            "olcToolThreads: 1\nolcTLSCertificateFile: {}\nolcTLSCertificateKeyFile: {}\n",
+                            c.display(),
+                            k.display()
+                        ),
+                        1,
+                    );
+                    "ldaps"
+                }
+                None => "ldap",
+            };
             let config_file = dir.path().join("config.ldif");
             std::fs::write(&config_file, config).expect("config");
             for (n, ldif) in [
@@ -75,7 +98,7 @@ impl Slapd {
             let mut child = Command::new(sbin("slapd"))
                 .args(["-d", "none", "-F"])
                 .arg(&conf)
-                .args(["-h", &format!("ldap://127.0.0.1:{port}/")])
+                .args(["-h", &format!("{scheme}://127.0.0.1:{port}/")])
                 .stdin(Stdio::null())
                 .stdout(Stdio::null())
                 .stderr(Stdio::null())
@@ -89,7 +112,11 @@ impl Slapd {
                 if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
                     return Slapd {
                         child,
-                        url: format!("ldap://127.0.0.1:{port}"),
+                        // TLS checks the name the certificate is for.
+                        url: match scheme {
+                            "ldaps" => format!("ldaps://localhost:{port}"),
+                            _ => format!("ldap://127.0.0.1:{port}"),
+                        },
                         _dir: dir,
                     };
                 }
@@ -104,6 +131,15 @@ impl Slapd {
 
 /// The demo city with a `[directory]` pointing at `url`.
 fn city_with_directory(url: &str, dir: &std::path::Path) -> madoguchi_server::config::City {
+    city_with_directory_trusting(url, None, dir)
+}
+
+/// The same, with `ca_file` (a CA's PEM) for an `ldaps://` directory.
+fn city_with_directory_trusting(
+    url: &str,
+    ca_pem: Option<&str>,
+    dir: &std::path::Path,
+) -> madoguchi_server::config::City {
     let out = Command::new(env!("CARGO_BIN_EXE_madoguchi-server"))
         .args(["demo-config", "--out"])
         .arg(dir)
@@ -112,13 +148,21 @@ fn city_with_directory(url: &str, dir: &std::path::Path) -> madoguchi_server::co
     assert!(out.status.success());
     let secret = dir.join("directory-password");
     std::fs::write(&secret, "svc-pass\n").expect("secret");
+    let ca_line = match ca_pem {
+        Some(pem) => {
+            let ca = dir.join("city-ca.pem");
+            std::fs::write(&ca, pem).expect("CA");
+            format!("ca_file = \"{}\"\n", ca.display())
+        }
+        None => String::new(),
+    };
     let city = dir.join("city.toml");
     let mut text = std::fs::read_to_string(&city).expect("city.toml");
     text.push_str(&format!(
         r#"
 [directory]
 url = "{url}"
-bind_dn = "cn=madoguchi,ou=services,dc=city,dc=example"
+{ca_line}bind_dn = "cn=madoguchi,ou=services,dc=city,dc=example"
 password_file = "{}"
 user_base = "ou=people,dc=city,dc=example"
 group_base = "ou=groups,dc=city,dc=example"
@@ -262,4 +306,50 @@ async fn staff_log_in_with_the_directory_and_nobody_while_it_is_down() {
         .await
         .expect("local account");
     clerk.staff_queue().await.expect("an open session goes on");
+}
+
+/// LDAPS (`ldaps://`, as Active Directory serves it on port 636) with the
+/// city's own certificate authority in `ca_file`: a clerk logs in over
+/// TLS with the role and office the groups give; a server given another
+/// CA does not trust the directory's certificate and lets nobody in (503).
+#[tokio::test]
+async fn staff_log_in_over_ldaps_with_the_citys_ca() {
+    let (ca_pem, cert) = crate::tls::city_ca();
+    let slapd = Slapd::start_with(Some((&cert.pem, &cert.key)));
+    assert!(slapd.url.starts_with("ldaps://"), "{}", slapd.url);
+    let conf = tempfile::tempdir().expect("dir");
+    let t = spawn_city(
+        city_with_directory_trusting(&slapd.url, Some(&ca_pem), conf.path()),
+        TUESDAY_1005,
+        None,
+    )
+    .await;
+    let tanaka = t
+        .public
+        .login("tanaka", "tanaka-pass")
+        .await
+        .expect("tanaka logs in over ldaps");
+    assert_eq!(tanaka.role, "staff");
+    t.public
+        .with_token(&tanaka.token)
+        .staff_queue()
+        .await
+        .expect("a clerk of honcho");
+    assert_eq!(
+        code(t.public.login("tanaka", "wrong").await),
+        (401, "invalid_credentials".into())
+    );
+
+    let (other_ca, _) = crate::tls::city_ca();
+    let conf = tempfile::tempdir().expect("dir");
+    let stranger = spawn_city(
+        city_with_directory_trusting(&slapd.url, Some(&other_ca), conf.path()),
+        TUESDAY_1005,
+        None,
+    )
+    .await;
+    assert_eq!(
+        code(stranger.public.login("tanaka", "tanaka-pass").await),
+        (503, ErrorCode::DirectoryUnavailable.as_str().into())
+    );
 }

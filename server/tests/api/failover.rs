@@ -484,3 +484,75 @@ async fn nginx_in_front_of_two_servers_carries_kiosk_and_board_past_a_death() {
     );
     follow.abort();
 }
+
+/// Stops its cluster however the test ends.
+struct OwnCluster(Option<pgtest::Cluster>);
+
+impl Drop for OwnCluster {
+    fn drop(&mut self) {
+        if let Some(c) = self.0.take() {
+            c.stop();
+        }
+    }
+}
+
+/// `/readyz` on PostgreSQL, for a load balancer in front of two servers:
+/// ready while the database answers; once PostgreSQL is gone, 503
+/// `storage_unavailable` within seconds while `/healthz` still answers (so
+/// the balancer takes the server out and systemd does not restart it), and
+/// the server stays up. On a cluster of its own, which this test stops.
+#[tokio::test]
+async fn readyz_says_when_postgresql_is_gone_and_the_server_stays_up() {
+    let mut cluster = OwnCluster(Some(
+        pgtest::Cluster::start().unwrap_or_else(|e| panic!("PostgreSQL: {e}")),
+    ));
+    let url = cluster
+        .0
+        .as_ref()
+        .expect("cluster")
+        .create_database()
+        .unwrap_or_else(|e| panic!("database: {e}"));
+    let dir = tempfile::tempdir().expect("dir");
+    // The helpers take this directory's database from this file.
+    std::fs::write(dir.path().join("test-database-url"), &url).expect("url");
+    let mut p = start(dir.path());
+    let http = reqwest::Client::new();
+    let base = p.client.base_url().to_string();
+    let get = |path: &str| {
+        let (http, url) = (http.clone(), format!("{base}{path}"));
+        async move {
+            let r = http.get(url).send().await.expect("answered");
+            let status = r.status().as_u16();
+            (
+                status,
+                r.json::<serde_json::Value>().await.unwrap_or_default(),
+            )
+        }
+    };
+    let (status, body) = get("/readyz").await;
+    assert_eq!(
+        (status, body["status"].as_str()),
+        (200, Some("ready")),
+        "{body}"
+    );
+
+    if let Some(c) = cluster.0.take() {
+        c.stop();
+    }
+    let deadline = std::time::Instant::now() + Duration::from_secs(15);
+    let (status, body) = loop {
+        let (status, body) = get("/readyz").await;
+        if status != 200 || std::time::Instant::now() > deadline {
+            break (status, body);
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    };
+    assert_eq!(status, 503, "{body}");
+    assert_eq!(body["error"]["code"], "storage_unavailable", "{body}");
+    let (status, body) = get("/healthz").await;
+    assert_eq!(status, 200, "alive all the same: {body}");
+    assert!(
+        p.child.try_wait().expect("wait").is_none(),
+        "the server runs on"
+    );
+}

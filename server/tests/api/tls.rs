@@ -13,9 +13,9 @@ use std::time::{Duration, Instant};
 
 use crate::durability::{BIN, STAFF_PASSWORD, cli, start_logging};
 
-struct Cert {
-    pem: String,
-    key: String,
+pub(crate) struct Cert {
+    pub(crate) pem: String,
+    pub(crate) key: String,
     der: Vec<u8>,
 }
 
@@ -242,7 +242,7 @@ fn a_missing_certificate_stops_the_start_with_its_name() {
 
 /// The city's own certificate authority and a server certificate it signed
 /// for localhost.
-fn city_ca() -> (String, Cert) {
+pub(crate) fn city_ca() -> (String, Cert) {
     let mut ca = rcgen::CertificateParams::new(Vec::<String>::new()).expect("CA params");
     ca.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
     ca.distinguished_name

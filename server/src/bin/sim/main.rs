@@ -21,6 +21,7 @@
 mod agents;
 mod check;
 mod clock;
+mod cpu;
 mod day;
 mod plan;
 mod server;
@@ -271,6 +272,12 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             .map(tokio::sync::Mutex::new)
             .collect::<Vec<_>>(),
     );
+    let mut server_pids = Vec::new();
+    for s in servers.iter() {
+        server_pids.extend(s.lock().await.pid());
+    }
+    let cpu_start = cpu::sample(&server_pids);
+    let day_started = Instant::now();
     // Every office's day at once.
     let days: Vec<_> = setups
         .into_iter()
@@ -297,6 +304,15 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Some(c) => c.await.unwrap_or(0),
         None => 0,
     };
+    let mut server_pids = Vec::new();
+    for s in servers.iter() {
+        server_pids.extend(s.lock().await.pid());
+    }
+    let cpu = cpu::usage(
+        &cpu_start,
+        &cpu::sample(&server_pids),
+        day_started.elapsed().as_secs_f64(),
+    );
     let mut records = Vec::new();
     for d in finished {
         let (office, plan) = (d.office.clone(), d.plan.clone());
@@ -319,6 +335,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
     let outcome = Outcome {
         records: &records,
         reports: &reports,
+        cpu: &cpu,
     };
     outcome.print(
         &cli,
@@ -351,6 +368,7 @@ struct Outcome<'a> {
         OfficeRecord,
     )],
     reports: &'a [check::Report],
+    cpu: &'a cpu::Usage,
 }
 
 impl Outcome<'_> {
@@ -456,6 +474,7 @@ impl Outcome<'_> {
             "call → board: p50 {p50:.1} ms, p99 {p99:.1} ms over {} calls (call-next sent → ticket.called at a steady board)",
             latencies.len()
         );
+        println!("{}", self.cpu.line());
         // Exact figures for the tests: what the plan asked for beside what
         // the server acknowledged (summed over the offices).
         // Families who come in time to check in.
@@ -510,6 +529,7 @@ impl Outcome<'_> {
                 "violations": violations,
                 "offices": offices,
                 "call_to_board_ms": { "p50": p50, "p99": p99, "calls": latencies.len() },
+                "cpu_seconds": self.cpu,
             })
         );
         let holds = if violations == 0 {
