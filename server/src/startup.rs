@@ -108,7 +108,7 @@ impl Server {
                 self.app.clone(),
                 url.clone(),
             ))),
-            Database::Sqlite(_) => None,
+            Database::Sqlite(_) => Some(tokio::spawn(checkpoint_sqlite(self.app.clone()))),
         };
         let served = match self.tls {
             Some(tls) => {
@@ -150,6 +150,19 @@ impl Server {
             task.abort();
         }
         served
+    }
+}
+
+/// SQLite's WAL copied into the database every few seconds beside the
+/// requests (see `storage::SQLITE_PRAGMAS`: no checkpoint inside a commit).
+async fn checkpoint_sqlite(app: Arc<App>) {
+    let mut tick = tokio::time::interval(std::time::Duration::from_secs(2));
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tick.tick().await;
+        if let Err(e) = app.store.checkpoint().await {
+            tracing::warn!(error = %e, "WAL checkpoint failed; trying again");
+        }
     }
 }
 

@@ -52,6 +52,14 @@ impl Default for SummaryPrinter {
 }
 
 impl SummaryPrinter {
+    /// The one printer of the process, built at the first summary: every
+    /// office prints with the same template and fonts, and a server that
+    /// prints none never parses the fonts (idle memory).
+    pub fn shared() -> &'static SummaryPrinter {
+        static P: std::sync::OnceLock<SummaryPrinter> = std::sync::OnceLock::new();
+        P.get_or_init(SummaryPrinter::new)
+    }
+
     pub fn new() -> SummaryPrinter {
         SummaryPrinter {
             engine: TypstEngine::builder()

@@ -33,6 +33,7 @@ const RESERVATION_BOOTHS: usize = 100;
 fn bench_config() -> String {
     let mut s = String::from(
         r#"[office]
+id = "honcho"
 name = { ja = "ベンチマーク庁舎", en = "Benchmark office" }
 time_zone = "Asia/Tokyo"
 [office.hours]
@@ -152,12 +153,15 @@ fn start_on(
     (Server { child, client }, took)
 }
 
-fn cli(data: &Path, args: &[&str], password: Option<&str>) -> String {
-    cli_on(data, args, password, None)
+/// A data command on the benchmark's office (`config`): the demo city
+/// has two offices, so a command without it would ask which.
+fn cli(data: &Path, config: &Path, args: &[&str], password: Option<&str>) -> String {
+    cli_on(data, config, args, password, None)
 }
 
 fn cli_on(
     data: &Path,
+    config: &Path,
     args: &[&str],
     password: Option<&str>,
     database_url: Option<&str>,
@@ -166,6 +170,8 @@ fn cli_on(
     cmd.args(args)
         .arg("--data")
         .arg(data)
+        .arg("--config")
+        .arg(config)
         .env("MADOGUCHI_DETAILS_KEY", details_key());
     if let Some(url) = database_url {
         cmd.args(["--database-url", url]);
@@ -332,8 +338,18 @@ async fn fan_out() {
     std::fs::write(&config, bench_config()).expect("config");
     let data = dir.path().join("data");
     std::fs::create_dir_all(&data).expect("data");
-    let kiosk_token = cli(&data, &["device", "add", "k", "--role", "kiosk"], None);
-    cli(&data, &["user", "add", "bench"], Some("bench-password"));
+    let kiosk_token = cli(
+        &data,
+        &config,
+        &["device", "add", "k", "--role", "kiosk"],
+        None,
+    );
+    cli(
+        &data,
+        &config,
+        &["user", "add", "bench"],
+        Some("bench-password"),
+    );
     let (s, _) = start(&data, Some(&config), T0);
     let session = s
         .client
@@ -483,6 +499,7 @@ async fn kiosk_load(database_url: Option<&str>, instances: usize) -> KioskLoad {
     let data = data_of(0);
     let kiosk_token = cli_on(
         &data,
+        &config,
         &["device", "add", "k", "--role", "kiosk"],
         None,
         database_url,

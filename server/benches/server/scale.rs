@@ -70,12 +70,14 @@ async fn pair(url: &str) -> Pair {
     std::fs::create_dir_all(&data).expect("data");
     let kiosk_token = cli_on(
         &data,
+        &config,
         &["device", "add", "k", "--role", "kiosk"],
         None,
         Some(url),
     );
     cli_on(
         &data,
+        &config,
         &["user", "add", "bench"],
         Some("bench-password"),
         Some(url),

@@ -293,7 +293,6 @@ impl OfficeApp {
             done,
             left,
         };
-        let printer = self.summary.clone();
-        off_runtime(move || printer.render(&summary)).await
+        off_runtime(move || crate::summary::SummaryPrinter::shared().render(&summary)).await
     }
 }

@@ -45,8 +45,6 @@ pub struct OfficeApp {
     pub vault: Arc<crate::vault::Vault>,
     /// The procedures' forms, when the office has any.
     pub forms: Option<Arc<crate::forms::FormPrinter>>,
-    /// The family's take-home summary.
-    pub summary: Arc<crate::summary::SummaryPrinter>,
     floor: Mutex<Floor>,
     /// The floor version this server's floor shows (`floors.version`).
     known_version: AtomicI64,
@@ -105,7 +103,6 @@ impl OfficeApp {
             mail_wake: shared.mail_wake.clone(),
             vault: shared.vault.clone(),
             forms,
-            summary: Arc::new(crate::summary::SummaryPrinter::new()),
             office,
             store,
             hub,
