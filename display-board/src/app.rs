@@ -18,15 +18,9 @@ pub use crate::screen::{BoardScreenPlugin, announcement_font_file, guidance_font
 /// Board options (from the command line).
 #[derive(Resource, Debug, Clone)]
 pub struct BoardSettings {
-    /// The servers of the floor, tried in turn (`protocol::Client`).
-    pub servers: Vec<String>,
-    /// The office it serves (`/api/v1/offices/{office}/…`); None: the
-    /// city's first.
-    pub office: Option<String>,
-    pub token: Option<String>,
-    /// A certificate authority (PEM) to trust besides the system's, for
-    /// `https://` servers with the city's own certificates.
-    pub ca_cert: Option<Vec<u8>>,
+    /// The floor's servers (tried in turn), the office it serves (None:
+    /// the city's first), its device token and the CA it trusts.
+    pub connection: protocol::Connection,
     pub windowed: bool,
     pub portrait: bool,
     pub time_zone: chrono_tz::Tz,
@@ -45,24 +39,13 @@ pub struct BoardSettings {
     pub latency_log: Option<std::path::PathBuf>,
 }
 
-impl BoardSettings {
-    pub fn connection(&self) -> protocol::Connection {
-        protocol::Connection {
-            servers: self.servers.clone(),
-            office: self.office.clone(),
-            token: self.token.clone(),
-            ca_pem: self.ca_cert.clone(),
-        }
-    }
-}
-
 impl Default for BoardSettings {
     fn default() -> Self {
         BoardSettings {
-            servers: vec!["http://127.0.0.1:8080".into()],
-            office: None,
-            token: None,
-            ca_cert: None,
+            connection: protocol::Connection {
+                servers: vec!["http://127.0.0.1:8080".into()],
+                ..Default::default()
+            },
             windowed: false,
             portrait: false,
             time_zone: chrono_tz::Asia::Tokyo,
@@ -270,7 +253,7 @@ fn start_network(
 ) {
     let Some(tx) = pending.0.take() else { return };
     let proxy = (**proxy).clone();
-    crate::net::spawn(settings.connection(), tx, move || {
+    crate::net::spawn(settings.connection.clone(), tx, move || {
         let _ = proxy.send_event(WinitUserEvent::WakeUp);
     });
 }

@@ -108,7 +108,7 @@ fn main() -> bevy::app::AppExit {
     if cli.say.is_some() || cli.say_call.is_some() {
         return try_the_voice(&cli, player);
     }
-    let ca_cert = match app_support::read_ca_cert(cli.ca_cert.as_deref()) {
+    let ca_pem = match app_support::read_ca_cert(cli.ca_cert.as_deref()) {
         Ok(pem) => pem,
         Err(e) => {
             eprintln!("madoguchi-board: {e}");
@@ -116,10 +116,12 @@ fn main() -> bevy::app::AppExit {
         }
     };
     run(BoardSettings {
-        servers: cli.servers,
-        office: cli.office,
-        token: cli.token,
-        ca_cert,
+        connection: protocol::Connection {
+            servers: cli.servers,
+            office: cli.office,
+            token: cli.token,
+            ca_pem,
+        },
         windowed: cli.windowed,
         portrait: cli.portrait,
         time_zone: cli.time_zone,

@@ -24,18 +24,17 @@ fn board_app_on(servers: &[&str]) -> App {
     let _ = tracing_subscriber::fmt()
         .with_env_filter("madoguchi_board=info")
         .try_init();
-    let servers: Vec<String> = servers.iter().map(|s| s.to_string()).collect();
     let (tx, rx) = crossbeam_channel::unbounded();
     let connection = protocol::Connection {
-        servers: servers.clone(),
+        servers: servers.iter().map(|s| s.to_string()).collect(),
         ..Default::default()
     };
-    madoguchi_board::net::spawn(connection, tx, || {});
+    madoguchi_board::net::spawn(connection.clone(), tx, || {});
     let mut app = App::new();
     app.add_plugins(MinimalPlugins)
         .add_plugins(BoardLogicPlugin {
             settings: BoardSettings {
-                servers,
+                connection,
                 ..BoardSettings::default()
             },
             inbox: rx,

@@ -21,15 +21,9 @@ use crate::printer::{Job, PrinterTarget};
 /// Kiosk options (command line, environment, config file).
 #[derive(Resource, Debug, Clone)]
 pub struct KioskSettings {
-    /// The servers of the floor, tried in turn (`protocol::Client`).
-    pub servers: Vec<String>,
-    /// The office it serves (`/api/v1/offices/{office}/…`); None: the
-    /// city's first.
-    pub office: Option<String>,
-    pub token: Option<String>,
-    /// A certificate authority (PEM) to trust besides the system's, for
-    /// `https://` servers with the city's own certificates.
-    pub ca_cert: Option<Vec<u8>>,
+    /// The floor's servers (tried in turn), the office it serves (None:
+    /// the city's first), its device token and the CA it trusts.
+    pub connection: protocol::Connection,
     pub windowed: bool,
     pub portrait: bool,
     /// Seconds without a touch before a screen returns to welcome.
@@ -44,24 +38,13 @@ pub struct KioskSettings {
     pub voices: voice::Voices,
 }
 
-impl KioskSettings {
-    pub fn connection(&self) -> protocol::Connection {
-        protocol::Connection {
-            servers: self.servers.clone(),
-            office: self.office.clone(),
-            token: self.token.clone(),
-            ca_pem: self.ca_cert.clone(),
-        }
-    }
-}
-
 impl Default for KioskSettings {
     fn default() -> Self {
         KioskSettings {
-            servers: vec!["http://127.0.0.1:8080".into()],
-            office: None,
-            token: None,
-            ca_cert: None,
+            connection: protocol::Connection {
+                servers: vec!["http://127.0.0.1:8080".into()],
+                ..Default::default()
+            },
             windowed: false,
             portrait: false,
             idle_secs: 30.0,
@@ -422,7 +405,7 @@ fn start_threads(
         });
     }
     crate::net::spawn(
-        settings.connection(),
+        settings.connection.clone(),
         settings.patience.clone(),
         rx,
         tx,

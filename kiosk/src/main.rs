@@ -32,11 +32,11 @@ struct Cli {
         allow_hyphen_values = true
     )]
     token: Option<String>,
-    /// A TOML file with server, token, idle_secs, portrait, printer.
     /// Trust this certificate authority (PEM) besides the system's, for
     /// `https://` servers with the city's own certificates.
     #[arg(long, env = "MADOGUCHI_CA_CERT", value_name = "FILE.pem")]
     ca_cert: Option<PathBuf>,
+    /// A TOML file with server, token, idle_secs, portrait, printer.
     #[arg(long, env = "MADOGUCHI_KIOSK_CONFIG")]
     config: Option<PathBuf>,
     /// A normal window that can be closed (development); else full screen
@@ -113,15 +113,17 @@ fn settings(cli: Cli) -> Result<KioskSettings, String> {
     let servers = match (cli.servers, file.server) {
         (cli, _) if !cli.is_empty() => cli,
         (_, Some(file)) => file.split(',').map(str::to_string).collect(),
-        _ => defaults.servers,
+        _ => defaults.connection.servers.clone(),
     };
-    let ca_cert = app_support::read_ca_cert(cli.ca_cert.or(file.ca_cert).as_deref())?;
-    Ok(KioskSettings {
-        voices,
+    let connection = protocol::Connection {
         servers,
-        ca_cert,
         office: cli.office.or(file.office),
         token: cli.token.or(file.token),
+        ca_pem: app_support::read_ca_cert(cli.ca_cert.or(file.ca_cert).as_deref())?,
+    };
+    Ok(KioskSettings {
+        voices,
+        connection,
         windowed: cli.windowed,
         portrait: cli.portrait || file.portrait.unwrap_or(false),
         idle_secs,
@@ -136,7 +138,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match settings(cli) {
         Ok(s) => {
-            if s.token.is_none() {
+            if s.connection.token.is_none() {
                 eprintln!(
                     "madoguchi-kiosk: no device token (--token, MADOGUCHI_KIOSK_TOKEN or the config file); \
                      the server will refuse check-ins"
@@ -167,7 +169,7 @@ mod tests {
         assert_eq!(cli.token.as_deref(), Some("-x9Q_token"));
         assert!(cli.windowed);
         let s = settings(cli).expect("settings");
-        assert_eq!(s.token.as_deref(), Some("-x9Q_token"));
+        assert_eq!(s.connection.token.as_deref(), Some("-x9Q_token"));
     }
 
     #[test]

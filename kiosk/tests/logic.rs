@@ -18,23 +18,18 @@ fn kiosk_app(server: &str, token: &str, patience: Patience) -> App {
         .try_init();
     let (tx, rx) = crossbeam_channel::unbounded();
     let (req_tx, req_rx) = tokio::sync::mpsc::unbounded_channel();
-    madoguchi_kiosk::net::spawn(
-        protocol::Connection {
-            servers: vec![server.to_string()],
-            token: Some(token.to_string()),
-            ..Default::default()
-        },
-        patience,
-        req_rx,
-        tx,
-        || {},
-    );
+    let connection = protocol::Connection {
+        servers: vec![server.to_string()],
+        token: Some(token.to_string()),
+        ..Default::default()
+    };
+    madoguchi_kiosk::net::spawn(connection.clone(), patience, req_rx, tx, || {});
     let mut app = App::new();
     app.add_plugins(MinimalPlugins)
         .add_plugins(InputPlugin)
         .add_plugins(KioskLogicPlugin {
             settings: KioskSettings {
-                servers: vec![server.into()],
+                connection,
                 ..KioskSettings::default()
             },
             inbox: rx,

@@ -448,8 +448,6 @@ impl Client {
     }
 }
 
-/// How long a server may take to accept a connection before the next one
-/// is tried (a machine that is off does not refuse, it is silent).
 /// The HTTP client of every `Client`: rustls, the system's certificate
 /// authorities and, when given, the city's own (PEM).
 fn http_client(ca_pem: Option<&[u8]>) -> Result<reqwest::Client, ClientError> {
@@ -486,6 +484,8 @@ fn install_crypto_provider() {
     });
 }
 
+/// How long a server may take to accept a connection before the next one
+/// is tried (a machine that is off does not refuse, it is silent).
 const CONNECT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(2);
 
 /// Turns a response into `T`, or into the contract's error.

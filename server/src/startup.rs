@@ -103,12 +103,12 @@ impl Server {
                 }
             })
         });
-        let others = match &self.database {
-            Database::Postgres(url) => Some(tokio::spawn(follow_other_servers(
-                self.app.clone(),
-                url.clone(),
-            ))),
-            Database::Sqlite(_) => Some(tokio::spawn(checkpoint_sqlite(self.app.clone()))),
+        // PostgreSQL: follow the other servers; SQLite: checkpoint its WAL.
+        let storage_task = match &self.database {
+            Database::Postgres(url) => {
+                tokio::spawn(follow_other_servers(self.app.clone(), url.clone()))
+            }
+            Database::Sqlite(_) => tokio::spawn(checkpoint_sqlite(self.app.clone())),
         };
         let served = match self.tls {
             Some(tls) => {
@@ -146,9 +146,7 @@ impl Server {
         if let Some(task) = metrics {
             task.abort();
         }
-        if let Some(task) = others {
-            task.abort();
-        }
+        storage_task.abort();
         served
     }
 }

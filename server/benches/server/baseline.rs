@@ -12,7 +12,7 @@
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::AtomicUsize;
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
@@ -76,10 +76,7 @@ pub async fn run(subscribers: usize, calls: usize, frame_len: usize) -> FanOut {
     let connected = Arc::new(AtomicUsize::new(0));
     let tasks = super::subscribe(&base, subscribers, tx.clone(), connected.clone());
     drop(tx);
-    while connected.load(Ordering::SeqCst) < subscribers {
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-    tokio::time::sleep(Duration::from_millis(500)).await;
+    super::until_connected(&connected, subscribers).await;
 
     let mut deliveries = Vec::with_capacity(subscribers * calls);
     let mut last = Vec::with_capacity(calls);
@@ -90,21 +87,9 @@ pub async fn run(subscribers: usize, calls: usize, frame_len: usize) -> FanOut {
         call_tx
             .send((i + 1, number.clone(), frame_len))
             .expect("writer");
-        let mut got = 0;
-        let mut latest = Duration::ZERO;
-        while got < subscribers {
-            let (n, at) = tokio::time::timeout(Duration::from_secs(10), rx.recv())
-                .await
-                .expect("all baseline subscribers within 10 s")
-                .expect("channel");
-            if n == number {
-                let l = at.saturating_duration_since(t0);
-                deliveries.push(l);
-                latest = latest.max(l);
-                got += 1;
-            }
-        }
-        last.push(latest);
+        let got = super::arrivals(&mut rx, &number, subscribers, t0).await;
+        last.push(got.iter().copied().max().unwrap_or_default());
+        deliveries.extend(got);
     }
     drop(call_tx);
     for t in tasks {

@@ -328,6 +328,36 @@ fn subscribe(
         .collect()
 }
 
+/// Waits until `n` subscribers are connected, then half a second more so
+/// that none is still setting up when the first frame goes out.
+async fn until_connected(connected: &AtomicUsize, n: usize) {
+    while connected.load(Ordering::SeqCst) < n {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    tokio::time::sleep(Duration::from_millis(500)).await;
+}
+
+/// When each of `n` subscribers got the frame with `number`, counted from
+/// `t0` (frames of other numbers are skipped; 10 s at most).
+async fn arrivals(
+    rx: &mut tokio::sync::mpsc::UnboundedReceiver<(String, Instant)>,
+    number: &str,
+    n: usize,
+    t0: Instant,
+) -> Vec<Duration> {
+    let mut got = Vec::with_capacity(n);
+    while got.len() < n {
+        let (frame_number, at) = tokio::time::timeout(Duration::from_secs(10), rx.recv())
+            .await
+            .expect("all subscribers within 10 s")
+            .expect("channel");
+        if frame_number == number {
+            got.push(at.saturating_duration_since(t0));
+        }
+    }
+    got
+}
+
 async fn fan_out() {
     let subscribers: usize = std::env::var("BENCH_SUBSCRIBERS")
         .ok()
@@ -369,10 +399,7 @@ async fn fan_out() {
         connected.clone(),
     );
     drop(tx);
-    while connected.load(Ordering::SeqCst) < subscribers {
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-    tokio::time::sleep(Duration::from_millis(500)).await;
+    until_connected(&connected, subscribers).await;
 
     let mut latencies = Vec::with_capacity(subscribers * CALLS);
     let mut last_arrival = Vec::with_capacity(CALLS);
@@ -400,24 +427,10 @@ async fn fan_out() {
             .expect("ticket");
         round_trip.push(t0.elapsed());
         assert_eq!(called.number, t.number);
-        let mut got = 0;
-        let mut latest = Duration::ZERO;
-        let mut first = Duration::MAX;
-        while got < subscribers {
-            let (number, at) = tokio::time::timeout(Duration::from_secs(10), rx.recv())
-                .await
-                .expect("all subscribers within 10 s")
-                .expect("channel");
-            if number == t.number {
-                let l = at.saturating_duration_since(t0);
-                latencies.push(l);
-                latest = latest.max(l);
-                first = first.min(l);
-                got += 1;
-            }
-        }
-        last_arrival.push(latest);
-        first_arrival.push(first);
+        let got = arrivals(&mut rx, &t.number, subscribers, t0).await;
+        last_arrival.push(got.iter().copied().max().unwrap_or_default());
+        first_arrival.push(got.iter().copied().min().unwrap_or_default());
+        latencies.extend(got);
         staff
             .ticket_action(called.id, "complete")
             .await

@@ -145,10 +145,7 @@ async fn cross_server_events(url: &str) {
         to_b,
         connected.clone(),
     ));
-    while connected.load(Ordering::SeqCst) < 2 * SUBSCRIBERS_PER_SERVER {
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-    tokio::time::sleep(Duration::from_millis(500)).await;
+    super::until_connected(&connected, 2 * SUBSCRIBERS_PER_SERVER).await;
     let (mut same, mut other) = (Vec::new(), Vec::new());
     for _ in 0..CROSS_CALLS {
         let sent = Instant::now();

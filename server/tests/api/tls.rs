@@ -327,12 +327,7 @@ async fn kiosk_and_board_connect_over_https_with_the_citys_ca() {
         .client()
         .expect("kiosk client");
     let ticket = kiosk
-        .walk_in(&protocol::WalkInRequest {
-            services: vec!["shomei".into()],
-            priority: false,
-            idempotency_key: "tls-1".into(),
-            language: None,
-        })
+        .walk_in(&crate::helpers::walk_in_request(&["shomei"], "tls-1"))
         .await
         .expect("a ticket over https");
     let event = tokio::time::timeout(Duration::from_secs(10), events.next())

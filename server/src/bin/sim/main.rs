@@ -272,11 +272,8 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             .map(tokio::sync::Mutex::new)
             .collect::<Vec<_>>(),
     );
-    let mut server_pids = Vec::new();
-    for s in servers.iter() {
-        server_pids.extend(s.lock().await.pid());
-    }
-    let cpu_start = cpu::sample(&server_pids);
+
+    let cpu_start = cpu::sample(&pids(&servers).await);
     let day_started = Instant::now();
     // Every office's day at once.
     let days: Vec<_> = setups
@@ -304,13 +301,9 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Some(c) => c.await.unwrap_or(0),
         None => 0,
     };
-    let mut server_pids = Vec::new();
-    for s in servers.iter() {
-        server_pids.extend(s.lock().await.pid());
-    }
     let cpu = cpu::usage(
         &cpu_start,
-        &cpu::sample(&server_pids),
+        &cpu::sample(&pids(&servers).await),
         day_started.elapsed().as_secs_f64(),
     );
     let mut records = Vec::new();
@@ -361,6 +354,15 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
 }
 
 /// The day of every office, checked: what the run prints.
+/// The servers' process ids now (a restart gives a new one).
+async fn pids(servers: &[tokio::sync::Mutex<ServerProcess>]) -> Vec<u32> {
+    let mut pids = Vec::new();
+    for s in servers {
+        pids.extend(s.lock().await.pid());
+    }
+    pids
+}
+
 struct Outcome<'a> {
     records: &'a [(
         madoguchi_server::config::Office,
